@@ -1,0 +1,568 @@
+"""Compare strategies: paired replications in parallel, statistics, figures and a report.
+
+The workflow, in order:
+
+1. **Run.** Replication ``i`` uses seed ``base_seed + i`` under *every* strategy (common
+   random numbers), so strategy differences are paired on identical initial populations and
+   networks. Runs go to a local process pool (``concurrent.futures``); a rich progress bar
+   shows runs done and time left. A run that raises is recorded with its error in
+   ``failures.csv``; all other runs are kept.
+2. **Replications.** Either a fixed number, or ``auto``: batches are added until the key
+   outcome's 95 % interval is within a relative precision target for every strategy, up to
+   a cap (``sim.stats.StoppingRule``; Lee et al. 2015, JASSS 18(4) 4).
+3. **Save raw results** (``runs/*.parquet``) so analysis and figures never need a rerun.
+4. **Analyse** into ``summary.csv``, ``paired.csv``, ``weekly.csv``, ``outcomes.csv``,
+   ``acculturation.csv``, ``acculturation_summary.csv`` and ``manifest.json``.
+5. **Draw** ``figures/*.png|svg`` and write ``report.html``. ``redraw(DIR)`` repeats steps
+   4-5 from the saved raw results.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import multiprocessing
+import os
+import platform
+import shlex
+import sys
+import time
+import traceback
+from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from sim import outcomes as oc
+from sim import stats
+
+RUNS_DIR = "runs"
+"""Sub-folder of the output folder holding the raw per-run tables."""
+
+DEFAULT_KEY_OUTCOME = "distance_to_target_final"
+"""Outcome whose precision decides ``--replications auto`` (distance to the target culture
+at the end of the follow-up: the durable alignment the case is about)."""
+
+RunFunction = Callable[..., Any]
+"""``run(scenario, strategy=..., seed=..., overrides=..., weeks=...) -> RunResult``."""
+
+
+@dataclass(frozen=True)
+class RunTask:
+    """One run to do: a strategy under one replication's seed."""
+
+    scenario: Any
+    strategy: str
+    replication: int
+    seed: int
+    overrides: Mapping[str, Any]
+    weeks: int | None
+    keep_detail: bool
+
+
+@dataclass
+class RunRecord:
+    """What one run returns to the parent process (small: no full model state)."""
+
+    strategy: str
+    replication: int
+    seed: int
+    seconds: float
+    error: str | None = None
+    timeseries: pd.DataFrame | None = None
+    outcomes: dict[str, float] = field(default_factory=dict)
+    acculturation: pd.DataFrame | None = None
+    agents: pd.DataFrame | None = None
+    edges: pd.DataFrame | None = None
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        """True when the run finished without an exception."""
+        return self.error is None
+
+
+def _default_run(*args: Any, **kwargs: Any) -> Any:
+    """Call ``sim.run`` (imported late so importing this module stays light)."""
+    from sim import run
+
+    return run(*args, **kwargs)
+
+
+def execute(task: RunTask, run_fn: RunFunction | None = None) -> RunRecord:
+    """Do one run and reduce it to what the comparison needs; never raises.
+
+    Runs in a worker process. Derived outcomes and acculturation modes are computed here
+    so that only small tables travel back; agent snapshots and edges are kept only for the
+    exemplar replication (``keep_detail``) that the network and value-space figures show.
+    """
+    fn = run_fn or _default_run
+    start = time.perf_counter()
+    rec = RunRecord(task.strategy, task.replication, task.seed, 0.0)
+    try:
+        res = fn(task.scenario, strategy=task.strategy, seed=task.seed,
+                 overrides=dict(task.overrides), weeks=task.weeks)
+        meta = dict(res.meta)
+        ts = res.timeseries.copy()
+        rec.outcomes = oc.run_outcomes(ts, meta)
+        target = meta.get("target") or {}
+        if target and res.agents is not None and len(res.agents):
+            rec.acculturation = oc.acculturation(res.agents, target)
+        rec.timeseries = ts
+        rec.meta = _jsonable(meta)
+        if task.keep_detail:
+            rec.agents = res.agents.copy()
+            parts = [df.assign(week=int(w)) for w, df in (res.edges or {}).items()]
+            if parts:
+                rec.edges = pd.concat(parts, ignore_index=True)[
+                    ["week", "source", "target", "weight"]]
+    except Exception as exc:
+        rec.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
+    rec.seconds = time.perf_counter() - start
+    return rec
+
+
+def _jsonable(obj: Any) -> Any:
+    """Convert NumPy scalars, paths and tuples in run metadata to JSON-safe values."""
+    if isinstance(obj, Mapping):
+        return {str(k): _jsonable(v) for k, v in obj.items()}
+    if isinstance(obj, list | tuple):
+        return [_jsonable(v) for v in obj]
+    if hasattr(obj, "item") and callable(obj.item):
+        return obj.item()
+    if isinstance(obj, str | int | float | bool) or obj is None:
+        return obj
+    return str(obj)
+
+
+@dataclass
+class CompareConfig:
+    """Everything that defines a comparison; stored in the manifest to reproduce it.
+
+    Attributes:
+        scenario_path: path of the scenario file (for the reproduce command), or a label.
+        strategies: strategy names in the user's order; the first is the baseline.
+        replications: a fixed count, or a StoppingRule for ``auto``.
+        base_seed: replication i uses seed base_seed + i.
+        overrides: dotted parameter path -> value, applied to every run.
+        weeks: horizon override (None: the scenario's).
+        workers: worker processes (1: run in this process).
+        key_outcome: outcome the stopping rule watches.
+    """
+
+    scenario_path: str
+    strategies: list[str]
+    replications: int | stats.StoppingRule
+    base_seed: int = 0
+    overrides: dict[str, Any] = field(default_factory=dict)
+    weeks: int | None = None
+    workers: int = 1
+    key_outcome: str = DEFAULT_KEY_OUTCOME
+
+    def command(self, out_dir: Path | str) -> str:
+        """The ``merger-sim compare`` command line that reproduces this comparison."""
+        parts = ["merger-sim", "compare", self.scenario_path,
+                 "--strategies", ",".join(self.strategies)]
+        if isinstance(self.replications, stats.StoppingRule):
+            rule = self.replications
+            parts += ["--replications", "auto", "--precision", f"{rule.precision:g}",
+                      "--max-replications", str(rule.max_replications)]
+        else:
+            parts += ["--replications", str(self.replications)]
+        parts += ["--seed", str(self.base_seed)]
+        if self.weeks is not None:
+            parts += ["--weeks", str(self.weeks)]
+        for key, value in self.overrides.items():
+            parts += ["--set", f"{key}={_format_value(value)}"]
+        parts += ["--out", str(out_dir)]
+        return shlex.join(parts)
+
+
+def _format_value(value: Any) -> str:
+    """TOML-style text of an override value (true/false, numbers, bare strings)."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+class _Pool:
+    """Run tasks serially (workers = 1) or in a process pool, yielding records as done."""
+
+    def __init__(self, workers: int, run_fn: RunFunction | None) -> None:
+        self.workers = workers
+        self.run_fn = run_fn
+        self.executor: ProcessPoolExecutor | None = None
+        if workers > 1:
+            # fork keeps worker start-up cheap (no re-import of NumPy, pandas, Mesa); all
+            # workers are forked on the first submit, before the progress thread starts.
+            methods = multiprocessing.get_all_start_methods()
+            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
+
+    def submit(self, tasks: Sequence[RunTask]) -> list[tuple[Future[RunRecord] | None, RunTask]]:
+        """Queue tasks; serial mode keeps the tasks for lazy execution (future None)."""
+        if self.executor is None:
+            return [(None, t) for t in tasks]
+        return [(self.executor.submit(execute, t, self.run_fn), t) for t in tasks]
+
+    def results(self, handles: Sequence[tuple[Future[RunRecord] | None, RunTask]]) -> Any:
+        """Yield a RunRecord per handle, in completion order; failures become records."""
+        if self.executor is None:
+            for _, task in handles:
+                yield execute(task, self.run_fn)
+            return
+        from concurrent.futures import as_completed
+
+        task_of = {fut: task for fut, task in handles if fut is not None}
+        for fut in as_completed(task_of):
+            try:
+                yield fut.result()
+            except Exception as exc:
+                t = task_of[fut]
+                yield RunRecord(t.strategy, t.replication, t.seed, 0.0,
+                                error=f"{type(exc).__name__}: {exc}")
+
+    def close(self) -> None:
+        """Shut the pool down (cancels nothing already finished)."""
+        if self.executor is not None:
+            self.executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _progress(enabled: bool) -> Any:
+    """A rich progress bar with runs done / total, elapsed and remaining time."""
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    return Progress(
+        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
+        TextColumn("runs"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
+        console=Console(stderr=True), disable=not enabled, transient=False,
+    )
+
+
+def _resolve_scenario(scenario: Any) -> tuple[Any, str]:
+    """Load a scenario given as a path; return (scenario object, label for commands)."""
+    if isinstance(scenario, str | Path):
+        from sim import load_scenario
+
+        return load_scenario(scenario), str(scenario)
+    name = getattr(scenario, "name", None) or (
+        scenario.get("name") if isinstance(scenario, Mapping) else None)
+    return scenario, str(name or "scenario")
+
+
+def _scenario_dump(scenario: Any) -> Any:
+    """JSON-safe dump of the scenario for the manifest and report."""
+    if hasattr(scenario, "model_dump"):
+        return scenario.model_dump(mode="json")
+    return _jsonable(scenario)
+
+
+def run_replications(
+    scenario: Any,
+    config: CompareConfig,
+    run_fn: RunFunction | None = None,
+    progress: bool = True,
+    on_failure: Callable[[RunRecord], None] | None = None,
+) -> tuple[list[RunRecord], list[dict[str, Any]]]:
+    """Run every strategy under common seeds until the replication target is met.
+
+    Args:
+        scenario: scenario object passed to the run function.
+        config: the comparison's settings.
+        run_fn: run function (default ``sim.run``); must be picklable for workers > 1.
+        progress: show the progress bar.
+        on_failure: called with each failed run's record as it arrives.
+
+    Returns:
+        (all run records, the stopping-rule trace: one dict per check).
+    """
+    rule = config.replications if isinstance(config.replications, stats.StoppingRule) else None
+    target = rule.next_count(0, {}) if rule else int(config.replications)
+    total_max = (rule.max_replications if rule else target) * len(config.strategies)
+    workers = max(1, min(config.workers, total_max))
+    pool = _Pool(workers, run_fn)
+    records: list[RunRecord] = []
+    trace: list[dict[str, Any]] = []
+    done = 0
+    try:
+        bar = _progress(progress)
+        task_id = None
+        while target > done:
+            tasks = [
+                RunTask(scenario, s, i, config.base_seed + i, config.overrides, config.weeks,
+                        keep_detail=(i == 0))
+                for i in range(done, target) for s in config.strategies
+            ]
+            handles = pool.submit(tasks)
+            if task_id is None:
+                bar.start()
+                task_id = bar.add_task("compare", total=len(tasks))
+            else:
+                bar.update(task_id, total=target * len(config.strategies))
+            for rec in pool.results(handles):
+                records.append(rec)
+                if not rec.ok and on_failure is not None:
+                    on_failure(rec)
+                bar.advance(task_id)
+            done = target
+            if rule is None:
+                break
+            samples = {
+                s: [r.outcomes.get(config.key_outcome, math.nan)
+                    for r in records if r.ok and r.strategy == s]
+                for s in config.strategies
+            }
+            trace.append({
+                "replications": done,
+                **{f"relative_precision[{s}]": stats.relative_precision(v, rule.level)
+                   for s, v in samples.items()},
+                "met": rule.is_met(samples),
+            })
+            target = rule.next_count(done, samples)
+        bar.stop()
+    finally:
+        pool.close()
+    return records, trace
+
+
+def assemble(records: Sequence[RunRecord]) -> dict[str, pd.DataFrame]:
+    """Raw per-run tables from run records (only successful runs; failures separately)."""
+    ok = [r for r in records if r.ok]
+    keys = ["strategy", "replication", "seed"]
+
+    def tag(df: pd.DataFrame, r: RunRecord) -> pd.DataFrame:
+        return df.assign(strategy=r.strategy, replication=r.replication, seed=r.seed)[
+            keys + list(df.columns)]
+
+    def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+
+    out = {
+        "timeseries": cat([tag(r.timeseries, r) for r in ok if r.timeseries is not None]),
+        "outcomes": pd.DataFrame(
+            [{"strategy": r.strategy, "replication": r.replication, "seed": r.seed,
+              "seconds": r.seconds, **r.outcomes} for r in ok]),
+        "acculturation": cat([tag(r.acculturation, r) for r in ok
+                              if r.acculturation is not None]),
+        "agents": cat([tag(r.agents, r) for r in ok if r.agents is not None]),
+        "edges": cat([tag(r.edges, r) for r in ok if r.edges is not None]),
+        "failures": pd.DataFrame(
+            [{"strategy": r.strategy, "replication": r.replication, "seed": r.seed,
+              "error": r.error} for r in records if not r.ok],
+            columns=["strategy", "replication", "seed", "error"]),
+    }
+    for name in ("timeseries", "outcomes", "acculturation", "agents", "edges"):
+        if not out[name].empty:
+            out[name] = out[name].sort_values(
+                [c for c in ("strategy", "replication", "week") if c in out[name].columns],
+                kind="stable").reset_index(drop=True)
+    return out
+
+
+def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
+    """Numeric outcome columns of the per-run table (identifiers and timing excluded)."""
+    skip = {"strategy", "replication", "seed", "seconds"}
+    return [c for c in outcomes.columns
+            if c not in skip and pd.api.types.is_numeric_dtype(outcomes[c])]
+
+
+def analyse(raw: Mapping[str, pd.DataFrame], strategies: Sequence[str]) -> dict[str, pd.DataFrame]:
+    """Summary, paired differences, weekly intervals and acculturation shares."""
+    outcomes = raw["outcomes"]
+    cols = outcome_columns(outcomes) if not outcomes.empty else []
+    order = [s for s in strategies if s in set(outcomes.get("strategy", []))]
+    summary = stats.summarise(outcomes, "strategy", cols) if cols else pd.DataFrame()
+    if not summary.empty:
+        summary["label"] = [oc.label(c) for c in summary["outcome"]]
+    paired = stats.paired_table(outcomes, order, cols) if cols and len(order) > 1 \
+        else pd.DataFrame()
+    if not paired.empty:
+        paired["label"] = [oc.label(c) for c in paired["outcome"]]
+    ts = raw["timeseries"]
+    metrics = [m for m in ts.columns if m not in ("strategy", "replication", "seed", "week")
+               and pd.api.types.is_numeric_dtype(ts[m])] if not ts.empty else []
+    weekly = stats.weekly_intervals(ts, metrics) if metrics else pd.DataFrame()
+    acc = raw["acculturation"]
+    acc_summary = oc.mode_shares(acc) if not acc.empty else pd.DataFrame()
+    return {"summary": summary, "paired": paired, "weekly": weekly,
+            "acculturation_summary": acc_summary}
+
+
+def save_raw(raw: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
+    """Write the raw per-run tables as Parquet (and CSV for the small ones)."""
+    runs = out_dir / RUNS_DIR
+    runs.mkdir(parents=True, exist_ok=True)
+    for name in ("timeseries", "outcomes", "acculturation", "agents", "edges"):
+        raw[name].to_parquet(runs / f"{name}.parquet", index=False)
+    raw["outcomes"].to_csv(out_dir / "outcomes.csv", index=False)
+    raw["acculturation"].to_csv(out_dir / "acculturation.csv", index=False)
+    raw["failures"].to_csv(out_dir / "failures.csv", index=False)
+
+
+def save_analysis(tables: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
+    """Write summary.csv, paired.csv, weekly.csv and acculturation_summary.csv."""
+    for name in ("summary", "paired", "weekly", "acculturation_summary"):
+        tables[name].to_csv(out_dir / f"{name}.csv", index=False)
+
+
+def load_tables(out_dir: Path | str) -> dict[str, Any]:
+    """Load a comparison's saved raw tables and manifest (no rerun).
+
+    Returns:
+        Dict with timeseries, outcomes, acculturation, agents, edges, failures (DataFrames)
+        and manifest (dict).
+    """
+    out = Path(out_dir)
+    runs = out / RUNS_DIR
+    if not (out / "manifest.json").is_file() or not runs.is_dir():
+        raise FileNotFoundError(f"{out}: not a comparison folder (no manifest.json or runs/)")
+    tables: dict[str, Any] = {
+        name: pd.read_parquet(runs / f"{name}.parquet")
+        for name in ("timeseries", "outcomes", "acculturation", "agents", "edges")
+    }
+    failures = out / "failures.csv"
+    tables["failures"] = pd.read_csv(failures) if failures.stat().st_size > 1 else pd.DataFrame()
+    tables["manifest"] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    return tables
+
+
+def redraw(out_dir: Path | str) -> Path:
+    """Rebuild tables, figures and report.html of a comparison from its saved raw results.
+
+    Args:
+        out_dir: a folder written by ``compare``.
+
+    Returns:
+        Path of the rewritten report.
+    """
+    from sim.plots import draw_all
+    from sim.report import build_report
+
+    out = Path(out_dir)
+    tables = load_tables(out)
+    analysis = analyse(tables, tables["manifest"]["strategies"])
+    save_analysis(analysis, out)
+    figures = draw_all({**tables, **analysis}, out / "figures")
+    return build_report(out, {**tables, **analysis}, figures)
+
+
+def _provenance(meta: Mapping[str, Any]) -> dict[str, Any]:
+    """Provenance of the comparison: model version and commit, scenario hash, platform."""
+    import numpy
+
+    return {
+        "scenario_name": meta.get("scenario_name"),
+        "scenario_hash": meta.get("scenario_hash"),
+        "package_version": meta.get("package_version"),
+        "git_commit": meta.get("git_commit"),
+        "python": sys.version.split()[0],
+        "numpy": numpy.__version__,
+        "pandas": pd.__version__,
+        "platform": platform.platform(),
+        "cpus": os.cpu_count(),
+    }
+
+
+def compare(
+    scenario: Any,
+    strategies: Sequence[str],
+    replications: int | stats.StoppingRule,
+    out_dir: Path | str,
+    workers: int | None = None,
+    base_seed: int = 0,
+    overrides: Mapping[str, Any] | None = None,
+    weeks: int | None = None,
+    key_outcome: str = DEFAULT_KEY_OUTCOME,
+    run_fn: RunFunction | None = None,
+    progress: bool = True,
+    on_failure: Callable[[RunRecord], None] | None = None,
+) -> Path:
+    """Run a paired strategy comparison and write all outputs to ``out_dir``.
+
+    Args:
+        scenario: a scenario file path, or a loaded scenario object.
+        strategies: strategy names, at least one; the first is the baseline in paired.csv.
+        replications: number of replications per strategy, or a StoppingRule (``auto``).
+        out_dir: output folder (created).
+        workers: worker processes (default: all CPUs; 1 runs in this process).
+        base_seed: replication i uses seed base_seed + i under every strategy.
+        overrides: dotted parameter path -> value for every run.
+        weeks: horizon override.
+        key_outcome: outcome column watched by the stopping rule.
+        run_fn: run function (default ``sim.run``); for tests and other models.
+        progress: show a progress bar on stderr.
+        on_failure: callback for each failed run as it happens.
+
+    Returns:
+        Path of report.html.
+    """
+    from sim.plots import draw_all
+    from sim.report import build_report
+
+    if not strategies:
+        raise ValueError("strategies: give at least one strategy")
+    if isinstance(replications, int) and replications < 1:
+        raise ValueError(f"replications: must be >= 1, got {replications}")
+    sc, label = _resolve_scenario(scenario)
+    config = CompareConfig(
+        scenario_path=label, strategies=list(strategies), replications=replications,
+        base_seed=base_seed, overrides=dict(overrides or {}), weeks=weeks,
+        workers=workers or os.cpu_count() or 1, key_outcome=key_outcome,
+    )
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    started = time.perf_counter()
+    records, trace = run_replications(sc, config, run_fn, progress, on_failure)
+    wall = time.perf_counter() - started
+    raw = assemble(records)
+    save_raw(raw, out)
+    first_ok = next((r for r in records if r.ok), None)
+    meta = first_ok.meta if first_ok else {}
+    n_ok = raw["outcomes"].groupby("strategy").size().to_dict() if not raw["outcomes"].empty \
+        else {}
+    rule = replications if isinstance(replications, stats.StoppingRule) else None
+    manifest = {
+        "command": config.command(out),
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "scenario_path": label,
+        "strategies": config.strategies,
+        "replications": "auto" if rule else int(replications),
+        "stopping_rule": (
+            {**rule.__dict__, "key_outcome": key_outcome, "trace": _jsonable(trace)}
+            if rule else None),
+        "replications_done": max((r.replication for r in records), default=-1) + 1,
+        "runs_ok": {str(k): int(v) for k, v in n_ok.items()},
+        "runs_failed": len(raw["failures"]),
+        "base_seed": base_seed,
+        "seeds": f"{base_seed} .. {base_seed + max((r.replication for r in records), default=0)}",
+        "overrides": _jsonable(config.overrides),
+        "weeks": weeks,
+        "workers": config.workers,
+        "wall_seconds": round(wall, 3),
+        "intervention_weeks": int(meta.get("intervention_weeks", 0) or 0),
+        "followup_weeks": int(meta.get("followup_weeks", 0) or 0),
+        "target": meta.get("target", {}),
+        "dimensions": meta.get("dimensions", []),
+        "cities": meta.get("cities", []),
+        "provenance": _provenance(meta),
+        "scenario": _scenario_dump(sc),
+    }
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
+                                       encoding="utf-8")
+    analysis = analyse(raw, config.strategies)
+    save_analysis(analysis, out)
+    tables = {**raw, **analysis, "manifest": manifest}
+    figures = draw_all(tables, out / "figures")
+    return build_report(out, tables, figures)

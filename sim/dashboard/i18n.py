@@ -1,0 +1,481 @@
+"""English and Dutch text for the dashboard: every label, the plot titles and the Info panel.
+
+Why one table: the case is Dutch and so are many of the courses that teach it, so the
+dashboard must switch language as a whole. Every key has both languages (a test checks it).
+Parameter *ranges, units and defaults* are not here: they come from the scenario schema
+(``sim.scenario``); this module only names the parameters and explains them in Dutch, since
+the schema's descriptions are English.
+"""
+
+from __future__ import annotations
+
+from typing import Final
+
+LANGUAGES: Final[tuple[str, ...]] = ("en", "nl")
+"""Supported languages; the first is the default."""
+
+DEFAULT_LANGUAGE: Final[str] = LANGUAGES[0]
+
+LANGUAGE_NAMES: Final[dict[str, str]] = {"en": "English", "nl": "Nederlands"}
+"""Each language's name in itself, for the toggle."""
+
+LABELS: Final[dict[str, dict[str, str]]] = {
+    "title": {"en": "Merging social services: culture in the classroom",
+              "nl": "Fusie van sociale diensten: cultuur in de klas"},
+    "language": {"en": "Language", "nl": "Taal"},
+    "controls": {"en": "Controls", "nl": "Bediening"},
+    "scenario": {"en": "Scenario", "nl": "Scenario"},
+    "strategy": {"en": "Strategy", "nl": "Strategie"},
+    "strategy_b": {"en": "Second strategy", "nl": "Tweede strategie"},
+    "side_by_side": {"en": "Side by side: compare two strategies",
+                     "nl": "Naast elkaar: vergelijk twee strategieën"},
+    "seed": {"en": "Seed (random numbers)", "nl": "Seed (toevalsgetallen)"},
+    "reset": {"en": "Reset", "nl": "Opnieuw"},
+    "step": {"en": "Step", "nl": "Stap"},
+    "play": {"en": "Play", "nl": "Afspelen"},
+    "pause": {"en": "Pause", "nl": "Pauze"},
+    "weeks_per_step": {"en": "Weeks per step", "nl": "Weken per stap"},
+    "parameters": {"en": "Parameters", "nl": "Parameters"},
+    "pending": {"en": "Settings changed: press Reset to apply them.",
+                "nl": "Instellingen gewijzigd: druk op Opnieuw om ze toe te passen."},
+    "finished": {"en": "The run is complete: intervention and follow-up are over.",
+                 "nl": "De run is klaar: interventie en nameting zijn voorbij."},
+    "error": {"en": "Could not build the model", "nl": "Het model kon niet worden gebouwd"},
+    "monitors": {"en": "Monitors", "nl": "Meters"},
+    "week": {"en": "Week", "nl": "Week"},
+    "headcount": {"en": "Headcount", "nl": "Aantal medewerkers"},
+    "teams_formed": {"en": "Teams formed", "nl": "Gevormde teams"},
+    "proposals_accepted": {"en": "Proposals accepted", "nl": "Geaccepteerde voorstellen"},
+    "cost_so_far": {"en": "Cost so far", "nl": "Kosten tot nu toe"},
+    "tab_plots": {"en": "Plots", "nl": "Grafieken"},
+    "tab_network": {"en": "Network", "nl": "Netwerk"},
+    "tab_values": {"en": "Value space", "nl": "Waardenruimte"},
+    "tab_info": {"en": "Info", "nl": "Info"},
+    "colour_by": {"en": "Colour by", "nl": "Kleur naar"},
+    "by_city": {"en": "City", "nl": "Stad"},
+    "by_team": {"en": "Team", "nl": "Team"},
+    "no_team": {"en": "no team", "nl": "geen team"},
+    "team_n": {"en": "team {n}", "nl": "team {n}"},
+    "city_n": {"en": "city {name}", "nl": "stad {name}"},
+    "target": {"en": "target culture", "nl": "doelcultuur"},
+    "x_week": {"en": "week", "nl": "week"},
+    "intervention_end": {"en": "end of intervention", "nl": "einde interventie"},
+    "network_title": {"en": "Informal network, week {week}",
+                      "nl": "Informeel netwerk, week {week}"},
+    "network_note": {"en": "{nodes} employees, {edges} ties; layout fixed at week 0",
+                     "nl": "{nodes} medewerkers, {edges} banden; indeling vast sinds week 0"},
+    "values_title": {"en": "Values projected to 2-D (PCA), week {week}",
+                     "nl": "Waarden geprojecteerd op 2-D (PCA), week {week}"},
+    "pc_axis": {"en": "principal component {n} ({share:.0%} of variance at week 0)",
+                "nl": "hoofdcomponent {n} ({share:.0%} van de variantie in week 0)"},
+    "plot_distance_to_target": {"en": "Distance to target culture",
+                                "nl": "Afstand tot de doelcultuur"},
+    "plot_city_divergence": {"en": "Divergence between cities",
+                             "nl": "Verschil tussen de steden"},
+    "plot_cross_city_ties": {"en": "Cross-city ties (share of tie weight)",
+                             "nl": "Banden tussen steden (aandeel van het gewicht)"},
+    "plot_contract_strength": {"en": "Psychological contract (mean)",
+                               "nl": "Psychologisch contract (gemiddeld)"},
+    "plot_cost_cum": {"en": "Cost so far (thousand EUR)",
+                      "nl": "Kosten tot nu toe (duizend euro)"},
+    "plot_teams_active": {"en": "Active theme teams", "nl": "Actieve themateams"},
+    "plots_heading": {"en": "Strategy: {strategy}", "nl": "Strategie: {strategy}"},
+    "unit": {"en": "unit", "nl": "eenheid"},
+    "default": {"en": "default", "nl": "standaard"},
+    "on": {"en": "on", "nl": "aan"},
+    "off": {"en": "off", "nl": "uit"},
+}
+"""Interface text: key -> language -> text (``str.format`` fields where noted)."""
+
+STRATEGY_NAMES: Final[dict[str, dict[str, str]]] = {
+    "none": {"en": "No intervention", "nl": "Geen interventie"},
+    "training": {"en": "Culture training", "nl": "Cultuurtraining"},
+    "teams": {"en": "Theme teams (self-selected)", "nl": "Themateams (zelfselectie)"},
+    "assigned-teams": {"en": "Assigned teams (business only)",
+                       "nl": "Aangewezen teams (alleen business)"},
+    "teams+training": {"en": "Theme teams + training", "nl": "Themateams + training"},
+}
+"""Display names of the registered strategies; an unknown strategy shows its key."""
+
+SCENARIO_NAMES: Final[dict[str, dict[str, str]]] = {
+    "case": {"en": "The case (1,000 employees, five cities)",
+             "nl": "De casus (1.000 medewerkers, vijf steden)"},
+    "classroom": {"en": "Classroom (small and fast)", "nl": "Klas (klein en snel)"},
+    "two-cities": {"en": "Two cities", "nl": "Twee steden"},
+    "large": {"en": "Large region", "nl": "Grote regio"},
+}
+"""Display names of the shipped presets; an unknown preset shows its file name."""
+
+PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
+    "interaction.confidence_threshold": {
+        "nl_name": "Vertrouwensdrempel",
+        "nl_help": "Twee medewerkers beïnvloeden elkaar alleen als hun waarden minder dan "
+                   "deze (genormaliseerde) afstand verschillen.",
+    },
+    "interaction.convergence_rate": {
+        "nl_name": "Aanpassingssnelheid",
+        "nl_help": "Deel van het verschil dat per ontmoeting wordt overgenomen, geschaald met "
+                   "openheid.",
+    },
+    "interaction.contacts_per_week": {
+        "nl_name": "Contacten per week",
+        "nl_help": "Hoeveel collega's iedere medewerker per week spreekt, gekozen naar het "
+                   "gewicht van de band.",
+    },
+    "interaction.noise_sd": {
+        "nl_name": "Culturele drift",
+        "nl_help": "Kleine wekelijkse willekeurige verschuiving van iedere waarde.",
+    },
+    "network.cross_city_degree": {
+        "nl_name": "Banden met andere steden",
+        "nl_help": "Gemiddeld aantal banden van een medewerker met collega's in andere steden "
+                   "bij de fusie.",
+    },
+    "training.cohort_size": {
+        "nl_name": "Deelnemers training per week",
+        "nl_help": "Aantal medewerkers dat iedere week aan de cultuurtraining begint.",
+    },
+    "training.dose": {
+        "nl_name": "Trainingsdosis",
+        "nl_help": "Deel van de afstand tot de doelcultuur dat de training behandelt.",
+    },
+    "training.refresher": {
+        "nl_name": "Opfriscursus",
+        "nl_help": "Medewerkers opnieuw trainen zodra iedereen één keer getraind is.",
+    },
+    "turnover.enabled": {
+        "nl_name": "Verloop en werving",
+        "nl_help": "Medewerkers vertrekken en worden vervangen door nieuwe collega's.",
+    },
+    "turnover.annual_exit_rate": {
+        "nl_name": "Jaarlijks verloop",
+        "nl_help": "Uitstroom per jaar bij een neutraal psychologisch contract.",
+    },
+    "hiring.candidates_per_vacancy": {
+        "nl_name": "Kandidaten per vacature",
+        "nl_help": "Aantal kandidaten per vacature; wie het best bij de doelcultuur past, "
+                   "wordt aangenomen (1 = geen selectie).",
+    },
+    "teams.max_teams": {
+        "nl_name": "Maximum aantal teams",
+        "nl_help": "Hoeveel themateams er hoogstens tegelijk bestaan.",
+    },
+    "teams.min_team_size": {
+        "nl_name": "Minimale teamgrootte",
+        "nl_help": "Teams kleiner dan dit vallen uiteen.",
+    },
+    "teams.session_hours": {
+        "nl_name": "Uren teamsessie per week",
+        "nl_help": "Uren per week die teamleden in gezamenlijke werksessies doorbrengen.",
+    },
+    "teams.recruitment_weeks": {
+        "nl_name": "Wervingsweken",
+        "nl_help": "Hoe lang sponsors op 'jacht' gaan naar supporters.",
+    },
+}
+"""Dutch name and help text per parameter path. English comes from the schema itself."""
+
+UNITS_NL: Final[dict[str, str]] = {
+    "1 (normalised distance)": "genormaliseerde afstand",
+    "1 per meeting": "per ontmoeting",
+    "meetings per employee per week": "ontmoetingen per medewerker per week",
+    "1 per week (standard deviation)": "per week (standaardafwijking)",
+    "ties per employee": "banden per medewerker",
+    "trainees per week": "deelnemers per week",
+    "1 per year": "per jaar",
+    "candidates": "kandidaten",
+    "weeks": "weken",
+    "hours per week": "uren per week",
+    "employees": "medewerkers",
+    "teams": "teams",
+}
+"""Dutch for the schema's unit strings; an unknown unit is shown as the schema has it."""
+
+
+def t(key: str, lang: str, **fields: object) -> str:
+    """The text for ``key`` in ``lang``, with ``fields`` filled in.
+
+    Args:
+        key: a key of :data:`LABELS`.
+        lang: "en" or "nl"; an unknown language falls back to English.
+        **fields: values for ``{name}`` placeholders.
+
+    Raises:
+        KeyError: ``key`` is not a label (a typo should fail loudly in the tests).
+    """
+    entry = LABELS[key]
+    text = entry.get(lang, entry[DEFAULT_LANGUAGE])
+    return text.format(**fields) if fields else text
+
+
+def strategy_name(strategy: str, lang: str) -> str:
+    """Display name of a registered strategy; its key when no translation exists."""
+    entry = STRATEGY_NAMES.get(strategy)
+    return entry.get(lang, entry[DEFAULT_LANGUAGE]) if entry else strategy
+
+
+def scenario_name(preset: str, lang: str) -> str:
+    """Display name of a scenario preset; the file name when no translation exists."""
+    entry = SCENARIO_NAMES.get(preset)
+    return entry.get(lang, entry[DEFAULT_LANGUAGE]) if entry else preset
+
+
+def unit_text(unit: str, lang: str) -> str:
+    """A schema unit as shown next to a slider; "" for dimensionless ("1", "-")."""
+    unit = unit.strip()
+    if unit in ("", "1", "-"):
+        return ""
+    if lang == "nl" and unit in UNITS_NL:
+        return UNITS_NL[unit]
+    if unit.startswith("1 (") and unit.endswith(")"):
+        return unit[3:-1]
+    if unit.startswith("1 "):
+        return unit[2:]
+    return unit
+
+
+# --------------------------------------------------------------------------- the Info panel
+
+INFO_SECTIONS: Final[tuple[str, ...]] = (
+    "what_is_it", "how_it_works", "how_to_use_it", "things_to_notice", "things_to_try",
+    "extending_the_model", "credits_and_references",
+)
+"""NetLogo's Info-tab sections, in NetLogo's order."""
+
+INFO_TITLES: Final[dict[str, dict[str, str]]] = {
+    "what_is_it": {"en": "WHAT IS IT?", "nl": "WAT IS HET?"},
+    "how_it_works": {"en": "HOW IT WORKS", "nl": "HOE HET WERKT"},
+    "how_to_use_it": {"en": "HOW TO USE IT", "nl": "HOE GEBRUIK JE HET"},
+    "things_to_notice": {"en": "THINGS TO NOTICE", "nl": "WAAR JE OP KUNT LETTEN"},
+    "things_to_try": {"en": "THINGS TO TRY", "nl": "DINGEN OM TE PROBEREN"},
+    "extending_the_model": {"en": "EXTENDING THE MODEL", "nl": "HET MODEL UITBREIDEN"},
+    "credits_and_references": {"en": "CREDITS AND REFERENCES",
+                               "nl": "MAKERS EN BRONNEN"},
+}
+
+INFO_TEXT: Final[dict[str, dict[str, str]]] = {
+    "what_is_it": {
+        "en": (
+            "Several Dutch cities had to fold their municipal social services (work, income "
+            "and care for citizens who temporarily cannot support themselves) into one regional "
+            "organisation. Each city brought its own culture. Management first paid for broad "
+            "individual culture training, which cost a lot and changed little. It then named "
+            "the central business themes; each theme got a sponsor who went looking for "
+            "supporters, and nine self-selected teams built the new organisation in weekly "
+            "sessions, pitched proposals, and examined the psychological contract that bound "
+            "them. The culture that fitted the business results emerged from that work.\n\n"
+            "This model lets you replay that merger week by week with about a thousand "
+            "employees, and compare the strategies: do nothing, train everyone, assign people "
+            "to teams, or let them choose theme teams."
+        ),
+        "nl": (
+            "Een aantal Nederlandse gemeenten moest hun sociale diensten (werk, inkomen en zorg "
+            "voor inwoners die tijdelijk niet in hun eigen levensonderhoud kunnen voorzien) "
+            "samenvoegen tot één regionale organisatie. Iedere stad bracht een eigen cultuur "
+            "mee. Het management betaalde eerst voor brede individuele cultuurtrainingen: duur, "
+            "en met weinig effect. Daarna benoemde het de centrale bedrijfsthema's; ieder thema "
+            "kreeg een sponsor die supporters ging zoeken, en negen zelfgekozen teams bouwden in "
+            "wekelijkse sessies de nieuwe organisatie, pitchten voorstellen en onderzochten het "
+            "psychologisch contract dat hen bond. De cultuur die bij de resultaten paste, "
+            "ontstond uit dat werk.\n\n"
+            "Met dit model speel je die fusie week voor week na met ongeveer duizend "
+            "medewerkers, en vergelijk je de strategieën: niets doen, iedereen trainen, mensen "
+            "in teams indelen, of hen zelf themateams laten kiezen."
+        ),
+    },
+    "how_it_works": {
+        "en": (
+            "Each employee has a home city, a role and a **value vector**: four numbers "
+            "between 0 and 1 on the dimensions of the Competing Values Framework (clan, "
+            "adhocracy, market, hierarchy). Every week, in this order:\n\n"
+            "1. **Everyday interaction.** Everyone talks to a few contacts in the informal "
+            "network. If two people's values are close enough (the *confidence threshold*), "
+            "both move a little toward each other; otherwise nothing happens.\n"
+            "2. **The strategy acts.** *Training* shifts trainees toward the target culture; "
+            "the effect fades as in studies of training transfer. *Theme teams* recruit "
+            "through the network; people join a theme that fits them, meet colleagues from "
+            "other cities every week, pitch proposals and get support for new behaviour.\n"
+            "3. **Psychological contract.** It follows how well a person's values fit their "
+            "team, unit and the organisation.\n"
+            "4. **Turnover.** People with a weak contract leave more often; vacancies are "
+            "filled after a delay by newcomers from the labour market.\n"
+            "5. **Results and costs** are added up: client value, training days, team hours."
+        ),
+        "nl": (
+            "Iedere medewerker heeft een thuisstad, een rol en een **waardenvector**: vier "
+            "getallen tussen 0 en 1 op de dimensies van het Competing Values Framework (clan, "
+            "adhocratie, markt, hiërarchie). Iedere week, in deze volgorde:\n\n"
+            "1. **Dagelijkse omgang.** Iedereen spreekt een paar contacten uit het informele "
+            "netwerk. Liggen de waarden van twee mensen dicht genoeg bij elkaar (de "
+            "*vertrouwensdrempel*), dan schuiven ze een klein stukje naar elkaar toe; anders "
+            "gebeurt er niets.\n"
+            "2. **De strategie grijpt in.** *Training* verschuift deelnemers naar de "
+            "doelcultuur; het effect zakt weg zoals in onderzoek naar transfer van training. "
+            "*Themateams* werven via het netwerk; mensen sluiten zich aan bij een thema dat bij "
+            "hen past, ontmoeten iedere week collega's uit andere steden, pitchen voorstellen en "
+            "krijgen ondersteuning bij nieuw gedrag.\n"
+            "3. **Psychologisch contract.** Dat volgt hoe goed iemands waarden passen bij team, "
+            "afdeling en organisatie.\n"
+            "4. **Verloop.** Mensen met een zwak contract vertrekken vaker; vacatures worden na "
+            "een wachttijd vervuld door nieuwkomers van de arbeidsmarkt.\n"
+            "5. **Resultaten en kosten** worden opgeteld: klantwaarde, trainingsdagen, "
+            "teamuren."
+        ),
+    },
+    "how_to_use_it": {
+        "en": (
+            "- Choose a **scenario** (start with *Classroom*: small and fast) and a "
+            "**strategy**.\n"
+            "- Press **Step** to advance one week (or the number of *weeks per step*), or "
+            "**Play** to run until the end; **Pause** stops.\n"
+            "- Move a **slider** or change the **seed**, then press **Reset** to build a new "
+            "organisation with those settings. Choosing another scenario or strategy starts "
+            "afresh at once.\n"
+            "- Switch on **Side by side** to run two strategies on the same organisation and "
+            "the same random numbers, in lockstep: every difference you see comes from the "
+            "strategy.\n"
+            "- The tabs show the **plots**, the informal **network** (coloured by city or by "
+            "team) and the **value space** (each dot one employee, coloured by city; the star "
+            "is the target culture).\n"
+            "- The monitors above the tabs show the week, headcount, teams formed, proposals "
+            "accepted and the cost so far."
+        ),
+        "nl": (
+            "- Kies een **scenario** (begin met *Klas*: klein en snel) en een **strategie**.\n"
+            "- Druk op **Stap** om één week verder te gaan (of het aantal *weken per stap*), of "
+            "op **Afspelen** om tot het einde door te lopen; **Pauze** stopt.\n"
+            "- Verschuif een **schuifregelaar** of verander de **seed**, en druk dan op "
+            "**Opnieuw** om met die instellingen een nieuwe organisatie te bouwen. Een ander "
+            "scenario of een andere strategie begint meteen opnieuw.\n"
+            "- Zet **Naast elkaar** aan om twee strategieën op dezelfde organisatie en met "
+            "dezelfde toevalsgetallen gelijk op te laten lopen: ieder verschil dat je ziet, komt "
+            "door de strategie.\n"
+            "- De tabbladen tonen de **grafieken**, het informele **netwerk** (gekleurd naar "
+            "stad of naar team) en de **waardenruimte** (iedere stip is een medewerker, gekleurd "
+            "naar stad; de ster is de doelcultuur).\n"
+            "- De meters boven de tabbladen tonen de week, het aantal medewerkers, gevormde "
+            "teams, geaccepteerde voorstellen en de kosten tot nu toe."
+        ),
+    },
+    "things_to_notice": {
+        "en": (
+            "- Under *training* the distance to the target drops quickly, then creeps back: "
+            "transfer fades and untrained colleagues pull trainees back. Look at the follow-up "
+            "weeks after the dashed line.\n"
+            "- Under *theme teams* the cross-city ties rise: people from different cities work "
+            "together every week, so the network itself changes, and with it who influences "
+            "whom.\n"
+            "- In the network picture coloured by city, watch the clusters: do they stay "
+            "separate islands or start to mix?\n"
+            "- In the value space, do the city clouds move toward the star, toward each other, "
+            "or neither?\n"
+            "- Compare the cost curves: which strategy buys its alignment cheaper?"
+        ),
+        "nl": (
+            "- Bij *training* daalt de afstand tot de doelcultuur snel en kruipt daarna terug: "
+            "de transfer zakt weg en niet-getrainde collega's trekken deelnemers terug. Kijk "
+            "naar de weken van de nameting, na de stippellijn.\n"
+            "- Bij *themateams* nemen de banden tussen steden toe: mensen uit verschillende "
+            "steden werken iedere week samen, dus het netwerk zelf verandert, en daarmee wie wie "
+            "beïnvloedt.\n"
+            "- Kijk in het netwerk, gekleurd naar stad, naar de clusters: blijven het losse "
+            "eilanden of raken ze vermengd?\n"
+            "- Bewegen de wolken van de steden in de waardenruimte naar de ster, naar elkaar, of "
+            "geen van beide?\n"
+            "- Vergelijk de kostencurves: welke strategie koopt haar afstemming goedkoper in?"
+        ),
+    },
+    "things_to_try": {
+        "en": (
+            "- Run *training* and *theme teams* side by side on the case. Which is faster, "
+            "which lasts, which is cheaper?\n"
+            "- Lower the **confidence threshold**. When people only listen to those who are "
+            "already like them, what happens to the cities?\n"
+            "- Set **ties to other cities** to zero. Can any strategy still align the cities?\n"
+            "- Compare *assigned teams* with *theme teams*: is it the teams, or the "
+            "self-selection and value work?\n"
+            "- Switch off **turnover**: how much of the change came from newcomers?\n"
+            "- Change the **seed** a few times: which differences survive, and which were "
+            "luck?"
+        ),
+        "nl": (
+            "- Laat *training* en *themateams* naast elkaar lopen op de casus. Welke is "
+            "sneller, welke beklijft, welke is goedkoper?\n"
+            "- Verlaag de **vertrouwensdrempel**. Wat gebeurt er met de steden als mensen alleen "
+            "luisteren naar wie al op hen lijkt?\n"
+            "- Zet de **banden met andere steden** op nul. Kan een strategie de steden dan nog "
+            "op één lijn krijgen?\n"
+            "- Vergelijk *aangewezen teams* met *themateams*: komt het door de teams, of door "
+            "de zelfselectie en het werk aan waarden?\n"
+            "- Zet **verloop en werving** uit: hoeveel van de verandering kwam door "
+            "nieuwkomers?\n"
+            "- Verander de **seed** een paar keer: welke verschillen blijven, en welke waren "
+            "toeval?"
+        ),
+    },
+    "extending_the_model": {
+        "en": (
+            "- Add a strategy: write a class with the strategy interface in `sim/strategies/` "
+            "and register it; it appears in the strategy chooser by itself.\n"
+            "- Use another culture frame (Hofstede's organisational practices) in a scenario "
+            "file.\n"
+            "- Write a scenario for your own organisation in `scenarios/` (TOML): cities, "
+            "headcounts, culture profiles, themes.\n"
+            "- Let sponsors differ in charisma, or let teams compete for the same people.\n"
+            "- For research questions use the command line (`merger-sim compare`, "
+            "`merger-sim sweep`) rather than the dashboard: many runs with confidence "
+            "intervals."
+        ),
+        "nl": (
+            "- Voeg een strategie toe: schrijf een klasse met de strategie-interface in "
+            "`sim/strategies/` en registreer haar; ze verschijnt vanzelf in de keuzelijst.\n"
+            "- Gebruik een ander cultuurkader (de organisatiepraktijken van Hofstede) in een "
+            "scenariobestand.\n"
+            "- Schrijf een scenario voor je eigen organisatie in `scenarios/` (TOML): steden, "
+            "aantallen, cultuurprofielen, thema's.\n"
+            "- Laat sponsors verschillen in overtuigingskracht, of laat teams om dezelfde "
+            "mensen concurreren.\n"
+            "- Gebruik voor onderzoeksvragen de opdrachtregel (`merger-sim compare`, "
+            "`merger-sim sweep`) in plaats van het dashboard: veel runs met "
+            "betrouwbaarheidsintervallen."
+        ),
+    },
+    "credits_and_references": {
+        "en": (
+            "merger-sim, after the case *Ondernemende Sociale Dienst* (2017). Model "
+            "description: `docs/ODD.md`; classroom guide: `docs/teaching/en.md`.\n\n"
+            "- Deffuant, Neau, Amblard & Weisbuch (2000), *Mixing beliefs among interacting "
+            "agents*.\n"
+            "- Axelrod (1997), *The dissemination of culture*.\n"
+            "- Cameron & Quinn, *Diagnosing and changing organizational culture* (CVF, OCAI).\n"
+            "- Nahavandi & Malekzadeh (1988), *Acculturation in mergers and acquisitions*.\n"
+            "- Rousseau (1995), *Psychological contracts in organizations*.\n"
+            "- Kristof-Brown, Zimmerman & Johnson (2005), person-environment fit meta-analysis.\n"
+            "- Saks & Belcourt (2006), training transfer over time.\n"
+            "- Harrison & Carroll (1991), *Keeping the faith*.\n"
+            "- Built with Mesa and Solara; the Info sections follow NetLogo's Info tab."
+        ),
+        "nl": (
+            "merger-sim, naar de casus *Ondernemende Sociale Dienst* (2017). Modelbeschrijving: "
+            "`docs/ODD.md`; lesbrief: `docs/teaching/nl.md`.\n\n"
+            "- Deffuant, Neau, Amblard & Weisbuch (2000), *Mixing beliefs among interacting "
+            "agents*.\n"
+            "- Axelrod (1997), *The dissemination of culture*.\n"
+            "- Cameron & Quinn, *Diagnosing and changing organizational culture* (CVF, OCAI).\n"
+            "- Nahavandi & Malekzadeh (1988), *Acculturation in mergers and acquisitions*.\n"
+            "- Rousseau (1995), *Psychological contracts in organizations*.\n"
+            "- Kristof-Brown, Zimmerman & Johnson (2005), meta-analyse van person-environment "
+            "fit.\n"
+            "- Saks & Belcourt (2006), transfer van training in de tijd.\n"
+            "- Harrison & Carroll (1991), *Keeping the faith*.\n"
+            "- Gebouwd met Mesa en Solara; de Info-secties volgen het Info-tabblad van NetLogo."
+        ),
+    },
+}
+"""Info panel body per section and language (Markdown)."""
+
+
+def info_sections(lang: str) -> list[tuple[str, str]]:
+    """The Info panel as (title, Markdown body) pairs in NetLogo's order."""
+    lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
+    return [(INFO_TITLES[s][lang], INFO_TEXT[s][lang]) for s in INFO_SECTIONS]

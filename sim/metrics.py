@@ -1,0 +1,91 @@
+"""Observables: pure functions of the model's arrays, one per output column.
+
+All distances are normalised to [0, 1] (Euclidean distance / sqrt(D)). Nothing here caches.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from sim.network import Ties
+from sim.rules.distance import group_means, normalised_distance
+
+#: Model-level outputs, in column order (DESIGN section 3, "Outputs").
+OUTPUTS: tuple[str, ...] = (
+    "distance_to_target",
+    "culture_spread",
+    "city_divergence",
+    "cross_city_ties",
+    "city_modularity",
+    "contract_strength",
+    "engagement",
+    "headcount",
+    "leavers_cum",
+    "cost_cum",
+    "teams_active",
+    "proposals_accepted",
+    "client_value",
+)
+
+
+def distance_to_target(values: np.ndarray, active: np.ndarray, target: np.ndarray) -> float:
+    """Mean normalised distance of the active employees' values to the stated culture."""
+    return float(normalised_distance(values[active], target).mean()) if active.any() else 0.0
+
+
+def practised_culture(values: np.ndarray, active: np.ndarray) -> np.ndarray:
+    """The headcount-weighted mean value vector."""
+    return values[active].mean(axis=0)
+
+
+def culture_spread(values: np.ndarray, active: np.ndarray) -> float:
+    """Mean normalised distance of the active employees to the practised culture."""
+    if not active.any():
+        return 0.0
+    return float(normalised_distance(values[active], practised_culture(values, active)).mean())
+
+
+def city_means(values: np.ndarray, active: np.ndarray, city: np.ndarray,
+               n_cities: int) -> tuple[np.ndarray, np.ndarray]:
+    """Mean values per city of origin, and the active headcount per city."""
+    return group_means(values, city, active.astype(float), n_cities)
+
+
+def city_divergence(values: np.ndarray, active: np.ndarray, city: np.ndarray,
+                    n_cities: int) -> float:
+    """Mean normalised distance between the culture means of every pair of cities."""
+    means, counts = city_means(values, active, city, n_cities)
+    means = means[counts > 0]
+    if means.shape[0] < 2:
+        return 0.0
+    i, j = np.triu_indices(means.shape[0], k=1)
+    return float(normalised_distance(means[i], means[j]).mean())
+
+
+def cross_city_ties(ties: Ties, city: np.ndarray) -> float:
+    """Share of the total tie weight that connects employees of different cities."""
+    total = ties.weight.sum()
+    if total <= 0:
+        return 0.0
+    return float(ties.weight[city[ties.u] != city[ties.v]].sum() / total)
+
+
+def city_modularity(ties: Ties, city: np.ndarray, n_cities: int) -> float:
+    """Newman's weighted modularity of the partition of the network by city of origin.
+
+    Q = sum_c [ W_c / W - (S_c / 2W)^2 ], W the total tie weight, W_c the weight inside c,
+    S_c the summed strength of c's members. High: cities still live apart.
+    """
+    total = ties.weight.sum()
+    if total <= 0:
+        return 0.0
+    inside = city[ties.u] == city[ties.v]
+    w_in = np.bincount(city[ties.u][inside], weights=ties.weight[inside], minlength=n_cities)
+    strength = (np.bincount(city[ties.u], weights=ties.weight, minlength=n_cities)
+                + np.bincount(city[ties.v], weights=ties.weight, minlength=n_cities))
+    return float(np.sum(w_in / total - (strength / (2 * total)) ** 2))
+
+
+def active_mean(x: np.ndarray, active: np.ndarray) -> float:
+    """Mean of a per-slot quantity over active employees."""
+    return float(x[active].mean()) if active.any() else 0.0

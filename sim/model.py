@@ -1,0 +1,381 @@
+"""MergerModel: the merged organisation, its weekly schedule, and its outputs.
+
+``MergerModel.step`` is the ODD's process overview, one week:
+
+1. everyday interaction (bounded confidence, drift, tie reinforcement/decay, triadic closure);
+2. the strategy's interventions;
+3. psychological contract and engagement update;
+4. turnover and hiring;
+5. business results (client value) and outputs.
+
+State lives in NumPy arrays indexed by slot (a position). Employees are Mesa agents that view
+their row. All randomness comes from per-component streams of one seed (:mod:`sim.rng`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+import mesa
+import numpy as np
+import pandas as pd
+
+from sim import metrics
+from sim.agents import Employee
+from sim.network import Ties, build_network, close_triads, sample_neighbours
+from sim.population import build_workforce, draw_openness, vector
+from sim.rng import spawn_streams
+from sim.rules.business import client_value
+from sim.rules.contract import fit_score, implied_contract, implied_engagement, relax
+from sim.rules.distance import fit, group_means
+from sim.rules.interaction import bounded_confidence_deltas, drift
+from sim.rules.turnover import select_hires, socialisation_factor, weekly_exit_probability
+from sim.scenario import Scenario, apply_overrides, load_scenario
+from sim.strategies import make_strategy
+
+
+def read_observable(name: str, model: MergerModel) -> float:
+    """DataCollector reporter body: one named output of the current week.
+
+    Used as ``partial(read_observable, name)``: Mesa calls partials with the model, and a
+    partial of a module-level function pickles where a lambda does not.
+    """
+    return model.observables[name]
+
+
+class MergerModel(mesa.Model):
+    """The merged social service. One step is one week.
+
+    Args:
+        config: a Scenario, a scenario file, a preset name, or None for the embedded case.
+        strategy: a name from :data:`sim.strategies.STRATEGIES`.
+        seed: the run's one seed; every random stream derives from it.
+        overrides: dotted-path parameter overrides, validated like the file.
+        snapshot_weeks: weeks at which agent snapshots are kept (default: the scenario's, else
+            0, the end of the intervention and the final week).
+
+    The pydantic scenario is ``model.config`` (Mesa 3.5 reserves ``model.scenario``).
+    """
+
+    def __init__(self, config: Scenario | str | Path | None = None, strategy: str = "none",
+                 seed: int = 0, overrides: Mapping[str, Any] | None = None,
+                 snapshot_weeks: list[int] | None = None) -> None:
+        super().__init__(rng=seed)
+        self.config: Scenario = apply_overrides(load_scenario(config), overrides)
+        self.seed = int(seed)
+        self.strategy_name = strategy
+        self.streams = spawn_streams(self.seed)
+        self.dimensions: tuple[str, ...] = self.config.dimensions
+        self.city_names: list[str] = [c.name for c in self.config.cities]
+        self.target = vector(self.config.culture.target, self.dimensions)
+        self.week = 0
+        self.cost_cum = 0.0
+        self.costs: dict[str, float] = {}
+        self.leavers_cum = 0
+        self.hires_cum = 0
+        self.proposals_accepted = 0
+        self.teams_active = 0
+        self.build_workforce()
+        self.build_network()
+        self.build_agents()
+        self.init_teams()
+        self.init_contracts()
+        self.strategy = make_strategy(strategy)
+        self.strategy.setup(self)
+        total = self.config.horizon.total_weeks
+        default_snaps = {0, self.config.horizon.intervention_weeks, total}
+        snaps = snapshot_weeks or self.config.output.snapshot_weeks or sorted(default_snaps)
+        self.snapshot_weeks = {int(w) for w in snaps}
+        self.snapshots: dict[int, pd.DataFrame] = {}
+        self.edge_snapshots: dict[int, pd.DataFrame] = {}
+        self.datacollector = mesa.DataCollector(
+            model_reporters={name: partial(read_observable, name) for name in metrics.OUTPUTS})
+        self.record()
+
+    # ------------------------------------------------------------------ builders
+
+    def build_workforce(self) -> None:
+        """Draw the employees of every city into the slot arrays."""
+        wf = build_workforce(self.config, self.streams["population"])
+        self.city, self.unit, self.role = wf.city, wf.unit, wf.role
+        self.unit_city = wf.unit_city
+        self.values = wf.values
+        self.openness = wf.openness
+        self.openness_bonus = np.zeros_like(wf.openness)
+        self.tenure = wf.tenure
+        n = self.city.size
+        self.active = np.ones(n, dtype=bool)
+        self.vacant_since = np.full(n, -1, dtype=np.int64)
+        self._workforce = wf
+
+    def build_network(self) -> None:
+        """The informal network at the merger."""
+        self.ties: Ties = build_network(self.config, self._workforce, self.streams["network"])
+        del self._workforce
+
+    def build_agents(self) -> None:
+        """One Employee agent per occupied slot, created in slot order."""
+        n = self.city.size
+        self.agent_of_slot: list[Employee | None] = [Employee(self, s) for s in range(n)]
+        self.uid = np.array([a.unique_id for a in self.agent_of_slot], dtype=np.int64)
+
+    def init_teams(self) -> None:
+        """Team membership state; filled by team strategies."""
+        n, dims = self.values.shape
+        self.team = np.full(n, -1, dtype=np.int64)
+        self.team_norm = np.zeros((0, dims))
+
+    def init_contracts(self) -> None:
+        """Contracts and engagement start at what the initial fit implies."""
+        self.contract = implied_contract(self.fit_scores(), self.config.contract)
+        self.engagement = implied_engagement(self.contract, self.team >= 0,
+                                             self.config.engagement)
+
+    # ------------------------------------------------------------------ queries
+
+    @property
+    def in_intervention(self) -> bool:
+        """True in the weeks in which the strategy intervenes."""
+        return 1 <= self.week <= self.config.horizon.intervention_weeks
+
+    @property
+    def total_weeks(self) -> int:
+        return self.config.horizon.total_weeks
+
+    def effective_openness(self) -> np.ndarray:
+        """Openness with the newcomer bonus, capped at 1."""
+        return np.minimum(1.0, self.openness + self.openness_bonus)
+
+    def unit_peer_means(self) -> np.ndarray:
+        """Each employee's unit colleagues' mean values (self excluded); own values if alone."""
+        weights = self.active.astype(float)
+        n_units = self.unit_city.size
+        means, counts = group_means(self.values, self.unit, weights, n_units)
+        own_count = counts[self.unit]
+        sums = means[self.unit] * own_count[:, None] - self.values * weights[:, None]
+        others = own_count - weights
+        with np.errstate(invalid="ignore", divide="ignore"):
+            peer = sums / np.maximum(others, 1e-300)[:, None]
+        return np.where(others[:, None] > 0, peer, self.values)
+
+    def fit_scores(self) -> np.ndarray:
+        """The weighted fit behind the psychological contract, per slot."""
+        person_org = fit(self.values, self.target)
+        person_unit = fit(self.values, self.unit_peer_means())
+        in_team = self.team >= 0
+        person_team = np.zeros_like(person_org)
+        team_org = np.zeros_like(person_org)
+        if in_team.any() and self.team_norm.shape[0]:
+            norms = self.team_norm[self.team[in_team]]
+            person_team[in_team] = fit(self.values[in_team], norms)
+            team_org[in_team] = fit(norms, self.target)
+        return fit_score(person_org, person_unit, person_team, team_org, in_team,
+                         self.config.contract)
+
+    def network_edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The current ties as (slot, slot, weight) arrays."""
+        return self.ties.u.copy(), self.ties.v.copy(), self.ties.weight.copy()
+
+    # ------------------------------------------------------------------ the week
+
+    def step(self) -> None:
+        """One week, in the order of the ODD's process overview."""
+        self.week += 1
+        self.interact()
+        self.intervene()
+        self.update_contracts()
+        self.turn_over()
+        self.hire()
+        self.record()
+        if self.week >= self.total_weeks:
+            self.running = False
+
+    def interact(self) -> None:
+        """Everyday interaction: meetings sampled by tie weight, bounded-confidence influence,
+        drift, tie reinforcement and decay, triadic closure."""
+        spec = self.config.interaction
+        adj = self.ties.csr()
+        slots = np.flatnonzero(self.active)
+        callers = np.repeat(slots, spec.contacts_per_week)
+        first, second, edges = sample_neighbours(adj, callers, self.streams["interaction"])
+        self.meet(first, second, spec.convergence_rate)
+        self.values = drift(self.values, self.active, spec.noise_sd, self.streams["noise"])
+        self.ties.update_weights(edges, self.config.network)
+        closure = self.streams["closure"]
+        candidates = slots[closure.random(slots.size) < self.config.network.closure_rate]
+        a, b = close_triads(adj, candidates, closure)
+        alive = self.active[b]
+        self.ties.add(a[alive], b[alive], self.config.network.new_tie_weight)
+        self.openness_bonus *= socialisation_factor(
+            self.config.hiring.socialisation_halflife_weeks)
+
+    def meet(self, first: np.ndarray, second: np.ndarray, rate: float) -> None:
+        """Apply bounded-confidence influence for the given meetings (used by strategies too)."""
+        deltas = bounded_confidence_deltas(self.values, first, second,
+                                           self.effective_openness(), rate,
+                                           self.config.interaction.confidence_threshold)
+        self.values = np.clip(self.values + deltas, 0.0, 1.0)
+
+    def intervene(self) -> None:
+        """The strategy's interventions of this week."""
+        self.strategy.week(self)
+
+    def update_contracts(self) -> None:
+        """Psychological contract toward the fit-implied level; engagement follows."""
+        goal = implied_contract(self.fit_scores(), self.config.contract)
+        self.contract = relax(self.contract, goal, self.config.contract.adjustment_rate)
+        in_team = self.team >= 0
+        self.engagement = relax(self.engagement,
+                                implied_engagement(self.contract, in_team, self.config.engagement),
+                                self.config.engagement.adjustment_rate)
+
+    def turn_over(self) -> None:
+        """Leavers: exit hazard rises as the contract weakens; their slots become vacant."""
+        self.tenure[self.active] += 1
+        spec = self.config.turnover
+        draws = self.streams["turnover"].random(self.active.size)
+        if not spec.enabled:
+            return
+        newcomer = self.tenure < spec.newcomer_weeks
+        prob = weekly_exit_probability(self.contract, newcomer, spec)
+        leavers = np.flatnonzero(self.active & (draws < prob))
+        self.vacate(leavers)
+
+    def vacate(self, slots: np.ndarray) -> None:
+        """Employees in ``slots`` leave: agents removed, ties dropped, slots vacant."""
+        if slots.size == 0:
+            return
+        self.active[slots] = False
+        self.vacant_since[slots] = self.week
+        self.team[slots] = -1
+        self.ties.remove_slots(slots)
+        vacate = getattr(self.strategy, "vacate", None)
+        if vacate is not None:
+            vacate(self, slots)
+        for slot in slots.tolist():
+            agent = self.agent_of_slot[slot]
+            if agent is not None:
+                agent.remove()
+                self.agent_of_slot[slot] = None
+        self.leavers_cum += int(slots.size)
+
+    def hire(self) -> None:
+        """Fill vacancies whose delay has passed with the best-fitting candidates."""
+        spec = self.config.turnover
+        due = np.flatnonzero(~self.active & (self.week - self.vacant_since >= spec.vacancy_weeks))
+        if due.size == 0:
+            return
+        rng = self.streams["hiring"]
+        hiring = self.config.hiring
+        self.values[due] = select_hires(due.size, hiring.candidates_per_vacancy,
+                                        vector(hiring.market_mean, self.dimensions),
+                                        hiring.market_spread, self.target, rng)
+        self.openness[due] = draw_openness(self.config.interaction.openness_mean,
+                                           self.config.interaction.openness_spread, due.size, rng)
+        self.openness_bonus[due] = hiring.newcomer_openness_bonus
+        self.tenure[due] = 0
+        self.contract[due] = 0.5
+        self.engagement[due] = self.config.engagement.base
+        self.active[due] = True
+        self.vacant_since[due] = -1
+        self.connect_newcomers(due, rng)
+        for slot in due.tolist():
+            agent = Employee(self, slot)
+            self.agent_of_slot[slot] = agent
+            self.uid[slot] = agent.unique_id
+        self.hires_cum += int(due.size)
+        self.book_cost("hiring", due.size * self.config.costs.hire_eur)
+
+    def connect_newcomers(self, slots: np.ndarray, rng: np.random.Generator) -> None:
+        """Each newcomer forms ties with a few random colleagues of the own unit."""
+        k = self.config.network.hire_ties
+        if k == 0:
+            return
+        pairs_a, pairs_b = [], []
+        for slot in slots.tolist():  # loops over this week's hires only
+            peers = np.flatnonzero((self.unit == self.unit[slot]) & self.active)
+            peers = peers[peers != slot]
+            if peers.size:
+                chosen = rng.choice(peers, size=min(k, peers.size), replace=False)
+                pairs_a.append(np.full(chosen.size, slot))
+                pairs_b.append(chosen)
+        if pairs_a:
+            self.ties.add(np.concatenate(pairs_a), np.concatenate(pairs_b),
+                          self.config.network.new_tie_weight)
+
+    def book_cost(self, category: str, euros: float) -> None:
+        """Add a cost to the ledger (costs never decrease)."""
+        if euros < 0:
+            raise ValueError("costs are never negative")
+        self.costs[category] = self.costs.get(category, 0.0) + float(euros)
+        self.cost_cum += float(euros)
+
+    # ------------------------------------------------------------------ outputs
+
+    def compute_observables(self) -> dict[str, float]:
+        """All model-level outputs of the current week."""
+        act = self.active
+        n_cities = len(self.city_names)
+        dist = metrics.distance_to_target(self.values, act, self.target)
+        engagement = metrics.active_mean(self.engagement, act)
+        return {
+            "distance_to_target": dist,
+            "culture_spread": metrics.culture_spread(self.values, act),
+            "city_divergence": metrics.city_divergence(self.values, act, self.city, n_cities),
+            "cross_city_ties": metrics.cross_city_ties(self.ties, self.city),
+            "city_modularity": metrics.city_modularity(self.ties, self.city, n_cities),
+            "contract_strength": metrics.active_mean(self.contract, act),
+            "engagement": engagement,
+            "headcount": int(act.sum()),
+            "leavers_cum": self.leavers_cum,
+            "cost_cum": self.cost_cum,
+            "teams_active": self.teams_active,
+            "proposals_accepted": self.proposals_accepted,
+            "client_value": client_value(engagement, dist, self.proposals_accepted,
+                                         self.config.business),
+        }
+
+    def record(self) -> None:
+        """Collect this week's outputs, and an agent snapshot at snapshot weeks."""
+        self.observables = self.compute_observables()
+        self.datacollector.collect(self)
+        if self.week in self.snapshot_weeks:
+            self.snapshots[self.week] = self.agent_table()
+            self.edge_snapshots[self.week] = self.edge_table()
+
+    def timeseries(self) -> pd.DataFrame:
+        """The weekly outputs so far: one row per week, week 0 the initial state."""
+        frame = pd.DataFrame(self.datacollector.model_vars, columns=list(metrics.OUTPUTS))
+        frame.insert(0, "week", np.arange(len(frame), dtype=np.int64))
+        return frame
+
+    def agent_table(self) -> pd.DataFrame:
+        """A snapshot of the active employees (one row each) at the current week."""
+        act = np.flatnonzero(self.active)
+        degree = self.ties.degree()
+        roles = np.array(["staff", "team_lead", "manager"])
+        table = {
+            "week": np.full(act.size, self.week, dtype=np.int64),
+            "unique_id": self.uid[act],
+            "slot": act.astype(np.int64),
+            "city": np.array(self.city_names, dtype=object)[self.city[act]],
+            "unit": self.unit[act].astype(np.int64),
+            "role": roles[self.role[act]],
+            "team": self.team[act],
+            "tenure": self.tenure[act],
+            "contract": self.contract[act],
+            "openness": self.effective_openness()[act],
+            "engagement": self.engagement[act],
+            "degree": degree[act].astype(np.int64),
+        }
+        for d, name in enumerate(self.dimensions):
+            table[f"value_{name}"] = self.values[act, d]
+        return pd.DataFrame(table)
+
+    def edge_table(self) -> pd.DataFrame:
+        """The informal network at the current week, by unique_id."""
+        return pd.DataFrame({"source": self.uid[self.ties.u], "target": self.uid[self.ties.v],
+                             "weight": self.ties.weight})

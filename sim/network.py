@@ -1,0 +1,234 @@
+"""The informal network: weighted, undirected ties between slots, held as arrays.
+
+Ties live in three parallel arrays (``u < v``, ``weight``), keyed by ``u * n + v``. The weekly
+loop needs neighbour sampling by weight, so :meth:`Ties.csr` builds a compressed sparse row
+view (with the edge id of every entry) once per week; everything else is array arithmetic.
+``networkx`` is used only for analysis and pictures (:meth:`Ties.to_networkx`).
+
+Initial structure (DESIGN section 3, "Network"): dense inside work units, sparser across a
+city, and a few bridges across cities, mostly through managers.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+
+from sim.population import Role, Workforce
+from sim.scenario import NetworkSection, Scenario
+
+
+@dataclass
+class Adjacency:
+    """CSR view of the symmetric network: row i's entries are i's ties."""
+
+    indptr: np.ndarray  # (n + 1,)
+    indices: np.ndarray  # (2E,) neighbour slot
+    edge: np.ndarray  # (2E,) edge id into the Ties arrays
+    cumweight: np.ndarray  # (2E,) running sum of weights in CSR order
+
+    @property
+    def degree(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+
+class Ties:
+    """Weighted undirected ties between ``n`` slots."""
+
+    def __init__(self, n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray) -> None:
+        self.n = n
+        self.u = np.empty(0, dtype=np.int64)
+        self.v = np.empty(0, dtype=np.int64)
+        self.weight = np.empty(0, dtype=float)
+        self.add(u, v, weight)
+
+    # -- structure ------------------------------------------------------------------------
+
+    @property
+    def size(self) -> int:
+        """Number of ties."""
+        return self.u.size
+
+    def keys(self) -> np.ndarray:
+        return self.u * self.n + self.v
+
+    def add(self, a: np.ndarray, b: np.ndarray, weight: np.ndarray | float) -> int:
+        """Add ties (a_k, b_k); self-ties and ties that already exist are ignored.
+
+        Returns:
+            The number of ties actually added.
+        """
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        w = np.broadcast_to(np.asarray(weight, dtype=float), a.shape)
+        keep = a != b
+        lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+        w = w[keep]
+        new_keys, first = np.unique(lo * self.n + hi, return_index=True)
+        fresh = ~np.isin(new_keys, self.keys(), assume_unique=True)
+        lo, hi, w = lo[first][fresh], hi[first][fresh], w[first][fresh]
+        if lo.size:
+            self.u = np.concatenate([self.u, lo])
+            self.v = np.concatenate([self.v, hi])
+            self.weight = np.concatenate([self.weight, w])
+        return int(lo.size)
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep only the ties where ``mask`` is true."""
+        self.u, self.v, self.weight = self.u[mask], self.v[mask], self.weight[mask]
+
+    def remove_slots(self, slots: np.ndarray) -> None:
+        """Drop every tie of the given slots (leavers take their ties with them)."""
+        if slots.size:
+            gone = np.zeros(self.n, dtype=bool)
+            gone[slots] = True
+            self.keep(~(gone[self.u] | gone[self.v]))
+
+    def csr(self) -> Adjacency:
+        """Symmetric CSR view with edge ids and cumulative weights, for weighted sampling."""
+        rows = np.concatenate([self.u, self.v])
+        cols = np.concatenate([self.v, self.u])
+        edge = np.concatenate([np.arange(self.size), np.arange(self.size)])
+        order = np.argsort(rows, kind="stable")
+        indptr = np.zeros(self.n + 1, dtype=np.int64)
+        np.cumsum(np.bincount(rows, minlength=self.n), out=indptr[1:])
+        edge = edge[order]
+        return Adjacency(indptr, cols[order], edge, np.cumsum(self.weight[edge]))
+
+    def degree(self) -> np.ndarray:
+        """Number of ties per slot."""
+        return np.bincount(self.u, minlength=self.n) + np.bincount(self.v, minlength=self.n)
+
+    def strength(self) -> np.ndarray:
+        """Sum of tie weights per slot."""
+        return (np.bincount(self.u, weights=self.weight, minlength=self.n)
+                + np.bincount(self.v, weights=self.weight, minlength=self.n))
+
+    # -- weekly dynamics --------------------------------------------------------------------
+
+    def update_weights(self, used_edges: np.ndarray, spec: NetworkSection) -> None:
+        """Ties used this week grow toward 1, unused ones decay; too weak ones are dropped."""
+        used = np.zeros(self.size, dtype=bool)
+        used[used_edges] = True
+        self.weight = np.where(used, self.weight + spec.reinforcement * (1.0 - self.weight),
+                               self.weight * (1.0 - spec.decay))
+        self.keep(self.weight >= spec.min_weight)
+
+    def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
+        """A networkx graph of the ties (for analysis and drawing, not for the weekly loop)."""
+        graph = nx.Graph()
+        if nodes is not None:
+            graph.add_nodes_from(int(x) for x in nodes)
+        graph.add_weighted_edges_from(zip(self.u.tolist(), self.v.tolist(),
+                                          self.weight.tolist(), strict=True))
+        return graph
+
+
+# ------------------------------------------------------------------------------- sampling
+
+
+def sample_neighbours(adj: Adjacency, who: np.ndarray, rng: np.random.Generator
+                      ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """For each slot in ``who``, one neighbour drawn with probability proportional to weight.
+
+    Slots without ties are skipped.
+
+    Returns:
+        (source slot, neighbour slot, edge id), aligned.
+    """
+    start, end = adj.indptr[who], adj.indptr[who + 1]
+    has = end > start
+    who, start, end = who[has], start[has], end[has]
+    base = np.where(start > 0, adj.cumweight[np.maximum(start - 1, 0)], 0.0)
+    total = adj.cumweight[end - 1] - base
+    target = base + rng.random(who.size) * total
+    pos = np.searchsorted(adj.cumweight, target, side="right")
+    pos = np.clip(pos, start, end - 1)
+    return who, adj.indices[pos], adj.edge[pos]
+
+
+# ------------------------------------------------------------------------------- builders
+
+
+def _within_unit_pairs(unit: np.ndarray, max_unit: int) -> tuple[np.ndarray, np.ndarray]:
+    """All pairs of slots that share a unit (slots are ordered by unit)."""
+    idx = np.arange(unit.size)
+    us, vs = [], []
+    for k in range(1, max_unit):
+        same = unit[:-k] == unit[k:]
+        us.append(idx[:-k][same])
+        vs.append(idx[k:][same])
+    return np.concatenate(us), np.concatenate(vs)
+
+
+def _random_pairs_within(members: np.ndarray, density: float,
+                         rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """About ``density * n(n-1)/2`` random pairs among ``members`` (Erdos-Renyi-like)."""
+    n = members.size
+    if n < 2 or density <= 0:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    m = rng.binomial(n * (n - 1) // 2, density)
+    a = rng.integers(0, n, size=m)
+    b = rng.integers(0, n, size=m)
+    return members[a], members[b]
+
+
+def _cross_city_pairs(workforce: Workforce, spec: NetworkSection,
+                      rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
+    """Bridges: each employee starts about half its expected cross-city ties (the other half
+    arrives from the other end); partners in other cities are drawn with the same role
+    weighting, so managers bridge far more than staff."""
+    n = workforce.city.size
+    factor = np.where(workforce.role == Role.MANAGER, spec.manager_bridge_factor, 1.0)
+    stubs = rng.poisson(spec.cross_city_degree * factor / 2.0)
+    src = np.repeat(np.arange(n), stubs)
+    if src.size == 0 or np.unique(workforce.city).size < 2:
+        return np.empty(0, np.int64), np.empty(0, np.int64)
+    prob = factor / factor.sum()
+    dst = rng.choice(n, size=src.size, p=prob)
+    same = workforce.city[src] == workforce.city[dst]
+    # redraw partners that landed in the own city, a few times; leftovers are dropped
+    for _ in range(10):
+        if not same.any():
+            break
+        dst[same] = rng.choice(n, size=int(same.sum()), p=prob)
+        same = workforce.city[src] == workforce.city[dst]
+    return src[~same], dst[~same]
+
+
+def build_network(scenario: Scenario, workforce: Workforce, rng: np.random.Generator) -> Ties:
+    """The informal network at the merger: unit ties, city ties, and cross-city bridges."""
+    spec = scenario.network
+    n = workforce.city.size
+    ua, ub = _within_unit_pairs(workforce.unit, spec.unit_size)
+    keep = rng.random(ua.size) < spec.unit_tie_probability
+    parts_a, parts_b = [ua[keep]], [ub[keep]]
+    for idx, city in enumerate(scenario.cities):
+        members = np.flatnonzero(workforce.city == idx)
+        a, b = _random_pairs_within(members, city.tie_density, rng)
+        parts_a.append(a)
+        parts_b.append(b)
+    a, b = _cross_city_pairs(workforce, spec, rng)
+    parts_a.append(a)
+    parts_b.append(b)
+    a = np.concatenate(parts_a)
+    b = np.concatenate(parts_b)
+    weight = np.clip(spec.initial_weight * rng.uniform(0.5, 1.5, size=a.size),
+                     spec.min_weight, 1.0)
+    return Ties(n, a, b, weight)
+
+
+def close_triads(adj: Adjacency, candidates: np.ndarray, rng: np.random.Generator
+                 ) -> tuple[np.ndarray, np.ndarray]:
+    """Triadic closure (Granovetter 1973): each candidate meets a contact of a contact.
+
+    Both steps are weighted by tie strength. Returns the proposed pairs (i, k) with k != i;
+    :meth:`Ties.add` drops those that are tied already.
+    """
+    src, mid, _ = sample_neighbours(adj, candidates, rng)
+    mid_src, far, _ = sample_neighbours(adj, mid, rng)
+    # sample_neighbours skips slots without ties; mid always has one (the tie to src)
+    keep = far != src
+    return src[keep], far[keep]

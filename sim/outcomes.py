@@ -1,0 +1,323 @@
+"""Derived outcomes of one run: the numbers a strategy comparison is about.
+
+A run returns weekly model-level series and agent snapshots. The case's claim is that the
+team approach is *fast*, *durable* and *cheap* compared with training, and DESIGN section 3
+names four derived outcomes to test it. Their operational definitions (also in
+docs/outcomes.md):
+
+* **Time to integration** (weeks): the first week at which the divergence between the
+  cities' cultures (``city_divergence``) has fallen to at most ``1 - reduction`` of its
+  week-0 value (default: halved) *and stays there* for ``sustain`` consecutive weeks
+  (default 4), so one noisy dip does not count. Undefined (NaN, "censored") when it is never
+  reached within the horizon; ``integration_reached`` (0/1) records which runs reached it.
+  ``weeks_to_alignment`` is the same rule applied to ``distance_to_target``.
+* **Durability** (ratio): the share of the alignment gained during the intervention that is
+  still there at the end of the follow-up, (d_0 - d_F) / (d_0 - d_I), with d the distance
+  to the target culture at week 0, at the end of the intervention (I) and at the final
+  week (F). 1 = all kept, below 1 = decay, above 1 = kept improving. Undefined when the
+  intervention gained less than ``MIN_GAIN`` or there is no follow-up.
+* **Cost per unit of alignment gained** (EUR per percentage point): total cost at the final
+  week divided by the durable alignment gain 100 (d_0 - d_F). Undefined when nothing was
+  gained (an infinite price); 0 when there was a gain at no cost.
+* **Acculturation mode per city** (Berry 1980; Nahavandi & Malekzadeh 1988), from the agent
+  snapshots at week 0 and the final snapshot, answering Berry's two questions per city:
+
+  - *adoption* — does the city take on the merged organisation's culture? The share of
+    the city's initial distance to the target culture that it has closed:
+    1 - |m_c(end) - target| / |m_c(0) - target|, with m_c the city's mean value vector.
+  - *retention* — does the city keep its own culture? The share of its initial distinctive
+    profile (its deviation from the headcount-weighted organisation mean) that is still
+    present, measured by projection: (s_c(end) · s_c(0)) / |s_c(0)|², s_c = m_c - m_org.
+
+  With threshold 0.5 on both: adoption and retention → *integration*; adoption without
+  retention → *assimilation*; retention without adoption → *separation*; neither →
+  *deculturation*. The thresholds are stated assumptions, not calibrated values.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+MIN_GAIN = 1e-3
+"""Smallest alignment gain (normalised distance units) treated as a gain; below it ratios
+are undefined. An assumption: about a tenth of a percentage point of the [0, 1] scale."""
+
+INTEGRATION_REDUCTION = 0.5
+"""Share of the week-0 city divergence that must be gone for "integrated" (assumption)."""
+
+SUSTAIN_WEEKS = 4
+"""Consecutive weeks a threshold must hold to count as reached (assumption: one month)."""
+
+ADOPTION_THRESHOLD = 0.5
+"""Adoption score at or above which a city is said to adopt the target culture."""
+
+RETENTION_THRESHOLD = 0.5
+"""Retention score at or above which a city is said to keep its own culture."""
+
+MODES = ("integration", "assimilation", "separation", "deculturation")
+"""Acculturation modes of Nahavandi & Malekzadeh (1988), after Berry."""
+
+SNAPSHOT_METRICS = (
+    "distance_to_target",
+    "culture_spread",
+    "city_divergence",
+    "cross_city_ties",
+    "city_modularity",
+    "contract_strength",
+    "engagement",
+    "headcount",
+    "leavers_cum",
+    "cost_cum",
+    "teams_active",
+    "proposals_accepted",
+    "client_value",
+)
+"""Weekly metrics whose value at the end of the intervention and at the end are reported."""
+
+OUTCOME_INFO: dict[str, tuple[str, str]] = {
+    "weeks_to_integration": ("Time to integration", "weeks"),
+    "integration_reached": ("Integration reached", "share of runs"),
+    "weeks_to_alignment": ("Time to alignment", "weeks"),
+    "alignment_reached": ("Alignment reached", "share of runs"),
+    "alignment_gain_intervention": ("Alignment gained in intervention", "percentage points"),
+    "alignment_gain_final": ("Alignment gained at end", "percentage points"),
+    "durability": ("Durability of alignment", "ratio"),
+    "cost_total": ("Total cost", "EUR"),
+    "cost_per_alignment_point": ("Cost per point of alignment", "EUR per percentage point"),
+}
+"""Human label and unit per derived outcome, for tables and figure axes."""
+
+METRIC_INFO: dict[str, tuple[str, str]] = {
+    "distance_to_target": ("Distance to target culture", "normalised, 0-1"),
+    "culture_spread": ("Culture spread", "normalised, 0-1"),
+    "city_divergence": ("Divergence between cities", "normalised, 0-1"),
+    "cross_city_ties": ("Cross-city ties", "share of tie weight"),
+    "city_modularity": ("City modularity", "modularity Q"),
+    "contract_strength": ("Psychological contract", "0-1"),
+    "engagement": ("Engagement", "0-1"),
+    "headcount": ("Headcount", "employees"),
+    "leavers_cum": ("Leavers (cumulative)", "employees"),
+    "cost_cum": ("Cost (cumulative)", "EUR"),
+    "teams_active": ("Active teams", "teams"),
+    "proposals_accepted": ("Proposals accepted", "proposals"),
+    "client_value": ("Client value", "index"),
+}
+"""Human label and unit per weekly metric (DESIGN section 3)."""
+
+
+def label(name: str) -> str:
+    """Axis label "Label (unit)" for a weekly metric or a derived outcome column."""
+    for suffix, when in (("_end_intervention", " at end of intervention"), ("_final", " at end")):
+        base = name.removesuffix(suffix)
+        if base != name and base in METRIC_INFO:
+            text, unit = METRIC_INFO[base]
+            return f"{text}{when} ({unit})"
+    info = METRIC_INFO.get(name) or OUTCOME_INFO.get(name)
+    if info is None:
+        return name.replace("_", " ")
+    return f"{info[0]} ({info[1]})"
+
+
+def first_sustained_week(
+    weeks: Sequence[int] | np.ndarray,
+    condition: Sequence[bool] | np.ndarray,
+    sustain: int = SUSTAIN_WEEKS,
+) -> float:
+    """First week from which ``condition`` holds for ``sustain`` consecutive weeks.
+
+    A streak still shorter than ``sustain`` when the run ends does not count: the run is
+    censored (conservative; a one-week dip in the last week is not integration). Returns
+    NaN when never reached.
+    """
+    w = np.asarray(weeks)
+    c = np.asarray(condition, dtype=bool)
+    run_len = 0
+    for i in range(c.size):
+        run_len = run_len + 1 if c[i] else 0
+        start = i - run_len + 1
+        if run_len >= sustain:
+            return float(w[start])
+    return math.nan
+
+
+def time_to_reduction(
+    ts: pd.DataFrame,
+    column: str,
+    reduction: float = INTEGRATION_REDUCTION,
+    sustain: int = SUSTAIN_WEEKS,
+) -> float:
+    """Weeks until ``column`` is at most (1 - reduction) of its week-0 value, sustained."""
+    ts = ts.sort_values("week")
+    start = float(ts[column].iloc[0])
+    if not math.isfinite(start) or start <= 0:
+        return math.nan
+    cond = ts[column].to_numpy(dtype=float) <= (1.0 - reduction) * start
+    return first_sustained_week(ts["week"].to_numpy(), cond, sustain)
+
+
+def _value_at(ts: pd.DataFrame, column: str, week: int) -> float:
+    """Value of ``column`` at ``week``, or at the last week before it."""
+    sub = ts[ts["week"] <= week]
+    return float(sub[column].iloc[-1]) if len(sub) else math.nan
+
+
+def end_of_intervention(ts: pd.DataFrame, meta: Mapping[str, Any]) -> int:
+    """Week at which the intervention ends (capped at the last simulated week)."""
+    last = int(ts["week"].max())
+    return min(int(meta.get("intervention_weeks", last)), last)
+
+
+def run_outcomes(ts: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, float]:
+    """All scalar derived outcomes of one run.
+
+    Args:
+        ts: the run's weekly timeseries (week 0 = initial state).
+        meta: the run's metadata; ``intervention_weeks`` is used.
+
+    Returns:
+        Flat dict: the derived outcomes of OUTCOME_INFO plus ``<metric>_end_intervention``
+        and ``<metric>_final`` for every metric in SNAPSHOT_METRICS present in ``ts``.
+    """
+    ts = ts.sort_values("week").reset_index(drop=True)
+    week_i = end_of_intervention(ts, meta)
+    week_f = int(ts["week"].max())
+    out: dict[str, float] = {}
+    for metric in SNAPSHOT_METRICS:
+        if metric in ts.columns:
+            out[f"{metric}_end_intervention"] = _value_at(ts, metric, week_i)
+            out[f"{metric}_final"] = _value_at(ts, metric, week_f)
+
+    t_int = time_to_reduction(ts, "city_divergence")
+    t_align = time_to_reduction(ts, "distance_to_target")
+    out["weeks_to_integration"] = t_int
+    out["integration_reached"] = float(math.isfinite(t_int))
+    out["weeks_to_alignment"] = t_align
+    out["alignment_reached"] = float(math.isfinite(t_align))
+
+    d0 = float(ts["distance_to_target"].iloc[0])
+    d_i = _value_at(ts, "distance_to_target", week_i)
+    d_f = float(ts["distance_to_target"].iloc[-1])
+    gain_i, gain_f = d0 - d_i, d0 - d_f
+    out["alignment_gain_intervention"] = 100.0 * gain_i
+    out["alignment_gain_final"] = 100.0 * gain_f
+    out["durability"] = gain_f / gain_i if gain_i >= MIN_GAIN and week_f > week_i else math.nan
+
+    cost = float(ts["cost_cum"].iloc[-1]) if "cost_cum" in ts.columns else math.nan
+    out["cost_total"] = cost
+    out["cost_per_alignment_point"] = cost / (100.0 * gain_f) if gain_f >= MIN_GAIN else math.nan
+    return out
+
+
+def value_columns(agents: pd.DataFrame) -> list[str]:
+    """The ``value_<dimension>`` columns of an agent snapshot, in table order."""
+    return [c for c in agents.columns if c.startswith("value_")]
+
+
+def classify_mode(
+    adoption: float,
+    retention: float,
+    adoption_threshold: float = ADOPTION_THRESHOLD,
+    retention_threshold: float = RETENTION_THRESHOLD,
+) -> str:
+    """Berry's two answers to one of the four modes; "undefined" if a score is missing."""
+    if not (math.isfinite(adoption) and math.isfinite(retention)):
+        return "undefined"
+    adopts = adoption >= adoption_threshold
+    keeps = retention >= retention_threshold
+    if adopts and keeps:
+        return "integration"
+    if adopts:
+        return "assimilation"
+    if keeps:
+        return "separation"
+    return "deculturation"
+
+
+def acculturation(
+    agents: pd.DataFrame,
+    target: Mapping[str, float],
+    start_week: int | None = None,
+    end_week: int | None = None,
+) -> pd.DataFrame:
+    """Acculturation mode per city between two agent snapshots.
+
+    Args:
+        agents: agent snapshots with week, city and value_<dim> columns.
+        target: target culture, dimension name -> value in [0, 1].
+        start_week: the "before" snapshot (default: the earliest).
+        end_week: the "after" snapshot (default: the latest).
+
+    Returns:
+        One row per city: city, headcount_start, headcount_end, adoption, retention, mode.
+        Cities present in only one snapshot get NaN scores and mode "undefined".
+    """
+    cols = value_columns(agents)
+    dims = [c.removeprefix("value_") for c in cols]
+    t = np.array([float(target[d]) for d in dims])
+    weeks = sorted(agents["week"].unique())
+    w0 = weeks[0] if start_week is None else start_week
+    w1 = weeks[-1] if end_week is None else end_week
+    snap0 = agents[agents["week"] == w0]
+    snap1 = agents[agents["week"] == w1]
+    org0 = snap0[cols].to_numpy(dtype=float).mean(axis=0)
+    org1 = snap1[cols].to_numpy(dtype=float).mean(axis=0)
+    rows = []
+    cities = list(dict.fromkeys([*snap0["city"], *snap1["city"]]))
+    for city in cities:
+        a0 = snap0.loc[snap0["city"] == city, cols].to_numpy(dtype=float)
+        a1 = snap1.loc[snap1["city"] == city, cols].to_numpy(dtype=float)
+        adoption = retention = math.nan
+        if len(a0) and len(a1):
+            m0, m1 = a0.mean(axis=0), a1.mean(axis=0)
+            gap0 = float(np.linalg.norm(m0 - t))
+            if gap0 > 0:
+                adoption = 1.0 - float(np.linalg.norm(m1 - t)) / gap0
+            s0, s1 = m0 - org0, m1 - org1
+            norm0 = float(s0 @ s0)
+            if norm0 > 0:
+                retention = float(s1 @ s0) / norm0
+        rows.append(
+            {
+                "city": city,
+                "headcount_start": len(a0),
+                "headcount_end": len(a1),
+                "adoption": adoption,
+                "retention": retention,
+                "mode": classify_mode(adoption, retention),
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def mode_shares(table: pd.DataFrame, by: Sequence[str] = ("strategy", "city")) -> pd.DataFrame:
+    """Share of runs in each acculturation mode, per strategy and city.
+
+    Args:
+        table: per-run acculturation rows with the ``by`` columns and ``mode``.
+        by: grouping columns.
+
+    Returns:
+        One row per group: the group columns, n, a share column per mode (and
+        ``undefined`` if any), ``modal_mode`` and the mean adoption and retention scores.
+    """
+    keys = list(by)
+    counts = pd.crosstab([table[k] for k in keys], table["mode"])
+    for mode in MODES:
+        if mode not in counts.columns:
+            counts[mode] = 0
+    ordered = list(MODES) + [c for c in counts.columns if c not in MODES]
+    counts = counts[ordered]
+    n = counts.sum(axis=1)
+    shares = counts.div(n, axis=0)
+    shares.columns = [f"share_{c}" for c in shares.columns]
+    out = shares.copy()
+    out.insert(0, "n", n)
+    out["modal_mode"] = counts.idxmax(axis=1)
+    means = table.groupby(keys)[["adoption", "retention"]].mean()
+    out = out.join(means.add_prefix("mean_"))
+    return out.reset_index()

@@ -1,0 +1,74 @@
+"""Forest plot of paired differences at the end of the intervention and of the follow-up."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+from sim.outcomes import METRIC_INFO
+from sim.plots.style import OKABE_ITO, figure_style, new_figure
+
+PAIRED_METRICS: tuple[str, ...] = (
+    "distance_to_target",
+    "city_divergence",
+    "cross_city_ties",
+    "contract_strength",
+    "leavers_cum",
+    "cost_cum",
+)
+"""Metrics whose paired differences are drawn by default."""
+
+MOMENTS: tuple[tuple[str, str], ...] = (
+    ("_end_intervention", "end of intervention"),
+    ("_final", "end of follow-up"),
+)
+"""Outcome column suffix and panel title for the two moments compared."""
+
+
+def plot_paired(
+    paired: pd.DataFrame,
+    metrics: Sequence[str] | None = None,
+) -> Figure:
+    """Paired differences (B minus A) with 95 % intervals, one row per metric.
+
+    Args:
+        paired: table from ``sim.stats.paired_table`` (strategy_a, strategy_b, outcome,
+            mean_diff, low, high).
+        metrics: weekly metrics whose ``_end_intervention`` and ``_final`` outcomes are
+            drawn (default: PAIRED_METRICS present in ``paired``).
+
+    Returns:
+        The figure: rows = metrics, columns = end of intervention, end of follow-up.
+    """
+    outcomes = set(paired["outcome"])
+    metrics = [m for m in (metrics or PAIRED_METRICS)
+               if any(f"{m}{s}" in outcomes for s, _ in MOMENTS)]
+    pairs = list(dict.fromkeys(zip(paired["strategy_a"], paired["strategy_b"], strict=True)))
+    names = [f"{b} − {a}" for a, b in pairs]
+    y = np.arange(len(pairs))[::-1]
+    with figure_style():
+        fig = new_figure(8.0, 0.45 * len(pairs) * len(metrics) + 1.2 * len(metrics) + 0.8)
+        axes = fig.subplots(len(metrics), 2, squeeze=False, sharey=True)
+        for row, metric in enumerate(metrics):
+            name, unit = METRIC_INFO.get(metric, (metric, ""))
+            for col, (suffix, moment) in enumerate(MOMENTS):
+                ax = axes[row, col]
+                sub = paired[paired["outcome"] == f"{metric}{suffix}"]
+                sub = sub.set_index(["strategy_a", "strategy_b"]).reindex(pairs)
+                mean = sub["mean_diff"].to_numpy(dtype=float)
+                err = np.vstack([mean - sub["low"].to_numpy(dtype=float),
+                                 sub["high"].to_numpy(dtype=float) - mean])
+                ax.axvline(0.0, color=OKABE_ITO["black"], lw=0.8, ls="--")
+                ax.errorbar(mean, y, xerr=err, fmt="o", color=OKABE_ITO["blue"],
+                            ecolor=OKABE_ITO["blue"], capsize=3, label="mean, 95 % CI")
+                ax.set_yticks(y, names)
+                ax.set_title(f"{name}, {moment}")
+                ax.set_xlabel(f"paired difference ({unit})")
+                ax.set_ylabel("strategy pair")
+        handles, labels = axes[0, 0].get_legend_handles_labels()
+        fig.legend(handles, labels, loc="outside lower center")
+        fig.suptitle("Paired differences between strategies (same seeds), 95 % intervals")
+    return fig

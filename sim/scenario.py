@@ -1,0 +1,668 @@
+"""Scenario files: the typed, validated source of truth for every model parameter.
+
+A scenario is a TOML file loaded into :class:`Scenario`, a pydantic model. Every field carries a
+type, a unit, a range and a default with its source or stated assumption (``json_schema_extra``
+holds ``unit`` and ``source``); the model, the CLI, sweeps and the dashboard all read defaults
+and ranges from here, never from a second copy. The defaults are the case of
+``../shared/seed`` (five cities, nine themes, 104 + 52 weeks), so ``Scenario()`` *is* the case.
+
+Unknown keys and out-of-range values are rejected; :class:`ScenarioError` carries a message that
+names the field's dotted path.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.frames import get_frame
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+
+class ScenarioError(ValueError):
+    """A scenario, override or sweep value is invalid; the message names the field."""
+
+
+def param(default: Any, *, unit: str, source: str, ge: float | None = None,
+          le: float | None = None, gt: float | None = None, description: str = "") -> Any:
+    """A pydantic field with a unit, a range and a source.
+
+    Args:
+        default: the default value.
+        unit: the unit of measurement ("1" for dimensionless shares and indices).
+        source: literature reference or the stated assumption behind the default.
+        ge, le, gt: the allowed range.
+        description: what the parameter means, in domain words.
+    """
+    return Field(default, ge=ge, le=le, gt=gt, description=description,
+                 json_schema_extra={"unit": unit, "source": source})
+
+
+class Section(BaseModel):
+    """Base of every scenario section: unknown keys are errors, values are validated on set."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+
+
+# --------------------------------------------------------------------------- culture & cities
+
+DEFAULT_TARGET = {"clan": 0.55, "adhocracy": 0.55, "market": 0.60, "hierarchy": 0.35}
+
+
+class CultureSection(Section):
+    frame: Literal["cvf", "hofstede-org"] = Field(
+        "cvf", description="culture frame: named dimensions of the value vector",
+        json_schema_extra={"unit": "-", "source": "Cameron & Quinn (CVF); Hofstede et al. 1990"})
+    target: dict[str, float] = Field(
+        default_factory=lambda: dict(DEFAULT_TARGET),
+        description="the culture management states for the new organisation, per dimension",
+        json_schema_extra={"unit": "1 (0..1 per dimension)", "source": (
+            "assumption: an 'entrepreneurial social service' (the case's title) stresses "
+            "market/client results and adhocracy over hierarchy, keeping clan")})
+
+
+class CitySpec(Section):
+    name: str = Field(..., min_length=1, description="city (origin organisation) name")
+    headcount: int = param(100, ge=1, le=500_000, unit="employees", source="case scenario",
+                           description="employees of this city's social service at the merger")
+    mean: dict[str, float] = Field(
+        ..., description="culture profile: mean value per dimension",
+        json_schema_extra={"unit": "1 (0..1 per dimension)", "source": "assumption per scenario"})
+    spread: float = param(0.10, ge=0.0, le=0.5, unit="1 (standard deviation)",
+                          source="assumption: OCAI profiles within one organisation vary by about "
+                                 "0.1 on a 0-1 scale",
+                          description="standard deviation of individual values around the mean")
+    tie_density: float = param(0.02, ge=0.0, le=1.0, unit="1 (probability)",
+                               source="assumption: about 8 informal contacts per employee in a "
+                                      "400-person service, beyond the own unit",
+                               description="probability of an informal tie between two employees "
+                                           "of this city outside their own unit")
+
+
+def _default_cities() -> list[CitySpec]:
+    profiles = {
+        "A": (400, (0.45, 0.25, 0.30, 0.70)),
+        "B": (250, (0.60, 0.30, 0.25, 0.55)),
+        "C": (150, (0.35, 0.35, 0.45, 0.60)),
+        "D": (120, (0.55, 0.20, 0.20, 0.75)),
+        "E": (80, (0.65, 0.40, 0.30, 0.45)),
+    }
+    dims = ("clan", "adhocracy", "market", "hierarchy")
+    return [CitySpec(name=name, headcount=n, mean=dict(zip(dims, m, strict=True)),
+                     tie_density=min(1.0, 8.0 / n))
+            for name, (n, m) in profiles.items()]
+
+
+class RolesSection(Section):
+    manager_share: float = param(0.06, ge=0.0, le=0.5, unit="1 (share of headcount)",
+                                 source="assumption: one manager per ~16 staff",
+                                 description="share of employees who are managers")
+    team_lead_share: float = param(0.08, ge=0.0, le=0.5, unit="1 (share of headcount)",
+                                   source="assumption: one team lead per unit of ~12",
+                                   description="share of employees who are team leads")
+
+
+class NetworkSection(Section):
+    unit_size: int = param(12, ge=2, le=200, unit="employees",
+                           source="assumption: a work unit of about 12",
+                           description="size of a work unit within a city")
+    unit_tie_probability: float = param(0.5, ge=0.0, le=1.0, unit="1 (probability)",
+                                        source="assumption",
+                                        description="probability of a tie between two members "
+                                                    "of one unit")
+    cross_city_degree: float = param(0.3, ge=0.0, le=50.0, unit="ties per employee",
+                                     source="assumption: before the merger few staff know "
+                                            "colleagues in other cities",
+                                     description="mean number of ties to other cities per staff "
+                                                 "member")
+    manager_bridge_factor: float = param(5.0, ge=1.0, le=50.0, unit="x",
+                                         source="assumption: managers met across cities in the "
+                                                "merger preparation",
+                                         description="multiplier on cross-city ties for managers")
+    initial_weight: float = param(0.5, gt=0.0, le=1.0, unit="1",
+                                  source="assumption", description="mean initial tie weight")
+    reinforcement: float = param(0.1, ge=0.0, le=1.0, unit="1 per meeting",
+                                 source="assumption",
+                                 description="share of the gap to weight 1 closed when a tie is "
+                                             "used in a week")
+    decay: float = param(0.01, ge=0.0, le=1.0, unit="1 per week",
+                         source="assumption: an unused tie halves in about 70 weeks",
+                         description="relative weight loss of a tie not used in a week")
+    min_weight: float = param(0.05, ge=0.0, le=1.0, unit="1",
+                              source="assumption",
+                              description="ties weaker than this are dropped")
+    closure_rate: float = param(0.01, ge=0.0, le=1.0, unit="1 per employee per week",
+                                source="assumption (triadic closure; Granovetter 1973)",
+                                description="weekly probability that an employee forms a tie "
+                                            "with a contact of a contact")
+    new_tie_weight: float = param(0.2, gt=0.0, le=1.0, unit="1", source="assumption",
+                                  description="weight of a newly formed tie")
+    hire_ties: int = param(4, ge=0, le=100, unit="ties",
+                           source="assumption: a newcomer first knows part of the own unit",
+                           description="ties a new hire forms with unit colleagues")
+
+
+class HorizonSection(Section):
+    intervention_weeks: int = param(104, ge=0, le=2000, unit="weeks",
+                                    source="DESIGN: two years of intervention",
+                                    description="weeks in which the strategy intervenes")
+    followup_weeks: int = param(52, ge=0, le=2000, unit="weeks",
+                                source="DESIGN: one year of follow-up measures durability",
+                                description="weeks after the intervention, without it")
+
+    @property
+    def total_weeks(self) -> int:
+        return self.intervention_weeks + self.followup_weeks
+
+
+class InteractionSection(Section):
+    contacts_per_week: int = param(3, ge=0, le=50, unit="meetings per employee per week",
+                                   source="assumption: a few substantive conversations a week",
+                                   description="contacts each employee seeks out in a week, "
+                                               "sampled by tie weight")
+    confidence_threshold: float = param(
+        0.3, ge=0.0, le=1.0, unit="1 (normalised distance)",
+        source="assumption; Deffuant et al. 2000 (consensus above 0.5 on one dimension)",
+        description="two employees influence each other only if their normalised value "
+                    "distance is below this")
+    convergence_rate: float = param(0.05, ge=0.0, le=0.5, unit="1 per meeting",
+                                    source="assumption: culture moves slowly; Deffuant et al. "
+                                           "2000 use 0.5 for opinions",
+                                    description="share of the difference adopted per meeting, "
+                                                "scaled by openness")
+    noise_sd: float = param(0.003, ge=0.0, le=0.2, unit="1 per week (standard deviation)",
+                            source="assumption: small cultural drift (Axelrod 1997 'cultural "
+                                   "drift')",
+                            description="weekly random drift of each value")
+    openness_mean: float = param(0.5, ge=0.0, le=1.0, unit="1", source="assumption",
+                                 description="mean openness to influence")
+    openness_spread: float = param(0.15, ge=0.0, le=0.5, unit="1 (standard deviation)",
+                                   source="assumption",
+                                   description="spread of openness between employees")
+
+
+class ContractSection(Section):
+    adjustment_rate: float = param(0.05, ge=0.0, le=1.0, unit="1 per week",
+                                   source="assumption: contracts shift over months",
+                                   description="share of the gap to the fit-implied contract "
+                                               "closed per week")
+    reference_fit: float = param(0.8, ge=0.0, le=1.0, unit="1",
+                                 source="assumption: typical fit at the merger gives a neutral "
+                                        "contract 0.5",
+                                 description="fit score at which the contract is neutral (0.5)")
+    fit_sensitivity: float = param(2.5, ge=0.0, le=20.0, unit="contract per unit fit",
+                                   source="assumption; fit correlates 0.51 with commitment "
+                                          "(Kristof-Brown et al. 2005)",
+                                   description="slope of the fit-implied contract in the fit "
+                                               "score")
+    weight_person_org: float = param(0.4, ge=0.0, le=1.0, unit="weight",
+                                     source="case: personal vs organisational values",
+                                     description="weight of person-organisation fit")
+    weight_person_unit: float = param(0.6, ge=0.0, le=1.0, unit="weight",
+                                      source="assumption: the unit is the everyday 'team' of "
+                                             "those not in a theme team",
+                                      description="weight of person-unit fit")
+    weight_person_team: float = param(0.4, ge=0.0, le=1.0, unit="weight",
+                                      source="case: personal vs team values",
+                                      description="weight of person-team fit (team members)")
+    weight_team_org: float = param(0.2, ge=0.0, le=1.0, unit="weight",
+                                   source="case: team vs organisational values",
+                                   description="weight of team-organisation fit (team members)")
+
+
+class EngagementSection(Section):
+    base: float = param(0.5, ge=0.0, le=1.0, unit="1", source="assumption",
+                        description="engagement of an employee with a neutral contract")
+    contract_weight: float = param(0.6, ge=0.0, le=2.0, unit="1",
+                                   source="assumption; fit correlates 0.44 with satisfaction "
+                                          "(Kristof-Brown et al. 2005)",
+                                   description="engagement gained per unit of contract above "
+                                               "neutral")
+    team_bonus: float = param(0.1, ge=0.0, le=1.0, unit="1",
+                              source="assumption: meaningful, self-chosen work",
+                              description="engagement bonus while in an active theme team")
+    adjustment_rate: float = param(0.1, ge=0.0, le=1.0, unit="1 per week",
+                                   source="assumption",
+                                   description="share of the gap to implied engagement closed "
+                                               "per week")
+
+
+class TurnoverSection(Section):
+    enabled: bool = Field(True, description="employees leave and are replaced",
+                          json_schema_extra={"unit": "-", "source": "-"})
+    annual_exit_rate: float = param(0.088, ge=0.0, le=0.9, unit="1 per year",
+                                    source="Personeelsmonitor Gemeenten 2021: outflow 8.8 %",
+                                    description="yearly outflow at a neutral contract")
+    contract_sensitivity: float = param(3.0, ge=0.0, le=20.0, unit="log hazard per unit contract",
+                                        source="assumption, direction from Kristof-Brown et al. "
+                                               "2005 (fit vs intent to quit r = -0.35)",
+                                        description="hazard multiplies by exp(s * (0.5 - "
+                                                    "contract))")
+    newcomer_exit_multiplier: float = param(1.44, ge=0.0, le=10.0, unit="x",
+                                            source="Personeelsmonitor 2021: a third of hires "
+                                                   "leave within 3 years (12.6 %/yr vs 8.8 %)",
+                                            description="hazard multiplier for newcomers")
+    newcomer_weeks: int = param(156, ge=0, le=1000, unit="weeks",
+                                source="Personeelsmonitor 2021 (three years)",
+                                description="how long an employee counts as a newcomer")
+    vacancy_weeks: int = param(13, ge=0, le=200, unit="weeks",
+                               source="assumption: about three months to fill a public post",
+                               description="delay between a leaver and the hire")
+
+
+class HiringSection(Section):
+    market_mean: dict[str, float] = Field(
+        default_factory=lambda: {"clan": 0.55, "adhocracy": 0.45, "market": 0.45,
+                                 "hierarchy": 0.45},
+        description="culture profile of the labour market, per dimension",
+        json_schema_extra={"unit": "1 (0..1 per dimension)",
+                           "source": "assumption: younger professionals, less hierarchical"})
+    market_spread: float = param(0.15, ge=0.0, le=0.5, unit="1 (standard deviation)",
+                                 source="assumption",
+                                 description="spread of candidates' values")
+    candidates_per_vacancy: int = param(3, ge=1, le=50, unit="candidates",
+                                        source="Harrison & Carroll 1991 (selectivity); number "
+                                               "assumed",
+                                        description="candidates compared per vacancy; the best "
+                                                    "fit with the target is hired (1 = none)")
+    newcomer_openness_bonus: float = param(0.2, ge=0.0, le=1.0, unit="1",
+                                           source="Harrison & Carroll 1991 (socialisation)",
+                                           description="extra openness of a newcomer")
+    socialisation_halflife_weeks: float = param(26.0, gt=0.0, le=1000.0, unit="weeks",
+                                                source="assumption",
+                                                description="half-life of the newcomer "
+                                                            "openness bonus")
+
+
+class TrainingSection(Section):
+    cohort_size: int = param(20, ge=0, le=100_000, unit="trainees per week",
+                             source="assumption: everyone trained once in about a year",
+                             description="employees entering culture training each week")
+    start_week: int = param(1, ge=1, le=2000, unit="week", source="assumption",
+                            description="first week of the programme")
+    days_per_trainee: float = param(4.0, ge=0.0, le=60.0, unit="days",
+                                    source="assumption: a four-day culture programme",
+                                    description="training days per trainee")
+    dose: float = param(0.5, ge=0.0, le=1.0, unit="1",
+                        source="assumption: the programme addresses half the gap to the target",
+                        description="share of the gap to the target that the content addresses")
+    transfer_immediate: float = param(0.62, ge=0.0, le=1.0, unit="1",
+                                      source="Saks & Belcourt 2006: 62 % apply at once",
+                                      description="share of the dose applied at once")
+    transfer_6_months: float = param(0.44, ge=0.0, le=1.0, unit="1",
+                                     source="Saks & Belcourt 2006: 44 % after six months",
+                                     description="share applied after 26 weeks")
+    transfer_12_months: float = param(0.34, ge=0.0, le=1.0, unit="1",
+                                      source="Saks & Belcourt 2006: 34 % after one year",
+                                      description="share applied after 52 weeks")
+    refresher: bool = Field(False, description="retrain employees once all have been trained",
+                            json_schema_extra={"unit": "-", "source": "assumption"})
+    contract_breach: float = param(0.02, ge=0.0, le=1.0, unit="1",
+                                   source="assumption; Rousseau 1995: forced, irrelevant "
+                                          "training reads as a breach",
+                                   description="contract drop of a trainee in mandatory "
+                                               "training")
+
+    @model_validator(mode="after")
+    def _transfer_decreases(self) -> TrainingSection:
+        if not (self.transfer_immediate >= self.transfer_6_months >= self.transfer_12_months):
+            raise ValueError("transfer must not rise over time: need transfer_immediate >= "
+                             "transfer_6_months >= transfer_12_months")
+        return self
+
+
+class CostsSection(Section):
+    trainee_day_eur: float = param(600.0, ge=0.0, le=100_000.0, unit="EUR per trainee-day",
+                                   source="assumption: EUR 250 trainer, venue and materials plus "
+                                          "8 h of wage cost at about EUR 45/h; A&O fonds: "
+                                          "municipalities spend ~EUR 1,000 per employee-year",
+                                   description="cost of one trainee-day")
+    hire_eur: float = param(6000.0, ge=0.0, le=1_000_000.0, unit="EUR per hire",
+                            source="assumption: recruitment and onboarding",
+                            description="cost of filling a vacancy")
+    team_hour_eur: float = param(45.0, ge=0.0, le=10_000.0, unit="EUR per person-hour",
+                                 source="assumption: wage cost of a municipal professional",
+                                 description="cost of an hour spent in team sessions")
+    activity_eur: float = param(1500.0, ge=0.0, le=1_000_000.0, unit="EUR per person",
+                                source="assumption: a trip abroad or benchmark visit",
+                                description="cost per participant of an external activity")
+    coaching_hour_eur: float = param(150.0, ge=0.0, le=10_000.0, unit="EUR per hour",
+                                     source="assumption: external coach rate",
+                                     description="cost of an hour of behaviour coaching")
+
+
+class BusinessSection(Section):
+    weight_engagement: float = param(0.4, ge=0.0, le=1.0, unit="weight", source="assumption",
+                                     description="weight of engagement in client value")
+    weight_alignment: float = param(0.4, ge=0.0, le=1.0, unit="weight", source="assumption",
+                                    description="weight of alignment with the core business")
+    weight_proposals: float = param(0.2, ge=0.0, le=1.0, unit="weight", source="assumption",
+                                    description="weight of accepted team proposals")
+    proposals_for_full_value: int = param(9, ge=1, le=1000, unit="proposals",
+                                          source="case: nine teams",
+                                          description="accepted proposals at which their "
+                                                      "contribution saturates")
+
+
+class ThemeSpec(Section):
+    name: str = Field(..., min_length=1, description="business theme")
+    profile: dict[str, float] = Field(
+        ..., description="what the theme needs, per culture dimension",
+        json_schema_extra={"unit": "1 (0..1 per dimension)", "source": "assumption per theme"})
+
+
+def _default_themes() -> list[ThemeSpec]:
+    # (clan, adhocracy, market, hierarchy): assumptions about what each theme asks for.
+    profiles = {
+        "work-first": (0.50, 0.55, 0.75, 0.30),
+        "income-support": (0.50, 0.40, 0.55, 0.55),
+        "care-and-participation": (0.75, 0.45, 0.40, 0.35),
+        "employer-services": (0.45, 0.60, 0.75, 0.25),
+        "client-journey": (0.65, 0.60, 0.60, 0.30),
+        "debt-assistance": (0.70, 0.45, 0.45, 0.45),
+        "digital-services": (0.45, 0.75, 0.55, 0.35),
+        "quality-and-compliance": (0.45, 0.35, 0.50, 0.60),
+        "regional-labour-market": (0.50, 0.65, 0.70, 0.30),
+    }
+    dims = ("clan", "adhocracy", "market", "hierarchy")
+    return [ThemeSpec(name=n, profile=dict(zip(dims, p, strict=True)))
+            for n, p in profiles.items()]
+
+
+class OutputSection(Section):
+    snapshot_weeks: list[int] | None = Field(
+        None, description="weeks at which agent snapshots are taken; default: 0, the end of the "
+                          "intervention and the final week",
+        json_schema_extra={"unit": "weeks", "source": "-"})
+
+
+# --------------------------------------------------------------------------- the scenario
+
+
+class Scenario(Section):
+    """A complete scenario: the organisation, its culture, and every rule's parameters."""
+
+    name: str = Field("case", description="scenario name")
+    description: str = Field("", description="what the scenario represents")
+    culture: CultureSection = Field(default_factory=CultureSection)
+    cities: list[CitySpec] = Field(default_factory=_default_cities, min_length=1)
+    roles: RolesSection = Field(default_factory=RolesSection)
+    network: NetworkSection = Field(default_factory=NetworkSection)
+    horizon: HorizonSection = Field(default_factory=HorizonSection)
+    interaction: InteractionSection = Field(default_factory=InteractionSection)
+    contract: ContractSection = Field(default_factory=ContractSection)
+    engagement: EngagementSection = Field(default_factory=EngagementSection)
+    turnover: TurnoverSection = Field(default_factory=TurnoverSection)
+    hiring: HiringSection = Field(default_factory=HiringSection)
+    training: TrainingSection = Field(default_factory=TrainingSection)
+    costs: CostsSection = Field(default_factory=CostsSection)
+    business: BusinessSection = Field(default_factory=BusinessSection)
+    themes: list[ThemeSpec] = Field(default_factory=_default_themes)
+    output: OutputSection = Field(default_factory=OutputSection)
+
+    @model_validator(mode="after")
+    def _check_dimensions(self) -> Scenario:
+        dims = get_frame(self.culture.frame).dimensions
+        _check_profile("culture.target", self.culture.target, dims)
+        _check_profile("hiring.market_mean", self.hiring.market_mean, dims)
+        for i, city in enumerate(self.cities):
+            _check_profile(f"cities.{i}.mean", city.mean, dims)
+        for i, theme in enumerate(self.themes):
+            _check_profile(f"themes.{i}.profile", theme.profile, dims)
+        names = [c.name for c in self.cities]
+        if len(set(names)) != len(names):
+            raise ValueError("cities: city names must be unique")
+        return self
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        """The culture frame's dimension names, in value-vector order."""
+        return get_frame(self.culture.frame).dimensions
+
+    @property
+    def headcount(self) -> int:
+        """Total employees at the merger."""
+        return sum(c.headcount for c in self.cities)
+
+
+def _check_profile(path: str, profile: Mapping[str, float], dims: tuple[str, ...]) -> None:
+    missing = [d for d in dims if d not in profile]
+    unknown = [k for k in profile if k not in dims]
+    if unknown:
+        raise ValueError(f"{path}: unknown dimension {unknown[0]!r} for this culture frame "
+                         f"(dimensions: {', '.join(dims)})")
+    if missing:
+        raise ValueError(f"{path}: missing dimension {missing[0]!r}")
+    for key, value in profile.items():
+        if not 0.0 <= value <= 1.0:
+            raise ValueError(f"{path}.{key}: {value} is outside [0, 1]")
+
+
+# --------------------------------------------------------------------------- errors
+
+
+def format_validation_error(err: ValidationError) -> str:
+    """One message, a line per problem, each naming the field's dotted path and the reason."""
+    lines = []
+    for item in err.errors():
+        loc = ".".join(str(p) for p in item["loc"])
+        msg = item["msg"]
+        if item["type"] == "extra_forbidden":
+            msg = "unknown field (not part of the scenario schema)"
+        elif msg.startswith("Value error, "):
+            msg = msg.removeprefix("Value error, ")
+        if loc and not msg.startswith(loc):
+            lines.append(f"{loc}: {msg}")
+        else:
+            lines.append(msg)
+    return "; ".join(lines)
+
+
+def validate_scenario(data: Mapping[str, Any]) -> Scenario:
+    """Validate a mapping (a parsed TOML file) into a :class:`Scenario`."""
+    try:
+        return Scenario.model_validate(dict(data))
+    except ValidationError as err:
+        raise ScenarioError(format_validation_error(err)) from None
+
+
+def resolve_scenario_path(name_or_path: str | Path) -> Path:
+    """Accept a file path or a preset name (a file in ``scenarios/`` without ``.toml``)."""
+    path = Path(name_or_path)
+    if path.is_file():
+        return path
+    preset = SCENARIO_DIR / f"{name_or_path}.toml"
+    if preset.is_file():
+        return preset
+    raise ScenarioError(f"scenario: no file {str(name_or_path)!r} and no preset of that name "
+                        f"(presets: {', '.join(list_presets())})")
+
+
+def load_scenario(source: str | Path | Mapping[str, Any] | Scenario | None = None) -> Scenario:
+    """Load a scenario from a TOML file, a preset name, a mapping, or pass one through.
+
+    ``None`` gives the embedded defaults (the case).
+    """
+    if source is None:
+        return Scenario()
+    if isinstance(source, Scenario):
+        return source
+    if isinstance(source, Mapping):
+        return validate_scenario(source)
+    path = resolve_scenario_path(source)
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except tomllib.TOMLDecodeError as err:
+        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise ScenarioError(f"{path}: cannot be read: {err}") from None
+    try:
+        return validate_scenario(data)
+    except ScenarioError as err:
+        raise ScenarioError(f"{path.name}: {err}") from None
+
+
+def list_presets() -> list[str]:
+    """Names of the scenario files shipped in ``scenarios/``."""
+    if not SCENARIO_DIR.is_dir():
+        return []
+    return sorted(p.stem for p in SCENARIO_DIR.glob("*.toml"))
+
+
+# --------------------------------------------------------------------------- overrides
+
+
+def parse_assignment(text: str) -> tuple[str, Any]:
+    """Parse ``key=value`` from the command line; the value is read as a TOML value."""
+    if "=" not in text:
+        raise ScenarioError(f"--set {text!r}: expected key=value, e.g. interaction.noise_sd=0.01")
+    key, raw = text.split("=", 1)
+    key, raw = key.strip(), raw.strip()
+    if not key:
+        raise ScenarioError(f"--set {text!r}: the key is empty")
+    try:
+        value = tomllib.loads(f"v = {raw}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = raw  # a bare word is a string, e.g. culture.frame=cvf
+    return key, value
+
+
+def _step_into(node: Any, part: str, path: str) -> tuple[Any, Any]:
+    """Return (container, key) for one path part, resolving list items by index or name."""
+    if isinstance(node, list):
+        if part.isdigit():
+            idx = int(part)
+            if idx >= len(node):
+                raise ScenarioError(f"{path}: index {idx} out of range ({len(node)} items)")
+            return node, idx
+        for idx, item in enumerate(node):
+            if isinstance(item, dict) and item.get("name") == part:
+                return node, idx
+        raise ScenarioError(f"{path}: no item named {part!r}")
+    if isinstance(node, dict):
+        if part not in node:
+            raise ScenarioError(f"{path}: unknown field {part!r}")
+        return node, part
+    raise ScenarioError(f"{path}: {part!r} cannot be set inside a value")
+
+
+def apply_overrides(scenario: Scenario, overrides: Mapping[str, Any] | None) -> Scenario:
+    """Return a new scenario with dotted-path overrides applied and validated as a whole.
+
+    Paths follow the TOML structure: ``interaction.confidence_threshold``,
+    ``cities.A.headcount`` (list items by name or by index), ``culture.target.market``.
+    """
+    if not overrides:
+        return scenario
+    data = scenario.model_dump(mode="python")
+    for path, value in overrides.items():
+        parts = path.replace("[", ".").replace("]", "").split(".")
+        node: Any = data
+        for part in parts[:-1]:
+            container, key = _step_into(node, part, path)
+            node = container[key]
+        container, key = _step_into(node, parts[-1], path)
+        container[key] = value
+    return validate_scenario(data)
+
+
+# --------------------------------------------------------------------------- introspection
+
+
+@dataclass(frozen=True)
+class ParameterInfo:
+    """What a parameter is: for sliders, sweeps and the ODD's table."""
+
+    path: str
+    default: Any
+    minimum: float | None
+    maximum: float | None
+    unit: str
+    source: str
+    description: str
+    kind: str
+
+
+def _bounds(field: Any) -> tuple[float | None, float | None]:
+    lo = hi = None
+    for meta in field.metadata:
+        lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
+        lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
+        hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
+    return lo, hi
+
+
+def describe_parameter(path: str, scenario: Scenario | None = None) -> ParameterInfo:
+    """Describe the parameter at a dotted path; the default is read from ``scenario``.
+
+    Raises:
+        ScenarioError: the path names no parameter.
+    """
+    scenario = scenario or Scenario()
+    parts = path.replace("[", ".").replace("]", "").split(".")
+    model: Any = scenario
+    for i, part in enumerate(parts):
+        if isinstance(model, list):
+            _, idx = _step_into([m.model_dump() for m in model], part, path)
+            model = model[idx]
+            continue
+        if isinstance(model, dict):
+            if part not in model:
+                raise ScenarioError(f"{path}: unknown field {part!r}")
+            return ParameterInfo(path, model[part], 0.0, 1.0, "1", "see parent field",
+                                 f"{'.'.join(parts[:i])} dimension {part}", "float")
+        fields = type(model).model_fields
+        if part not in fields:
+            raise ScenarioError(f"{path}: unknown field {part!r}")
+        value = getattr(model, part)
+        if i == len(parts) - 1:
+            field = fields[part]
+            extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+            lo, hi = _bounds(field)
+            return ParameterInfo(path, value, lo, hi, str(extra.get("unit", "")),
+                                 str(extra.get("source", "")), field.description or "",
+                                 type(value).__name__)
+        model = value
+    raise ScenarioError(f"{path}: not a parameter")
+
+
+def iter_parameters(model: BaseModel | None = None, prefix: str = "") -> list[ParameterInfo]:
+    """Every scalar parameter of the schema with its metadata (for the ODD and the docs)."""
+    model = model or Scenario()
+    out: list[ParameterInfo] = []
+    for name, _field in type(model).model_fields.items():
+        value = getattr(model, name)
+        path = f"{prefix}{name}"
+        if isinstance(value, BaseModel):
+            out.extend(iter_parameters(value, path + "."))
+        elif isinstance(value, list) and value and isinstance(value[0], BaseModel):
+            out.extend(iter_parameters(value[0], path + ".0."))
+        else:
+            out.append(describe_parameter(path, model if prefix == "" else None)
+                       if prefix == "" else _describe_field(model, name, path))
+    return out
+
+
+def _describe_field(model: BaseModel, name: str, path: str) -> ParameterInfo:
+    field = type(model).model_fields[name]
+    extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
+    lo, hi = _bounds(field)
+    value = getattr(model, name)
+    return ParameterInfo(path, value, lo, hi, str(extra.get("unit", "")),
+                         str(extra.get("source", "")), field.description or "",
+                         type(value).__name__)
+
+
+def scenario_hash(scenario: Scenario) -> str:
+    """SHA-256 of the scenario's canonical JSON: equal content, equal hash."""
+    canonical = json.dumps(scenario.model_dump(mode="json"), sort_keys=True,
+                           separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()

@@ -1,0 +1,77 @@
+"""Broad individual culture training: the approach the case tried first, and abandoned.
+
+Each week of the intervention a cohort of employees who have not been trained yet (newcomers
+included) attends a culture programme. Trainees shift toward the stated culture at once
+(Saks & Belcourt 2006 transfer: 62 % applied at once), then the shift fades in the person (44 %
+after six months, 34 % after a year, see :mod:`sim.rules.training`), and untrained colleagues
+pull trainees back through everyday interaction. Mandatory training reads as a small breach of
+the psychological contract (Rousseau 1995). Cost: trainee-days at a day rate.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+import numpy as np
+
+from sim.rules.training import choose_cohort, fade_curve, training_shift
+
+if TYPE_CHECKING:
+    from sim.model import MergerModel
+
+
+class Training:
+    """Cohorts of culture training with individual forgetting."""
+
+    name: ClassVar[str] = "training"
+    summary: ClassVar[str] = "cohorts of individual culture training; the effect fades"
+
+    def setup(self, model: MergerModel) -> None:
+        spec = model.config.training
+        n, dims = model.values.shape
+        self.trained_week = np.full(n, -1, dtype=np.int64)
+        self.fading = np.zeros((n, dims))
+        self.asymptote, self.factor = fade_curve(spec.transfer_immediate,
+                                                 spec.transfer_6_months,
+                                                 spec.transfer_12_months)
+        self.trainees_total = 0
+
+    def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
+        """A leaver takes the training with them; the next holder of the slot is untrained."""
+        self.trained_week[slots] = -1
+        self.fading[slots] = 0.0
+
+    def week(self, model: MergerModel) -> None:
+        self.fade(model)
+        spec = model.config.training
+        if model.in_intervention and model.week >= spec.start_week and spec.cohort_size > 0:
+            self.train(model)
+
+    def fade(self, model: MergerModel) -> None:
+        """Individual forgetting: the fading part of every trainee's shift decays."""
+        if self.factor >= 1.0:
+            return
+        loss = self.fading * (1.0 - self.factor)
+        self.fading -= loss
+        model.values = np.clip(model.values - loss, 0.0, 1.0)
+
+    def train(self, model: MergerModel) -> None:
+        """Send this week's cohort to training: shift, contract breach, cost."""
+        spec = model.config.training
+        untrained = np.flatnonzero(model.active & (self.trained_week < 0))
+        if untrained.size == 0 and spec.refresher:
+            trained = np.flatnonzero(model.active)
+            oldest_first = trained[np.argsort(self.trained_week[trained], kind="stable")]
+            untrained = np.sort(oldest_first[:spec.cohort_size])
+        cohort = choose_cohort(untrained, spec.cohort_size, model.streams["training"])
+        if cohort.size == 0:
+            return
+        shift = training_shift(model.values[cohort], model.target, spec.dose,
+                               spec.transfer_immediate)
+        model.values[cohort] = np.clip(model.values[cohort] + shift, 0.0, 1.0)
+        self.fading[cohort] = shift * (1.0 - self.asymptote)
+        self.trained_week[cohort] = model.week
+        model.contract[cohort] = np.clip(model.contract[cohort] - spec.contract_breach, 0, 1)
+        self.trainees_total += int(cohort.size)
+        model.book_cost("training",
+                        cohort.size * spec.days_per_trainee * model.config.costs.trainee_day_eur)

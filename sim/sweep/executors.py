@@ -1,0 +1,183 @@
+"""Executors: where runs are computed (this process, local processes, a Dask cluster).
+
+All executors share one small interface: ``submit`` a task, then ``next_done`` blocks
+until some task finishes and returns it with its outcome, or with the exception that lost
+it (a worker that died). The sweep loop above them decides about retries and writes the
+results, so every executor gives the same results, whatever the number of workers or the
+order in which runs finish.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+from collections import deque
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any, Protocol
+
+from sim.sweep.worker import RunOutcome, RunTask, execute_run
+
+EXECUTORS = ("serial", "local", "dask")
+
+
+class Executor(Protocol):
+    """What the sweep loop needs from an executor."""
+
+    #: How many tasks to keep in flight (bounded, so memory does not grow with the sweep).
+    capacity: int
+
+    def submit(self, task: RunTask) -> None:
+        """Start a task."""
+
+    def next_done(self) -> tuple[RunTask, RunOutcome | BaseException]:
+        """Block until a task finishes; return it with its outcome or what lost it."""
+
+    def close(self) -> None:
+        """Release workers and connections."""
+
+
+class SerialExecutor:
+    """Runs each task in this process when asked for the next result (debugging, tests)."""
+
+    capacity = 1
+
+    def __init__(self) -> None:
+        self._queue: deque[RunTask] = deque()
+
+    def submit(self, task: RunTask) -> None:
+        """Queue the task; it runs in ``next_done``."""
+        self._queue.append(task)
+
+    def next_done(self) -> tuple[RunTask, RunOutcome | BaseException]:
+        """Run the oldest queued task here and now."""
+        task = self._queue.popleft()
+        return task, execute_run(task)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+def default_workers() -> int:
+    """One worker per core available to this process."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+class LocalExecutor:
+    """A pool of local worker processes; rebuilds the pool if a worker dies.
+
+    Why forkserver: workers start from a clean server process that has already imported
+    the model code, so starting them is cheap and they inherit no threads or state from
+    the sweep process (plain fork would copy the progress bar's thread and locks).
+    """
+
+    def __init__(self, workers: int | None = None) -> None:
+        self.workers = workers or default_workers()
+        self.capacity = 2 * self.workers
+        self._ctx = multiprocessing.get_context("forkserver")
+        self._ctx.set_forkserver_preload(["sim.sweep.worker"])
+        self._pool: ProcessPoolExecutor | None = None
+        self._futures: dict[Future[RunOutcome], RunTask] = {}
+
+    def _ensure_pool(self) -> ProcessPoolExecutor:
+        if self._pool is None:
+            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+        return self._pool
+
+    def submit(self, task: RunTask) -> None:
+        """Send the task to the pool (a new pool if the old one broke)."""
+        try:
+            future = self._ensure_pool().submit(execute_run, task)
+        except BrokenProcessPool:
+            self._reset()
+            future = self._ensure_pool().submit(execute_run, task)
+        self._futures[future] = task
+
+    def _reset(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=False, cancel_futures=True)
+        self._pool = None
+
+    def next_done(self) -> tuple[RunTask, RunOutcome | BaseException]:
+        """Wait for any task; a dead worker breaks the pool and loses every task in it."""
+        done, _ = wait(list(self._futures), return_when=FIRST_COMPLETED)
+        future = min(done, key=lambda f: self._futures[f].spec.index)
+        task = self._futures.pop(future)
+        exc = future.exception()
+        if exc is not None:
+            if isinstance(exc, BrokenProcessPool):
+                self._reset()
+            return task, exc
+        return task, future.result()
+
+    def close(self) -> None:
+        """Stop the pool, cancelling what has not started."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class DaskExecutor:
+    """Runs tasks on an existing Dask distributed cluster, given its scheduler address.
+
+    The scheduler already moves tasks off a worker that dies; a task lost for good (for
+    example a ``KilledWorker`` after too many worker deaths) is returned as an exception so
+    the sweep loop can retry it.
+    """
+
+    def __init__(self, scheduler: str | Any, workers: int | None = None) -> None:
+        from distributed import Client, as_completed
+
+        self._client = scheduler if hasattr(scheduler, "submit") else Client(scheduler)
+        self._own_client = self._client is not scheduler
+        nthreads = sum(self._client.nthreads().values()) or 1
+        self.capacity = 2 * (workers or nthreads)
+        self._completed = as_completed()
+        self._tasks: dict[str, RunTask] = {}
+
+    def submit(self, task: RunTask) -> None:
+        """Send the task to the cluster under a key unique to the run and the attempt."""
+        key = f"merger-sim-run-{task.spec.key}-{task.spec.index}-{task.attempt}"
+        future = self._client.submit(execute_run, task, key=key, pure=False)
+        self._tasks[future.key] = task
+        self._completed.add(future)
+
+    def next_done(self) -> tuple[RunTask, RunOutcome | BaseException]:
+        """Wait for the next finished task on the cluster."""
+        future = next(self._completed)
+        task = self._tasks.pop(future.key)
+        try:
+            if future.status == "error":
+                return task, future.exception()
+            return task, future.result()
+        except Exception as exc:  # lost connection, cancelled, ...
+            return task, exc
+        finally:
+            future.release()
+
+    def close(self) -> None:
+        """Close the client if this executor opened it (the cluster stays up)."""
+        if self._own_client:
+            self._client.close()
+
+
+def make_executor(
+    name: str, workers: int | None = None, scheduler: str | Any | None = None
+) -> Executor:
+    """Build an executor by name.
+
+    Raises:
+        ValueError: unknown executor, or dask without a scheduler address.
+    """
+    if name == "serial":
+        return SerialExecutor()
+    if name == "local":
+        return LocalExecutor(workers)
+    if name == "dask":
+        if scheduler is None:
+            raise ValueError("--scheduler: the dask executor needs a scheduler address")
+        return DaskExecutor(scheduler, workers)
+    raise ValueError(f"--executor: unknown executor {name!r}; choose {', '.join(EXECUTORS)}")

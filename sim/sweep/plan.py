@@ -1,0 +1,236 @@
+"""Expand a sweep into a deterministic list of run specs, each keyed by its inputs.
+
+A run's key is a hash of everything that determines its output: the scenario's content
+hash (after the sweep's fixed overrides), the parameter values, the strategy, the seed,
+what is recorded, when the run stops, and the package version. Two runs with the same key
+give the same bytes, so a stored key means "done" and a resumed sweep can skip it; a new
+package version or an edited scenario gives new keys, so stale results are never reused.
+
+Common random numbers: replication ``i`` runs with seed ``base_seed + i`` for every
+strategy and every parameter point, so differences between strategies or points are not
+blurred by different draws.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from sim.sweep import _core
+from sim.sweep.spec import LoadedSweep, Range, Steps, Values, range_bounds
+
+#: Length of the hexadecimal run key (64 bits: no collisions in any realistic sweep).
+KEY_LENGTH = 16
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One run of a sweep, with everything needed to carry it out and to label its output.
+
+    Attributes:
+        index: position in the plan (0-based), stable for a given sweep file.
+        key: hash of the inputs; the name of the run's result file.
+        point: index of the parameter point (a row of the design).
+        sample: index of the point within its design (for sensitivity analysis).
+        group: index of the combination of enumerated values the point belongs to.
+        strategy: strategy name.
+        replication: 0-based replication number.
+        seed: the run's seed (base_seed + replication).
+        params: the swept parameter values, dotted path -> value.
+    """
+
+    index: int
+    key: str
+    point: int
+    sample: int
+    group: int
+    strategy: str
+    replication: int
+    seed: int
+    params: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Plan:
+    """The expanded sweep: run specs in a fixed order, plus what analysis needs."""
+
+    runs: list[RunSpec]
+    parameter_names: list[str]
+    ranged: list[str]
+    bounds: dict[str, tuple[float, float]]
+    samples: int
+    groups: int
+    scenario_hash: str
+    package_version: str
+
+    @property
+    def unique_keys(self) -> list[str]:
+        """Keys in plan order without repeats (a design may revisit a point)."""
+        return list(dict.fromkeys(r.key for r in self.runs))
+
+
+def _is_int_parameter(info: Any) -> bool:
+    default = getattr(info, "default", None)
+    return isinstance(default, int) and not isinstance(default, bool)
+
+
+def _plain(value: Any, integer: bool) -> Any:
+    """A JSON-safe Python scalar; integer parameters are rounded to the nearest int."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if integer and isinstance(value, float):
+        return round(value)
+    return value
+
+
+def _enumerated(loaded: LoadedSweep) -> dict[str, list[Any]]:
+    out: dict[str, list[Any]] = {}
+    for path, param in loaded.spec.parameters.items():
+        if isinstance(param, Values):
+            out[path] = list(param.values)
+        elif isinstance(param, Steps):
+            out[path] = param.expand()
+    return out
+
+
+def _bounds(loaded: LoadedSweep) -> dict[str, tuple[float, float]]:
+    out = {}
+    for path, param in loaded.spec.parameters.items():
+        if isinstance(param, Range):
+            lo, hi = range_bounds(param, loaded.descriptions[path])
+            out[path] = (float(lo), float(hi))  # type: ignore[arg-type]
+    return out
+
+
+def salib_problem(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
+    """The SALib problem dictionary for the ranged parameters."""
+    return {
+        "num_vars": len(bounds),
+        "names": list(bounds),
+        "bounds": [list(b) for b in bounds.values()],
+    }
+
+
+def design_matrix(loaded: LoadedSweep, method: str | None = None) -> np.ndarray:
+    """Sample the ranged parameters: one row per design point, one column per range.
+
+    Args:
+        loaded: the validated sweep.
+        method: override the sweep's design method (the sensitivity command uses this).
+
+    Returns:
+        An array of shape (points, ranges); shape (1, 0) when nothing is ranged.
+    """
+    design = loaded.spec.design
+    method = method or design.method
+    bounds = _bounds(loaded)
+    if not bounds:
+        return np.zeros((1, 0))
+    problem = salib_problem(bounds)
+    if method in ("grid", "full-factorial"):
+        axes = [np.linspace(lo, hi, design.levels) for lo, hi in bounds.values()]
+        return np.array(list(itertools.product(*axes)), dtype=float)
+    if method == "latin":
+        from SALib.sample import latin
+
+        return latin.sample(problem, design.samples, seed=design.seed)
+    if method == "sobol":
+        from SALib.sample import sobol
+
+        return sobol.sample(
+            problem, design.samples, calc_second_order=design.second_order, seed=design.seed
+        )
+    if method == "morris":
+        from SALib.sample import morris
+
+        return morris.sample(problem, design.samples, num_levels=design.levels, seed=design.seed)
+    raise ValueError(f"unknown design method {method!r}")
+
+
+def run_key(
+    scenario_hash: str,
+    params: dict[str, Any],
+    strategy: str,
+    seed: int,
+    version: str,
+    settings: dict[str, Any],
+) -> str:
+    """Hash of everything that determines a run's stored output."""
+    payload = {
+        "scenario": scenario_hash,
+        "params": sorted(params.items()),
+        "strategy": strategy,
+        "seed": seed,
+        "version": version,
+        "settings": settings,
+    }
+    text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
+
+
+def output_settings(loaded: LoadedSweep) -> dict[str, Any]:
+    """The sweep settings that shape a run's stored output (recording, stopping)."""
+    spec = loaded.spec
+    return {
+        "record": spec.record.every,
+        "weeks": spec.stop.weeks,
+        "when": spec.stop.when.model_dump() if spec.stop.when else None,
+    }
+
+
+def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
+    """Expand a sweep into its run specs, in a deterministic order.
+
+    Order: enumerated combinations (in file order) x design rows x strategies x
+    replications. The order never depends on the executor or on what is already stored.
+    """
+    spec = loaded.spec
+    enumerated = _enumerated(loaded)
+    bounds = _bounds(loaded)
+    matrix = design_matrix(loaded, method)
+    integer = {p: _is_int_parameter(info) for p, info in loaded.descriptions.items()}
+    scenario_hash = _core.scenario_hash(loaded.scenario)
+    version = _core.package_version()
+    settings = output_settings(loaded)
+    names = list(enumerated) + list(bounds)
+
+    runs: list[RunSpec] = []
+    point = 0
+    combos = list(itertools.product(*enumerated.values()))
+    for group, combo in enumerate(combos):
+        for sample, row in enumerate(matrix):
+            params = {p: _plain(v, integer[p]) for p, v in zip(enumerated, combo, strict=True)}
+            params |= {p: _plain(v, integer[p]) for p, v in zip(bounds, row, strict=True)}
+            for strategy in spec.strategies:
+                for rep in range(spec.replications):
+                    seed = spec.base_seed + rep
+                    key = run_key(scenario_hash, params, strategy, seed, version, settings)
+                    runs.append(
+                        RunSpec(
+                            index=len(runs),
+                            key=key,
+                            point=point,
+                            sample=sample,
+                            group=group,
+                            strategy=strategy,
+                            replication=rep,
+                            seed=seed,
+                            params=params,
+                        )
+                    )
+            point += 1
+    return Plan(
+        runs=runs,
+        parameter_names=names,
+        ranged=list(bounds),
+        bounds=bounds,
+        samples=len(matrix),
+        groups=len(combos),
+        scenario_hash=scenario_hash,
+        package_version=version,
+    )

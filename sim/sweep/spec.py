@@ -1,0 +1,359 @@
+"""The sweep-file schema: what a researcher writes down to ask for many runs.
+
+A sweep file is TOML, validated like a scenario file: unknown keys and bad values are
+rejected with the dotted path of the field, so that a typo never silently turns into a
+default. Parameter paths are checked against the scenario schema
+(``sim.scenario.describe_parameter``) and values against its bounds.
+
+Example::
+
+    name = "small"
+    scenario = "../../scenarios/classroom.toml"   # relative to this file
+    strategies = ["none", "training"]
+    replications = 3          # replication i runs with seed base_seed + i (common random numbers)
+    set = { "horizon.followup_weeks" = 4 }        # fixed overrides for every run
+
+    [parameters]
+    "interaction.confidence_threshold" = { values = [0.2, 0.3] }
+    "training.intensity" = { start = 0.2, stop = 0.6, step = 0.2 }
+    "training.transfer" = { min = 0.2, max = 0.8 }    # a range, sampled by the design
+
+    [design]
+    method = "latin"          # grid | full-factorial | latin | sobol | morris
+    samples = 16
+
+    [record]
+    every = 4                 # 1 = every week, k = every k weeks (and the last), "final"
+
+    [stop]
+    weeks = 52                # run at most this many weeks
+    when = { metric = "distance_to_target", below = 0.1 }
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+from sim.sweep import _core
+
+#: Outputs a stop condition or a sensitivity analysis may refer to (the core's weekly columns).
+METRICS = (
+    "distance_to_target",
+    "culture_spread",
+    "city_divergence",
+    "cross_city_ties",
+    "city_modularity",
+    "contract_strength",
+    "engagement",
+    "headcount",
+    "leavers_cum",
+    "cost_cum",
+    "teams_active",
+    "proposals_accepted",
+    "client_value",
+)
+
+#: Guard against step ranges that would expand into an absurd number of points.
+MAX_STEPS = 10_000
+
+
+class SweepError(ValueError):
+    """A sweep file is wrong; the message starts with the dotted path of the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Values(_Strict):
+    """Enumerated values: each is run as given."""
+
+    values: list[float | int | bool | str] = Field(min_length=1)
+
+    @field_validator("values")
+    @classmethod
+    def _unique(cls, v: list[Any]) -> list[Any]:
+        if len(set(map(repr, v))) != len(v):
+            raise ValueError("values must not repeat (a repeated value is the same run twice)")
+        return v
+
+
+class Steps(_Strict):
+    """A stepped range: start, start + step, ... up to and including stop."""
+
+    start: float
+    stop: float
+    step: float = Field(gt=0)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> Steps:
+        if self.stop < self.start:
+            raise ValueError("stop must not be below start")
+        if (self.stop - self.start) / self.step > MAX_STEPS:
+            raise ValueError(f"more than {MAX_STEPS} steps")
+        return self
+
+    def expand(self) -> list[float]:
+        """The points of the range; rounding keeps 0.1 + 0.2 from becoming 0.30000000000000004."""
+        n = math.floor((self.stop - self.start) / self.step + 1e-9)
+        return [round(self.start + i * self.step, 12) for i in range(n + 1)]
+
+
+class Range(_Strict):
+    """A continuous range for a design to sample (bounds default to the parameter's own)."""
+
+    min: float | None = None
+    max: float | None = None
+
+
+Parameter = Annotated[Values | Steps | Range, Field(union_mode="left_to_right")]
+
+
+class Design(_Strict):
+    """How ranges become points: a grid, or a sampler from SALib."""
+
+    method: Literal["grid", "full-factorial", "latin", "sobol", "morris"] = "grid"
+    samples: int = Field(default=16, ge=1, le=1_000_000)
+    levels: int = Field(default=4, ge=2, le=1000)
+    seed: int = Field(default=0, ge=0)
+    second_order: bool = False
+
+
+class Record(_Strict):
+    """Which weeks of each run are kept: every week, every k weeks, or the final week only."""
+
+    every: int | Literal["final"] = 1
+
+    @field_validator("every")
+    @classmethod
+    def _positive(cls, v: int | str) -> int | str:
+        if isinstance(v, int) and v < 1:
+            raise ValueError("must be a positive number of weeks or 'final'")
+        return v
+
+
+class When(_Strict):
+    """Stop a run at the first week where a metric crosses a threshold."""
+
+    metric: str
+    below: float | None = None
+    above: float | None = None
+
+    @field_validator("metric")
+    @classmethod
+    def _known(cls, v: str) -> str:
+        if v not in METRICS:
+            raise ValueError(f"unknown metric {v!r}; known: {', '.join(METRICS)}")
+        return v
+
+    @model_validator(mode="after")
+    def _one_threshold(self) -> When:
+        if (self.below is None) == (self.above is None):
+            raise ValueError("give exactly one of 'below' or 'above'")
+        return self
+
+
+class Stop(_Strict):
+    """When runs end: a cap on weeks, and an optional condition."""
+
+    weeks: int | None = Field(default=None, ge=1)
+    when: When | None = None
+
+
+class Sensitivity(_Strict):
+    """Which outputs a sensitivity analysis looks at, and at which week."""
+
+    outputs: list[str] = Field(default_factory=lambda: ["distance_to_target"], min_length=1)
+    week: int | Literal["final"] = "final"
+
+    @field_validator("outputs")
+    @classmethod
+    def _known(cls, v: list[str]) -> list[str]:
+        bad = [m for m in v if m not in METRICS]
+        if bad:
+            raise ValueError(f"unknown metric(s) {bad}; known: {', '.join(METRICS)}")
+        return v
+
+
+class SweepSpec(_Strict):
+    """A whole sweep: base scenario, strategies, parameters, design, replications, recording."""
+
+    name: str = Field(min_length=1)
+    description: str = ""
+    scenario: str = Field(min_length=1, description="scenario file, relative to the sweep file")
+    strategies: list[str] = Field(min_length=1)
+    replications: int = Field(default=1, ge=1, le=100_000)
+    base_seed: int = Field(default=0, ge=0)
+    set: dict[str, Any] = Field(default_factory=dict)
+    parameters: dict[str, Parameter] = Field(default_factory=dict)
+    design: Design = Design()
+    record: Record = Record()
+    stop: Stop = Stop()
+    sensitivity: Sensitivity = Sensitivity()
+
+    @field_validator("strategies")
+    @classmethod
+    def _known_strategies(cls, v: list[str]) -> list[str]:
+        known = _core.strategy_names()
+        bad = [s for s in v if s not in known]
+        if bad:
+            raise ValueError(f"unknown strategy {bad[0]!r}; known: {', '.join(known)}")
+        if len(set(v)) != len(v):
+            raise ValueError("strategies must not repeat")
+        return v
+
+    @model_validator(mode="after")
+    def _design_fits(self) -> SweepSpec:
+        ranges = [p for p, v in self.parameters.items() if isinstance(v, Range)]
+        if self.design.method == "grid" and ranges:
+            raise ValueError(
+                f"parameters.{ranges[0]}: a min/max range needs a design; set design.method "
+                "to full-factorial, latin, sobol or morris, or give values or start/stop/step"
+            )
+        if self.design.method in ("latin", "sobol", "morris") and not ranges:
+            raise ValueError(f"design.method: {self.design.method} needs at least one min/max range")
+        if self.design.method == "morris" and len(ranges) < 2:
+            raise ValueError("design.method: morris needs at least two min/max ranges")
+        overlap = set(self.set) & set(self.parameters)
+        if overlap:
+            raise ValueError(f"set.{sorted(overlap)[0]}: also listed under parameters")
+        return self
+
+
+def _format_pydantic(err: ValidationError) -> str:
+    """First error of a pydantic validation as 'dotted.path: reason'."""
+    first = err.errors()[0]
+    loc = [str(p) for p in first["loc"] if not _is_union_tag(p)]
+    path = ".".join(loc) or "sweep"
+    msg = first["msg"].removeprefix("Value error, ")
+    return f"{path}: {msg}"
+
+
+def _is_union_tag(part: Any) -> bool:
+    return isinstance(part, str) and part in {"Values", "Steps", "Range"}
+
+
+def _check_parameters(spec: SweepSpec) -> dict[str, Any]:
+    """Check every parameter path and value against the scenario schema.
+
+    Returns the parameter descriptions, keyed by path, for the planner to use (bounds,
+    integer parameters).
+    """
+    descriptions: dict[str, Any] = {}
+    for section, paths in (("set", spec.set), ("parameters", spec.parameters)):
+        for path in paths:
+            try:
+                descriptions[path] = _core.describe_parameter(path)
+            except (KeyError, ValueError, *_core.scenario_error_types()) as exc:
+                raise SweepError(f"{section}.{path}: unknown scenario parameter ({exc})") from None
+    for path, value in spec.set.items():
+        _check_value(f"set.{path}", descriptions[path], value)
+    for path, param in spec.parameters.items():
+        info = descriptions[path]
+        where = f"parameters.{path}"
+        if isinstance(param, Values):
+            for v in param.values:
+                _check_value(f"{where}.values", info, v)
+        elif isinstance(param, Steps):
+            _check_value(f"{where}.start", info, param.start)
+            _check_value(f"{where}.stop", info, param.stop)
+        else:
+            lo, hi = range_bounds(param, info)
+            if lo is None or hi is None:
+                raise SweepError(f"{where}: the parameter has no bounds; give min and max")
+            if not lo < hi:
+                raise SweepError(f"{where}: min must be below max")
+            _check_value(f"{where}.min", info, lo)
+            _check_value(f"{where}.max", info, hi)
+    return descriptions
+
+
+def range_bounds(param: Range, info: Any) -> tuple[float | None, float | None]:
+    """The bounds of a design range: the sweep's own, else the parameter's."""
+    lo = param.min if param.min is not None else getattr(info, "minimum", None)
+    hi = param.max if param.max is not None else getattr(info, "maximum", None)
+    return lo, hi
+
+
+def _check_value(where: str, info: Any, value: Any) -> None:
+    lo = getattr(info, "minimum", None)
+    hi = getattr(info, "maximum", None)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        if lo is not None and value < lo:
+            raise SweepError(f"{where}: {value} is below the minimum {lo}")
+        if hi is not None and value > hi:
+            raise SweepError(f"{where}: {value} is above the maximum {hi}")
+
+
+class LoadedSweep(BaseModel):
+    """A validated sweep together with what it refers to (resolved scenario, descriptions)."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True, frozen=True)
+
+    spec: SweepSpec
+    path: Path
+    scenario_path: Path
+    scenario: Any
+    descriptions: dict[str, Any]
+    text: str
+
+
+def parse_sweep(data: dict[str, Any]) -> SweepSpec:
+    """Validate a sweep given as a dictionary (raises SweepError naming the field)."""
+    try:
+        return SweepSpec.model_validate(data)
+    except ValidationError as err:
+        raise SweepError(_format_pydantic(err)) from None
+
+
+def load_sweep(path: str | Path) -> LoadedSweep:
+    """Read, validate and resolve a sweep file.
+
+    Raises:
+        SweepError: the file is missing, is not TOML, or any field is wrong; the message
+            names the field (``parameters.training.intensity.values: 1.5 is above ...``).
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise SweepError(f"sweep: cannot read {path}: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise SweepError(f"sweep: {path} is not valid TOML: {exc}") from None
+    spec = parse_sweep(data)
+    descriptions = _check_parameters(spec)
+    scenario_path = (path.parent / spec.scenario).resolve()
+    if not scenario_path.is_file():
+        raise SweepError(f"scenario: no such file {scenario_path}")
+    errors = _core.scenario_error_types()
+    try:
+        scenario = _core.load_scenario(scenario_path)
+    except errors as exc:
+        raise SweepError(f"scenario: {exc}") from None
+    if spec.set:
+        try:
+            scenario = _core.apply_overrides(scenario, dict(spec.set))
+        except errors as exc:
+            raise SweepError(f"set: {exc}") from None
+    return LoadedSweep(
+        spec=spec,
+        path=path.resolve(),
+        scenario_path=scenario_path,
+        scenario=scenario,
+        descriptions=descriptions,
+        text=text,
+    )

@@ -1,0 +1,287 @@
+"""Result storage for sweeps: one file per run, written atomically, combined by streaming.
+
+Layout of an output directory::
+
+    DIR/runs/<key>.parquet      a completed run: its recorded weeks (metadata in the footer)
+    DIR/runs/<key>.error.json   a failed run: its error and traceback
+    DIR/results.parquet         every run and recorded week (BehaviorSpace "table" layout)
+    DIR/summary.parquet, .csv   one row per run: parameters, status, final values
+    DIR/manifest.json           provenance: sweep file, scenario hash, versions, counts
+
+Why this shape: a run file appears only once it is complete (temp file in the same
+directory, fsync, ``os.replace``), so a sweep killed at any instant leaves either the whole
+file or none, and "resume" is simply "skip keys that have a file". Combining reads one run
+file at a time and appends it to a ``ParquetWriter``, so memory does not grow with the
+number of runs.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import json
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from sim.sweep.plan import Plan, RunSpec
+from sim.sweep.worker import RunOutcome
+
+#: Key of the JSON blob in each run file's Parquet footer.
+META_KEY = b"merger_sim"
+
+#: Columns that label a run in the combined tables, in order.
+RUN_COLUMNS = ("run", "run_key", "group", "sample", "point", "strategy", "replication", "seed")
+
+
+class SweepLockedError(RuntimeError):
+    """Another sweep process is writing to the same output directory."""
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write a file so that readers see either the old state or the whole new file."""
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+    _fsync_dir(path.parent)
+
+
+def spec_record(spec: RunSpec) -> dict[str, Any]:
+    """A run spec as plain JSON."""
+    return {
+        "index": spec.index,
+        "key": spec.key,
+        "point": spec.point,
+        "sample": spec.sample,
+        "group": spec.group,
+        "strategy": spec.strategy,
+        "replication": spec.replication,
+        "seed": spec.seed,
+        "params": spec.params,
+    }
+
+
+class RunStore:
+    """The run files of one output directory."""
+
+    def __init__(self, out: str | Path) -> None:
+        self.out = Path(out)
+        self.runs = self.out / "runs"
+        self._lock_fh: Any = None
+
+    def open(self) -> None:
+        """Create the directory, take the writer lock, and clear half-written temp files.
+
+        Raises:
+            SweepLockedError: another live sweep holds the lock (the OS releases it when
+                that process dies, even by SIGKILL).
+        """
+        self.runs.mkdir(parents=True, exist_ok=True)
+        fh = open(self.out / ".lock", "a+")  # noqa: SIM115 - held for the sweep's lifetime
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            fh.close()
+            raise SweepLockedError(f"another sweep is writing to {self.out}") from None
+        self._lock_fh = fh
+        for tmp in self.runs.glob(".*.tmp"):
+            tmp.unlink(missing_ok=True)
+
+    def close(self) -> None:
+        """Release the writer lock."""
+        if self._lock_fh is not None:
+            fcntl.flock(self._lock_fh, fcntl.LOCK_UN)
+            self._lock_fh.close()
+            self._lock_fh = None
+
+    def run_path(self, key: str) -> Path:
+        """Where a completed run is stored."""
+        return self.runs / f"{key}.parquet"
+
+    def error_path(self, key: str) -> Path:
+        """Where a failed run's error is stored."""
+        return self.runs / f"{key}.error.json"
+
+    def done_keys(self) -> set[str]:
+        """Keys of the runs that completed (failed runs are tried again on resume)."""
+        return {p.name.removesuffix(".parquet") for p in self.runs.glob("*.parquet")}
+
+    def write_outcome(self, spec: RunSpec, outcome: RunOutcome, attempts: int) -> None:
+        """Store a run's outcome atomically (a success also removes an old error file)."""
+        if outcome.ok and outcome.table is not None:
+            table = pa.Table.from_pandas(outcome.table, preserve_index=False)
+            info = {
+                "spec": spec_record(spec),
+                "meta": outcome.meta,
+                "stopped_week": outcome.stopped_week,
+            }
+            table = table.replace_schema_metadata(
+                {META_KEY: json.dumps(info, sort_keys=True, default=str).encode()}
+            )
+            sink = pa.BufferOutputStream()
+            pq.write_table(table, sink)
+            atomic_write_bytes(self.run_path(spec.key), sink.getvalue().to_pybytes())
+            self.error_path(spec.key).unlink(missing_ok=True)
+        else:
+            info = {
+                "spec": spec_record(spec),
+                "error": outcome.error,
+                "traceback": outcome.trace,
+                "attempts": attempts,
+            }
+            data = json.dumps(info, indent=2, sort_keys=True, default=str).encode()
+            atomic_write_bytes(self.error_path(spec.key), data)
+
+    def read_run(self, key: str) -> tuple[pa.Table, dict[str, Any]]:
+        """A stored run's table and its footer metadata."""
+        table = pq.read_table(self.run_path(key))
+        info = json.loads(table.schema.metadata[META_KEY])
+        return table.replace_schema_metadata(None), info
+
+    def read_error(self, key: str) -> dict[str, Any] | None:
+        """A failed run's error record, or None."""
+        path = self.error_path(key)
+        if not path.is_file():
+            return None
+        return json.loads(path.read_text())
+
+
+def _param_type(values: list[Any]) -> pa.DataType:
+    if all(isinstance(v, bool) for v in values):
+        return pa.bool_()
+    if all(isinstance(v, int) and not isinstance(v, bool) for v in values):
+        return pa.int64()
+    if all(isinstance(v, int | float) and not isinstance(v, bool) for v in values):
+        return pa.float64()
+    return pa.string()
+
+
+def parameter_types(plan: Plan) -> dict[str, pa.DataType]:
+    """One Arrow type per parameter column, fixed across all runs of the plan."""
+    return {
+        name: _param_type([r.params[name] for r in plan.runs]) for name in plan.parameter_names
+    }
+
+
+def _label_arrays(spec: RunSpec, n: int, ptypes: dict[str, pa.DataType]) -> dict[str, pa.Array]:
+    labels: dict[str, Any] = {
+        "run": (spec.index, pa.int64()),
+        "run_key": (spec.key, pa.string()),
+        "group": (spec.group, pa.int64()),
+        "sample": (spec.sample, pa.int64()),
+        "point": (spec.point, pa.int64()),
+        "strategy": (spec.strategy, pa.string()),
+        "replication": (spec.replication, pa.int64()),
+        "seed": (spec.seed, pa.int64()),
+    }
+    out = {name: pa.array([v] * n, type=t) for name, (v, t) in labels.items()}
+    for name, t in ptypes.items():
+        value = spec.params[name]
+        out[name] = pa.array([str(value) if t == pa.string() else value] * n, type=t)
+    return out
+
+
+def iter_run_tables(
+    store: RunStore, plan: Plan, ptypes: dict[str, pa.DataType]
+) -> Iterator[tuple[RunSpec, pa.Table | None, dict[str, Any]]]:
+    """Each planned run in plan order: its labelled table (None if not completed) and info."""
+    done = store.done_keys()
+    for spec in plan.runs:
+        if spec.key not in done:
+            yield spec, None, {}
+            continue
+        table, info = store.read_run(spec.key)
+        labels = _label_arrays(spec, table.num_rows, ptypes)
+        columns = list(labels.values()) + table.columns
+        names = list(labels) + table.column_names
+        yield spec, pa.Table.from_arrays(columns, names=names), info
+
+
+def combine(store: RunStore, plan: Plan) -> dict[str, int]:
+    """Stream the run files into results.parquet and the per-run summary tables.
+
+    Rows of results.parquet follow the plan order, one per run and recorded week, so the
+    same sweep gives the same file on every executor and worker count.
+
+    Returns:
+        Counts: completed, failed, missing runs and result rows.
+    """
+    ptypes = parameter_types(plan)
+    results_path = store.out / "results.parquet"
+    tmp_results = store.out / ".results.parquet.tmp"
+    writer: pq.ParquetWriter | None = None
+    summary_rows: list[dict[str, Any]] = []
+    counts = {"completed": 0, "failed": 0, "missing": 0, "rows": 0}
+    try:
+        for spec, table, info in iter_run_tables(store, plan, ptypes):
+            row: dict[str, Any] = {
+                "run": spec.index,
+                "run_key": spec.key,
+                "group": spec.group,
+                "sample": spec.sample,
+                "point": spec.point,
+                "strategy": spec.strategy,
+                "replication": spec.replication,
+                "seed": spec.seed,
+                **spec.params,
+            }
+            if table is None:
+                err = store.read_error(spec.key)
+                status = "failed" if err else "missing"
+                counts[status] += 1
+                row |= {"status": status, "error": (err or {}).get("error"), "final_week": None}
+                row |= {"stopped": None}
+                summary_rows.append(row)
+                continue
+            counts["completed"] += 1
+            counts["rows"] += table.num_rows
+            if writer is None:
+                writer = pq.ParquetWriter(tmp_results, table.schema)
+            writer.write_table(table.cast(writer.schema))
+            final = table.slice(table.num_rows - 1).to_pylist()[0]
+            row |= {"status": "ok", "error": None, "final_week": final.get("week")}
+            row |= {"stopped": info.get("stopped_week") is not None}
+            row |= {
+                f"final_{k}": v
+                for k, v in final.items()
+                if k not in RUN_COLUMNS and k not in ptypes and k != "week"
+            }
+            summary_rows.append(row)
+    finally:
+        if writer is not None:
+            writer.close()
+    if writer is not None:
+        os.replace(tmp_results, results_path)
+    else:
+        results_path.unlink(missing_ok=True)
+    summary = pd.DataFrame(summary_rows)
+    for name in plan.parameter_names:
+        if ptypes[name] == pa.string():
+            summary[name] = summary[name].astype(str)
+    sink = pa.BufferOutputStream()
+    pq.write_table(pa.Table.from_pandas(summary, preserve_index=False), sink)
+    atomic_write_bytes(store.out / "summary.parquet", sink.getvalue().to_pybytes())
+    atomic_write_bytes(store.out / "summary.csv", summary.to_csv(index=False).encode())
+    return counts
