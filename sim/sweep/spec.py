@@ -192,7 +192,9 @@ class SweepSpec(_Strict):
 
     name: str = Field(min_length=1)
     description: str = ""
-    scenario: str = Field(min_length=1, description="scenario file, relative to the sweep file")
+    scenario: str = Field(
+        min_length=1, description="scenario file (relative to the sweep file) or preset name"
+    )
     strategies: list[str] = Field(min_length=1)
     replications: int = Field(default=1, ge=1, le=100_000)
     base_seed: int = Field(default=0, ge=0)
@@ -223,7 +225,9 @@ class SweepSpec(_Strict):
                 "to full-factorial, latin, sobol or morris, or give values or start/stop/step"
             )
         if self.design.method in ("latin", "sobol", "morris") and not ranges:
-            raise ValueError(f"design.method: {self.design.method} needs at least one min/max range")
+            raise ValueError(
+                f"design.method: {self.design.method} needs at least one min/max range"
+            )
         if self.design.method == "morris" and len(ranges) < 2:
             raise ValueError("design.method: morris needs at least two min/max ranges")
         overlap = set(self.set) & set(self.parameters)
@@ -236,16 +240,17 @@ def _format_pydantic(err: ValidationError) -> str:
     """First error of a pydantic validation as 'dotted.path: reason'."""
     first = err.errors()[0]
     loc = [str(p) for p in first["loc"] if not _is_union_tag(p)]
-    path = ".".join(loc) or "sweep"
     msg = first["msg"].removeprefix("Value error, ")
-    return f"{path}: {msg}"
+    if not loc:  # a whole-file check: its message already starts with the field's path
+        return msg
+    return f"{'.'.join(loc)}: {msg}"
 
 
 def _is_union_tag(part: Any) -> bool:
     return isinstance(part, str) and part in {"Values", "Steps", "Range"}
 
 
-def _check_parameters(spec: SweepSpec) -> dict[str, Any]:
+def _check_parameters(spec: SweepSpec, scenario: Any) -> dict[str, Any]:
     """Check every parameter path and value against the scenario schema.
 
     Returns the parameter descriptions, keyed by path, for the planner to use (bounds,
@@ -255,7 +260,7 @@ def _check_parameters(spec: SweepSpec) -> dict[str, Any]:
     for section, paths in (("set", spec.set), ("parameters", spec.parameters)):
         for path in paths:
             try:
-                descriptions[path] = _core.describe_parameter(path)
+                descriptions[path] = _core.describe_parameter(path, scenario)
             except (KeyError, ValueError, *_core.scenario_error_types()) as exc:
                 raise SweepError(f"{section}.{path}: unknown scenario parameter ({exc})") from None
     for path, value in spec.set.items():
@@ -335,15 +340,21 @@ def load_sweep(path: str | Path) -> LoadedSweep:
     except tomllib.TOMLDecodeError as exc:
         raise SweepError(f"sweep: {path} is not valid TOML: {exc}") from None
     spec = parse_sweep(data)
-    descriptions = _check_parameters(spec)
+    errors = _core.scenario_error_types()
     scenario_path = (path.parent / spec.scenario).resolve()
     if not scenario_path.is_file():
-        raise SweepError(f"scenario: no such file {scenario_path}")
-    errors = _core.scenario_error_types()
+        try:  # a preset name, as on the run command line
+            scenario_path = _core.resolve_scenario_path(spec.scenario).resolve()
+        except errors:
+            raise SweepError(
+                f"scenario: no file {spec.scenario!r} next to the sweep file and no preset "
+                "of that name"
+            ) from None
     try:
         scenario = _core.load_scenario(scenario_path)
     except errors as exc:
         raise SweepError(f"scenario: {exc}") from None
+    descriptions = _check_parameters(spec, scenario)
     if spec.set:
         try:
             scenario = _core.apply_overrides(scenario, dict(spec.set))

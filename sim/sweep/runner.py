@@ -1,0 +1,272 @@
+"""The sweep loop: plan, skip what is stored, compute the rest, store, combine.
+
+Only this process writes files; the executors compute. Runs are fed to the executor
+through a bounded window, so neither pending work nor finished results accumulate in
+memory, and each finished run is written to disk at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import subprocess
+import time
+from collections import deque
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from sim.sweep.executors import Executor, make_executor
+from sim.sweep.plan import Plan, plan_sweep
+from sim.sweep.spec import LoadedSweep
+from sim.sweep.store import RunStore, atomic_write_bytes, combine
+from sim.sweep.worker import RunOutcome, RunTask
+
+#: Default number of extra attempts for a run that failed or whose worker was lost.
+DEFAULT_RETRIES = 2
+
+
+@dataclass
+class SweepReport:
+    """What a sweep invocation did."""
+
+    planned: int
+    unique: int
+    skipped: int
+    computed: int
+    failed: list[str] = field(default_factory=list)
+    retried: int = 0
+    seconds: float = 0.0
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def runs_per_minute(self) -> float:
+        """Runs computed per minute of wall time in this invocation."""
+        return 60.0 * self.computed / self.seconds if self.seconds > 0 else 0.0
+
+
+class _Progress:
+    """A rich progress bar with time left, or nothing when switched off."""
+
+    def __init__(self, enabled: bool, total: int, done: int) -> None:
+        self._bar: Any = None
+        if not enabled:
+            return
+        from rich.console import Console
+        from rich.progress import (
+            BarColumn,
+            MofNCompleteColumn,
+            Progress,
+            TextColumn,
+            TimeElapsedColumn,
+            TimeRemainingColumn,
+        )
+
+        self._bar = Progress(
+            TextColumn("[bold]sweep"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TextColumn("{task.fields[failed]} failed"),
+            TimeElapsedColumn(),
+            TextColumn("left"),
+            TimeRemainingColumn(),
+            console=Console(stderr=True),
+        )
+        self._bar.start()
+        self._task = self._bar.add_task("sweep", total=total, completed=done, failed=0)
+
+    def advance(self, failed: int) -> None:
+        if self._bar is not None:
+            self._bar.update(self._task, advance=1, failed=failed)
+
+    def stop(self) -> None:
+        if self._bar is not None:
+            self._bar.stop()
+
+
+def _git_commit() -> str | None:
+    try:
+        out = subprocess.run(
+            ["git", "rev-parse", "HEAD"],
+            capture_output=True,
+            text=True,
+            check=True,
+            cwd=Path(__file__).resolve().parent,
+            timeout=10,
+        )
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return out.stdout.strip() or None
+
+
+def _versions() -> dict[str, str]:
+    from importlib import metadata
+
+    out = {"python": platform.python_version()}
+    for name in ("mesa", "numpy", "pandas", "pyarrow", "SALib", "distributed"):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            continue
+    return out
+
+
+def write_manifest(
+    loaded: LoadedSweep,
+    plan: Plan,
+    store: RunStore,
+    report: SweepReport,
+    executor: str,
+    workers: int | None,
+    started: datetime,
+) -> dict[str, Any]:
+    """Write manifest.json: what was run, from which inputs, with which software."""
+    spec = loaded.spec
+    manifest = {
+        "sweep": spec.name,
+        "description": spec.description,
+        "sweep_file": str(loaded.path),
+        "sweep_sha256": hashlib.sha256(loaded.text.encode()).hexdigest(),
+        "sweep_spec": spec.model_dump(mode="json"),
+        "scenario_file": str(loaded.scenario_path),
+        "scenario_hash": plan.scenario_hash,
+        "package_version": plan.package_version,
+        "git_commit": _git_commit(),
+        "versions": _versions(),
+        "parameters": plan.parameter_names,
+        "strategies": list(spec.strategies),
+        "replications": spec.replications,
+        "seeds": [spec.base_seed + i for i in range(spec.replications)],
+        "design": spec.design.model_dump(mode="json"),
+        "runs_planned": report.planned,
+        "runs_unique": report.unique,
+        "counts": report.counts,
+        "failed": report.failed,
+        "last_invocation": {
+            "executor": executor,
+            "workers": workers,
+            "started": started.isoformat(timespec="seconds"),
+            "finished": datetime.now(UTC).isoformat(timespec="seconds"),
+            "seconds": round(report.seconds, 3),
+            "skipped_already_stored": report.skipped,
+            "computed": report.computed,
+            "retried": report.retried,
+            "runs_per_minute": round(report.runs_per_minute, 2),
+        },
+    }
+    data = json.dumps(manifest, indent=2, default=str).encode()
+    atomic_write_bytes(store.out / "manifest.json", data)
+    return manifest
+
+
+def run_sweep(
+    loaded: LoadedSweep,
+    out: str | Path,
+    executor: str = "local",
+    workers: int | None = None,
+    scheduler: str | Any | None = None,
+    retries: int = DEFAULT_RETRIES,
+    progress: bool = True,
+    method: str | None = None,
+) -> SweepReport:
+    """Carry out a sweep into ``out``, resuming from whatever is already stored there.
+
+    Args:
+        loaded: the validated sweep (``load_sweep``).
+        out: output directory (created if needed).
+        executor: "serial", "local" (process pool) or "dask".
+        workers: worker processes for "local" (default: one per core); for "dask", caps
+            the tasks in flight.
+        scheduler: Dask scheduler address (``tcp://host:8786``) or an existing Client.
+        retries: extra attempts for a run that raised or whose worker was lost.
+        progress: show a progress bar with time left on stderr.
+        method: override the sweep's design method (used by the sensitivity command).
+
+    Returns:
+        A report of planned, skipped, computed and failed runs.
+    """
+    started = datetime.now(UTC)
+    t0 = time.perf_counter()
+    plan = plan_sweep(loaded, method)
+    store = RunStore(out)
+    store.open()
+    try:
+        report = _execute(loaded, plan, store, executor, workers, scheduler, retries, progress)
+        report.seconds = time.perf_counter() - t0
+        report.counts = combine(store, plan)
+        write_manifest(loaded, plan, store, report, executor, workers, started)
+    finally:
+        store.close()
+    return report
+
+
+def _execute(
+    loaded: LoadedSweep,
+    plan: Plan,
+    store: RunStore,
+    executor_name: str,
+    workers: int | None,
+    scheduler: Any,
+    retries: int,
+    progress: bool,
+) -> SweepReport:
+    spec = loaded.spec
+    first = {}
+    for run in plan.runs:  # one task per unique key: a revisited design point runs once
+        first.setdefault(run.key, run)
+    done = store.done_keys()
+    todo = [run for key, run in first.items() if key not in done]
+    report = SweepReport(
+        planned=len(plan.runs),
+        unique=len(first),
+        skipped=len(first) - len(todo),
+        computed=0,
+    )
+    if not todo:
+        return report
+    when = spec.stop.when.model_dump() if spec.stop.when else None
+    pending: deque[RunTask] = deque(
+        RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when) for run in todo
+    )
+    bar = _Progress(progress, total=report.unique, done=report.skipped)
+    pool: Executor = make_executor(executor_name, workers, scheduler)
+    in_flight = 0
+    try:
+        while pending or in_flight:
+            while pending and in_flight < pool.capacity:
+                pool.submit(pending.popleft())
+                in_flight += 1
+            task, result = pool.next_done()
+            in_flight -= 1
+            if isinstance(result, RunOutcome) and result.ok:
+                store.write_outcome(task.spec, result, task.attempt + 1)
+            elif task.attempt < retries:
+                report.retried += 1
+                pending.appendleft(
+                    RunTask(task.spec, task.scenario, task.record, task.weeks, task.when,
+                            task.attempt + 1)
+                )
+                continue
+            else:
+                outcome = result if isinstance(result, RunOutcome) else _lost(task, result)
+                store.write_outcome(task.spec, outcome, task.attempt + 1)
+                report.failed.append(task.spec.key)
+            report.computed += 1
+            bar.advance(len(report.failed))
+    finally:
+        pool.close()
+        bar.stop()
+    return report
+
+
+def _lost(task: RunTask, exc: BaseException) -> RunOutcome:
+    return RunOutcome(
+        task.spec.key,
+        False,
+        None,
+        {},
+        None,
+        error=f"lost: {type(exc).__name__}: {exc}",
+    )
