@@ -6,6 +6,7 @@ every dimension; 0 and 1 are the poles of the dimension as described below.
 - ``cvf``: the Competing Values Framework (Cameron & Quinn, *Diagnosing and changing
   organizational culture*), measured with the OCAI. Each dimension is the strength of one
   culture type: clan (collaborate), adhocracy (create), market (compete), hierarchy (control).
+- ``opinion``: a single dimension, for docking the interaction rule with Deffuant et al. 2000.
 - ``hofstede-org``: Hofstede, Neuijen, Ohayv & Sanders (1990), six dimensions of
   organisational practice, each scored from its first pole (0) to its second pole (1).
 """
@@ -70,7 +71,14 @@ HOFSTEDE_ORG = CultureFrame(
     source="Hofstede, Neuijen, Ohayv & Sanders 1990, Measuring organizational cultures, ASQ 35(2)",
 )
 
-FRAMES: dict[str, CultureFrame] = {frame.name: frame for frame in (CVF, HOFSTEDE_ORG)}
+OPINION = CultureFrame(
+    name="opinion",
+    dimensions=("opinion",),
+    descriptions=("one continuous opinion in [0, 1], as in Deffuant et al. 2000",),
+    source="Deffuant, Neau, Amblard & Weisbuch 2000 (for docking and teaching)",
+)
+
+FRAMES: dict[str, CultureFrame] = {f.name: f for f in (CVF, HOFSTEDE_ORG, OPINION)}
 
 
 def get_frame(name: str) -> CultureFrame:

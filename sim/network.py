@@ -215,7 +215,8 @@ def build_network(scenario: Scenario, workforce: Workforce, rng: np.random.Gener
     parts_b.append(b)
     a = np.concatenate(parts_a)
     b = np.concatenate(parts_b)
-    weight = np.clip(spec.initial_weight * rng.uniform(0.5, 1.5, size=a.size),
+    weight = np.clip(spec.initial_weight * rng.uniform(1 - spec.weight_jitter,
+                                                     1 + spec.weight_jitter, size=a.size),
                      spec.min_weight, 1.0)
     return Ties(n, a, b, weight)
 
@@ -228,7 +229,7 @@ def close_triads(adj: Adjacency, candidates: np.ndarray, rng: np.random.Generato
     :meth:`Ties.add` drops those that are tied already.
     """
     src, mid, _ = sample_neighbours(adj, candidates, rng)
-    mid_src, far, _ = sample_neighbours(adj, mid, rng)
+    _, far, _ = sample_neighbours(adj, mid, rng)
     # sample_neighbours skips slots without ties; mid always has one (the tie to src)
     keep = far != src
     return src[keep], far[keep]

@@ -83,7 +83,10 @@ def build_workforce(scenario: Scenario, rng: np.random.Generator) -> Workforce:
         next_unit += n_units
         roles.append(assign_roles(n, scenario.roles.manager_share,
                                   scenario.roles.team_lead_share, rng))
-        values.append(draw_values(vector(spec.mean, dims), spec.spread, n, rng))
+        if spec.distribution == "uniform":
+            values.append(rng.random((n, len(dims))))
+        else:
+            values.append(draw_values(vector(spec.mean, dims), spec.spread, n, rng))
         tenure.append(rng.exponential(MEAN_INITIAL_TENURE_WEEKS, size=n).astype(np.int64))
     total = scenario.headcount
     openness = draw_openness(scenario.interaction.openness_mean,

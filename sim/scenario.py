@@ -58,7 +58,7 @@ DEFAULT_TARGET = {"clan": 0.55, "adhocracy": 0.55, "market": 0.60, "hierarchy": 
 
 
 class CultureSection(Section):
-    frame: Literal["cvf", "hofstede-org"] = Field(
+    frame: Literal["cvf", "hofstede-org", "opinion"] = Field(
         "cvf", description="culture frame: named dimensions of the value vector",
         json_schema_extra={"unit": "-", "source": "Cameron & Quinn (CVF); Hofstede et al. 1990"})
     target: dict[str, float] = Field(
@@ -76,6 +76,10 @@ class CitySpec(Section):
     mean: dict[str, float] = Field(
         ..., description="culture profile: mean value per dimension",
         json_schema_extra={"unit": "1 (0..1 per dimension)", "source": "assumption per scenario"})
+    distribution: Literal["normal", "uniform"] = Field(
+        "normal", description="normal: values around the mean with the spread, clipped to "
+                              "[0, 1]; uniform: uniform on [0, 1] (Deffuant et al. 2000)",
+        json_schema_extra={"unit": "-", "source": "-"})
     spread: float = param(0.10, ge=0.0, le=0.5, unit="1 (standard deviation)",
                           source="assumption: OCAI profiles within one organisation vary by about "
                                  "0.1 on a 0-1 scale",
@@ -111,7 +115,7 @@ class RolesSection(Section):
 
 
 class NetworkSection(Section):
-    unit_size: int = param(12, ge=2, le=200, unit="employees",
+    unit_size: int = param(12, ge=2, le=100_000, unit="employees",
                            source="assumption: a work unit of about 12",
                            description="size of a work unit within a city")
     unit_tie_probability: float = param(0.5, ge=0.0, le=1.0, unit="1 (probability)",
@@ -129,6 +133,10 @@ class NetworkSection(Section):
                                          description="multiplier on cross-city ties for managers")
     initial_weight: float = param(0.5, gt=0.0, le=1.0, unit="1",
                                   source="assumption", description="mean initial tie weight")
+    weight_jitter: float = param(0.5, ge=0.0, le=1.0, unit="1",
+                                 source="assumption: ties differ in strength",
+                                 description="initial weights are uniform in initial_weight "
+                                             "* [1 - jitter, 1 + jitter]")
     reinforcement: float = param(0.1, ge=0.0, le=1.0, unit="1 per meeting",
                                  source="assumption",
                                  description="share of the gap to weight 1 closed when a tie is "

@@ -1,0 +1,98 @@
+"""The ``merger-sim`` command line (also ``python -m sim``).
+
+Commands: ``run``, ``scenarios list|show|validate``, and the commands registered at the end
+(compare, sweep, sensitivity, dashboard). Heavy modules are imported inside the commands so
+that ``merger-sim --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from sim.cli_support import check_strategy, parse_sets, user_errors
+
+app = typer.Typer(add_completion=False, no_args_is_help=True,
+                  help="Agent-based simulation of a merger of municipal social services.")
+scenarios_app = typer.Typer(no_args_is_help=True, help="List, show and validate scenarios.")
+app.add_typer(scenarios_app, name="scenarios")
+
+SetOption = Annotated[list[str] | None, typer.Option(
+    "--set", help="Override a parameter by dotted path, e.g. --set interaction.noise_sd=0.01")]
+
+
+@app.command()
+def run(
+    scenario: Annotated[str, typer.Argument(help="scenario file or preset name")] = "case",
+    strategy: Annotated[str, typer.Option(help="change strategy")] = "training",
+    seed: Annotated[int, typer.Option(help="the run's seed")] = 0,
+    weeks: Annotated[int | None, typer.Option(help="run this many weeks")] = None,
+    set_: SetOption = None,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/run"),
+    format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+) -> None:
+    """Run one simulation; write timeseries, agents and meta.json to OUT."""
+    from sim.runner import run as run_model
+    from sim.runner import write_result
+
+    with user_errors():
+        if format not in ("parquet", "csv"):
+            from sim.cli_support import UserInputError
+            raise UserInputError(f"--format: {format!r} is not one of parquet, csv")
+        check_strategy(strategy)
+        result = run_model(scenario, strategy=strategy, seed=seed, overrides=parse_sets(set_),
+                           weeks=weeks)
+    paths = write_result(result, out, format)  # type: ignore[arg-type]
+    final = result.timeseries.iloc[-1]
+    typer.echo(f"{result.meta['scenario_name']} / {strategy} / seed {seed}: "
+               f"{int(final['week'])} weeks, distance to target "
+               f"{result.timeseries['distance_to_target'].iloc[0]:.3f} -> "
+               f"{final['distance_to_target']:.3f}, cost EUR {final['cost_cum']:,.0f}")
+    for path in paths:
+        typer.echo(f"wrote {path}")
+
+
+@scenarios_app.command("list")
+def scenarios_list() -> None:
+    """List the scenario presets shipped in scenarios/."""
+    from sim.scenario import list_presets, load_scenario
+
+    for name in list_presets():
+        with user_errors():
+            sc = load_scenario(name)
+        typer.echo(f"{name:<14} {sc.headcount:>7} employees, {len(sc.cities)} cities, "
+                   f"{len(sc.themes)} themes  {sc.description}")
+
+
+@scenarios_app.command("show")
+def scenarios_show(scenario: Annotated[str, typer.Argument(help="file or preset")] = "case",
+                   set_: SetOption = None) -> None:
+    """Print the fully resolved scenario (defaults filled in) as JSON."""
+    from sim.scenario import apply_overrides, load_scenario
+
+    with user_errors():
+        sc = apply_overrides(load_scenario(scenario), parse_sets(set_))
+    typer.echo(json.dumps(sc.model_dump(mode="json"), indent=2))
+
+
+@scenarios_app.command("validate")
+def scenarios_validate(files: Annotated[list[str], typer.Argument(help="files or presets")]
+                       ) -> None:
+    """Validate scenario files; exit 2 at the first invalid one."""
+    from sim.scenario import load_scenario
+
+    for name in files:
+        with user_errors():
+            sc = load_scenario(name)
+        typer.echo(f"ok: {name} ({sc.headcount} employees, frame {sc.culture.frame})")
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()
+
+
+# Commands living in their own modules register here (one line each).

@@ -1,0 +1,158 @@
+"""The ``sweep`` and ``sensitivity`` commands of ``merger-sim``.
+
+Only typer is imported at module level; the sweep machinery is imported inside the
+commands so that ``merger-sim --help`` stays fast. Bad input (a wrong sweep file, an
+unknown executor, an output folder in use) is one ``error: <field>: <reason>`` line on
+stderr and exit code 2, like every other command.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+#: Exit code for bad input, as in sim.cli_support.
+EXIT_BAD_INPUT = 2
+#: Exit code when the sweep finished but some runs failed (their errors are stored).
+EXIT_RUNS_FAILED = 1
+
+SweepFile = Annotated[Path, typer.Argument(help="sweep file (TOML)", show_default=False)]
+OutOption = Annotated[
+    Path | None, typer.Option(help="output folder (default: out/sweeps/<sweep name>)")
+]
+ExecutorOption = Annotated[str, typer.Option(help="serial, local (process pool) or dask")]
+WorkersOption = Annotated[
+    int | None, typer.Option(min=1, help="worker processes for local (default: one per core)")
+]
+SchedulerOption = Annotated[
+    str | None, typer.Option(help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")
+]
+RetriesOption = Annotated[
+    int, typer.Option(min=0, help="extra attempts for a run that failed or was lost")
+]
+ProgressOption = Annotated[bool, typer.Option(help="show a progress bar with time left")]
+
+
+@contextmanager
+def _sweep_errors() -> Iterator[None]:
+    """Turn every kind of bad input into one line on stderr and exit code 2."""
+    from sim.sweep.spec import SweepError
+    from sim.sweep.store import SweepLockedError
+
+    errors: tuple[type[BaseException], ...] = (SweepError, SweepLockedError, ValueError, OSError)
+    try:
+        yield
+    except errors as err:
+        print(f"error: {err}", file=sys.stderr)
+        raise typer.Exit(EXIT_BAD_INPUT) from None
+
+
+def _load(sweep_file: Path, executor: str, scheduler: str | None):
+    from sim.sweep.executors import EXECUTORS
+    from sim.sweep.spec import load_sweep
+
+    if executor not in EXECUTORS:
+        raise ValueError(f"--executor: unknown executor {executor!r}; choose "
+                         f"{', '.join(EXECUTORS)}")
+    if executor == "dask" and not scheduler:
+        raise ValueError("--scheduler: the dask executor needs a scheduler address")
+    return load_sweep(sweep_file)
+
+
+def _connect(executor: str, scheduler: str | None):
+    """Connect to the Dask scheduler up front, so a bad address is bad input (exit 2)."""
+    if executor != "dask":
+        return None
+    from distributed import Client
+
+    try:
+        return Client(scheduler, timeout="10s")
+    except (OSError, TimeoutError) as exc:
+        raise ValueError(f"--scheduler: cannot reach {scheduler}: {exc}") from None
+
+
+def _report(report, out: Path) -> None:
+    typer.echo(
+        f"{report.planned} runs planned ({report.unique} distinct), {report.skipped} already "
+        f"stored, {report.computed} computed, {len(report.failed)} failed, "
+        f"{report.seconds:.1f} s ({report.runs_per_minute:.0f} runs/min)"
+    )
+    for name in ("results.parquet", "summary.csv", "manifest.json"):
+        if (out / name).exists():
+            typer.echo(f"wrote {out / name}")
+    if report.failed:
+        typer.echo(f"{len(report.failed)} runs failed; errors in {out / 'runs'}/*.error.json "
+                   "and summary.csv; rerun the command to try them again", err=True)
+
+
+def sweep(
+    sweep_file: SweepFile,
+    out: OutOption = None,
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    retries: RetriesOption = 2,
+    progress: ProgressOption = True,
+) -> None:
+    """Run a sweep; rerunning the same command resumes and skips stored runs."""
+    from sim.sweep.runner import run_sweep
+
+    with _sweep_errors():
+        loaded = _load(sweep_file, executor, scheduler)
+        out = out or Path("out/sweeps") / loaded.spec.name
+        client = _connect(executor, scheduler)
+    try:
+        with _sweep_errors():
+            report = run_sweep(loaded, out, executor=executor, workers=workers,
+                               scheduler=client, retries=retries, progress=progress)
+    finally:
+        if client is not None:
+            client.close()
+    _report(report, out)
+    if report.failed:
+        raise typer.Exit(EXIT_RUNS_FAILED)
+
+
+def sensitivity(
+    sweep_file: SweepFile,
+    method: Annotated[str, typer.Option(help="morris or sobol")] = "morris",
+    out: OutOption = None,
+    executor: ExecutorOption = "local",
+    workers: WorkersOption = None,
+    scheduler: SchedulerOption = None,
+    retries: RetriesOption = 2,
+    progress: ProgressOption = True,
+) -> None:
+    """Sample the sweep's ranges with Morris or Sobol, run them, and write the indices."""
+    from sim.sensitivity import analyse_sweep
+    from sim.sweep.runner import run_sweep
+
+    with _sweep_errors():
+        if method not in ("morris", "sobol"):
+            raise ValueError(f"--method: {method!r} is not one of morris, sobol")
+        loaded = _load(sweep_file, executor, scheduler)
+        ranged = [p for p, v in loaded.spec.parameters.items() if hasattr(v, "max")]
+        if len(ranged) < 2:
+            raise ValueError("parameters: sensitivity analysis needs at least two min/max ranges")
+        out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
+        client = _connect(executor, scheduler)
+    try:
+        with _sweep_errors():
+            report = run_sweep(loaded, out, executor=executor, workers=workers,
+                               scheduler=client, retries=retries, progress=progress,
+                               method=method)
+    finally:
+        if client is not None:
+            client.close()
+    _report(report, out)
+    if report.failed:
+        raise typer.Exit(EXIT_RUNS_FAILED)
+    with _sweep_errors():
+        written = analyse_sweep(loaded, out, method)
+    for path in written:
+        typer.echo(f"wrote {path}")
