@@ -47,6 +47,10 @@ DEFAULT_KEY_OUTCOME = "distance_to_target_final"
 """Outcome whose precision decides ``--replications auto`` (distance to the target culture
 at the end of the follow-up: the durable alignment the case is about)."""
 
+class CompareError(RuntimeError):
+    """The comparison produced nothing to analyse (e.g. every run failed)."""
+
+
 RunFunction = Callable[..., Any]
 """``run(scenario, strategy=..., seed=..., overrides=..., weeks=...) -> RunResult``."""
 
@@ -527,6 +531,11 @@ def compare(
     records, trace = run_replications(sc, config, run_fn, progress, on_failure)
     wall = time.perf_counter() - started
     raw = assemble(records)
+    if raw["outcomes"].empty:
+        raw["failures"].to_csv(out / "failures.csv", index=False)
+        first = raw["failures"]["error"].iloc[0].splitlines()[0] if len(raw["failures"]) else ""
+        raise CompareError(f"all {len(records)} runs failed (see {out / 'failures.csv'}); "
+                           f"first error: {first}")
     save_raw(raw, out)
     first_ok = next((r for r in records if r.ok), None)
     meta = first_ok.meta if first_ok else {}

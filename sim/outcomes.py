@@ -20,18 +20,26 @@ docs/outcomes.md):
   week divided by the durable alignment gain 100 (d_0 - d_F). Undefined when nothing was
   gained (an infinite price); 0 when there was a gain at no cost.
 * **Acculturation mode per city** (Berry 1980; Nahavandi & Malekzadeh 1988), from the agent
-  snapshots at week 0 and the final snapshot, answering Berry's two questions per city:
+  snapshots at week 0 and the final snapshot. Nahavandi & Malekzadeh describe how a merging
+  partner's culture relates to the others': it joins them in a blend to which both sides
+  contribute (*integration*), is absorbed into theirs (*assimilation*), stays apart
+  (*separation*), or loses its own culture without joining theirs (*deculturation*). With
+  m_c the mean value vector of city c and m_o that of all employees of the other cities:
 
-  - *adoption* — does the city take on the merged organisation's culture? The share of
-    the city's initial distance to the target culture that it has closed:
-    1 - |m_c(end) - target| / |m_c(0) - target|, with m_c the city's mean value vector.
-  - *retention* — does the city keep its own culture? The share of its initial distinctive
-    profile (its deviation from the headcount-weighted organisation mean) that is still
-    present, measured by projection: (s_c(end) · s_c(0)) / |s_c(0)|², s_c = m_c - m_org.
+  - *convergence* K = 1 - |m_c(end) - m_o(end)| / |m_c(0) - m_o(0)|: the share of the
+    initial cultural gap between the city and the rest of the organisation that has closed
+    (Berry's "contact and participation").
+  - *own share* of the movement ρ = |Δm_c| / (|Δm_c| + |Δm_o|): who did the moving. Near
+    1 the city alone gave up its culture; around 0.5 both sides moved (mutual contribution).
+  - *movement* M = |Δm_c| / |m_c(0) - m_o(0)|: how far the city left its original culture,
+    relative to the gap it started with (Berry's "maintenance of one's own culture", reversed).
 
-  With threshold 0.5 on both: adoption and retention → *integration*; adoption without
-  retention → *assimilation*; retention without adoption → *separation*; neither →
-  *deculturation*. The thresholds are stated assumptions, not calibrated values.
+  Rules: K >= 0.5 and ρ <= 0.75 → integration; K >= 0.5 and ρ > 0.75 → assimilation;
+  K < 0.5 and M < 0.5 → separation; K < 0.5 and M >= 0.5 → deculturation (it left its
+  culture but did not come closer to the others). ``target_adoption``, the share of the
+  city's initial distance to management's stated target culture that it closed, is
+  reported beside the mode but does not decide it. The thresholds are stated assumptions,
+  not calibrated values.
 """
 
 from __future__ import annotations
@@ -53,11 +61,14 @@ INTEGRATION_REDUCTION = 0.5
 SUSTAIN_WEEKS = 4
 """Consecutive weeks a threshold must hold to count as reached (assumption: one month)."""
 
-ADOPTION_THRESHOLD = 0.5
-"""Adoption score at or above which a city is said to adopt the target culture."""
+CONVERGENCE_THRESHOLD = 0.5
+"""Convergence K at or above which a city is said to have joined the others (assumption)."""
 
-RETENTION_THRESHOLD = 0.5
-"""Retention score at or above which a city is said to keep its own culture."""
+UNILATERAL_SHARE = 0.75
+"""Own share of movement above which convergence is one-sided: 3 : 1 (assumption)."""
+
+MOVEMENT_THRESHOLD = 0.5
+"""Movement M at or above which a city is said to have left its own culture (assumption)."""
 
 MODES = ("integration", "assimilation", "separation", "deculturation")
 """Acculturation modes of Nahavandi & Malekzadeh (1988), after Berry."""
@@ -219,28 +230,25 @@ def value_columns(agents: pd.DataFrame) -> list[str]:
 
 
 def classify_mode(
-    adoption: float,
-    retention: float,
-    adoption_threshold: float = ADOPTION_THRESHOLD,
-    retention_threshold: float = RETENTION_THRESHOLD,
+    convergence: float,
+    own_share: float,
+    movement: float,
+    convergence_threshold: float = CONVERGENCE_THRESHOLD,
+    unilateral_share: float = UNILATERAL_SHARE,
+    movement_threshold: float = MOVEMENT_THRESHOLD,
 ) -> str:
-    """Berry's two answers to one of the four modes; "undefined" if a score is missing."""
-    if not (math.isfinite(adoption) and math.isfinite(retention)):
+    """Map the three scores to a mode of Nahavandi & Malekzadeh; "undefined" if missing."""
+    if not (math.isfinite(convergence) and math.isfinite(movement)):
         return "undefined"
-    adopts = adoption >= adoption_threshold
-    keeps = retention >= retention_threshold
-    if adopts and keeps:
-        return "integration"
-    if adopts:
-        return "assimilation"
-    if keeps:
-        return "separation"
-    return "deculturation"
+    if convergence >= convergence_threshold:
+        unilateral = math.isfinite(own_share) and own_share > unilateral_share
+        return "assimilation" if unilateral else "integration"
+    return "deculturation" if movement >= movement_threshold else "separation"
 
 
 def acculturation(
     agents: pd.DataFrame,
-    target: Mapping[str, float],
+    target: Mapping[str, float] | None = None,
     start_week: int | None = None,
     end_week: int | None = None,
 ) -> pd.DataFrame:
@@ -248,47 +256,52 @@ def acculturation(
 
     Args:
         agents: agent snapshots with week, city and value_<dim> columns.
-        target: target culture, dimension name -> value in [0, 1].
+        target: target culture, dimension name -> value in [0, 1] (for target_adoption).
         start_week: the "before" snapshot (default: the earliest).
         end_week: the "after" snapshot (default: the latest).
 
     Returns:
-        One row per city: city, headcount_start, headcount_end, adoption, retention, mode.
-        Cities present in only one snapshot get NaN scores and mode "undefined".
+        One row per city: city, headcount_start, headcount_end, convergence, own_share,
+        movement, target_adoption, mode. A city without the other cities to compare with,
+        or missing from a snapshot, gets NaN scores and mode "undefined".
     """
     cols = value_columns(agents)
     dims = [c.removeprefix("value_") for c in cols]
-    t = np.array([float(target[d]) for d in dims])
+    t = np.array([float(target[d]) for d in dims]) if target else None
     weeks = sorted(agents["week"].unique())
-    w0 = weeks[0] if start_week is None else start_week
-    w1 = weeks[-1] if end_week is None else end_week
-    snap0 = agents[agents["week"] == w0]
-    snap1 = agents[agents["week"] == w1]
-    org0 = snap0[cols].to_numpy(dtype=float).mean(axis=0)
-    org1 = snap1[cols].to_numpy(dtype=float).mean(axis=0)
+    snap0 = agents[agents["week"] == (weeks[0] if start_week is None else start_week)]
+    snap1 = agents[agents["week"] == (weeks[-1] if end_week is None else end_week)]
     rows = []
     cities = list(dict.fromkeys([*snap0["city"], *snap1["city"]]))
     for city in cities:
-        a0 = snap0.loc[snap0["city"] == city, cols].to_numpy(dtype=float)
-        a1 = snap1.loc[snap1["city"] == city, cols].to_numpy(dtype=float)
-        adoption = retention = math.nan
-        if len(a0) and len(a1):
-            m0, m1 = a0.mean(axis=0), a1.mean(axis=0)
-            gap0 = float(np.linalg.norm(m0 - t))
+        parts = [
+            snap.loc[mask, cols].to_numpy(dtype=float)
+            for snap in (snap0, snap1)
+            for mask in (snap["city"] == city, snap["city"] != city)
+        ]
+        a0, o0, a1, o1 = parts
+        nan = math.nan
+        conv = share = move = adopt = nan
+        if all(len(p) for p in parts):
+            m0, m1, r0, r1 = a0.mean(axis=0), a1.mean(axis=0), o0.mean(axis=0), o1.mean(axis=0)
+            gap0 = float(np.linalg.norm(m0 - r0))
+            own, other = float(np.linalg.norm(m1 - m0)), float(np.linalg.norm(r1 - r0))
             if gap0 > 0:
-                adoption = 1.0 - float(np.linalg.norm(m1 - t)) / gap0
-            s0, s1 = m0 - org0, m1 - org1
-            norm0 = float(s0 @ s0)
-            if norm0 > 0:
-                retention = float(s1 @ s0) / norm0
+                conv = 1.0 - float(np.linalg.norm(m1 - r1)) / gap0
+                move = own / gap0
+            share = own / (own + other) if own + other > 0 else nan
+            if t is not None and float(np.linalg.norm(m0 - t)) > 0:
+                adopt = 1.0 - float(np.linalg.norm(m1 - t)) / float(np.linalg.norm(m0 - t))
         rows.append(
             {
                 "city": city,
                 "headcount_start": len(a0),
                 "headcount_end": len(a1),
-                "adoption": adoption,
-                "retention": retention,
-                "mode": classify_mode(adoption, retention),
+                "convergence": conv,
+                "own_share": share,
+                "movement": move,
+                "target_adoption": adopt,
+                "mode": classify_mode(conv, share, move),
             }
         )
     return pd.DataFrame(rows)
@@ -303,7 +316,7 @@ def mode_shares(table: pd.DataFrame, by: Sequence[str] = ("strategy", "city")) -
 
     Returns:
         One row per group: the group columns, n, a share column per mode (and
-        ``undefined`` if any), ``modal_mode`` and the mean adoption and retention scores.
+        ``undefined`` if any), ``modal_mode`` and the mean of each score.
     """
     keys = list(by)
     counts = pd.crosstab([table[k] for k in keys], table["mode"])
@@ -318,6 +331,8 @@ def mode_shares(table: pd.DataFrame, by: Sequence[str] = ("strategy", "city")) -
     out = shares.copy()
     out.insert(0, "n", n)
     out["modal_mode"] = counts.idxmax(axis=1)
-    means = table.groupby(keys)[["adoption", "retention"]].mean()
+    scores = [c for c in ("convergence", "own_share", "movement", "target_adoption")
+              if c in table.columns]
+    means = table.groupby(keys)[scores].mean()
     out = out.join(means.add_prefix("mean_"))
     return out.reset_index()

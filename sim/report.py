@@ -169,11 +169,14 @@ never reached (<i>integration_reached</i> is the share of runs that reached it).
 alignment gained at the end of the intervention (1 = all kept).</li>
 <li><b>Cost per point of alignment</b> (EUR per percentage point): total cost divided by
 100 × the reduction of the distance to the target culture at the end of the follow-up.</li>
-<li><b>Acculturation mode per city</b> (Berry; Nahavandi &amp; Malekzadeh 1988): adoption =
-share of the city's initial distance to the target culture closed; retention = share of its
-initial distinctive profile (deviation from the organisation mean) still present. Both ≥ 0.5:
-integration; adoption only: assimilation; retention only: separation; neither:
-deculturation.</li>
+<li><b>Acculturation mode per city</b> (Berry; Nahavandi &amp; Malekzadeh 1988), week 0 to
+the last snapshot: <i>convergence</i> = share of the initial cultural gap between the city and
+the other cities that has closed; <i>own_share</i> = the city's share of the movement (near 1:
+it alone moved); <i>movement</i> = how far the city left its original culture, relative to
+that gap. Convergence ≥ 0.5 with own share ≤ 0.75: integration; with own share &gt; 0.75:
+assimilation; no convergence and movement &lt; 0.5: separation; no convergence and movement
+≥ 0.5: deculturation. <i>target_adoption</i> (share of the distance to the stated target
+culture closed) is reported but does not decide the mode.</li>
 <li><b>--replications auto</b>: replications are added in batches until, for every strategy,
 the half-width of the 95 % interval of the key outcome is at most the precision target times
 its absolute mean, up to a cap (Lee et al. 2015, JASSS 18(4) 4; Law 2015).</li>
@@ -244,7 +247,9 @@ def build_report(
             + html_table(_paired_view(tables.get("paired")), text_columns=("outcome", "pair")))
     acc = tables.get("acculturation_summary")
     section("outcomes", "<p>Share of runs in each acculturation mode per strategy and city, "
-            "with mean adoption and retention scores (acculturation_summary.csv).</p>"
+            "with the mean scores (acculturation_summary.csv); the derived outcomes time to "
+            "integration, durability and cost per point of alignment are in the summary "
+            "above.</p>"
             + html_table(acc, text_columns=("strategy", "city", "modal_mode")))
     failures = tables.get("failures")
     section("failures", html_table(failures, text_columns=("strategy", "error"))

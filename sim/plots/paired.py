@@ -7,6 +7,7 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from sim.outcomes import METRIC_INFO
 from sim.plots.style import OKABE_ITO, figure_style, new_figure
@@ -20,6 +21,9 @@ PAIRED_METRICS: tuple[str, ...] = (
     "cost_cum",
 )
 """Metrics whose paired differences are drawn by default."""
+
+EUR_SCALE = 1_000.0
+"""Costs are drawn in thousands of euros."""
 
 MOMENTS: tuple[tuple[str, str], ...] = (
     ("_end_intervention", "end of intervention"),
@@ -54,20 +58,23 @@ def plot_paired(
         axes = fig.subplots(len(metrics), 2, squeeze=False, sharey=True)
         for row, metric in enumerate(metrics):
             name, unit = METRIC_INFO.get(metric, (metric, ""))
+            scale = EUR_SCALE if unit == "EUR" else 1.0
+            unit = "thousand EUR" if unit == "EUR" else unit
             for col, (suffix, moment) in enumerate(MOMENTS):
                 ax = axes[row, col]
                 sub = paired[paired["outcome"] == f"{metric}{suffix}"]
                 sub = sub.set_index(["strategy_a", "strategy_b"]).reindex(pairs)
-                mean = sub["mean_diff"].to_numpy(dtype=float)
-                err = np.vstack([mean - sub["low"].to_numpy(dtype=float),
-                                 sub["high"].to_numpy(dtype=float) - mean])
+                mean = sub["mean_diff"].to_numpy(dtype=float) / scale
+                err = np.vstack([mean - sub["low"].to_numpy(dtype=float) / scale,
+                                 sub["high"].to_numpy(dtype=float) / scale - mean])
                 ax.axvline(0.0, color=OKABE_ITO["black"], lw=0.8, ls="--")
                 ax.errorbar(mean, y, xerr=err, fmt="o", color=OKABE_ITO["blue"],
                             ecolor=OKABE_ITO["blue"], capsize=3, label="mean, 95 % CI")
                 ax.set_yticks(y, names)
                 ax.set_title(f"{name}, {moment}")
                 ax.set_xlabel(f"paired difference ({unit})")
-                ax.set_ylabel("strategy pair")
+                ax.set_ylabel("strategy pair" if col == 0 else "")
+                ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center")
         fig.suptitle("Paired differences between strategies (same seeds), 95 % intervals")
