@@ -1,0 +1,141 @@
+"""The parameters a class plays with, as slider and switch specifications.
+
+Why: NetLogo taught teachers to expect a handful of sliders and switches next to the view.
+Which parameters those are is a teaching choice (listed here); what each one *is* (range,
+unit, default, meaning) is read from the scenario schema through
+:func:`sim.scenario.describe_parameter`, so there is no second copy to drift out of date.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any, Final
+
+from sim.dashboard.i18n import PARAMETER_TEXT, unit_text
+from sim.scenario import Scenario, ScenarioError, describe_parameter
+
+CLASSROOM_PARAMETERS: Final[tuple[str, ...]] = (
+    "interaction.confidence_threshold",
+    "interaction.convergence_rate",
+    "interaction.contacts_per_week",
+    "network.cross_city_degree",
+    "training.cohort_size",
+    "training.dose",
+    "training.refresher",
+    "turnover.enabled",
+    "hiring.candidates_per_vacancy",
+    "teams.max_teams",
+    "teams.min_team_size",
+    "teams.session_hours",
+)
+"""Dotted schema paths shown as controls, in display order. Paths the schema does not (yet)
+have are skipped, so the list can name parameters of strategies that arrive later."""
+
+SLIDER_STEPS: Final[int] = 100
+"""A float slider moves in about this many steps across its range."""
+
+MAX_STEP_REFINEMENTS: Final[int] = 6
+"""How many times the slider step may shrink tenfold to put the default on its grid."""
+
+HEADCOUNT_CAPPED: Final[frozenset[str]] = frozenset({"training.cohort_size"})
+"""Per-week people counts whose schema maximum (sized for any organisation) is replaced by
+the scenario's headcount: more trainees a week than employees means nothing."""
+
+
+@dataclass(frozen=True)
+class Control:
+    """One slider or switch: everything the page needs to draw it."""
+
+    path: str
+    kind: str  # "float", "int" or "bool"
+    default: Any
+    minimum: float
+    maximum: float
+    step: float
+    unit: str
+    description: str
+
+    def label(self, lang: str) -> str:
+        """The control's label with its unit, e.g. "Training: dose" or "Trainingsdosis"."""
+        name = self.name(lang)
+        unit = unit_text(self.unit, lang)
+        return f"{name} ({unit})" if unit else name
+
+    def name(self, lang: str) -> str:
+        """The parameter's name: the schema path in words (English) or its Dutch name."""
+        if lang == "nl" and "nl_name" in PARAMETER_TEXT.get(self.path, {}):
+            return PARAMETER_TEXT[self.path]["nl_name"]
+        section, _, field = self.path.rpartition(".")
+        words = field.replace("_", " ")
+        return f"{section.split('.')[-1].capitalize()}: {words}" if section else words.capitalize()
+
+    def help(self, lang: str) -> str:
+        """What the parameter means: the schema's description, or its Dutch translation."""
+        if lang == "nl" and "nl_help" in PARAMETER_TEXT.get(self.path, {}):
+            return PARAMETER_TEXT[self.path]["nl_help"]
+        text = self.description
+        return text[:1].upper() + text[1:] if text else text
+
+
+def _nice_step(lo: float, hi: float, default: float) -> float:
+    """A round step (1, 2 or 5 times a power of ten) giving about SLIDER_STEPS positions.
+
+    The default must lie on the slider's grid (the browser snaps a value to the grid, which
+    would silently change the parameter), so the step shrinks until it does.
+    """
+    raw = (hi - lo) / SLIDER_STEPS
+    if raw <= 0:
+        return 0.01
+    power = 10.0 ** math.floor(math.log10(raw))
+    step = next((m * power for m in (1.0, 2.0, 5.0, 10.0) if raw <= m * power), 10.0 * power)
+    for _ in range(MAX_STEP_REFINEMENTS):
+        ticks = (default - lo) / step
+        if abs(ticks - round(ticks)) < 1e-6:
+            break
+        step /= 10.0
+    return step
+
+
+def make_control(path: str, scenario: Scenario) -> Control:
+    """Build the control for ``path`` with the default taken from ``scenario``.
+
+    Raises:
+        ScenarioError: ``path`` names no parameter, or the parameter has no finite range.
+    """
+    info = describe_parameter(path, scenario)
+    if isinstance(info.default, bool):
+        return Control(path, "bool", info.default, 0.0, 1.0, 1.0, info.unit, info.description)
+    if info.minimum is None or info.maximum is None:
+        raise ScenarioError(f"{path}: no range in the schema, cannot be a slider")
+    lo, hi = float(info.minimum), float(info.maximum)
+    if path in HEADCOUNT_CAPPED:
+        hi = min(hi, float(scenario.headcount))
+    if isinstance(info.default, int):
+        return Control(path, "int", int(info.default), int(lo), int(hi), 1, info.unit,
+                       info.description)
+    step = _nice_step(lo, hi, float(info.default))
+    return Control(path, "float", float(info.default), lo, hi, step, info.unit, info.description)
+
+
+def classroom_controls(scenario: Scenario) -> list[Control]:
+    """The classroom controls that the schema knows, with the scenario's defaults."""
+    controls = []
+    for path in CLASSROOM_PARAMETERS:
+        try:
+            controls.append(make_control(path, scenario))
+        except ScenarioError:
+            continue  # a parameter of a strategy not in this version of the schema
+    return controls
+
+
+def changed_overrides(controls: list[Control], values: dict[str, Any]) -> dict[str, Any]:
+    """The overrides that differ from the scenario's defaults (what a Reset must apply)."""
+    by_path = {c.path: c for c in controls}
+    out: dict[str, Any] = {}
+    for path, value in values.items():
+        control = by_path.get(path)
+        if control is None or value == control.default:
+            continue
+        out[path] = int(value) if control.kind == "int" else value
+    return out
