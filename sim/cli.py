@@ -96,3 +96,5 @@ def main() -> None:
 
 
 # Commands living in their own modules register here (one line each).
+app.command("sweep")(__import__("sim.sweep_cli", fromlist=["sweep"]).sweep)
+app.command("sensitivity")(__import__("sim.sweep_cli", fromlist=["sensitivity"]).sensitivity)
