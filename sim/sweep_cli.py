@@ -39,12 +39,18 @@ ProgressOption = Annotated[bool, typer.Option(help="show a progress bar with tim
 
 
 @contextmanager
-def _sweep_errors() -> Iterator[None]:
-    """Turn every kind of bad input into one line on stderr and exit code 2."""
+def _sweep_errors(checking: bool = True) -> Iterator[None]:
+    """Turn bad input into one line on stderr and exit code 2.
+
+    While checking input every ValueError is bad input; while running, only the sweep's
+    own errors are (anything else is a bug and keeps its traceback).
+    """
     from sim.sweep.spec import SweepError
     from sim.sweep.store import SweepLockedError
 
-    errors: tuple[type[BaseException], ...] = (SweepError, SweepLockedError, ValueError, OSError)
+    errors: tuple[type[BaseException], ...] = (SweepError, SweepLockedError, OSError)
+    if checking:
+        errors += (ValueError,)
     try:
         yield
     except errors as err:
@@ -107,7 +113,7 @@ def sweep(
         out = out or Path("out/sweeps") / loaded.spec.name
         client = _connect(executor, scheduler)
     try:
-        with _sweep_errors():
+        with _sweep_errors(checking=False):
             report = run_sweep(loaded, out, executor=executor, workers=workers,
                                scheduler=client, retries=retries, progress=progress)
     finally:
@@ -142,7 +148,7 @@ def sensitivity(
         out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
         client = _connect(executor, scheduler)
     try:
-        with _sweep_errors():
+        with _sweep_errors(checking=False):
             report = run_sweep(loaded, out, executor=executor, workers=workers,
                                scheduler=client, retries=retries, progress=progress,
                                method=method)

@@ -24,7 +24,9 @@ from sim.sweep.spec import LoadedSweep
 from sim.sweep.store import RunStore, atomic_write_bytes, combine
 from sim.sweep.worker import RunOutcome, RunTask
 
-#: Default number of extra attempts for a run that failed or whose worker was lost.
+#: Default number of extra attempts for a run whose worker was lost (or that hit a transient
+#: error such as MemoryError); an exception raised by the model itself is not retried, since
+#: a run is a pure function and would fail the same way again.
 DEFAULT_RETRIES = 2
 
 
@@ -240,9 +242,10 @@ def _execute(
                 in_flight += 1
             task, result = pool.next_done()
             in_flight -= 1
-            if isinstance(result, RunOutcome) and result.ok:
+            lost = not isinstance(result, RunOutcome)
+            if not lost and result.ok:
                 store.write_outcome(task.spec, result, task.attempt + 1)
-            elif task.attempt < retries:
+            elif (lost or result.retryable) and task.attempt < retries:
                 report.retried += 1
                 pending.appendleft(
                     RunTask(task.spec, task.scenario, task.record, task.weeks, task.when,

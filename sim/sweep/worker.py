@@ -55,6 +55,11 @@ class RunOutcome:
     stopped_week: int | None
     error: str | None = None
     trace: str | None = None
+    retryable: bool = False
+
+
+#: Errors of the machine rather than of the run; worth another attempt.
+TRANSIENT_ERRORS = (MemoryError, OSError)
 
 
 def stop_index(ts: pd.DataFrame, when: dict[str, Any] | None) -> int | None:
@@ -93,7 +98,9 @@ def execute_run(task: RunTask) -> RunOutcome:
     """Run one simulation and keep the weeks the sweep records.
 
     Exceptions from the model are caught and returned as a failed outcome, so that one
-    bad parameter point is recorded with its error and the sweep goes on.
+    bad parameter point is recorded with its error and the sweep goes on. A run is a pure
+    function, so an error it raises comes back on every attempt; only errors of the
+    machine (memory, files) are marked as worth retrying.
     """
     spec = task.spec
     try:
@@ -120,4 +127,5 @@ def execute_run(task: RunTask) -> RunOutcome:
             None,
             error=f"{type(exc).__name__}: {exc}",
             trace=traceback.format_exc(),
+            retryable=isinstance(exc, TRANSIENT_ERRORS),
         )
