@@ -98,3 +98,4 @@ def main() -> None:
 # Commands living in their own modules register here (one line each).
 app.command("sweep")(__import__("sim.sweep_cli", fromlist=["sweep"]).sweep)
 app.command("sensitivity")(__import__("sim.sweep_cli", fromlist=["sensitivity"]).sensitivity)
+app.command("dashboard")(__import__("sim.dashboard_cli", fromlist=["dashboard"]).dashboard)
