@@ -40,7 +40,9 @@ from typing import Annotated, Any, Literal
 from pydantic import (
     BaseModel,
     ConfigDict,
+    Discriminator,
     Field,
+    Tag,
     ValidationError,
     field_validator,
     model_validator,
@@ -118,7 +120,34 @@ class Range(_Strict):
     max: float | None = None
 
 
-Parameter = Annotated[Values | Steps | Range, Field(union_mode="left_to_right")]
+def _parameter_kind(value: Any) -> str | None:
+    """Which kind of parameter entry this is, told by its keys."""
+    if isinstance(value, Values | Steps | Range):
+        return {Values: "enumerated", Steps: "stepped", Range: "ranged"}[type(value)]
+    if not isinstance(value, dict):
+        return None
+    if "values" in value:
+        return "enumerated"
+    if {"start", "stop", "step"} & set(value):
+        return "stepped"
+    if set(value) <= {"min", "max"}:
+        return "ranged"
+    return None
+
+
+#: Tags that pydantic puts into error locations; dropped from the messages.
+_KIND_TAGS = frozenset({"enumerated", "stepped", "ranged"})
+
+Parameter = Annotated[
+    Annotated[Values, Tag("enumerated")]
+    | Annotated[Steps, Tag("stepped")]
+    | Annotated[Range, Tag("ranged")],
+    Discriminator(
+        _parameter_kind,
+        custom_error_type="parameter_kind",
+        custom_error_message="give values = [...], or start/stop/step, or min/max",
+    ),
+]
 
 
 class Design(_Strict):
@@ -247,7 +276,7 @@ def _format_pydantic(err: ValidationError) -> str:
 
 
 def _is_union_tag(part: Any) -> bool:
-    return isinstance(part, str) and part in {"Values", "Steps", "Range"}
+    return isinstance(part, str) and part in _KIND_TAGS
 
 
 def _check_parameters(spec: SweepSpec, scenario: Any) -> dict[str, Any]:
