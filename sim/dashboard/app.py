@@ -132,14 +132,17 @@ def Page() -> None:
     pending = wanted != session.value.settings
 
     solara.Style(CSS)
+    solara.Title(t("title", lg))
     with solara.AppBar():
         solara.AppBarTitle(t("title", lg))
-        with solara.ToggleButtonsSingle(value=lang.value, on_value=lang.set,
-                                        classes=["language-toggle"]):
-            for code in LANGUAGES:
-                solara.Button(LANGUAGE_NAMES[code], value=code, text=True)
 
     with solara.Sidebar(), solara.Column():
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text(t("language", lg))
+            with solara.ToggleButtonsSingle(value=lang.value, on_value=lang.set, dense=True,
+                                            classes=["language-toggle"]):
+                for code in LANGUAGES:
+                    solara.Button(LANGUAGE_NAMES[code], value=code)
         with solara.Card(t("controls", lg)):
             ChoiceSelect(t("scenario", lg), preset.value,
                          scenario_choices(available_presets(), lg), choose_preset)
