@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import threading
+import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -66,6 +68,30 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Seconds between checks that the sweep process is still alive.
+PARENT_POLL_SECONDS = 0.5
+
+
+def _exit_when_gone(pid: int) -> None:
+    while True:
+        time.sleep(PARENT_POLL_SECONDS)
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            os._exit(0)
+        except PermissionError:  # pid reused by another user's process: ours is gone
+            os._exit(0)
+
+
+def watch_parent(pid: int) -> None:
+    """Pool-worker initializer: exit when the sweep process is gone.
+
+    Why: a sweep killed with SIGKILL cannot shut its pool down, and forkserver workers
+    are not its children, so nothing else would end them; they would idle forever.
+    """
+    threading.Thread(target=_exit_when_gone, args=(pid,), daemon=True).start()
+
+
 class LocalExecutor:
     """A pool of local worker processes; rebuilds the pool if a worker dies.
 
@@ -84,7 +110,12 @@ class LocalExecutor:
 
     def _ensure_pool(self) -> ProcessPoolExecutor:
         if self._pool is None:
-            self._pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=self._ctx)
+            self._pool = ProcessPoolExecutor(
+                max_workers=self.workers,
+                mp_context=self._ctx,
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
+            )
         return self._pool
 
     def submit(self, task: RunTask) -> None:
