@@ -77,7 +77,7 @@ def _connect(executor: str, scheduler: str | None):
     from distributed import Client
 
     try:
-        return Client(scheduler, timeout="10s")
+        return Client(scheduler, timeout="5s")
     except (OSError, TimeoutError) as exc:
         raise ValueError(f"--scheduler: cannot reach {scheduler}: {exc}") from None
 

@@ -180,13 +180,13 @@ def _wait_for_files(folder: Path, n: int, timeout: float) -> int:
 
 
 def test_sigkill_mid_sweep_then_rerun_completes_identically(tmp_path: Path) -> None:
-    path = tiny_sweep(tmp_path, reps=8, weeks=20, thresholds="[0.2, 0.3, 0.4]")
+    path = tiny_sweep(tmp_path, reps=4, weeks=20, thresholds="[0.2, 0.3, 0.4]")
     out = tmp_path / "killed"
     cmd = [sys.executable, "-m", "sim", "sweep", str(path), "--out", str(out),
            "--workers", "2", "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     try:
-        stored = _wait_for_files(out / "runs", 10, timeout=120)
+        stored = _wait_for_files(out / "runs", 8, timeout=120)
         children = psutil.Process(proc.pid).children(recursive=True)
         os.kill(proc.pid, signal.SIGKILL)
         proc.wait(timeout=30)
@@ -213,7 +213,7 @@ def test_sigkill_mid_sweep_then_rerun_completes_identically(tmp_path: Path) -> N
 
 
 def test_local_worker_killed_mid_sweep_still_completes_identically(tmp_path: Path) -> None:
-    path = tiny_sweep(tmp_path, reps=6, weeks=20, thresholds="[0.2, 0.3, 0.4]")
+    path = tiny_sweep(tmp_path, reps=4, weeks=20, thresholds="[0.2, 0.3, 0.4]")
     loaded = load_sweep(path)
     out = tmp_path / "o"
     killed: list[int] = []
