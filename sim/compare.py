@@ -201,10 +201,11 @@ class _Pool:
         self.run_fn = run_fn
         self.executor: ProcessPoolExecutor | None = None
         if workers > 1:
-            # fork keeps worker start-up cheap (no re-import of NumPy, pandas, Mesa); all
-            # workers are forked on the first submit, before the progress thread starts.
+            # forkserver (spawn where missing): forking a parent that already runs BLAS and
+            # progress-bar threads can deadlock; workers import sim once and are reused.
             methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("fork" if "fork" in methods else None)
+            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods
+                                              else "spawn")
             self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
 
     def submit(self, tasks: Sequence[RunTask]) -> list[tuple[Future[RunRecord] | None, RunTask]]:
@@ -492,6 +493,7 @@ def compare(
     run_fn: RunFunction | None = None,
     progress: bool = True,
     on_failure: Callable[[RunRecord], None] | None = None,
+    figures: bool = True,
 ) -> Path:
     """Run a paired strategy comparison and write all outputs to ``out_dir``.
 
@@ -508,6 +510,8 @@ def compare(
         run_fn: run function (default ``sim.run``); for tests and other models.
         progress: show a progress bar on stderr.
         on_failure: callback for each failed run as it happens.
+        figures: draw the figures (a few seconds each); without them the report has only
+            tables, and ``redraw`` can add them later from the saved runs.
 
     Returns:
         Path of report.html.
@@ -573,5 +577,5 @@ def compare(
     analysis = analyse(raw, config.strategies)
     save_analysis(analysis, out)
     tables = {**raw, **analysis, "manifest": manifest}
-    figures = draw_all(tables, out / "figures")
-    return build_report(out, tables, figures)
+    drawn = draw_all(tables, out / "figures") if figures else {}
+    return build_report(out, tables, drawn)

@@ -91,6 +91,8 @@ def compare(
         "--redraw", help="only rebuild tables, figures and report in OUT from saved runs")]
     = False,
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
+    figures: Annotated[bool, typer.Option(
+        help="draw figures (--no-figures: tables only; add them later with --redraw)")] = True,
 ) -> None:
     """Compare strategies with paired replications; write tables, figures and report.html.
 
@@ -136,7 +138,7 @@ def compare(
     try:
         report = run_compare(scenario, names, reps, out, workers=workers, base_seed=seed,
                              overrides=overrides, weeks=weeks, key_outcome=key_outcome,
-                             progress=progress, on_failure=report_failure)
+                             progress=progress, on_failure=report_failure, figures=figures)
     except CompareError as err:
         print(f"error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
