@@ -99,3 +99,4 @@ def main() -> None:
 app.command("sweep")(__import__("sim.sweep_cli", fromlist=["sweep"]).sweep)
 app.command("sensitivity")(__import__("sim.sweep_cli", fromlist=["sensitivity"]).sensitivity)
 app.command("dashboard")(__import__("sim.dashboard_cli", fromlist=["dashboard"]).dashboard)
+app.command("compare")(__import__("sim.compare_cli", fromlist=["compare"]).compare)
