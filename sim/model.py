@@ -212,11 +212,19 @@ class MergerModel(mesa.Model):
         self.openness_bonus *= socialisation_factor(
             self.config.hiring.socialisation_halflife_weeks)
 
-    def meet(self, first: np.ndarray, second: np.ndarray, rate: float) -> None:
-        """Apply bounded-confidence influence for the given meetings (used by strategies too)."""
-        deltas = bounded_confidence_deltas(self.values, first, second,
-                                           self.effective_openness(), rate,
-                                           self.config.interaction.confidence_threshold)
+    def meet(self, first: np.ndarray, second: np.ndarray, rate: float,
+             threshold: float | None = None, openness: np.ndarray | None = None) -> None:
+        """Apply bounded-confidence influence for the given meetings (used by strategies too).
+
+        ``threshold`` defaults to the everyday confidence threshold, ``openness`` to each
+        employee's effective openness (a zero makes that side unmoved).
+        """
+        if threshold is None:
+            threshold = self.config.interaction.confidence_threshold
+        if openness is None:
+            openness = self.effective_openness()
+        deltas = bounded_confidence_deltas(self.values, first, second, openness, rate,
+                                           threshold)
         self.values = np.clip(self.values + deltas, 0.0, 1.0)
 
     def intervene(self) -> None:

@@ -75,6 +75,26 @@ class Ties:
             self.weight = np.concatenate([self.weight, w])
         return int(lo.size)
 
+    def strengthen(self, a: np.ndarray, b: np.ndarray, spec: NetworkSection) -> None:
+        """Joint work between pairs (a_k, b_k): existing ties grow as if used, missing ones
+        form with the weight of a new tie."""
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        keep = a != b
+        lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+        if lo.size == 0:
+            return
+        keys = lo * self.n + hi
+        existing = self.keys()
+        order = np.argsort(existing, kind="stable")
+        ordered = existing[order]
+        pos = np.minimum(np.searchsorted(ordered, keys), max(ordered.size - 1, 0))
+        found = ordered.size > 0
+        found = (ordered[pos] == keys) if found else np.zeros(keys.size, dtype=bool)
+        used = np.unique(order[pos[found]])
+        self.weight[used] += spec.reinforcement * (1.0 - self.weight[used])
+        self.add(lo[~found], hi[~found], spec.new_tie_weight)
+
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the ties where ``mask`` is true."""
         self.u, self.v, self.weight = self.u[mask], self.v[mask], self.weight[mask]

@@ -360,6 +360,122 @@ class BusinessSection(Section):
                                                       "contribution saturates")
 
 
+class TeamsSection(Section):
+    """The case's strategy: sponsor-led business themes and self-selected teams."""
+
+    sponsor_rule: Literal["centrality", "random"] = Field(
+        "centrality", description="how each theme's sponsor is chosen among managers: highest "
+                                  "tie strength (centrality) or at random",
+        json_schema_extra={"unit": "-", "source": "case: management named a sponsor per theme"})
+    recruitment_weeks: int = param(6, ge=1, le=100, unit="weeks",
+                                   source="assumption: the 'hunt' for supporters took weeks",
+                                   description="length of the recruitment window")
+    sponsor_invitations: int = param(8, ge=0, le=500, unit="invitations per week",
+                                     source="assumption", description="contacts a sponsor "
+                                     "invites per recruitment week (sponsor reach)")
+    member_invitations: int = param(2, ge=0, le=100, unit="invitations per week",
+                                    source="assumption", description="contacts each supporter "
+                                    "invites per recruitment week")
+    min_size: int = param(5, ge=1, le=1000, unit="members",
+                          source="assumption: fewer cannot carry a theme",
+                          description="teams below this size after recruitment dissolve")
+    max_size: int = param(15, ge=1, le=5000, unit="members",
+                          source="assumption: a workable team",
+                          description="a team stops recruiting at this size")
+    join_intercept: float = param(-1.0, ge=-20.0, le=20.0, unit="log-odds",
+                                  source="assumption: about a quarter of the invited join",
+                                  description="log-odds of joining for an average invitee")
+    weight_theme_fit: float = param(1.0, ge=0.0, le=20.0, unit="log-odds per 0.1 fit",
+                                    source="assumption; self-selection on fit (Schneider 1987)",
+                                    description="effect of fit with the theme's profile")
+    weight_sponsor_fit: float = param(0.5, ge=0.0, le=20.0, unit="log-odds per 0.1 fit",
+                                      source="assumption", description="effect of fit with the "
+                                      "sponsor's values")
+    weight_openness: float = param(2.0, ge=0.0, le=20.0, unit="log-odds per unit openness",
+                                   source="assumption", description="effect of openness above "
+                                   "0.5")
+    weight_social: float = param(2.0, ge=0.0, le=20.0, unit="log-odds per unit share",
+                                 source="assumption (social proof)", description="effect of the "
+                                 "share of one's contacts already in the team")
+    weight_workload: float = param(1.5, ge=0.0, le=20.0, unit="log-odds per unit workload",
+                                   source="case: 'sceptical about the amount of work'",
+                                   description="effect of workload above 0.5")
+    session_hours: float = param(3.0, ge=0.0, le=40.0, unit="hours per member per week",
+                                 source="case: weekly work sessions; half a morning assumed",
+                                 description="time each member spends in team sessions")
+    session_meetings: int = param(3, ge=0, le=50, unit="meetings per member per week",
+                                  source="assumption", description="team colleagues each member "
+                                  "works with in a week's session")
+    session_convergence_rate: float = param(0.08, ge=0.0, le=0.5, unit="1 per meeting",
+                                            source="assumption: joint work on a shared task "
+                                                   "influences more than a chat",
+                                            description="convergence rate in team sessions")
+    value_work: bool = Field(True, description="teams examine their psychological contract "
+                                               "(personal, team and organisational values)",
+                             json_schema_extra={"unit": "-", "source": "case"})
+    value_work_threshold_bonus: float = param(0.1, ge=0.0, le=1.0, unit="1 (distance)",
+                                              source="assumption: explicit dialogue about values "
+                                                     "lets members hear more distant views",
+                                              description="wider confidence bound in sessions "
+                                                          "of teams doing value work")
+    external_activities: bool = Field(True, description="trips, benchmarking, client interviews",
+                                      json_schema_extra={"unit": "-", "source": "case"})
+    activity_interval_weeks: int = param(26, ge=1, le=520, unit="weeks",
+                                         source="assumption: two activities a year",
+                                         description="weeks between a team's external "
+                                                     "activities")
+    activity_pull: float = param(0.1, ge=0.0, le=1.0, unit="1",
+                                 source="assumption", description="share of the gap to the "
+                                 "theme's profile closed by an external activity")
+    pitch_week: int = param(12, ge=1, le=2000, unit="week",
+                            source="assumption: about three months in",
+                            description="week of the first pitch to central management")
+    pitch_threshold: float = param(0.5, ge=0.0, le=1.0, unit="1",
+                                   source="assumption", description="proposal quality management "
+                                   "accepts")
+    pitch_noise_sd: float = param(0.08, ge=0.0, le=1.0, unit="1", source="assumption",
+                                  description="noise in judged proposal quality")
+    weight_diversity: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
+                                    description="weight of cross-city diversity in quality")
+    weight_cohesion: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
+                                   description="weight of cohesion in quality")
+    weight_engagement: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
+                                     description="weight of members' engagement in quality")
+    weight_size: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
+                               description="weight of team size (relative to max_size)")
+    rework_weeks: int = param(8, ge=1, le=520, unit="weeks", source="assumption",
+                              description="a rejected team pitches again after this")
+    recognition: float = param(0.1, ge=0.0, le=1.0, unit="1 (contract)",
+                               source="Rousseau 1995: recognition strengthens the contract",
+                               description="contract gain of members when a pitch is accepted")
+    behaviour_support: bool = Field(True, description="coaching on each discovered behaviour "
+                                                      "gap", json_schema_extra={"unit": "-",
+                                                                                "source": "case"})
+    support_interval_weeks: int = param(8, ge=1, le=520, unit="weeks",
+                                        source="assumption", description="weeks between a "
+                                        "team's behaviour discoveries")
+    support_dose: float = param(0.5, ge=0.0, le=1.0, unit="1",
+                                source="assumption: as the training dose",
+                                description="share of the discovered gap the coaching addresses")
+    support_transfer: float = param(0.8, ge=0.0, le=1.0, unit="1",
+                                    source="assumption: applied at once, with opportunity to "
+                                           "perform (Baldwin & Ford 1988); training: 0.62",
+                                    description="share of the coached shift applied at once")
+    coaching_hours: float = param(6.0, ge=0.0, le=1000.0, unit="hours per team per discovery",
+                                  source="assumption", description="coach hours per support "
+                                  "round")
+    diffusion: bool = Field(True, description="members carry the team culture into their units",
+                            json_schema_extra={"unit": "-", "source": "case"})
+    diffusion_contacts: int = param(2, ge=0, le=50, unit="meetings per member per week",
+                                    source="assumption", description="unit colleagues a member "
+                                    "talks the team's work over with each week")
+    diffusion_weight: float = param(1.0, ge=0.0, le=5.0, unit="x convergence rate",
+                                    source="assumption", description="influence of a member on "
+                                    "colleagues, relative to everyday interaction")
+    workload_mean: float = param(0.5, ge=0.0, le=1.0, unit="1", source="assumption",
+                                 description="mean workload of staff (managers and leads +0.2)")
+
+
 class ThemeSpec(Section):
     name: str = Field(..., min_length=1, description="business theme")
     profile: dict[str, float] = Field(
@@ -414,6 +530,7 @@ class Scenario(Section):
     costs: CostsSection = Field(default_factory=CostsSection)
     business: BusinessSection = Field(default_factory=BusinessSection)
     themes: list[ThemeSpec] = Field(default_factory=_default_themes)
+    teams: TeamsSection = Field(default_factory=TeamsSection)
     output: OutputSection = Field(default_factory=OutputSection)
 
     @model_validator(mode="after")

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 from sim.strategies.base import Combined, Strategy
 from sim.strategies.none import NoStrategy
+from sim.strategies.teams import AssignedTeams, Teams, TeamsAndTraining
 from sim.strategies.training import Training
 
 STRATEGIES: dict[str, type] = {
-    NoStrategy.name: NoStrategy,
-    Training.name: Training,
+    cls.name: cls for cls in (NoStrategy, Training, Teams, AssignedTeams, TeamsAndTraining)
 }
 
 

@@ -44,6 +44,12 @@ class Combined:
         for member in self.members:
             member.week(model)
 
+    def vacate(self, model: MergerModel, slots) -> None:
+        for member in self.members:
+            vacate = getattr(member, "vacate", None)
+            if vacate is not None:
+                vacate(model, slots)
+
     def __getattr__(self, item: str):
         # expose a member's public state (e.g. ``strategy.teams``) for views and tests
         for member in self.__dict__.get("members", []):

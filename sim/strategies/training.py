@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from sim.rules.training import choose_cohort, fade_curve, training_shift
+from sim.rules.training import choose_cohort, training_shift
+from sim.strategies.fading import FadingShifts
 
 if TYPE_CHECKING:
     from sim.model import MergerModel
@@ -27,33 +28,21 @@ class Training:
     summary: ClassVar[str] = "cohorts of individual culture training; the effect fades"
 
     def setup(self, model: MergerModel) -> None:
-        spec = model.config.training
         n, dims = model.values.shape
         self.trained_week = np.full(n, -1, dtype=np.int64)
-        self.fading = np.zeros((n, dims))
-        self.asymptote, self.factor = fade_curve(spec.transfer_immediate,
-                                                 spec.transfer_6_months,
-                                                 spec.transfer_12_months)
+        self.learned = FadingShifts(n, dims, model.config.training)
         self.trainees_total = 0
 
     def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
         """A leaver takes the training with them; the next holder of the slot is untrained."""
         self.trained_week[slots] = -1
-        self.fading[slots] = 0.0
+        self.learned.forget(slots)
 
     def week(self, model: MergerModel) -> None:
-        self.fade(model)
+        self.learned.fade(model)
         spec = model.config.training
         if model.in_intervention and model.week >= spec.start_week and spec.cohort_size > 0:
             self.train(model)
-
-    def fade(self, model: MergerModel) -> None:
-        """Individual forgetting: the fading part of every trainee's shift decays."""
-        if self.factor >= 1.0:
-            return
-        loss = self.fading * (1.0 - self.factor)
-        self.fading -= loss
-        model.values = np.clip(model.values - loss, 0.0, 1.0)
 
     def train(self, model: MergerModel) -> None:
         """Send this week's cohort to training: shift, contract breach, cost."""
@@ -68,8 +57,7 @@ class Training:
             return
         shift = training_shift(model.values[cohort], model.target, spec.dose,
                                spec.transfer_immediate)
-        model.values[cohort] = np.clip(model.values[cohort] + shift, 0.0, 1.0)
-        self.fading[cohort] = shift * (1.0 - self.asymptote)
+        self.learned.learn(model, cohort, shift)
         self.trained_week[cohort] = model.week
         model.contract[cohort] = np.clip(model.contract[cohort] - spec.contract_breach, 0, 1)
         self.trainees_total += int(cohort.size)
