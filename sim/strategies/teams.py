@@ -233,6 +233,8 @@ class Teams:
               rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
         """Resolve acceptances: one team per person (the most attractive offer), and no team
         beyond its remaining room (in random order)."""
+        if invitee.size == 0:
+            return invitee, team
         order = np.lexsort((-prob, invitee))
         invitee, team = invitee[order], team[order]
         first = np.r_[True, invitee[1:] != invitee[:-1]]
