@@ -77,6 +77,7 @@ class RunRecord:
     seed: int
     seconds: float
     error: str | None = None
+    peak_rss_mib: float = math.nan
     timeseries: pd.DataFrame | None = None
     outcomes: dict[str, float] = field(default_factory=dict)
     acculturation: pd.DataFrame | None = None
@@ -127,7 +128,18 @@ def execute(task: RunTask, run_fn: RunFunction | None = None) -> RunRecord:
     except Exception as exc:
         rec.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
     rec.seconds = time.perf_counter() - start
+    rec.peak_rss_mib = _peak_rss_mib()
     return rec
+
+
+def _peak_rss_mib() -> float:
+    """Peak resident memory of this (worker) process so far, in MiB; NaN if unknown."""
+    try:
+        import resource
+    except ImportError:  # not on Windows
+        return math.nan
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
 
 
 def _jsonable(obj: Any) -> Any:
@@ -358,7 +370,8 @@ def assemble(records: Sequence[RunRecord]) -> dict[str, pd.DataFrame]:
         "timeseries": cat([tag(r.timeseries, r) for r in ok if r.timeseries is not None]),
         "outcomes": pd.DataFrame(
             [{"strategy": r.strategy, "replication": r.replication, "seed": r.seed,
-              "seconds": r.seconds, **r.outcomes} for r in ok]),
+              "seconds": r.seconds, "peak_rss_mib": r.peak_rss_mib, **r.outcomes}
+             for r in ok]),
         "acculturation": cat([tag(r.acculturation, r) for r in ok
                               if r.acculturation is not None]),
         "agents": cat([tag(r.agents, r) for r in ok if r.agents is not None]),
@@ -378,7 +391,7 @@ def assemble(records: Sequence[RunRecord]) -> dict[str, pd.DataFrame]:
 
 def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
     """Numeric outcome columns of the per-run table (identifiers and timing excluded)."""
-    skip = {"strategy", "replication", "seed", "seconds"}
+    skip = {"strategy", "replication", "seed", "seconds", "peak_rss_mib"}
     return [c for c in outcomes.columns
             if c not in skip and pd.api.types.is_numeric_dtype(outcomes[c])]
 
