@@ -175,6 +175,16 @@ class MergerModel(mesa.Model):
         return fit_score(person_org, person_unit, person_team, team_org, in_team,
                          self.config.contract)
 
+    def contacts(self):
+        """The network as it stood when this week began (CSR, for sampling contacts).
+
+        Strategies sample from it during the week; ties formed or dropped later in the week
+        count from the next week on.
+        """
+        if getattr(self, "week_adjacency", None) is None:
+            self.week_adjacency = self.ties.csr()
+        return self.week_adjacency
+
     def network_edges(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """The current ties as (slot, slot, weight) arrays."""
         return self.ties.u.copy(), self.ties.v.copy(), self.ties.weight.copy()
@@ -197,7 +207,7 @@ class MergerModel(mesa.Model):
         """Everyday interaction: meetings sampled by tie weight, bounded-confidence influence,
         drift, tie reinforcement and decay, triadic closure."""
         spec = self.config.interaction
-        adj = self.ties.csr()
+        adj = self.week_adjacency = self.ties.csr()
         slots = np.flatnonzero(self.active)
         callers = np.repeat(slots, spec.contacts_per_week)
         first, second, edges = sample_neighbours(adj, callers, self.streams["interaction"])

@@ -191,7 +191,8 @@ def test_largest_gap_and_support_work_only_on_that_dimension():
 
 def test_support_in_the_model_moves_members_on_the_gap_dimension_only():
     sc = apply_overrides(Scenario(), {**NO_TURNOVER, "interaction.noise_sd": 0.0})
-    model = step_to(teams_model(sc, 2), sc.teams.recruitment_weeks + sc.teams.support_interval_weeks)
+    week = sc.teams.recruitment_weeks + sc.teams.support_interval_weeks
+    model = step_to(teams_model(sc, 2), week)
     strategy: Teams = model.strategy
     team = int(strategy.live_teams()[0])
     members = np.flatnonzero(model.team == team)

@@ -194,7 +194,7 @@ class Teams:
                                    np.repeat(members[~is_sponsor], spec.member_invitations)])
         if inviters.size == 0:
             return
-        adj = model.ties.csr()
+        adj = model.contacts()
         src, invitee, _ = sample_neighbours(adj, inviters, rng)
         team = model.team[src]
         free = model.active[invitee] & (model.team[invitee] < 0)
@@ -376,7 +376,7 @@ class Teams:
         if members.size == 0 or spec.diffusion_contacts == 0:
             return
         callers = np.repeat(members, spec.diffusion_contacts)
-        first, second, _ = sample_neighbours(model.ties.csr(), callers, model.streams["teams"])
+        first, second, _ = sample_neighbours(model.contacts(), callers, model.streams["teams"])
         outside = model.team[second] != model.team[first]
         openness = model.effective_openness()
         openness[members] = 0.0  # members carry the culture; they are not moved here
