@@ -36,12 +36,17 @@ class Adjacency:
 
 
 class Ties:
-    """Weighted undirected ties between ``n`` slots."""
+    """Weighted undirected ties between ``n`` slots.
+
+    Invariant: ties are kept sorted by key ``u * n + v`` (u < v), so membership tests and
+    look-ups are binary searches and additions are merges, never a full re-sort.
+    """
 
     def __init__(self, n: int, u: np.ndarray, v: np.ndarray, weight: np.ndarray) -> None:
         self.n = n
         self.u = np.empty(0, dtype=np.int64)
         self.v = np.empty(0, dtype=np.int64)
+        self.key = np.empty(0, dtype=np.int64)
         self.weight = np.empty(0, dtype=float)
         self.add(u, v, weight)
 
@@ -53,7 +58,23 @@ class Ties:
         return self.u.size
 
     def keys(self) -> np.ndarray:
-        return self.u * self.n + self.v
+        """Sorted tie keys ``u * n + v``."""
+        return self.key
+
+    def find(self, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Positions of ``keys`` among the ties, and which of them exist."""
+        pos = np.searchsorted(self.key, keys)
+        if self.key.size == 0:
+            return pos, np.zeros(keys.size, dtype=bool)
+        found = self.key[np.minimum(pos, self.key.size - 1)] == keys
+        return pos, found
+
+    def _pairs(self, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        keep = a != b
+        lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+        return lo, hi, keep
 
     def add(self, a: np.ndarray, b: np.ndarray, weight: np.ndarray | float) -> int:
         """Add ties (a_k, b_k); self-ties and ties that already exist are ignored.
@@ -61,44 +82,35 @@ class Ties:
         Returns:
             The number of ties actually added.
         """
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
-        w = np.broadcast_to(np.asarray(weight, dtype=float), a.shape)
-        keep = a != b
-        lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
-        w = w[keep]
+        lo, hi, keep = self._pairs(a, b)
+        w = np.broadcast_to(np.asarray(weight, dtype=float), keep.shape)[keep]
         new_keys, first = np.unique(lo * self.n + hi, return_index=True)
-        fresh = ~np.isin(new_keys, self.keys(), assume_unique=True)
-        lo, hi, w = lo[first][fresh], hi[first][fresh], w[first][fresh]
-        if lo.size:
-            self.u = np.concatenate([self.u, lo])
-            self.v = np.concatenate([self.v, hi])
-            self.weight = np.concatenate([self.weight, w])
-        return int(lo.size)
+        pos, found = self.find(new_keys)
+        fresh = ~found
+        if not fresh.any():
+            return 0
+        pos, first = pos[fresh], first[fresh]
+        self.key = np.insert(self.key, pos, new_keys[fresh])
+        self.u = np.insert(self.u, pos, lo[first])
+        self.v = np.insert(self.v, pos, hi[first])
+        self.weight = np.insert(self.weight, pos, w[first])
+        return int(pos.size)
 
     def strengthen(self, a: np.ndarray, b: np.ndarray, spec: NetworkSection) -> None:
         """Joint work between pairs (a_k, b_k): existing ties grow as if used, missing ones
         form with the weight of a new tie."""
-        a = np.asarray(a, dtype=np.int64)
-        b = np.asarray(b, dtype=np.int64)
-        keep = a != b
-        lo, hi = np.minimum(a, b)[keep], np.maximum(a, b)[keep]
+        lo, hi, _ = self._pairs(a, b)
         if lo.size == 0:
             return
-        keys = lo * self.n + hi
-        existing = self.keys()
-        order = np.argsort(existing, kind="stable")
-        ordered = existing[order]
-        pos = np.minimum(np.searchsorted(ordered, keys), max(ordered.size - 1, 0))
-        found = ordered.size > 0
-        found = (ordered[pos] == keys) if found else np.zeros(keys.size, dtype=bool)
-        used = np.unique(order[pos[found]])
+        pos, found = self.find(lo * self.n + hi)
+        used = np.unique(pos[found])
         self.weight[used] += spec.reinforcement * (1.0 - self.weight[used])
         self.add(lo[~found], hi[~found], spec.new_tie_weight)
 
     def keep(self, mask: np.ndarray) -> None:
-        """Keep only the ties where ``mask`` is true."""
-        self.u, self.v, self.weight = self.u[mask], self.v[mask], self.weight[mask]
+        """Keep only the ties where ``mask`` is true (order, and so the invariant, holds)."""
+        self.u, self.v = self.u[mask], self.v[mask]
+        self.key, self.weight = self.key[mask], self.weight[mask]
 
     def remove_slots(self, slots: np.ndarray) -> None:
         """Drop every tie of the given slots (leavers take their ties with them)."""
