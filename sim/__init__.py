@@ -20,7 +20,7 @@ _EXPORTS = {
     "load_scenario": "sim.scenario",
 }
 
-__all__ = sorted(_EXPORTS)
+__all__ = ["MergerModel", "RunResult", "Scenario", "ScenarioError", "load_scenario", "run"]
 
 if TYPE_CHECKING:
     from sim.model import MergerModel
