@@ -1,14 +1,15 @@
 """Regenerate the case's strategy comparison shown in the docs and the README.
 
-Runs ``merger-sim compare`` on the case scenario for all registered strategies (the first,
-``none``, is the baseline of the paired differences), writes the full comparison folder
-(raw runs, tables, figures, report.html) and copies the main figures into ``docs/figures/``
-under stable names. The raw runs are kept, so figures can be redrawn without rerunning:
-``merger-sim compare --redraw --out OUT``.
+Runs ``merger-sim compare`` on the case scenario for all registered strategies. The first,
+``training``, is the baseline of the paired differences, because the case's claim is about
+teams *against* classic training; ``none`` shows what the merger does on its own. It writes
+the full comparison folder (raw runs, tables, figures, report.html) and copies the main
+figures into ``docs/figures/`` under stable names. The raw runs are kept, so figures can be
+redrawn without rerunning: ``merger-sim compare --redraw --out OUT``.
 
 Usage:
     .venv/bin/python experiments/strategy_comparison.py [--replications 30] [--workers 2]
-        [--out results/strategy_comparison] [--strategies none,training,teams,...]
+        [--out results/strategy_comparison] [--strategies training,teams,...]
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import shutil
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DEFAULT_STRATEGIES = "none,training,teams,assigned-teams,teams+training"
+DEFAULT_STRATEGIES = "training,teams,teams+training,assigned-teams,none"
 DOC_FIGURES = {
     "timeseries": "strategy_comparison",
     "paired_differences": "strategy_comparison_paired",

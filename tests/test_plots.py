@@ -137,11 +137,25 @@ def test_paired_figure(tables: dict, tmp_path: Path) -> None:
     fig = plot_paired(tables["paired"])
     assert_labelled(fig)
     titles = [ax.get_title() for ax in fig.axes]
+    assert len(fig.axes[0].get_yticklabels()) == 3  # 3 strategies: all 3 pairs
     assert any("end of intervention" in t for t in titles)
     assert any("end of follow-up" in t for t in titles)
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "teams − none" in labels
     assert_valid_files(save_figure(fig, tmp_path, "paired"))
+
+
+def test_paired_figure_keeps_baseline_pairs_when_many(tables: dict) -> None:
+    strategies = [*STRATEGIES, "assigned-teams"]
+    outcomes = tables["outcomes"]
+    extra = outcomes[outcomes["strategy"] == "teams"].assign(strategy="assigned-teams")
+    paired = stats.paired_table(pd.concat([outcomes, extra]), strategies,
+                                ["distance_to_target_final", "cost_cum_final"])
+    assert len(paired) == 12  # 6 pairs x 2 outcomes
+    fig = plot_paired(paired)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert labels == ["training − none", "teams − none", "assigned-teams − none"]
+    assert "pairs with none" in fig.get_suptitle()
 
 
 def test_cost_alignment_figure(tables: dict, tmp_path: Path) -> None:

@@ -32,6 +32,11 @@ MOMENTS: tuple[tuple[str, str], ...] = (
 """Outcome column suffix and panel title for the two moments compared."""
 
 
+MAX_ALL_PAIRS = 3
+"""Up to this many pairs all are drawn; beyond it only the pairs with the baseline (the
+first strategy), so the figure stays readable (paired.csv always holds every pair)."""
+
+
 def plot_paired(
     paired: pd.DataFrame,
     metrics: Sequence[str] | None = None,
@@ -51,10 +56,13 @@ def plot_paired(
     metrics = [m for m in (metrics or PAIRED_METRICS)
                if any(f"{m}{s}" in outcomes for s, _ in MOMENTS)]
     pairs = list(dict.fromkeys(zip(paired["strategy_a"], paired["strategy_b"], strict=True)))
+    baseline = pairs[0][0] if pairs else None
+    if len(pairs) > MAX_ALL_PAIRS:
+        pairs = [p for p in pairs if p[0] == baseline]
     names = [f"{b} − {a}" for a, b in pairs]
     y = np.arange(len(pairs))[::-1]
     with figure_style():
-        fig = new_figure(8.0, 0.45 * len(pairs) * len(metrics) + 1.2 * len(metrics) + 0.8)
+        fig = new_figure(9.0, (0.35 * len(pairs) + 1.4) * len(metrics) + 0.8)
         axes = fig.subplots(len(metrics), 2, squeeze=False, sharey=True)
         for row, metric in enumerate(metrics):
             name, unit = METRIC_INFO.get(metric, (metric, ""))
@@ -71,11 +79,15 @@ def plot_paired(
                 ax.errorbar(mean, y, xerr=err, fmt="o", color=OKABE_ITO["blue"],
                             ecolor=OKABE_ITO["blue"], capsize=3, label="mean, 95 % CI")
                 ax.set_yticks(y, names)
-                ax.set_title(f"{name}, {moment}")
+                ax.set_title(f"{name}\n{moment}")
                 ax.set_xlabel(f"paired difference ({unit})")
                 ax.set_ylabel("strategy pair" if col == 0 else "")
                 ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         handles, labels = axes[0, 0].get_legend_handles_labels()
         fig.legend(handles, labels, loc="outside lower center")
-        fig.suptitle("Paired differences between strategies (same seeds), 95 % intervals")
+        note = f" (pairs with {baseline}; all pairs in paired.csv)" \
+            if len(pairs) < len(set(zip(paired["strategy_a"], paired["strategy_b"],
+                                        strict=True))) else ""
+        fig.suptitle(f"Paired differences between strategies (same seeds), 95 % intervals"
+                     f"{note}")
     return fig
