@@ -7,6 +7,10 @@ assets, a white page); ``test_dashboard_browser.py`` covers those in headless ch
 
 from __future__ import annotations
 
+import asyncio
+import functools
+import inspect
+
 import ipyvuetify as vw
 import ipywidgets
 import numpy as np
@@ -30,6 +34,22 @@ from sim.scenario import describe_parameter
 from sim.strategies import STRATEGIES
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def in_event_loop(test):
+    """Run a page test inside a running event loop, as the server does.
+
+    Play is a coroutine task on the server's event loop; without a running loop solara
+    cannot start (or even set up) that task. Async test bodies are awaited.
+    """
+    @functools.wraps(test)
+    def wrapper(*args, **kwargs):
+        async def body():
+            result = test(*args, **kwargs)
+            if inspect.isawaitable(result):
+                await result
+        asyncio.run(body())
+    return wrapper
 
 
 def render_page():
@@ -68,6 +88,7 @@ def select_with_label(rc, label: str):
 # ----------------------------------------------------------------------------- the page
 
 
+@in_event_loop
 def test_page_renders_controls_monitors_and_one_plot():
     rc = render_page()
     for label in ("Reset", "Step", "Play"):
@@ -79,6 +100,7 @@ def test_page_renders_controls_monitors_and_one_plot():
     assert len(rc.find(ipywidgets.Image).widgets) == 1
 
 
+@in_event_loop
 def test_step_advances_the_week_and_redraws_the_plot():
     rc = render_page()
     before = rc.find(ipywidgets.Image).widget.value
@@ -87,6 +109,23 @@ def test_step_advances_the_week_and_redraws_the_plot():
     assert rc.find(ipywidgets.Image).widget.value != before
 
 
+@in_event_loop
+async def test_play_runs_weeks_until_paused():
+    rc = render_page()
+    button(rc, "Play").click()
+    assert button(rc, "Pause") is not None
+    assert button(rc, "Step").disabled
+    await asyncio.sleep(1.0)
+    button(rc, "Pause").click()
+    await asyncio.sleep(0.2)
+    week = int(monitor(rc, "week")[0])
+    assert week > 1
+    await asyncio.sleep(0.3)
+    assert int(monitor(rc, "week")[0]) == week
+    assert button(rc, "Play") is not None
+
+
+@in_event_loop
 def test_weeks_per_step_steps_several_weeks():
     rc = render_page()
     toggle = [w for w in rc.find(vw.BtnToggle).widgets if "language-toggle" not in w.class_]
@@ -95,6 +134,7 @@ def test_weeks_per_step_steps_several_weeks():
     assert monitor(rc, "week") == ["13"]
 
 
+@in_event_loop
 def test_two_sessions_have_independent_models():
     first, second = render_page(), render_page()
     button(first, "Step").click()
@@ -103,6 +143,7 @@ def test_two_sessions_have_independent_models():
     assert monitor(second, "week") == ["0"]
 
 
+@in_event_loop
 def test_slider_change_is_pending_until_reset():
     rc = render_page()
     button(rc, "Step").click()
@@ -115,6 +156,7 @@ def test_slider_change_is_pending_until_reset():
     assert monitor(rc, "week") == ["0"]
 
 
+@in_event_loop
 def test_switching_strategy_rebuilds_the_model():
     rc = render_page()
     button(rc, "Step").click()
@@ -125,6 +167,7 @@ def test_switching_strategy_rebuilds_the_model():
     assert cost != "EUR 0"  # a trained cohort costs money from week 1
 
 
+@in_event_loop
 def test_side_by_side_shows_two_columns_stepping_in_lockstep():
     rc = render_page()
     rc.find(vw.Switch, label=i18n.t("side_by_side", "en")).widget.v_model = True
@@ -137,6 +180,7 @@ def test_side_by_side_shows_two_columns_stepping_in_lockstep():
     assert costs[0] != costs[1]  # none vs training: the comparison shows a difference
 
 
+@in_event_loop
 def test_language_toggle_translates_labels_and_info():
     rc = render_page()
     language_toggle(rc).v_model = i18n.LANGUAGES.index("nl")
@@ -149,6 +193,7 @@ def test_language_toggle_translates_labels_and_info():
     assert "WHAT IS IT?" not in text
 
 
+@in_event_loop
 def test_info_panel_has_netlogo_sections_in_order():
     rc = render_page()
     select_tab(rc, 3)
@@ -160,6 +205,7 @@ def test_info_panel_has_netlogo_sections_in_order():
 
 
 @pytest.mark.parametrize("tab", [1, 2])
+@in_event_loop
 def test_network_and_value_space_tabs_draw_and_follow_steps(tab):
     rc = render_page()
     select_tab(rc, tab)
@@ -169,6 +215,7 @@ def test_network_and_value_space_tabs_draw_and_follow_steps(tab):
     assert rc.find(ipywidgets.Image).widget.value != before
 
 
+@in_event_loop
 def test_network_colour_toggle_changes_the_picture():
     rc = render_page()
     select_tab(rc, 1)

@@ -13,6 +13,7 @@ stepping at once do not step one shared model.
 
 from __future__ import annotations
 
+import asyncio
 import time
 from typing import Any
 
@@ -24,6 +25,7 @@ from sim.dashboard.components import (
     WEEKS_PER_STEP_CHOICES,
     ChoiceSelect,
     InfoPanel,
+    MonitorPanels,
     NetworkPanels,
     ParameterControl,
     TimeseriesPanels,
@@ -44,7 +46,13 @@ from sim.scenario import ScenarioError
 from sim.strategies import STRATEGIES
 
 PLAY_PAUSE_SECONDS = 0.05
-"""Pause between weeks while playing: lets the browser draw and the Pause click land."""
+"""Pause between redraws while playing: lets the browser draw and the Pause click land."""
+
+PLAY_WEEKS_PER_SECOND = 6.0
+"""Pace of Play: the case's three years pass in about half a minute."""
+
+PLAY_MAX_WEEKS_PER_DRAW = 13
+"""Play never jumps more than a quarter between two pictures."""
 
 TAB_KEYS = ("tab_plots", "tab_network", "tab_values", "tab_info")
 
@@ -103,15 +111,24 @@ def Page() -> None:
         session.value.step(weeks_per_step.value)
         version.set(version.value + 1)
 
-    def play_loop() -> None:
+    async def play_loop() -> None:
+        # A coroutine on the server's event loop, not a thread: a week of the case takes a
+        # few milliseconds, and updates made from a worker thread did not reach the browser.
+        # Redrawing costs far more than a week, so Play keeps a steady pace in weeks per
+        # second and advances several weeks per redraw on a slow machine.
+        last = time.monotonic()
         while playing.value and session.value.running:
-            session.value.step(weeks_per_step.value)
+            now = time.monotonic()
+            due = max(weeks_per_step.value, min(PLAY_MAX_WEEKS_PER_DRAW,
+                                                round(PLAY_WEEKS_PER_SECOND * (now - last))))
+            last = now
+            session.value.step(due)
             version.value = version.value + 1
-            time.sleep(PLAY_PAUSE_SECONDS)
+            await asyncio.sleep(PLAY_PAUSE_SECONDS)
         playing.value = False
 
     solara.lab.use_task(play_loop, dependencies=[playing.value, session.value],
-                        prefer_threaded=True)
+                        prefer_threaded=False)
 
     def choose(target: solara.Reactive[Any], **change: Any):
         def handler(new: Any) -> None:
@@ -177,6 +194,7 @@ def Page() -> None:
             solara.Warning(t("pending", lg), classes=["pending-note"])
         if not session.value.running:
             solara.Info(t("finished", lg))
+        MonitorPanels(session.value, version.value, lg)
         with solara.lab.Tabs(value=tab.value, on_value=tab.set):
             for i, key in enumerate(TAB_KEYS):
                 with solara.lab.Tab(t(key, lg)):

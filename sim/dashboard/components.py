@@ -118,13 +118,20 @@ def TimeseriesPanels(session: Session, version: int, lang: str) -> None:
                 for frame, sim in zip(frames, session.simulations, strict=True)]
 
     figures = solara.use_memo(build, [session, version, lang])
-    PerSimulation(session, lambda i: _figure_with_monitors(session.simulations[i], figures[i],
-                                                           version, lang))
+    PerSimulation(session, lambda i: solara.FigureMatplotlib(
+        figures[i], dependencies=[id(figures[i])], format="png"))
 
 
-def _figure_with_monitors(sim: Simulation, figure: Any, version: int, lang: str) -> None:
-    Monitors(sim, version, lang)
-    solara.FigureMatplotlib(figure, dependencies=[id(figure)], format="png")
+@solara.component
+def MonitorPanels(session: Session, version: int, lang: str) -> None:
+    """The monitors of each model, above the tabs so they stay in view on every tab."""
+    def draw(i: int) -> None:
+        sim = session.simulations[i]
+        if len(session.simulations) > 1:
+            solara.Text(strategy_name(sim.strategy, lang), style={"font-weight": "600"})
+        Monitors(sim, version, lang)
+
+    PerSimulation(session, draw)
 
 
 @solara.component

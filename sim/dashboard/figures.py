@@ -40,6 +40,10 @@ EUR_PER_UNIT: Final[float] = 1_000.0
 HEADROOM: Final[float] = 1.1
 """Upper y-limit = largest value so far times this (room for the line to grow)."""
 
+TIMESERIES_MARGINS: Final[dict[str, float]] = {
+    "left": 0.08, "right": 0.98, "top": 0.9, "bottom": 0.08, "hspace": 0.35, "wspace": 0.22}
+"""Margins of the six-panel figure (fractions of the figure)."""
+
 NO_TEAM_COLOUR: Final[str] = "#BBBBBB"
 """Grey for employees outside any team: background, not a category."""
 
@@ -69,7 +73,10 @@ def timeseries_figure(frame: pd.DataFrame, strategy: str, lang: str, interventio
     colour = strategy_colours([strategy])[strategy]
     weeks = frame["week"].to_numpy()
     with figure_style():
-        fig = Figure(figsize=(7.0, 6.6), layout="constrained")
+        # Fixed margins instead of constrained layout: this figure is redrawn every week
+        # while playing, and the layout solver costs as much as drawing it.
+        fig = Figure(figsize=(7.0, 6.6))
+        fig.subplots_adjust(**TIMESERIES_MARGINS)
         axes = fig.subplots(3, 2, sharex=True).ravel()
         for ax, name in zip(axes, PANELS, strict=True):
             ax.axvspan(0, intervention_weeks, color=INTERVENTION_SHADE, alpha=0.35, lw=0)
