@@ -99,7 +99,7 @@ def Monitors(sim: Simulation, version: int, lang: str) -> None:
     ]
     with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
         for key, text in items:
-            with solara.Card(margin=0, style={"min-width": "110px", "padding": "4px 10px"},
+            with solara.Card(margin=0, style={"min-width": "90px", "padding": "4px 8px"},
                              classes=[f"monitor-{key}"]):
                 v.Html(tag="div", class_="monitor-label", children=[t(key, lang)])
                 v.Html(tag="div", class_=f"monitor-value monitor-value-{key}", children=[text])
@@ -119,7 +119,7 @@ def TimeseriesPanels(session: Session, version: int, lang: str) -> None:
 
     figures = solara.use_memo(build, [session, version, lang])
     PerSimulation(session, lambda i: solara.FigureMatplotlib(
-        figures[i], dependencies=[id(figures[i])], format="png"))
+        figures[i], dependencies=[id(figures[i])], format="png"), view="plots")
 
 
 @solara.component
@@ -131,7 +131,7 @@ def MonitorPanels(session: Session, version: int, lang: str) -> None:
             solara.Text(strategy_name(sim.strategy, lang), style={"font-weight": "600"})
         Monitors(sim, version, lang)
 
-    PerSimulation(session, draw)
+    PerSimulation(session, draw, view="monitors")
 
 
 @solara.component
@@ -147,7 +147,7 @@ def NetworkPanels(session: Session, version: int, lang: str) -> None:
         lambda: [network_figure(sim, colour_by, lang) for sim in session.simulations],
         [session, version, lang, colour_by])
     PerSimulation(session, lambda i: solara.FigureMatplotlib(
-        figures[i], dependencies=[id(figures[i])], format="png"))
+        figures[i], dependencies=[id(figures[i])], format="png"), view="network")
 
 
 @solara.component
@@ -157,16 +157,20 @@ def ValueSpacePanels(session: Session, version: int, lang: str) -> None:
         lambda: [value_space_figure(sim, lang) for sim in session.simulations],
         [session, version, lang])
     PerSimulation(session, lambda i: solara.FigureMatplotlib(
-        figures[i], dependencies=[id(figures[i])], format="png"))
+        figures[i], dependencies=[id(figures[i])], format="png"), view="values")
 
 
-def PerSimulation(session: Session, draw: Callable[[int], Any]) -> None:
-    """Lay out ``draw(i)`` for each simulation: one column, or two side by side."""
+def PerSimulation(session: Session, draw: Callable[[int], Any], view: str = "") -> None:
+    """Lay out ``draw(i)`` for each simulation: one column, or two side by side.
+
+    ``view`` names the container (CSS class ``view-<view>``) so tests can find its images.
+    """
+    classes = [f"view-{view}"] if view else []
     if len(session.simulations) == 1:
-        with solara.Column():
+        with solara.Column(classes=classes):
             draw(0)
         return
-    with solara.Columns([1] * len(session.simulations)):
+    with solara.Columns([1] * len(session.simulations), classes=classes):
         for i in range(len(session.simulations)):
             with solara.Column(classes=[f"side-{i}"]):
                 draw(i)

@@ -156,21 +156,31 @@ PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
         "nl_help": "Aantal kandidaten per vacature; wie het best bij de doelcultuur past, "
                    "wordt aangenomen (1 = geen selectie).",
     },
-    "teams.max_teams": {
-        "nl_name": "Maximum aantal teams",
-        "nl_help": "Hoeveel themateams er hoogstens tegelijk bestaan.",
+    "teams.recruitment_weeks": {
+        "nl_name": "Wervingsweken",
+        "nl_help": "Hoe lang sponsors op 'jacht' gaan naar supporters voor hun thema.",
     },
-    "teams.min_team_size": {
+    "teams.min_size": {
         "nl_name": "Minimale teamgrootte",
-        "nl_help": "Teams kleiner dan dit vallen uiteen.",
+        "nl_help": "Teams met minder leden dan dit vallen na de werving uiteen.",
     },
     "teams.session_hours": {
         "nl_name": "Uren teamsessie per week",
-        "nl_help": "Uren per week die teamleden in gezamenlijke werksessies doorbrengen.",
+        "nl_help": "Uren per lid per week in de gezamenlijke werksessies van het team.",
     },
-    "teams.recruitment_weeks": {
-        "nl_name": "Wervingsweken",
-        "nl_help": "Hoe lang sponsors op 'jacht' gaan naar supporters.",
+    "teams.value_work": {
+        "nl_name": "Werken aan waarden",
+        "nl_help": "Teams onderzoeken hun psychologisch contract: persoonlijke waarden, "
+                   "teamwaarden en organisatiewaarden.",
+    },
+    "teams.behaviour_support": {
+        "nl_name": "Ondersteuning bij nieuw gedrag",
+        "nl_help": "Coaching bij ieder ontdekt gedrag dat nodig is, direct toegepast in het "
+                   "werk.",
+    },
+    "teams.diffusion": {
+        "nl_name": "Uitstraling naar afdelingen",
+        "nl_help": "Teamleden nemen de teamcultuur mee terug naar hun eigen afdeling.",
     },
 }
 """Dutch name and help text per parameter path. English comes from the schema itself."""
@@ -187,7 +197,8 @@ UNITS_NL: Final[dict[str, str]] = {
     "weeks": "weken",
     "hours per week": "uren per week",
     "employees": "medewerkers",
-    "teams": "teams",
+    "members": "leden",
+    "hours per member per week": "uur per lid per week",
 }
 """Dutch for the schema's unit strings; an unknown unit is shown as the schema has it."""
 

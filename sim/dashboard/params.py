@@ -25,9 +25,12 @@ CLASSROOM_PARAMETERS: Final[tuple[str, ...]] = (
     "training.refresher",
     "turnover.enabled",
     "hiring.candidates_per_vacancy",
-    "teams.max_teams",
-    "teams.min_team_size",
+    "teams.recruitment_weeks",
+    "teams.min_size",
     "teams.session_hours",
+    "teams.value_work",
+    "teams.behaviour_support",
+    "teams.diffusion",
 )
 """Dotted schema paths shown as controls, in display order. Paths the schema does not (yet)
 have are skipped, so the list can name parameters of strategies that arrive later."""
@@ -38,9 +41,9 @@ SLIDER_STEPS: Final[int] = 100
 MAX_STEP_REFINEMENTS: Final[int] = 6
 """How many times the slider step may shrink tenfold to put the default on its grid."""
 
-HEADCOUNT_CAPPED: Final[frozenset[str]] = frozenset({"training.cohort_size"})
-"""Per-week people counts whose schema maximum (sized for any organisation) is replaced by
-the scenario's headcount: more trainees a week than employees means nothing."""
+HEADCOUNT_CAPPED: Final[frozenset[str]] = frozenset({"training.cohort_size", "teams.min_size"})
+"""People counts whose schema maximum (sized for any organisation) is replaced by the
+scenario's headcount: more trainees a week, or a bigger team, than employees means nothing."""
 
 
 @dataclass(frozen=True)

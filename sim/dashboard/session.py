@@ -173,7 +173,7 @@ def network_layout(model: MergerModel) -> np.ndarray:
     pos = np.zeros((n, 2))
     sizes = np.array([np.sum(model.city == c) for c in range(n_cities)], dtype=float)
     radius = np.sqrt(sizes / max(sizes.max(), 1.0))
-    ring = 0.0 if n_cities == 1 else 1.6 * (1.0 + radius.max())
+    ring = 0.0 if n_cities == 1 else 1.3 * (1.0 + radius.max())
     rng = np.random.default_rng(int(model.seed))
     for c in range(n_cities):
         slots = np.flatnonzero(model.city == c)

@@ -1,0 +1,106 @@
+"""Benchmark: the model time of one dashboard Step on the case.
+
+Target (issue "Teaching dashboard"): under 200 ms of model time per Step of the case
+(1,000 employees). Steps the dashboard's own :class:`~sim.dashboard.session.Session` week by
+week through the whole horizon (intervention and follow-up, where the cost differs) and
+prints the median, 95th percentile and worst Step, for one strategy and for side by side.
+Drawing is timed apart ("redraw"): it is what the browser waits for after the model, and it
+does not grow with the model's work per week.
+
+Usage:
+    .venv/bin/python benchmarks/bench_dashboard_step.py [--preset case] [--seed 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import statistics
+import time
+
+TARGET_MS = 200.0
+
+
+def time_steps(session) -> list[float]:
+    """Milliseconds of model time for each week until the horizon ends."""
+    times = []
+    while session.running:
+        start = time.perf_counter()
+        session.step(1)
+        times.append((time.perf_counter() - start) * 1000.0)
+    return times
+
+
+def summary(label: str, times: list[float]) -> str:
+    ordered = sorted(times)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    verdict = "ok" if p95 < TARGET_MS else "OVER TARGET"
+    return (f"{label}: {len(times)} steps, median {statistics.median(times):.1f} ms, "
+            f"p95 {p95:.1f} ms, max {max(times):.1f} ms (target < {TARGET_MS:.0f} ms: "
+            f"{verdict})")
+
+
+def redraw_ms(session, lang: str = "en") -> dict[str, float]:
+    """Milliseconds to build and encode (PNG) each view's figure once."""
+    from sim.dashboard.figures import (
+        network_figure,
+        shared_limits,
+        timeseries_figure,
+        value_space_figure,
+    )
+
+    sim = session.simulations[0]
+    horizon = session.scenario.horizon
+    frame = sim.model.timeseries()
+    builders = {
+        "plots": lambda: timeseries_figure(frame, sim.strategy, lang,
+                                           horizon.intervention_weeks, horizon.total_weeks,
+                                           shared_limits([frame])),
+        "network (layout cached)": lambda: network_figure(sim, "city", lang),
+        "value space": lambda: value_space_figure(sim, lang),
+    }
+    start = time.perf_counter()
+    _ = sim.layout
+    out = {"network layout (once per model)": (time.perf_counter() - start) * 1000.0}
+    for name, build in builders.items():
+        start = time.perf_counter()
+        build().savefig(io.BytesIO(), format="png")
+        out[name] = (time.perf_counter() - start) * 1000.0
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark; exit 1 if the 95th-percentile Step misses the target."""
+    from sim.dashboard.session import Session, Settings
+    from sim.strategies import STRATEGIES
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--preset", default="case")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args(argv)
+
+    second = "teams" if "teams" in STRATEGIES else "none"
+    worst = 0.0
+    for label, settings in [
+        ("training", Settings(preset=args.preset, strategy="training", seed=args.seed)),
+        (second, Settings(preset=args.preset, strategy=second, seed=args.seed)),
+        (f"side by side training | {second}",
+         Settings(preset=args.preset, strategy="training", strategy_b=second, compare=True,
+                  seed=args.seed)),
+    ]:
+        start = time.perf_counter()
+        session = Session(settings)
+        build = (time.perf_counter() - start) * 1000.0
+        times = time_steps(session)
+        print(f"{summary(label, times)}; Reset (build) {build:.0f} ms")
+        ordered = sorted(times)
+        worst = max(worst, ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))])
+    session = Session(Settings(preset=args.preset, strategy=second, seed=args.seed))
+    session.step(52)
+    for name, ms in redraw_ms(session).items():
+        print(f"redraw {name}: {ms:.0f} ms")
+    return 0 if worst < TARGET_MS else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
