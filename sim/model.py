@@ -32,7 +32,12 @@ from sim.rules.business import client_value
 from sim.rules.contract import fit_score, implied_contract, implied_engagement, relax
 from sim.rules.distance import fit, group_means
 from sim.rules.interaction import bounded_confidence_deltas, drift
-from sim.rules.turnover import select_hires, socialisation_factor, weekly_exit_probability
+from sim.rules.turnover import (
+    calibrated_base_hazard,
+    select_hires,
+    socialisation_factor,
+    weekly_exit_probability,
+)
 from sim.scenario import Scenario, apply_overrides, load_scenario
 from sim.strategies import make_strategy
 
@@ -63,11 +68,12 @@ class MergerModel(mesa.Model):
     def __init__(self, config: Scenario | str | Path | None = None, strategy: str = "none",
                  seed: int = 0, overrides: Mapping[str, Any] | None = None,
                  snapshot_weeks: list[int] | None = None) -> None:
-        super().__init__(rng=seed)
+        streams = spawn_streams(int(seed))
+        super().__init__(rng=streams["mesa"])
         self.config: Scenario = apply_overrides(load_scenario(config), overrides)
         self.seed = int(seed)
         self.strategy_name = strategy
-        self.streams = spawn_streams(self.seed)
+        self.streams = streams
         self.dimensions: tuple[str, ...] = self.config.dimensions
         self.city_names: list[str] = [c.name for c in self.config.cities]
         self.target = vector(self.config.culture.target, self.dimensions)
@@ -133,6 +139,9 @@ class MergerModel(mesa.Model):
         self.contract = implied_contract(self.fit_scores(), self.config.contract)
         self.engagement = implied_engagement(self.contract, self.team >= 0,
                                              self.config.engagement)
+        self.base_exit_hazard = calibrated_base_hazard(
+            self.contract, self.tenure < self.config.turnover.newcomer_weeks,
+            self.config.turnover)
 
     # ------------------------------------------------------------------ queries
 
@@ -258,7 +267,7 @@ class MergerModel(mesa.Model):
         if not spec.enabled:
             return
         newcomer = self.tenure < spec.newcomer_weeks
-        prob = weekly_exit_probability(self.contract, newcomer, spec)
+        prob = weekly_exit_probability(self.contract, newcomer, spec, self.base_exit_hazard)
         leavers = np.flatnonzero(self.active & (draws < prob))
         self.vacate(leavers)
 
@@ -295,11 +304,13 @@ class MergerModel(mesa.Model):
                                            self.config.interaction.openness_spread, due.size, rng)
         self.openness_bonus[due] = hiring.newcomer_openness_bonus
         self.tenure[due] = 0
-        self.contract[due] = 0.5
-        self.engagement[due] = self.config.engagement.base
         self.active[due] = True
         self.vacant_since[due] = -1
         self.connect_newcomers(due, rng)
+        # a newcomer's contract starts where their fit puts it, like everyone's at the merger
+        self.contract[due] = implied_contract(self.fit_scores()[due], self.config.contract)
+        self.engagement[due] = implied_engagement(self.contract[due], self.team[due] >= 0,
+                                                  self.config.engagement)
         for slot in due.tolist():
             agent = Employee(self, slot)
             self.agent_of_slot[slot] = agent

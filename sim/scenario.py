@@ -71,7 +71,8 @@ class CultureSection(Section):
 
 class CitySpec(Section):
     name: str = Field(..., min_length=1, description="city (origin organisation) name")
-    headcount: int = param(100, ge=1, le=500_000, unit="employees", source="case scenario",
+    headcount: int = param(100, ge=1, le=500_000, unit="employees",
+                           source="assumption: the case names five cities, not their sizes",
                            description="employees of this city's social service at the merger")
     mean: dict[str, float] = Field(
         ..., description="culture profile: mean value per dimension",
@@ -87,8 +88,8 @@ class CitySpec(Section):
     tie_density: float = param(0.02, ge=0.0, le=1.0, unit="1 (probability)",
                                source="assumption: about 8 informal contacts per employee in a "
                                       "400-person service, beyond the own unit",
-                               description="probability of an informal tie between two employees "
-                                           "of this city outside their own unit")
+                               description="probability of an informal tie between any two "
+                                           "employees of this city (on top of unit ties)")
 
 
 def _default_cities() -> list[CitySpec]:
@@ -364,8 +365,9 @@ class TeamsSection(Section):
     """The case's strategy: sponsor-led business themes and self-selected teams."""
 
     sponsor_rule: Literal["centrality", "random"] = Field(
-        "centrality", description="how each theme's sponsor is chosen among managers: highest "
-                                  "tie strength (centrality) or at random",
+        "centrality", description="how each theme's sponsor is chosen among managers (then team "
+                                  "leads, then staff, if managers run out): highest tie strength "
+                                  "(centrality) or at random",
         json_schema_extra={"unit": "-", "source": "case: management named a sponsor per theme"})
     recruitment_weeks: int = param(6, ge=1, le=100, unit="weeks",
                                    source="assumption: the 'hunt' for supporters took weeks",
@@ -378,7 +380,8 @@ class TeamsSection(Section):
                                     "invites per recruitment week")
     min_size: int = param(5, ge=1, le=1000, unit="members",
                           source="assumption: fewer cannot carry a theme",
-                          description="teams below this size after recruitment dissolve")
+                          description="teams below this size dissolve, at the end of "
+                                      "recruitment or in any later week")
     max_size: int = param(15, ge=1, le=5000, unit="members",
                           source="assumption: a workable team",
                           description="a team stops recruiting at this size")
@@ -467,8 +470,9 @@ class TeamsSection(Section):
     diffusion: bool = Field(True, description="members carry the team culture into their units",
                             json_schema_extra={"unit": "-", "source": "case"})
     diffusion_contacts: int = param(2, ge=0, le=50, unit="meetings per member per week",
-                                    source="assumption", description="unit colleagues a member "
-                                    "talks the team's work over with each week")
+                                    source="assumption", description="colleagues (network "
+                                    "contacts, mostly the own unit) a member talks the team's "
+                                    "work over with each week")
     diffusion_weight: float = param(1.0, ge=0.0, le=5.0, unit="x convergence rate",
                                     source="assumption", description="influence of a member on "
                                     "colleagues, relative to everyday interaction")
@@ -714,15 +718,21 @@ class ParameterInfo:
     source: str
     description: str
     kind: str
+    minimum_exclusive: bool = False
 
 
-def _bounds(field: Any) -> tuple[float | None, float | None]:
+def _bounds(field: Any) -> tuple[float | None, float | None, bool]:
+    """(minimum, maximum, whether the minimum itself is excluded)."""
     lo = hi = None
+    exclusive = False
     for meta in field.metadata:
-        lo = getattr(meta, "ge", None) if getattr(meta, "ge", None) is not None else lo
-        lo = getattr(meta, "gt", None) if getattr(meta, "gt", None) is not None else lo
-        hi = getattr(meta, "le", None) if getattr(meta, "le", None) is not None else hi
-    return lo, hi
+        if getattr(meta, "ge", None) is not None:
+            lo = meta.ge
+        if getattr(meta, "gt", None) is not None:
+            lo, exclusive = meta.gt, True
+        if getattr(meta, "le", None) is not None:
+            hi = meta.le
+    return lo, hi, exclusive
 
 
 def describe_parameter(path: str, scenario: Scenario | None = None) -> ParameterInfo:
@@ -751,10 +761,10 @@ def describe_parameter(path: str, scenario: Scenario | None = None) -> Parameter
         if i == len(parts) - 1:
             field = fields[part]
             extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-            lo, hi = _bounds(field)
+            lo, hi, excl = _bounds(field)
             return ParameterInfo(path, value, lo, hi, str(extra.get("unit", "")),
                                  str(extra.get("source", "")), field.description or "",
-                                 type(value).__name__)
+                                 type(value).__name__, excl)
         model = value
     raise ScenarioError(f"{path}: not a parameter")
 
@@ -779,11 +789,11 @@ def iter_parameters(model: BaseModel | None = None, prefix: str = "") -> list[Pa
 def _describe_field(model: BaseModel, name: str, path: str) -> ParameterInfo:
     field = type(model).model_fields[name]
     extra = field.json_schema_extra if isinstance(field.json_schema_extra, dict) else {}
-    lo, hi = _bounds(field)
+    lo, hi, excl = _bounds(field)
     value = getattr(model, name)
     return ParameterInfo(path, value, lo, hi, str(extra.get("unit", "")),
                          str(extra.get("source", "")), field.description or "",
-                         type(value).__name__)
+                         type(value).__name__, excl)
 
 
 def scenario_hash(scenario: Scenario) -> str:

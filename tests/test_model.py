@@ -146,5 +146,6 @@ def test_turnover_matches_the_published_outflow_roughly():
                                       "horizon.followup_weeks": 0})
     ts = run(sc, "none", seed=4).timeseries
     yearly = ts["leavers_cum"].iloc[-1] / ts["headcount"].iloc[0]
-    # contracts sit near neutral, so the outflow stays near the calibrated 8.8 %
-    assert 0.03 < yearly < 0.15
+    # the hazard is calibrated to 8.8 % on the initial workforce; contracts then strengthen as
+    # units grow alike, so the first year's outflow lands somewhat below it (about 6-8 %)
+    assert 0.04 < yearly < 0.11

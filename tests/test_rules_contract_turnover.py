@@ -57,6 +57,17 @@ def test_exit_hazard_is_calibrated_to_the_yearly_outflow(spec):
     assert 1 - (1 - p) ** 52 == pytest.approx(spec.turnover.annual_exit_rate, rel=1e-9)
 
 
+def test_base_hazard_is_calibrated_on_the_initial_workforce(spec):
+    from sim.rules.turnover import calibrated_base_hazard, relative_hazard
+
+    rng = np.random.default_rng(0)
+    contract = rng.uniform(0.3, 0.9, 500)
+    newcomer = rng.random(500) < 0.25
+    base = calibrated_base_hazard(contract, newcomer, spec.turnover)
+    mean_hazard = np.mean(base * relative_hazard(contract, newcomer, spec.turnover))
+    assert 1 - np.exp(-52 * mean_hazard) == pytest.approx(spec.turnover.annual_exit_rate)
+
+
 def test_weak_contract_and_newcomers_raise_the_hazard(spec):
     t = spec.turnover
     p = weekly_exit_probability(np.array([0.2, 0.5, 0.8, 0.5]),

@@ -17,20 +17,27 @@ import numpy as np
 from sim.rules.distance import fit
 from sim.scenario import TeamsSection
 
-#: Fit differences in the choice rule are counted in steps of 0.1 (see TeamsSection weights).
+#: Fit differences in the choice rule are counted in steps of 0.1 (see TeamsSection weights);
+#: the terms are zero at the contract's reference fit (a typical fit at the merger).
 FIT_STEP = 0.1
-#: Fit at which the theme and sponsor terms of the choice rule are zero: the contract's
-#: reference fit (a typical fit at the merger).
-NEUTRAL_FIT = 0.8
+#: Cohesion's value-agreement part maps mean fit with the team norm linearly from
+#: AGREEMENT_FLOOR (counts 0) to 1.0 (counts 1): fits below 0.7 mean members barely share
+#: values (an assumption, like the equal split with tie density).
+AGREEMENT_FLOOR = 0.7
+AGREEMENT_SHARE = 0.5
 
 
 def join_probability(theme_fit: np.ndarray, sponsor_fit: np.ndarray, openness: np.ndarray,
                      social_share: np.ndarray, workload: np.ndarray,
-                     spec: TeamsSection) -> np.ndarray:
-    """Probability that an invitee joins the inviting team."""
+                     spec: TeamsSection, neutral_fit: float = 0.8) -> np.ndarray:
+    """Probability that an invitee joins the inviting team.
+
+    ``neutral_fit``: the fit at which the fit terms vanish; the model passes the contract's
+    reference fit.
+    """
     utility = (spec.join_intercept
-               + spec.weight_theme_fit * (theme_fit - NEUTRAL_FIT) / FIT_STEP
-               + spec.weight_sponsor_fit * (sponsor_fit - NEUTRAL_FIT) / FIT_STEP
+               + spec.weight_theme_fit * (theme_fit - neutral_fit) / FIT_STEP
+               + spec.weight_sponsor_fit * (sponsor_fit - neutral_fit) / FIT_STEP
                + spec.weight_openness * (openness - 0.5)
                + spec.weight_social * social_share
                - spec.weight_workload * (workload - 0.5))
@@ -47,13 +54,15 @@ def city_diversity(cities: np.ndarray, n_cities: int) -> float:
 
 
 def cohesion(member_values: np.ndarray, tie_density: float) -> float:
-    """Team cohesion in [0, 1]: half value agreement (mean fit with the team norm, rescaled so
-    that a fit of 0.7 counts 0 and 1.0 counts 1), half the share of member pairs who are tied."""
+    """Team cohesion in [0, 1]: value agreement (mean fit with the team norm, rescaled from
+    AGREEMENT_FLOOR to 1) and the share of member pairs who are tied, weighted
+    AGREEMENT_SHARE and 1 - AGREEMENT_SHARE."""
     if member_values.shape[0] < 2:
         return 0.0
     norm = member_values.mean(axis=0)
-    agreement = np.clip((fit(member_values, norm).mean() - 0.7) / 0.3, 0.0, 1.0)
-    return float(0.5 * agreement + 0.5 * tie_density)
+    agreement = np.clip((fit(member_values, norm).mean() - AGREEMENT_FLOOR)
+                        / (1.0 - AGREEMENT_FLOOR), 0.0, 1.0)
+    return float(AGREEMENT_SHARE * agreement + (1.0 - AGREEMENT_SHARE) * tie_density)
 
 
 def pitch_quality(diversity: float, cohesion_: float, engagement: float, size: int,

@@ -20,7 +20,8 @@ What happened in the case (../shared/seed), and what each step does here:
 6. **Behaviour support**: the team discovers its largest gap between practice and need, and
    coaching closes part of it on that dimension only. Coached shifts fade like training
    (:mod:`sim.strategies.fading`): durability, if any, must come from the team and network.
-7. **Diffusion**: members carry the team's culture back into their units.
+7. **Diffusion**: members carry the team's culture back to their colleagues (contacts drawn
+   from the informal network, which is mostly the own unit and city).
 
 The contract's person-team and team-organisation terms use the team norms kept here.
 ``AssignedTeams`` is the business-only variant: management assigns members; no self-selection,
@@ -104,8 +105,18 @@ class Teams:
         self.peak_teams = 0
 
     def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
-        """A leaver's coached learning leaves with them (membership is cleared by the model)."""
+        """A leaver's coached learning leaves with them (membership is cleared by the model).
+
+        A sponsor who leaves is succeeded by the team's most central remaining member; a team
+        left empty keeps no sponsor.
+        """
         self.learned.forget(slots)
+        strength = None
+        for team in np.flatnonzero(np.isin(self.sponsor, slots)):  # rare: sponsors leaving
+            members = self.members(model, team)
+            if strength is None:
+                strength = model.ties.strength()
+            self.sponsor[team] = members[np.argmax(strength[members])] if members.size else -1
 
     # ------------------------------------------------------------------ the week
 
@@ -197,7 +208,8 @@ class Teams:
         adj = model.contacts()
         src, invitee, _ = sample_neighbours(adj, inviters, rng)
         team = model.team[src]
-        free = model.active[invitee] & (model.team[invitee] < 0)
+        free = (model.active[invitee] & (model.team[invitee] < 0)
+                & (self.sponsor[team] >= 0))
         invitee, team = invitee[free], team[free]
         pair_key, first = np.unique(invitee * self.n_teams + team, return_index=True)
         invitee, team = invitee[first], team[first]
@@ -207,7 +219,8 @@ class Teams:
         sponsor_fit = fit(model.values[invitee], model.values[self.sponsor[team]])
         social = self.contact_share(model, adj, invitee, team)
         prob = join_probability(theme_fit, sponsor_fit, model.effective_openness()[invitee],
-                                social, self.workload[invitee], spec)
+                                social, self.workload[invitee], spec,
+                                model.config.contract.reference_fit)
         accept = rng.random(invitee.size) < prob
         joined = self.admit(invitee[accept], team[accept], prob[accept],
                             spec.max_size - sizes, rng)
@@ -387,8 +400,9 @@ class Teams:
 class AssignedTeams(Teams):
     """Business focus only: management assigns people to themed teams at random.
 
-    No self-selection, no value work on the psychological contract, no behaviour support;
-    sessions, activities, pitches and diffusion as in ``teams``.
+    No self-selection; no value work (sessions keep the everyday confidence bound, where teams
+    that examine their values get a wider one); no behaviour support. Sessions, activities,
+    pitches and diffusion as in ``teams``; the contract's team terms apply to all members.
     """
 
     name: ClassVar[str] = "assigned-teams"

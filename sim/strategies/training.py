@@ -48,11 +48,13 @@ class Training:
         """Send this week's cohort to training: shift, contract breach, cost."""
         spec = model.config.training
         untrained = np.flatnonzero(model.active & (self.trained_week < 0))
-        if untrained.size == 0 and spec.refresher:
-            trained = np.flatnonzero(model.active)
-            oldest_first = trained[np.argsort(self.trained_week[trained], kind="stable")]
-            untrained = np.sort(oldest_first[:spec.cohort_size])
         cohort = choose_cohort(untrained, spec.cohort_size, model.streams["training"])
+        room = spec.cohort_size - cohort.size
+        if room > 0 and spec.refresher:
+            # fill the cohort with those trained longest ago
+            trained = np.flatnonzero(model.active & (self.trained_week >= 0))
+            oldest_first = trained[np.argsort(self.trained_week[trained], kind="stable")]
+            cohort = np.sort(np.concatenate([cohort, oldest_first[:room]]))
         if cohort.size == 0:
             return
         shift = training_shift(model.values[cohort], model.target, spec.dose,
