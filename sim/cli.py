@@ -95,8 +95,13 @@ def main() -> None:
     app()
 
 
-# Commands living in their own modules register here (one line each).
-app.command("sweep")(__import__("sim.sweep_cli", fromlist=["sweep"]).sweep)
-app.command("sensitivity")(__import__("sim.sweep_cli", fromlist=["sensitivity"]).sensitivity)
-app.command("dashboard")(__import__("sim.dashboard_cli", fromlist=["dashboard"]).dashboard)
-app.command("compare")(__import__("sim.compare_cli", fromlist=["compare"]).compare)
+# Commands living in their own modules register here (one line each); those modules import
+# their heavy dependencies inside the command, so `merger-sim --help` stays fast.
+from sim.compare_cli import compare  # noqa: E402
+from sim.dashboard_cli import dashboard  # noqa: E402
+from sim.sweep_cli import sensitivity, sweep  # noqa: E402
+
+app.command("compare")(compare)
+app.command("sweep")(sweep)
+app.command("sensitivity")(sensitivity)
+app.command("dashboard")(dashboard)
