@@ -149,3 +149,12 @@ def test_turnover_matches_the_published_outflow_roughly():
     # the hazard is calibrated to 8.8 % on the initial workforce; contracts then strengthen as
     # units grow alike, so the first year's outflow lands somewhat below it (about 6-8 %)
     assert 0.04 < yearly < 0.11
+
+
+@pytest.mark.parametrize("strategy", ["training", "teams"])
+def test_hofstede_frame_runs_with_six_dimensions(strategy):
+    res = run("hofstede-two-cities", strategy, seed=2, weeks=20)
+    assert len(res.meta["dimensions"]) == 6
+    assert {"value_results_oriented", "value_pragmatic"} <= set(res.agents.columns)
+    ts = res.timeseries
+    assert ts["distance_to_target"].iloc[-1] < ts["distance_to_target"].iloc[0]
