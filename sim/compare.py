@@ -186,7 +186,11 @@ class CompareConfig:
         if isinstance(self.replications, stats.StoppingRule):
             rule = self.replications
             parts += ["--replications", "auto", "--precision", f"{rule.precision:g}",
-                      "--max-replications", str(rule.max_replications)]
+                      "--min-replications", str(rule.min_replications),
+                      "--max-replications", str(rule.max_replications),
+                      "--batch", str(rule.batch)]
+            if self.key_outcome != DEFAULT_KEY_OUTCOME:
+                parts += ["--key-outcome", self.key_outcome]
         else:
             parts += ["--replications", str(self.replications)]
         parts += ["--seed", str(self.base_seed)]
@@ -354,8 +358,12 @@ def run_replications(
     return records, trace
 
 
-def assemble(records: Sequence[RunRecord]) -> dict[str, pd.DataFrame]:
-    """Raw per-run tables from run records (only successful runs; failures separately)."""
+def assemble(records: Sequence[RunRecord],
+             strategies: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
+    """Raw per-run tables from run records (only successful runs; failures separately).
+
+    Rows are ordered by strategy in the user's order (``strategies``), then replication.
+    """
     ok = [r for r in records if r.ok]
     keys = ["strategy", "replication", "seed"]
 
@@ -381,11 +389,15 @@ def assemble(records: Sequence[RunRecord]) -> dict[str, pd.DataFrame]:
               "error": r.error} for r in records if not r.ok],
             columns=["strategy", "replication", "seed", "error"]),
     }
+    rank = {s: i for i, s in enumerate(strategies or sorted({r.strategy for r in records}))}
     for name in ("timeseries", "outcomes", "acculturation", "agents", "edges"):
-        if not out[name].empty:
-            out[name] = out[name].sort_values(
-                [c for c in ("strategy", "replication", "week") if c in out[name].columns],
-                kind="stable").reset_index(drop=True)
+        df = out[name]
+        if not df.empty:
+            keys = [c for c in ("strategy", "replication", "week") if c in df.columns]
+            out[name] = df.sort_values(
+                keys, kind="stable",
+                key=lambda col: col.map(rank) if col.name == "strategy" else col,
+            ).reset_index(drop=True)
     return out
 
 
@@ -547,7 +559,7 @@ def compare(
     started = time.perf_counter()
     records, trace = run_replications(sc, config, run_fn, progress, on_failure)
     wall = time.perf_counter() - started
-    raw = assemble(records)
+    raw = assemble(records, config.strategies)
     if raw["outcomes"].empty:
         raw["failures"].to_csv(out / "failures.csv", index=False)
         first = raw["failures"]["error"].iloc[0].splitlines()[0] if len(raw["failures"]) else ""

@@ -143,7 +143,8 @@ def compare(
         print(f"error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
     _print_summary(out, key_outcome)
-    typer.echo(f"wrote {out}/summary.csv, paired.csv, figures/ and {report}")
+    drawn = ", figures/" if figures else ""
+    typer.echo(f"wrote {out}/summary.csv, paired.csv{drawn} and {report}")
 
 
 def _print_summary(out: Path, key_outcome: str) -> None:

@@ -132,13 +132,18 @@ def test_all_runs_failing_is_an_error(tmp_path: Path) -> None:
 
 
 def test_serial_and_parallel_agree(tmp_path: Path) -> None:
-    compare(CLASSROOM, PAIR, 2, tmp_path / "s", workers=1, weeks=WEEKS, progress=False,
+    order = ["training", "none"]  # not alphabetical: outputs keep the user's order
+    compare(CLASSROOM, order, 2, tmp_path / "s", workers=1, weeks=WEEKS, progress=False,
             figures=False)
-    compare(CLASSROOM, PAIR, 2, tmp_path / "p", workers=2, weeks=WEEKS, progress=False,
+    compare(CLASSROOM, order, 2, tmp_path / "p", workers=2, weeks=WEEKS, progress=False,
             figures=False)
     a = pd.read_parquet(tmp_path / "s" / "runs" / "timeseries.parquet")
     b = pd.read_parquet(tmp_path / "p" / "runs" / "timeseries.parquet")
     pd.testing.assert_frame_equal(a, b)
+    summary = pd.read_csv(tmp_path / "p" / "summary.csv")
+    assert list(dict.fromkeys(summary["strategy"])) == order
+    paired = pd.read_csv(tmp_path / "p" / "paired.csv")
+    assert (paired["strategy_a"] == "training").all()  # the first listed is the baseline
 
 
 def test_auto_replications_stop_and_cap(tmp_path: Path) -> None:
@@ -154,7 +159,8 @@ def test_auto_replications_stop_and_cap(tmp_path: Path) -> None:
     assert m["replications_done"] == 5
     assert [t["replications"] for t in m["stopping_rule"]["trace"]] == [3, 5]
     assert not m["stopping_rule"]["trace"][-1]["met"]
-    assert "--replications auto" in m["command"]
+    assert "--replications auto --precision 1e-06 --min-replications 3 " \
+        "--max-replications 5 --batch 2" in m["command"]
 
 
 @pytest.fixture
