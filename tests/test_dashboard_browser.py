@@ -132,9 +132,9 @@ class Dashboard:
             time.sleep(0.1)
         raise AssertionError(f"timed out waiting for {what}")
 
-    def plot_hashes(self) -> list[str]:
-        """A hash per plot shown: of its pixels (widget images are blob: URLs)."""
-        images = self.page.locator("img")
+    def plot_hashes(self, view: str = "plots") -> list[str]:
+        """A hash per plot in a view: of its pixels (widget images are blob: URLs)."""
+        images = self.page.locator(f".view-{view} img")
         hashes = []
         for i in range(images.count()):
             image = images.nth(i)
@@ -146,19 +146,20 @@ class Dashboard:
                 continue  # replaced while we looked: the caller polls again
         return hashes
 
-    def wait_plots(self, count: int) -> list[str]:
+    def wait_plots(self, count: int, view: str = "plots") -> list[str]:
         deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
         while time.monotonic() < deadline:
-            hashes = self.plot_hashes()
+            hashes = self.plot_hashes(view)
             if len(hashes) == count:
                 return hashes
             time.sleep(0.1)
-        raise AssertionError(f"expected {count} plots, found {len(self.plot_hashes())}")
+        raise AssertionError(f"expected {count} plots in {view}, found "
+                             f"{len(self.plot_hashes(view))}")
 
-    def wait_plots_change(self, before: list[str]) -> list[str]:
+    def wait_plots_change(self, before: list[str], view: str = "plots") -> list[str]:
         deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
         while time.monotonic() < deadline:
-            now = self.plot_hashes()
+            now = self.plot_hashes(view)
             if now and now != before and len(now) == len(before):
                 return now
             time.sleep(0.1)
@@ -242,24 +243,28 @@ def test_switch_strategy(dash):
 def test_side_by_side(dash):
     page = dash.page
     dash.wait_plots(1)
+    dash.choose("Strategy", "Culture training")
     page.get_by_role("switch", name="Side by side: compare two strategies").check(force=True)
     dash.wait_plots(2)
-    page.get_by_label("Second strategy", exact=True).wait_for(timeout=UI_TIMEOUT_MS)
+    dash.choose("Second strategy", "Theme teams (self-selected)")
+    dash.wait_text("week", "0", count=2)
     dash.button("Step").click()
     dash.wait_text("week", "1", count=2)
-    for _ in range(3):
-        dash.button("Step").click()
-    dash.wait_text("week", "4", count=2)
+    dash.button("13").click()  # weeks per step: a quarter
+    dash.button("Step").click()
+    dash.wait_text("week", "14", count=2)
 
-    def none_free_training_paid() -> bool:  # none vs training, in lockstep
-        costs = dash.monitors("cost_so_far")
-        return len(costs) == 2 and costs[0] == "EUR 0" and costs[1] != "EUR 0"
+    def teams_only_in_the_teams_column() -> bool:
+        teams = dash.monitors("teams_formed")
+        return len(teams) == 2 and teams[0] == "0" and int(teams[1]) > 0
 
-    dash.wait_until("costs of none and training", none_free_training_paid)
+    dash.wait_until("teams formed under the teams strategy", teams_only_in_the_teams_column)
     dash.shot("05-side-by-side")
     page.get_by_role("tab", name="Network").click()
-    dash.wait_plots(2)
-    dash.shot("06-side-by-side-network")
+    by_city = dash.wait_plots(2, view="network")
+    dash.button("Team").click()
+    dash.wait_plots_change(by_city, view="network")
+    dash.shot("06-side-by-side-network-by-team")
 
 
 def test_language_toggle(dash):
@@ -282,15 +287,15 @@ def test_language_toggle(dash):
 def test_network_and_value_space_views(dash):
     page = dash.page
     page.get_by_role("tab", name="Network").click()
-    by_city = dash.wait_plots(1)
+    by_city = dash.wait_plots(1, view="network")
     dash.shot("09-network-by-city")
     dash.button("Team").click()
-    dash.wait_plots_change(by_city)
+    dash.wait_plots_change(by_city, view="network")
     page.get_by_role("tab", name="Value space").click()
-    values = dash.wait_plots(1)
+    values = dash.wait_plots(1, view="values")
     dash.button("Step").click()
     dash.wait_text("week", "1")
-    dash.wait_plots_change(values)
+    dash.wait_plots_change(values, view="values")
     dash.shot("10-value-space")
 
 

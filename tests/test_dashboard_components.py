@@ -10,6 +10,8 @@ from __future__ import annotations
 import asyncio
 import functools
 import inspect
+import re
+from pathlib import Path
 
 import ipyvuetify as vw
 import ipywidgets
@@ -417,3 +419,39 @@ def test_missing_assets_are_reported(tmp_path):
         (tmp_path / spec).mkdir(parents=True)
         (tmp_path / spec / "package.json").write_text("{}")
     assert missing_assets(tmp_path) == []
+
+
+# ----------------------------------------------------------------------------- teaching guide
+
+GUIDES = Path(__file__).resolve().parent.parent / "docs" / "teaching"
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_teaching_guide_names_controls_as_the_dashboard_does(lang):
+    """Bold control names in the guide are the dashboard's own labels, so students find them."""
+    text = (GUIDES / f"{lang}.md").read_text(encoding="utf-8")
+    names = {c.name(lang) for c in classroom_controls(load_preset("case"))}
+    labels = {i18n.t(key, lang) for key in i18n.LABELS}
+    bold = set(re.findall(r"\*\*([^*]+)\*\*", text))
+    controls_named = {b for b in bold if b in names}
+    assert len(controls_named) >= 6, controls_named
+    if lang == "en":  # English control names read "Section: field"
+        assert {b for b in bold if re.fullmatch(r"[A-Z][a-z]+: [a-z ]+", b)} <= names
+    for key in ("reset", "step", "play", "side_by_side"):
+        assert i18n.t(key, lang).split(":")[0] in text, key
+    assert labels  # the label table is not empty
+
+
+@pytest.mark.parametrize("lang", i18n.LANGUAGES)
+def test_teaching_guide_has_the_required_parts(lang):
+    text = (GUIDES / f"{lang}.md").read_text(encoding="utf-8")
+    exercises = re.findall(r"^### (?:Exercise|Opdracht) \d", text, flags=re.MULTILINE)
+    assert len(exercises) >= 5
+    try_word, notice_word, discuss_word = (("Try:", "Notice:", "Discuss:") if lang == "en"
+                                           else ("Probeer:", "Let op:", "Bespreek:"))
+    assert text.count(notice_word) >= 5 and text.count(discuss_word) >= 5
+    assert text.count(try_word) >= len(exercises)
+    assert "90" in text
+    for name in STRATEGIES:
+        if name in ("training", "teams", "assigned-teams", "none"):
+            assert i18n.strategy_name(name, lang) in text, name
