@@ -157,7 +157,8 @@ DEFINITIONS = """
 <li><b>Replications and pairing.</b> Replication <i>i</i> uses seed base_seed + <i>i</i> under
 every strategy (common random numbers): the runs share their initial population and network,
 so differences are paired.</li>
-<li><b>Intervals.</b> Student-t 95 % intervals of the mean over replications. Paired
+<li><b>Intervals.</b> Student-t 95 % intervals of the mean over replications (Wilson
+intervals for 0/1 outcomes such as <i>integration_reached</i>). Paired
 differences: the t-interval of the mean of the per-replication differences (later strategy
 minus earlier one). <i>welch_half_width</i> is the half-width one would get ignoring the
 pairing. <i>cohen_dz</i> is the mean difference divided by the standard deviation of the

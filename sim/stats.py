@@ -138,6 +138,45 @@ def mean_interval(values: Sequence[float] | np.ndarray, level: float = DEFAULT_L
     return Interval(mean, sd, mean - half, mean + half, half, n, level)
 
 
+def proportion_interval(
+    values: Sequence[float] | np.ndarray, level: float = DEFAULT_LEVEL
+) -> Interval:
+    """Share of successes among 0/1 outcomes with its Wilson score interval.
+
+    The t-interval of a share can leave [0, 1] and collapses to zero width when every run
+    agrees (e.g. 30 of 30 runs integrated); Wilson's interval stays inside [0, 1] and keeps
+    a sensible width there (Wilson 1927; Brown, Cai & DasGupta 2001 recommend it).
+
+    Args:
+        values: one 0/1 outcome per replication; NaN values are dropped.
+        level: two-sided confidence level.
+
+    Returns:
+        Interval with ``mean`` the observed share and ``sd`` the sample standard deviation;
+        ``half_width`` is half the (asymmetric) interval's width.
+    """
+    x = _clean(values)
+    n = int(x.size)
+    nan = float("nan")
+    if n == 0:
+        return Interval(nan, nan, nan, nan, nan, 0, level)
+    p = float(x.mean())
+    sd = float(x.std(ddof=1)) if n > 1 else nan
+    z = float(sps.norm.ppf(0.5 + level / 2.0))
+    denom = 1.0 + z**2 / n
+    centre = (p + z**2 / (2 * n)) / denom
+    spread = z * math.sqrt(p * (1 - p) / n + z**2 / (4 * n**2)) / denom
+    # the score interval always contains p; clamp away rounding at p = 0 or 1
+    low, high = max(0.0, min(p, centre - spread)), min(1.0, max(p, centre + spread))
+    return Interval(p, sd, low, high, (high - low) / 2.0, n, level)
+
+
+def is_binary(values: Sequence[float] | np.ndarray) -> bool:
+    """True when every non-missing value is 0 or 1 (an indicator outcome)."""
+    x = _clean(values)
+    return bool(x.size) and bool(np.isin(x, (0.0, 1.0)).all())
+
+
 def paired_difference(
     a: Sequence[float] | np.ndarray,
     b: Sequence[float] | np.ndarray,
@@ -306,6 +345,9 @@ def summarise(
 ) -> pd.DataFrame:
     """Tidy table of mean, sd, interval and n per group and outcome.
 
+    Indicator outcomes (only 0 and 1 across all groups, e.g. ``integration_reached``) get
+    the Wilson interval of a share; all others the Student-t interval of a mean.
+
     Args:
         table: one row per run.
         group: column(s) to group by (e.g. "strategy").
@@ -313,15 +355,19 @@ def summarise(
         level: confidence level.
 
     Returns:
-        Columns: the group columns, outcome, mean, sd, low, high, half_width, n, level.
+        Columns: the group columns, outcome, mean, sd, low, high, half_width, n, level,
+        interval ("t" or "wilson").
     """
     keys = [group] if isinstance(group, str) else list(group)
+    binary = {o for o in outcomes if is_binary(table[o].to_numpy(dtype=float))}
     rows = []
     for key, sub in table.groupby(keys, sort=False):
         key_t = key if isinstance(key, tuple) else (key,)
         for outcome in outcomes:
-            ci = mean_interval(sub[outcome].to_numpy(dtype=float), level)
-            rows.append({**dict(zip(keys, key_t, strict=True)), "outcome": outcome, **ci.as_dict()})
+            interval = proportion_interval if outcome in binary else mean_interval
+            ci = interval(sub[outcome].to_numpy(dtype=float), level)
+            rows.append({**dict(zip(keys, key_t, strict=True)), "outcome": outcome,
+                         **ci.as_dict(), "interval": "wilson" if outcome in binary else "t"})
     return pd.DataFrame(rows)
 
 

@@ -16,6 +16,7 @@ from sim.stats import (
     mean_interval,
     paired_difference,
     paired_table,
+    proportion_interval,
     relative_precision,
     summarise,
     weekly_intervals,
@@ -217,6 +218,26 @@ def _runs() -> pd.DataFrame:
             rows.append({"strategy": strat, "replication": rep,
                          "y": shared + shift + rng.normal(0, 0.1)})
     return pd.DataFrame(rows)
+
+
+@pytest.mark.parametrize(("k", "n"), [(0, 30), (7, 30), (26, 30), (30, 30), (1, 2)])
+def test_proportion_interval_matches_scipy_wilson(k: int, n: int) -> None:
+    ci = proportion_interval([1.0] * k + [0.0] * (n - k))
+    ref = sps.binomtest(k, n).proportion_ci(0.95, method="wilson")
+    assert ci.mean == pytest.approx(k / n)
+    assert (ci.low, ci.high) == pytest.approx((ref.low, ref.high), abs=1e-12)
+    assert 0.0 <= ci.low <= ci.mean <= ci.high <= 1.0
+
+
+def test_summarise_uses_wilson_for_indicators() -> None:
+    runs = pd.DataFrame({"strategy": ["a"] * 10 + ["b"] * 10,
+                         "reached": [1.0] * 10 + [1.0] * 5 + [0.0] * 5,
+                         "y": np.linspace(0, 1, 20)})
+    out = summarise(runs, "strategy", ["reached", "y"]).set_index(["strategy", "outcome"])
+    assert out.loc[("a", "reached"), "interval"] == "wilson"
+    assert out.loc[("a", "reached"), "high"] == 1.0
+    assert out.loc[("a", "reached"), "low"] < 1.0  # all 10 reached, yet not certain
+    assert out.loc[("b", "y"), "interval"] == "t"
 
 
 def test_summarise_and_paired_table() -> None:
