@@ -30,6 +30,7 @@ import time
 import traceback
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -216,6 +217,8 @@ class _Pool:
         self.workers = workers
         self.run_fn = run_fn
         self.executor: ProcessPoolExecutor | None = None
+        self.broken = False
+        """True once a worker process died: no further batches are submitted."""
         if workers > 1:
             # forkserver (spawn where missing): forking a parent that already runs BLAS and
             # progress-bar threads can deadlock; workers import sim once and are reused.
@@ -242,6 +245,11 @@ class _Pool:
         for fut in as_completed(task_of):
             try:
                 yield fut.result()
+            except BrokenProcessPool as exc:  # a worker died (e.g. killed for memory)
+                self.broken = True
+                t = task_of[fut]
+                yield RunRecord(t.strategy, t.replication, t.seed, 0.0,
+                                error=f"{type(exc).__name__}: {exc}")
             except Exception as exc:
                 t = task_of[fut]
                 yield RunRecord(t.strategy, t.replication, t.seed, 0.0,
@@ -317,8 +325,8 @@ def run_replications(
     records: list[RunRecord] = []
     trace: list[dict[str, Any]] = []
     done = 0
+    bar = _progress(progress)
     try:
-        bar = _progress(progress)
         task_id = None
         while target > done:
             tasks = [
@@ -338,7 +346,7 @@ def run_replications(
                     on_failure(rec)
                 bar.advance(task_id)
             done = target
-            if rule is None:
+            if rule is None or pool.broken:
                 break
             samples = {
                 s: [r.outcomes.get(config.key_outcome, math.nan)
@@ -352,8 +360,8 @@ def run_replications(
                 "met": rule.is_met(samples),
             })
             target = rule.next_count(done, samples)
-        bar.stop()
     finally:
+        bar.stop()
         pool.close()
     return records, trace
 

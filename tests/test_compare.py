@@ -125,6 +125,17 @@ def test_failed_run_is_reported_and_rest_kept(tmp_path: Path) -> None:
     assert "boom in the model" in (tmp_path / "report.html").read_text(encoding="utf-8")
 
 
+def test_progress_bar_shows_runs_done_and_time_left() -> None:
+    from rich.progress import MofNCompleteColumn, TimeRemainingColumn
+
+    from sim.compare import _progress
+
+    bar = _progress(True)
+    kinds = {type(c) for c in bar.columns}
+    assert {MofNCompleteColumn, TimeRemainingColumn} <= kinds
+    assert _progress(False).disable
+
+
 def test_all_runs_failing_is_an_error(tmp_path: Path) -> None:
     with pytest.raises(CompareError, match="all 1 runs failed"):
         compare(CLASSROOM, ["training"], 1, tmp_path, workers=1, base_seed=11,
