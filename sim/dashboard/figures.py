@@ -44,6 +44,10 @@ TIMESERIES_MARGINS: Final[dict[str, float]] = {
     "left": 0.08, "right": 0.98, "top": 0.9, "bottom": 0.08, "hspace": 0.35, "wspace": 0.22}
 """Margins of the six-panel figure (fractions of the figure)."""
 
+MIN_TOP: Final[dict[str, float]] = {"cost_cum": 1.0}
+"""Smallest upper y-limit per panel (shares default to 0.05; cost: EUR 1,000), so a flat
+zero line does not get an axis in thousandths."""
+
 NO_TEAM_COLOUR: Final[str] = "#BBBBBB"
 """Grey for employees outside any team: background, not a category."""
 
@@ -63,7 +67,7 @@ def shared_limits(frames: Sequence[pd.DataFrame]) -> dict[str, tuple[float, floa
         if name == "teams_active":
             limits[name] = (0.0, max(1.0, top) + 1.0)
         else:
-            limits[name] = (0.0, max(top * HEADROOM, 1e-3))
+            limits[name] = (0.0, max(top * HEADROOM, MIN_TOP.get(name, 0.05)))
     return limits
 
 
@@ -81,7 +85,9 @@ def timeseries_figure(frame: pd.DataFrame, strategy: str, lang: str, interventio
         for ax, name in zip(axes, PANELS, strict=True):
             ax.axvspan(0, intervention_weeks, color=INTERVENTION_SHADE, alpha=0.35, lw=0)
             ax.axvline(intervention_weeks, color=OKABE_ITO["black"], ls="--", lw=0.8)
-            ax.plot(weeks, _column(frame, name), color=colour, lw=1.8)
+            series = _column(frame, name)
+            ax.plot(weeks, series, color=colour, lw=1.8)
+            ax.plot(weeks[-1:], series[-1:], "o", color=colour, ms=4)  # "now", visible at week 0
             ax.set_title(t(f"plot_{name}", lang))
             ax.set_xlim(0, max(total_weeks, 1))
             ax.set_ylim(*limits[name])
