@@ -9,7 +9,7 @@ redrawn without rerunning: ``merger-sim compare --redraw --out OUT``.
 
 Usage:
     .venv/bin/python experiments/strategy_comparison.py [--replications 30] [--workers 2]
-        [--out results/strategy_comparison] [--strategies training,teams,...]
+        [--out out/strategy_comparison] [--strategies training,teams,...]
 """
 
 from __future__ import annotations
@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--replications", default="30", help="a number or 'auto'")
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--out", type=Path, default=ROOT / "results" / "strategy_comparison")
+    parser.add_argument("--out", type=Path, default=ROOT / "out" / "strategy_comparison")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs" / "figures",
                         help="where the documented figures are copied")
     args = parser.parse_args(argv)
