@@ -14,6 +14,7 @@ Usage:
 from __future__ import annotations
 
 import argparse
+import os
 import resource
 import sys
 import tempfile
@@ -55,10 +56,19 @@ def main(argv: list[str] | None = None) -> int:
           f"replications = {runs} runs, {args.workers} workers, "
           f"figures {'off' if args.no_figures else 'on'}")
     print(f"wall time: {wall:.1f} s ({runs / wall:.2f} runs/s)")
-    per_run = runs_table.groupby("strategy")["seconds"].mean()
-    print("mean seconds per run inside a worker: "
-          + ", ".join(f"{s} {v:.2f}" for s, v in per_run.items())
-          + f"; sum {runs_table['seconds'].sum():.1f} s")
+    per_run = runs_table.groupby("strategy")[["seconds", "cpu_seconds"]].mean()
+    print("mean per run inside a worker (wall / CPU s): "
+          + ", ".join(f"{s} {r.seconds:.2f} / {r.cpu_seconds:.2f}"
+                      for s, r in per_run.iterrows()))
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    parent_cpu = own.ru_utime + own.ru_stime
+    run_cpu = float(runs_table["cpu_seconds"].sum())
+    print(f"CPU: runs {run_cpu:.1f} s in workers, parent {parent_cpu:.1f} s "
+          f"(imports, tables, figures, report); wall time on an otherwise idle machine "
+          f"is about runs / workers + parent = {run_cpu / args.workers + parent_cpu:.1f} s")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"load average during the benchmark: {load:.1f} on {os.cpu_count()} CPUs "
+          "(above the CPU count, other processes shared the machine)")
     print(f"peak RSS: parent {peak_rss_mib(resource.RUSAGE_SELF):.0f} MiB, "
           f"largest worker {runs_table['peak_rss_mib'].max():.0f} MiB")
     return 0

@@ -78,6 +78,7 @@ class RunRecord:
     seed: int
     seconds: float
     error: str | None = None
+    cpu_seconds: float = math.nan
     peak_rss_mib: float = math.nan
     timeseries: pd.DataFrame | None = None
     outcomes: dict[str, float] = field(default_factory=dict)
@@ -108,6 +109,7 @@ def execute(task: RunTask, run_fn: RunFunction | None = None) -> RunRecord:
     """
     fn = run_fn or _default_run
     start = time.perf_counter()
+    cpu_start = time.process_time()
     rec = RunRecord(task.strategy, task.replication, task.seed, 0.0)
     try:
         res = fn(task.scenario, strategy=task.strategy, seed=task.seed,
@@ -129,6 +131,7 @@ def execute(task: RunTask, run_fn: RunFunction | None = None) -> RunRecord:
     except Exception as exc:
         rec.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
     rec.seconds = time.perf_counter() - start
+    rec.cpu_seconds = time.process_time() - cpu_start
     rec.peak_rss_mib = _peak_rss_mib()
     return rec
 
@@ -386,7 +389,8 @@ def assemble(records: Sequence[RunRecord],
         "timeseries": cat([tag(r.timeseries, r) for r in ok if r.timeseries is not None]),
         "outcomes": pd.DataFrame(
             [{"strategy": r.strategy, "replication": r.replication, "seed": r.seed,
-              "seconds": r.seconds, "peak_rss_mib": r.peak_rss_mib, **r.outcomes}
+              "seconds": r.seconds, "cpu_seconds": r.cpu_seconds,
+              "peak_rss_mib": r.peak_rss_mib, **r.outcomes}
              for r in ok]),
         "acculturation": cat([tag(r.acculturation, r) for r in ok
                               if r.acculturation is not None]),
@@ -411,7 +415,7 @@ def assemble(records: Sequence[RunRecord],
 
 def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
     """Numeric outcome columns of the per-run table (identifiers and timing excluded)."""
-    skip = {"strategy", "replication", "seed", "seconds", "peak_rss_mib"}
+    skip = {"strategy", "replication", "seed", "seconds", "cpu_seconds", "peak_rss_mib"}
     return [c for c in outcomes.columns
             if c not in skip and pd.api.types.is_numeric_dtype(outcomes[c])]
 
