@@ -8,6 +8,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sim import outcomes as oc
 
@@ -159,3 +161,33 @@ def test_outcomes_of_a_real_classroom_run() -> None:
     acc = oc.acculturation(res.agents, res.meta["target"])
     assert set(acc["city"]) == set(res.meta["cities"])
     assert set(acc["mode"]) <= set(oc.MODES)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.floats(min_value=0.01, max_value=1.0), min_size=3, max_size=40),
+    st.lists(st.floats(min_value=0.0, max_value=1.0), min_size=3, max_size=40),
+    st.integers(min_value=1, max_value=45),
+)
+def test_run_outcomes_invariants(distance: list[float], divergence: list[float],
+                                 intervention: int) -> None:
+    n = min(len(distance), len(divergence))
+    ts = _ts(distance[:n], divergence[:n], list(np.linspace(0, 1000, n)))
+    out = oc.run_outcomes(ts, {"intervention_weeks": intervention})
+    assert out["alignment_gain_final"] == pytest.approx(100 * (distance[0] - distance[n - 1]))
+    t = out["weeks_to_integration"]
+    assert out["integration_reached"] == float(not math.isnan(t))
+    if not math.isnan(t):
+        # the condition holds from the reported week for SUSTAIN_WEEKS weeks ...
+        window = np.asarray(divergence[int(t):int(t) + oc.SUSTAIN_WEEKS])
+        assert len(window) == oc.SUSTAIN_WEEKS
+        assert (window <= 0.5 * divergence[0]).all()
+        # ... and no earlier week starts such a streak
+        for w in range(int(t)):
+            earlier = np.asarray(divergence[w:w + oc.SUSTAIN_WEEKS])
+            assert not (len(earlier) == oc.SUSTAIN_WEEKS
+                        and (earlier <= 0.5 * divergence[0]).all())
+    d = out["durability"]
+    if not math.isnan(d):
+        assert d == pytest.approx(out["alignment_gain_final"]
+                                  / out["alignment_gain_intervention"])
