@@ -96,8 +96,7 @@ def compare(
 ) -> None:
     """Compare strategies with paired replications; write tables, figures and report.html.
 
-    Replication i uses the same seed under every strategy (common random numbers), so
-    the differences in paired.csv are paired. Failed runs are listed and the rest kept.
+    Replication i uses one seed under every strategy, so differences are paired.
     """
     from sim.cli_support import UserInputError, fail, parse_sets, user_errors
 
