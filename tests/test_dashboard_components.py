@@ -117,7 +117,11 @@ async def test_play_runs_weeks_until_paused():
     button(rc, "Play").click()
     assert button(rc, "Pause") is not None
     assert button(rc, "Step").disabled
-    await asyncio.sleep(1.0)
+    # wait until Play has advanced at least two weeks (drawing is slow on a loaded machine)
+    for _ in range(300):
+        await asyncio.sleep(0.1)
+        if int(monitor(rc, "week")[0]) > 1:
+            break
     button(rc, "Pause").click()
     await asyncio.sleep(0.2)
     week = int(monitor(rc, "week")[0])

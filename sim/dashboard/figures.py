@@ -138,7 +138,9 @@ def _node_colours(model, shown: np.ndarray, colour_by: str,
         ids = sorted(int(x) for x in np.unique(teams) if x >= 0)
         palette = category_colours(ids)
         colours = [palette[int(x)] if x >= 0 else NO_TEAM_COLOUR for x in teams]
-        labels = [(t("team_n", lang, n=i + 1), palette[i]) for i in ids]
+        names = getattr(model, "team_names", [])
+        labels = [(names[i] if i < len(names) else t("team_n", lang, n=i + 1), palette[i])
+                  for i in ids]
         labels.append((t("no_team", lang), NO_TEAM_COLOUR))
     else:
         palette = category_colours(list(range(len(model.city_names))))
