@@ -36,8 +36,9 @@ LOWER_IS_BETTER = frozenset({
 #: PRIM's default peeling step and minimum box mass (Friedman & Fisher 1999: 0.05).
 PEEL_ALPHA = 0.05
 MASS_MIN = 0.05
-#: A box is chosen on the peeling trajectory as the widest one at least this dense.
-MIN_DENSITY = 0.8
+#: A box is chosen on the peeling trajectory as the widest one at most this much less dense
+#: than the densest box on it.
+DENSITY_SLACK = 0.05
 
 
 @dataclass(frozen=True)
@@ -109,20 +110,23 @@ def paired_cases(out: Path | str, question: Question) -> tuple[pd.DataFrame, pd.
     return x, advantage
 
 
-def _choose(box: Any, min_density: float) -> int:
-    """Index on the peeling trajectory: the widest box that is dense enough, else the densest."""
+def _choose(box: Any, slack: float) -> int:
+    """Index on the peeling trajectory: the widest box nearly as dense as the densest.
+
+    Why: the last box on the trajectory is the densest but often tiny; the first is the
+    whole space. Allowing ``slack`` below the best density trades a little purity for
+    much more coverage, the usual choice in scenario discovery (Bryant & Lempert 2010).
+    """
     traj = box.peeling_trajectory
-    dense = traj[traj["density"] >= min_density]
-    if len(dense):
-        return int(dense["coverage"].idxmax())
-    return int(traj["density"].idxmax())
+    good = traj[traj["density"] >= traj["density"].max() - slack]
+    return int(good["coverage"].idxmax())
 
 
 def find_boxes(
     x: pd.DataFrame,
     cases: np.ndarray,
     max_boxes: int = 3,
-    min_density: float = MIN_DENSITY,
+    slack: float = DENSITY_SLACK,
     mass_min: float = MASS_MIN,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run PRIM and return the boxes' limits and their statistics.
@@ -131,8 +135,8 @@ def find_boxes(
         x: parameter values, one row per point.
         cases: True where the point is a case of interest.
         max_boxes: stop after this many boxes.
-        min_density: choose each box as the widest one on its trajectory at least this
-            dense (falls back to the densest).
+        slack: choose each box as the widest one on its trajectory whose density is at
+            most this much below the densest box's.
         mass_min: smallest share of points a box may hold.
 
     Returns:
@@ -161,7 +165,9 @@ def find_boxes(
             box = finder.find_box()
         if box is None:
             break
-        box.select(_choose(box, min_density))
+        box.select(_choose(box, slack))
+        if float(box.coverage) <= 0.0:  # every case of interest is already in a box
+            break
         lim = box.box_lim
         stats.append({"box": number, "coverage": float(box.coverage),
                       "density": float(box.density), "mass": float(box.mass),
@@ -171,7 +177,7 @@ def find_boxes(
             restricted = bool(lo != initial[col].iloc[0] or hi != initial[col].iloc[1])
             limits.append({"box": number, "parameter": col, "min": lo, "max": hi,
                            "restricted": restricted})
-        if float(box.density) < min_density / 2:  # what is left is no longer worth boxing
+        if float(box.density) <= float(y.mean()):  # no better than chance: stop boxing
             break
     return pd.DataFrame(limits), pd.DataFrame(stats)
 
@@ -199,7 +205,7 @@ def plot_boxes(x: pd.DataFrame, cases: np.ndarray, limits: pd.DataFrame,
             hi = (box["max"] - lo_all) / span
             ypos = np.arange(len(params)) + (k - (len(stats) - 1) / 2) * 0.25
             ax_lim.hlines(ypos, lo, hi, colors=palette[k % 3], linewidth=5,
-                          label=f"box {row['box']}: coverage {row['coverage']:.2f}, "
+                          label=f"box {int(row['box'])}: coverage {row['coverage']:.2f}, "
                                 f"density {row['density']:.2f}")
         ax_lim.set_yticks(np.arange(len(params)), params)
         ax_lim.invert_yaxis()

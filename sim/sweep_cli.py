@@ -58,7 +58,7 @@ def _sweep_errors(checking: bool = True) -> Iterator[None]:
         raise typer.Exit(EXIT_BAD_INPUT) from None
 
 
-def _load(sweep_file: Path, executor: str, scheduler: str | None):
+def _load(sweep_file: Path, executor: str, scheduler: str | None, method: str | None = None):
     from sim.sweep.executors import EXECUTORS
     from sim.sweep.spec import load_sweep
 
@@ -67,7 +67,7 @@ def _load(sweep_file: Path, executor: str, scheduler: str | None):
                          f"{', '.join(EXECUTORS)}")
     if executor == "dask" and not scheduler:
         raise ValueError("--scheduler: the dask executor needs a scheduler address")
-    return load_sweep(sweep_file)
+    return load_sweep(sweep_file, design_method=method)
 
 
 def _connect(executor: str, scheduler: str | None):
@@ -141,10 +141,7 @@ def sensitivity(
     with _sweep_errors():
         if method not in ("morris", "sobol"):
             raise ValueError(f"--method: {method!r} is not one of morris, sobol")
-        loaded = _load(sweep_file, executor, scheduler)
-        ranged = [p for p, v in loaded.spec.parameters.items() if hasattr(v, "max")]
-        if len(ranged) < 2:
-            raise ValueError("parameters: sensitivity analysis needs at least two min/max ranges")
+        loaded = _load(sweep_file, executor, scheduler, method)
         out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
         client = _connect(executor, scheduler)
     try:

@@ -352,8 +352,13 @@ def parse_sweep(data: dict[str, Any]) -> SweepSpec:
         raise SweepError(_format_pydantic(err)) from None
 
 
-def load_sweep(path: str | Path) -> LoadedSweep:
+def load_sweep(path: str | Path, design_method: str | None = None) -> LoadedSweep:
     """Read, validate and resolve a sweep file.
+
+    Args:
+        path: the sweep file.
+        design_method: use this design instead of the file's (the sensitivity command
+            samples the same ranges with Morris or Sobol).
 
     Raises:
         SweepError: the file is missing, is not TOML, or any field is wrong; the message
@@ -368,6 +373,9 @@ def load_sweep(path: str | Path) -> LoadedSweep:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SweepError(f"sweep: {path} is not valid TOML: {exc}") from None
+    if design_method is not None:
+        design = data.get("design")
+        data["design"] = {**(design if isinstance(design, dict) else {}), "method": design_method}
     spec = parse_sweep(data)
     errors = _core.scenario_error_types()
     scenario_path = (path.parent / spec.scenario).resolve()
