@@ -148,9 +148,9 @@ def find_boxes(
         from ema_workbench.analysis import prim
 
     x = x.reset_index(drop=True).copy()
-    for col in x.columns:
-        if x[col].dtype == bool:
-            x[col] = x[col].astype(int)
+    for col in x.columns:  # PRIM pastes fractional limits: keep every number a float
+        if x[col].dtype == bool or pd.api.types.is_numeric_dtype(x[col]):
+            x[col] = x[col].astype(float)
     y = np.asarray(cases, dtype=bool)
     limits: list[dict[str, Any]] = []
     stats: list[dict[str, Any]] = []
