@@ -12,6 +12,9 @@ Targets (issue "Scenario sweeps that resume and scale out"):
 - peak memory of the sweep process flat between 100 and 1,000 runs of a tiny scenario
   (results stream to disk, nothing accumulates).
 
+The load average before and after each measurement is recorded: on a shared machine,
+other work competing for the cores lowers the speedup, and the figures say so.
+
 Each measurement runs in a fresh subprocess, so peak memory (``ru_maxrss``) belongs to that
 sweep alone. Wall time includes starting the worker pool, planning and combining: what a
 user waits for.
@@ -51,7 +54,8 @@ replications = {runs}
 """
 
 CHILD = """
-import json, resource, sys, time
+import json, os, resource, sys, time
+load_before = os.getloadavg()[0]
 from sim.sweep import load_sweep, run_sweep
 t0 = time.perf_counter()
 report = run_sweep(load_sweep(sys.argv[1]), sys.argv[2], executor=sys.argv[3],
@@ -62,6 +66,8 @@ print(json.dumps({
     "runs_per_minute": 60 * report.computed / wall,
     "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     "peak_worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+    "worker_cpu_seconds": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime,
+    "load_before": load_before, "load_after": os.getloadavg()[0],
 }))
 """
 

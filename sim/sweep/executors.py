@@ -68,6 +68,10 @@ def default_workers() -> int:
         return max(1, os.cpu_count() or 1)
 
 
+#: Thread-pool sizes of numerical libraries, pinned to 1 in local workers (set before the
+#: fork server starts, so the workers inherit them).
+THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
 #: Seconds between checks that the sweep process is still alive.
 PARENT_POLL_SECONDS = 0.5
 
@@ -103,6 +107,8 @@ class LocalExecutor:
     def __init__(self, workers: int | None = None) -> None:
         self.workers = workers or default_workers()
         self.capacity = 2 * self.workers
+        for var in THREAD_ENV:  # one process per core: BLAS threads would oversubscribe
+            os.environ.setdefault(var, "1")
         self._ctx = multiprocessing.get_context("forkserver")
         self._ctx.set_forkserver_preload(["sim.sweep.worker"])
         self._pool: ProcessPoolExecutor | None = None
