@@ -72,6 +72,9 @@ def default_workers() -> int:
 #: fork server starts, so the workers inherit them).
 THREAD_ENV = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
+#: Seconds between looks at how many threads a Dask cluster has.
+CAPACITY_REFRESH_SECONDS = 2.0
+
 #: Seconds between checks that the sweep process is still alive.
 PARENT_POLL_SECONDS = 0.5
 
@@ -170,10 +173,25 @@ class DaskExecutor:
 
         self._client = scheduler if hasattr(scheduler, "submit") else Client(scheduler)
         self._own_client = self._client is not scheduler
-        nthreads = sum(self._client.nthreads().values()) or 1
-        self.capacity = 2 * (workers or nthreads)
+        self._workers = workers
+        self._capacity = 2
+        self._checked = -float("inf")
         self._completed = as_completed()
         self._tasks: dict[str, RunTask] = {}
+
+    @property
+    def capacity(self) -> int:
+        """Twice the cluster's worker threads, re-read now and then.
+
+        Why re-read: on a batch cluster (dask-jobqueue) workers arrive while the sweep is
+        already running; a count taken at the start would keep the sweep at a trickle.
+        """
+        now = time.monotonic()
+        if now - self._checked > CAPACITY_REFRESH_SECONDS:
+            self._checked = now
+            threads = self._workers or sum(self._client.nthreads().values())
+            self._capacity = max(2, 2 * threads)
+        return self._capacity
 
     def submit(self, task: RunTask) -> None:
         """Send the task to the cluster under a key unique to the run and the attempt."""
