@@ -24,7 +24,8 @@ Workloads (issue "Performance and scale"):
 - W4: ``sim.compare.compare`` on the case, training vs teams, 30 replications, 2 workers;
 - W5: sweep throughput (``sim.sweep.run_sweep``, local process pool) with 1 and 2 workers;
 - R1: the everyday interaction rule, idiomatic Mesa reference vs the vectorised rule vs the
-  full model, side by side in one process (``benchmarks/reference``);
+  full model, side by side in one process (``benchmarks/reference``); R2 the same at 10,000
+  employees (52 weeks), to show how the ratio grows with size;
 - S: scaling, the case scaled to 1,000 ... 100,000 employees, 52 weeks, ``teams``.
 """
 
@@ -42,6 +43,7 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -83,6 +85,9 @@ def full_workloads() -> list[Workload]:
                    {"scenario": case, "replications": 8, "workers": w}) for w in (1, 2)],
         Workload("R1", "interaction rule only, case (1,000 employees, 156 weeks)", "reference",
                  {"scenario": case, "weeks": None}),
+        Workload("R2", "interaction rule only, ten-thousand (10,000 employees, 52 weeks)",
+                 "reference", {"scenario": str(ROOT / "scenarios" / "ten-thousand.toml"),
+                               "weeks": 52}),
     ]
 
 
@@ -246,6 +251,12 @@ def child_scale(args: dict[str, Any]) -> list[dict[str, Any]]:
              "employees": 1000 * args["factor"], "weeks": args["weeks"]}]
 
 
+MODEL_PART = "full model (MergerModel, rule-only settings)"
+RULE_PART = "vectorised rule (the model's functions)"
+REFERENCE_PARTS = ("idiomatic Mesa reference, values as NumPy arrays",
+                   "idiomatic Mesa reference, values as Python lists")
+
+
 def child_reference(args: dict[str, Any]) -> list[dict[str, Any]]:
     sys.path.insert(0, str(ROOT))
     from benchmarks.reference.common import rule_only_scenario
@@ -255,9 +266,9 @@ def child_reference(args: dict[str, Any]) -> list[dict[str, Any]]:
     config = rule_only_scenario(args["scenario"], args.get("weeks"))
     weeks = config.horizon.total_weeks
     rows = []
-    for part, fn in (("full model (MergerModel, rule-only settings)", run_model),
-                     ("vectorised rule (model's functions)", run_rule),
-                     ("idiomatic Mesa reference", run_reference)):
+    for part, fn in ((MODEL_PART, run_model), (RULE_PART, run_rule),
+                     (REFERENCE_PARTS[0], partial(run_reference, vectors="numpy")),
+                     (REFERENCE_PARTS[1], partial(run_reference, vectors="list"))):
         spread, wall, cpu = timed(fn, config, 1, weeks)
         rows.append({"part": part, "wall": wall, "cpu": cpu, "runs": 1, "spread": spread})
     return rows
@@ -440,23 +451,58 @@ def _fmt(value: Any) -> Any:
 
 
 def reference_ratios(rows: list[dict[str, Any]]) -> list[str]:
-    """Lines stating how much faster the vectorised sides are than the Mesa reference."""
-    ref = [r for r in rows if r["id"] == "R1"]
-    if len(ref) != 3:
-        return []
-    model, rule, mesa_ref = ref
+    """Lines stating how much faster the vectorised sides are than each Mesa reference."""
     lines = []
-    for other in (model, rule):
-        name = other["workload"].split(": ", 1)[1]
-        lines.append(f"- {name}: **{mesa_ref['cpu_median_s'] / other['cpu_median_s']:.1f}x** "
-                     f"faster than the idiomatic Mesa reference by CPU time "
-                     f"({mesa_ref['wall_median_s'] / other['wall_median_s']:.1f}x by wall "
-                     f"time)")
+    for wid in ("R1", "R2"):
+        ref = {r["workload"].split(": ", 1)[1]: r for r in rows if r["id"] == wid}
+        if not {MODEL_PART, RULE_PART, *REFERENCE_PARTS} <= set(ref):
+            continue
+        for side in (MODEL_PART, RULE_PART):
+            for name in REFERENCE_PARTS:
+                lines.append(f"- {wid}, {side} vs {name}: "
+                             f"**{ratio(ref[name], ref[side], 'cpu'):.1f}x** by CPU time "
+                             f"({ratio(ref[name], ref[side], 'wall'):.1f}x by wall time)")
     return lines
 
 
+def ratio(slow: dict[str, Any], fast: dict[str, Any], clock: str) -> float:
+    """Median time of ``slow`` over median time of ``fast``."""
+    return slow[f"{clock}_median_s"] / fast[f"{clock}_median_s"]
+
+
+def target_lines(rows: list[dict[str, Any]]) -> list[str]:
+    """The issue's targets, each checked on CPU time and on wall time (the machine is shared)."""
+    by = {(r["id"], r["workload"]): r for r in rows}
+    lines = []
+    for (wid, label), r in by.items():
+        if wid == "W1":
+            lines.append(_target(f"W1 {label.split(',')[1].split('(')[0].strip()}: "
+                                 "under 0.5 s per run", r, 0.5))
+        if wid == "W3":
+            lines.append(_target("W3: under 20 s", r, 20.0))
+            lines.append(f"- W3: under 2 GB peak memory: {r['peak_rss_mib']:.0f} MiB: "
+                         f"{'met' if r['peak_rss_mib'] < 2048 else 'NOT met'}")
+    ref = {r["workload"].split(": ", 1)[1]: r for r in rows if r["id"] == "R1"}
+    if {MODEL_PART, RULE_PART, REFERENCE_PARTS[0]} <= set(ref):
+        for side in (MODEL_PART, RULE_PART):
+            x = ratio(ref[REFERENCE_PARTS[0]], ref[side], "cpu")
+            lines.append(f"- at least 30x faster than the idiomatic Mesa reference "
+                         f"(NumPy values), {side}: {x:.1f}x by CPU: "
+                         f"{'met' if x >= 30 else 'NOT met'}")
+    return lines
+
+
+def _target(name: str, row: dict[str, Any], limit: float) -> str:
+    cpu, wall = row["cpu_median_s"], row["wall_median_s"]
+    verdict = ("met" if wall < limit else
+               "met by CPU time, not by wall time on the loaded machine" if cpu < limit else
+               "NOT met")
+    return f"- {name}: {cpu:.2f} s CPU, {wall:.2f} s wall (median): {verdict}"
+
+
 def write_markdown(rows: list[dict[str, Any]], scaling: list[dict[str, Any]],
-                   info: dict[str, Any], path: Path, started: str, seconds: float) -> None:
+                   info: dict[str, Any], path: Path, started: str, seconds: float,
+                   quick: bool = False) -> None:
     """The results table, the reference ratio, the scaling table and the machine."""
     out = ["# Benchmark results", "",
            f"Generated by `benchmarks/run_all.py` on {started} in {seconds / 60:.1f} minutes. "
@@ -479,9 +525,16 @@ def write_markdown(rows: list[dict[str, Any]], scaling: list[dict[str, Any]],
             f"{r['wall_median_s']:.3f} [{r['wall_min_s']:.3f}, {r['wall_max_s']:.3f}] | "
             f"{r['cpu_median_s']:.3f} [{r['cpu_min_s']:.3f}, {r['cpu_max_s']:.3f}] | "
             f"{r['runs_per_s']:.2f} | {r['peak_rss_mib']:.0f}{workers} | {r['load_avg']:.1f} |")
+    targets = target_lines(rows)
+    if targets:
+        out += ["", "## Targets (issue \"Performance and scale\")", ""]
+        if quick:
+            out += ["(--quick run: tiny sizes, so these lines only show the format)", ""]
+        out += targets
     ratios = reference_ratios(rows)
     if ratios:
-        out += ["", "## Speed against the idiomatic Mesa reference (R1, one process)", "",
+        out += ["", "## Speed against the idiomatic Mesa reference (side by side, one process)",
+                "",
                 *ratios]
     if scaling:
         out += ["", f"## Scaling (the case scaled, teams, {scaling[0]['weeks']} weeks)", "",
@@ -581,7 +634,7 @@ def main(argv: list[str] | None = None) -> int:
     info = machine_info()
     write_csv(rows, args.out / "results.csv", COLUMNS)
     write_markdown(rows, scaling, info, args.out / "results.md", started,
-                   time.perf_counter() - t0)
+                   time.perf_counter() - t0, quick=args.quick)
     print(f"wrote {args.out / 'results.md'}")
     return 0
 

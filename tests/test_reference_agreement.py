@@ -57,10 +57,10 @@ def vectorised_spreads(setting) -> np.ndarray:
                      for r in range(REPLICATIONS)])
 
 
-def reference_spreads(config, state) -> np.ndarray:
+def reference_spreads(config, state, vectors: str = "numpy") -> np.ndarray:
     # meeting seeds disjoint from the vectorised side's: the samples are independent
-    return np.array([run_reference(config, 0, WEEKS, with_meeting_seed(state, 1000 + r))
-                     for r in range(REPLICATIONS)])
+    return np.array([run_reference(config, 0, WEEKS, with_meeting_seed(state, 1000 + r),
+                                   vectors) for r in range(REPLICATIONS)])
 
 
 def test_reference_agrees_in_distribution(setting, vectorised_spreads):
@@ -74,6 +74,17 @@ def test_reference_agrees_in_distribution(setting, vectorised_spreads):
     mw = stats.mannwhitneyu(vectorised_spreads, reference)
     assert ks.pvalue > ALPHA, (ks, vectorised_spreads.mean(), reference.mean())
     assert mw.pvalue > ALPHA, (mw, vectorised_spreads.mean(), reference.mean())
+
+
+def test_list_reference_is_the_same_rule(setting):
+    """The list-valued reference (the faster Python variant) gives the same spreads as the
+    NumPy-valued one, up to rounding: the same draws, the same rule."""
+    config, state = setting
+    as_lists = [run_reference(config, 0, 8, with_meeting_seed(state, r), "list")
+                for r in range(3)]
+    as_arrays = [run_reference(config, 0, 8, with_meeting_seed(state, r), "numpy")
+                 for r in range(3)]
+    assert as_lists == pytest.approx(as_arrays, rel=1e-9)
 
 
 def test_agreement_test_detects_a_different_rule(setting, vectorised_spreads):
