@@ -62,12 +62,25 @@ def city_divergence(values: np.ndarray, active: np.ndarray, city: np.ndarray,
     return float(normalised_distance(means[i], means[j]).mean())
 
 
-def cross_city_ties(ties: Ties, city: np.ndarray) -> float:
+def city_tie_weights(ties: Ties, city: np.ndarray, n_cities: int) -> np.ndarray:
+    """(n_cities, n_cities) matrix of tie weight between cities (u's city, v's city).
+
+    One gather per tie end and one bincount: the tie arrays are read once, however many
+    cities there are.
+    """
+    pair = city[ties.u].astype(np.int64) * n_cities + city[ties.v]
+    return np.bincount(pair, weights=ties.weight,
+                       minlength=n_cities * n_cities).reshape(n_cities, n_cities)
+
+
+def cross_city_ties(ties: Ties, city: np.ndarray, n_cities: int | None = None) -> float:
     """Share of the total tie weight that connects employees of different cities."""
-    total = ties.weight.sum()
+    n_cities = int(city.max()) + 1 if n_cities is None else n_cities
+    matrix = city_tie_weights(ties, city, n_cities)
+    total = matrix.sum()
     if total <= 0:
         return 0.0
-    return float(ties.weight[city[ties.u] != city[ties.v]].sum() / total)
+    return float((total - np.trace(matrix)) / total)
 
 
 def city_modularity(ties: Ties, city: np.ndarray, n_cities: int) -> float:
@@ -76,14 +89,12 @@ def city_modularity(ties: Ties, city: np.ndarray, n_cities: int) -> float:
     Q = sum_c [ W_c / W - (S_c / 2W)^2 ], W the total tie weight, W_c the weight inside c,
     S_c the summed strength of c's members. High: cities still live apart.
     """
-    total = ties.weight.sum()
+    matrix = city_tie_weights(ties, city, n_cities)
+    total = matrix.sum()
     if total <= 0:
         return 0.0
-    inside = city[ties.u] == city[ties.v]
-    w_in = np.bincount(city[ties.u][inside], weights=ties.weight[inside], minlength=n_cities)
-    strength = (np.bincount(city[ties.u], weights=ties.weight, minlength=n_cities)
-                + np.bincount(city[ties.v], weights=ties.weight, minlength=n_cities))
-    return float(np.sum(w_in / total - (strength / (2 * total)) ** 2))
+    strength = matrix.sum(axis=0) + matrix.sum(axis=1)
+    return float(np.sum(np.diag(matrix) / total - (strength / (2 * total)) ** 2))
 
 
 def active_mean(x: np.ndarray, active: np.ndarray) -> float:

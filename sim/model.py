@@ -114,6 +114,7 @@ class MergerModel(mesa.Model):
         self.tenure = wf.tenure
         n = self.city.size
         self.active = np.ones(n, dtype=bool)
+        self.slots_by_unit = np.argsort(self.unit, kind="stable")
         self.vacant_since = np.full(n, -1, dtype=np.int64)
         self._workforce = wf
 
@@ -324,10 +325,15 @@ class MergerModel(mesa.Model):
         k = self.config.network.hire_ties
         if k == 0:
             return
+        # colleagues grouped by unit (units never change, so this is computed once): each
+        # hire reads its unit's slice instead of scanning the whole workforce
+        by_unit = self.slots_by_unit
+        bounds = np.searchsorted(self.unit[by_unit], [self.unit[slots], self.unit[slots] + 1])
         pairs_a, pairs_b = [], []
-        for slot in slots.tolist():  # loops over this week's hires only
-            peers = np.flatnonzero((self.unit == self.unit[slot]) & self.active)
-            peers = peers[peers != slot]
+        for slot, lo, hi in zip(slots.tolist(), bounds[0].tolist(), bounds[1].tolist(),
+                                strict=True):  # loops over this week's hires only
+            peers = by_unit[lo:hi]
+            peers = peers[self.active[peers] & (peers != slot)]
             if peers.size:
                 chosen = rng.choice(peers, size=min(k, peers.size), replace=False)
                 pairs_a.append(np.full(chosen.size, slot))
@@ -355,7 +361,7 @@ class MergerModel(mesa.Model):
             "distance_to_target": dist,
             "culture_spread": metrics.culture_spread(self.values, act),
             "city_divergence": metrics.city_divergence(self.values, act, self.city, n_cities),
-            "cross_city_ties": metrics.cross_city_ties(self.ties, self.city),
+            "cross_city_ties": metrics.cross_city_ties(self.ties, self.city, n_cities),
             "city_modularity": metrics.city_modularity(self.ties, self.city, n_cities),
             "contract_strength": metrics.active_mean(self.contract, act),
             "engagement": engagement,

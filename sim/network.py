@@ -124,8 +124,10 @@ class Ties:
 
         scipy's COO-to-CSR conversion is a counting sort in C: linear in the number of ties.
         """
-        rows = np.concatenate([self.u, self.v])
-        cols = np.concatenate([self.v, self.u])
+        # lower-triangle entries first: scipy's counting sort then leaves every row's columns
+        # ascending already, and its per-row sort of the indices has nothing to move
+        rows = np.concatenate([self.v, self.u])
+        cols = np.concatenate([self.u, self.v])
         ids = np.concatenate([np.arange(self.size), np.arange(self.size)])
         matrix = sparse.csr_array((ids, (rows, cols)), shape=(self.n, self.n))
         edge = matrix.data.astype(np.int64, copy=False)

@@ -16,8 +16,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from sim.rules.distance import normalised_distance
-
 
 def bounded_confidence_deltas(values: np.ndarray, first: np.ndarray, second: np.ndarray,
                               openness: np.ndarray, rate: float, threshold: float
@@ -35,17 +33,18 @@ def bounded_confidence_deltas(values: np.ndarray, first: np.ndarray, second: np.
         (N, D) deltas; rows without an accepted meeting are zero.
     """
     n, dims = values.shape
-    close = normalised_distance(values[first], values[second]) < threshold
-    a, b = first[close], second[close]
-    diff = values[b] - values[a]
+    diff = values[second] - values[first]  # one gather per side, reused below
+    close = np.sqrt(np.sum(diff * diff, axis=1) / dims) < threshold
+    a, b, diff = first[close], second[close], diff[close]
     pull_a = rate * openness[a]
     pull_b = rate * openness[b]
     who = np.concatenate([a, b])
     pull = np.concatenate([pull_a, pull_b])
     moves = np.concatenate([pull_a[:, None] * diff, -pull_b[:, None] * diff])
     total_pull = np.bincount(who, weights=pull, minlength=n)
-    deltas = np.stack([np.bincount(who, weights=moves[:, d], minlength=n)
-                       for d in range(dims)], axis=1)
+    # one bincount over (row, dimension) cells instead of one per dimension
+    cells = (who[:, None] * dims + np.arange(dims)).ravel()
+    deltas = np.bincount(cells, weights=moves.ravel(), minlength=n * dims).reshape(n, dims)
     scale = 1.0 / np.maximum(total_pull, 1.0)
     return deltas * scale[:, None]
 
