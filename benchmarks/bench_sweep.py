@@ -55,20 +55,23 @@ replications = {runs}
 
 CHILD = """
 import json, os, resource, sys, time
-load_before = os.getloadavg()[0]
 from sim.sweep import load_sweep, run_sweep
-t0 = time.perf_counter()
-report = run_sweep(load_sweep(sys.argv[1]), sys.argv[2], executor=sys.argv[3],
-                   workers=int(sys.argv[4]), progress=False)
-wall = time.perf_counter() - t0
-print(json.dumps({
-    "runs": report.computed, "failed": len(report.failed), "seconds": wall,
-    "runs_per_minute": 60 * report.computed / wall,
-    "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
-    "peak_worker_rss_mib": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
-    "worker_cpu_seconds": resource.getrusage(resource.RUSAGE_CHILDREN).ru_utime,
-    "load_before": load_before, "load_after": os.getloadavg()[0],
-}))
+
+if __name__ == "__main__":  # local workers re-import this file: only the parent sweeps
+    load_before = os.getloadavg()[0]
+    t0 = time.perf_counter()
+    report = run_sweep(load_sweep(sys.argv[1]), sys.argv[2], executor=sys.argv[3],
+                       workers=int(sys.argv[4]), progress=False)
+    wall = time.perf_counter() - t0
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({
+        "runs": report.computed, "failed": len(report.failed), "seconds": wall,
+        "runs_per_minute": 60 * report.computed / wall,
+        "peak_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "peak_worker_rss_mib": children.ru_maxrss / 1024,
+        "worker_cpu_seconds": children.ru_utime,
+        "load_before": load_before, "load_after": os.getloadavg()[0],
+    }))
 """
 
 
