@@ -36,6 +36,12 @@ from sim.sweep.worker import RunOutcome
 #: Key of the JSON blob in each run file's Parquet footer.
 META_KEY = b"merger_sim"
 
+#: Rows per Parquet row group of results.parquet: runs are gathered up to this size, so
+#: the file has few, well-sized row groups and the writer's memory stays bounded.
+ROW_GROUP_ROWS = 65_536
+#: ... or up to this many runs, whichever comes first (many tiny tables cost memory too).
+ROW_GROUP_RUNS = 200
+
 #: Columns that label a run in the combined tables, in order.
 RUN_COLUMNS = ("run", "run_key", "group", "sample", "point", "strategy", "replication", "seed")
 
@@ -156,7 +162,8 @@ class RunStore:
 
     def read_run(self, key: str) -> tuple[pa.Table, dict[str, Any]]:
         """A stored run's table and its footer metadata."""
-        table = pq.read_table(self.run_path(key))
+        # ParquetFile reads one small file without the dataset machinery (and its caches)
+        table = pq.ParquetFile(self.run_path(key)).read(use_threads=False)
         info = json.loads(table.schema.metadata[META_KEY])
         return table.replace_schema_metadata(None), info
 
@@ -232,6 +239,8 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
     results_path = store.out / "results.parquet"
     tmp_results = store.out / ".results.parquet.tmp"
     writer: pq.ParquetWriter | None = None
+    batch: list[pa.Table] = []
+    batch_rows = 0
     summary_rows: list[dict[str, Any]] = []
     counts = {"completed": 0, "failed": 0, "missing": 0, "rows": 0}
     try:
@@ -259,7 +268,11 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
             counts["rows"] += table.num_rows
             if writer is None:
                 writer = pq.ParquetWriter(tmp_results, table.schema)
-            writer.write_table(table.cast(writer.schema))
+            batch.append(table.cast(writer.schema))
+            batch_rows += table.num_rows
+            if batch_rows >= ROW_GROUP_ROWS or len(batch) >= ROW_GROUP_RUNS:
+                writer.write_table(pa.concat_tables(batch))
+                batch, batch_rows = [], 0
             final = table.slice(table.num_rows - 1).to_pylist()[0]
             row |= {"status": "ok", "error": None, "final_week": final.get("week")}
             row |= {"stopped": info.get("stopped_week") is not None}
@@ -269,6 +282,8 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
                 if k not in RUN_COLUMNS and k not in ptypes and k != "week"
             }
             summary_rows.append(row)
+        if writer is not None and batch:
+            writer.write_table(pa.concat_tables(batch))
     finally:
         if writer is not None:
             writer.close()
