@@ -412,13 +412,25 @@ def machine_info() -> dict[str, Any]:
     except ImportError:
         config = np.show_config(mode="dicts")
         info["blas"] = str(config.get("Build Dependencies", {}).get("blas", "unknown"))
-    try:
-        info["git commit"] = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT,
-                                            capture_output=True, text=True,
-                                            check=True).stdout.strip()
-    except (OSError, subprocess.CalledProcessError):
-        info["git commit"] = "unknown"
+    info["git commit"] = code_version()
     return info
+
+
+def code_version() -> str:
+    """The git commit, marked ``+modified`` when ``sim/`` has uncommitted changes.
+
+    Taken at the start and at the end of the suite: the tree is shared, and a commit that
+    lands mid-run means some workloads measured other code than others.
+    """
+    try:
+        def git(*cmd: str) -> str:
+            return subprocess.run(["git", *cmd], cwd=ROOT, capture_output=True, text=True,
+                                  check=True).stdout.strip()
+
+        dirty = git("status", "--porcelain", "--", "sim")
+        return git("rev-parse", "--short", "HEAD") + (" +modified sim/" if dirty else "")
+    except (OSError, subprocess.CalledProcessError):
+        return "unknown"
 
 
 def _cpu_model() -> str:
@@ -624,6 +636,7 @@ def main(argv: list[str] | None = None) -> int:
                              else ROOT / "docs" / "figures" / "scaling.png")
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.strftime("%Y-%m-%d %H:%M %Z")
+    version_at_start = code_version()
     t0 = time.perf_counter()
 
     rows: list[dict[str, Any]] = []
@@ -650,6 +663,9 @@ def main(argv: list[str] | None = None) -> int:
         plot_scaling(scaling, figure)
 
     info = machine_info()
+    if info["git commit"] != version_at_start:
+        info["git commit"] = (f"CHANGED DURING THE RUN: {version_at_start} at the start, "
+                              f"{info['git commit']} at the end; rerun for consistent figures")
     write_csv(rows, args.out / "results.csv", COLUMNS)
     write_markdown(rows, scaling, info, args.out / "results.md", started,
                    time.perf_counter() - t0, quick=args.quick)
