@@ -60,6 +60,7 @@ def test_morris_screens_out_a_parameter_without_effect() -> None:
 
 
 def test_prim_recovers_a_known_box() -> None:
+    pytest.importorskip("ema_workbench")
     rng = np.random.default_rng(5)
     x = pd.DataFrame({"a": rng.uniform(0, 1, 600), "b": rng.uniform(0, 1, 600),
                       "c": rng.uniform(0, 1, 600)})
@@ -127,6 +128,7 @@ def test_sensitivity_command_on_a_real_sweep(tmp_path: Path) -> None:
 
 
 def test_discovery_on_a_real_sweep_writes_boxes_and_a_figure(tmp_path: Path) -> None:
+    pytest.importorskip("ema_workbench")
     from sim.sweep import load_sweep, run_sweep
 
     text = SWEEP.replace("samples = 4\n", 'method = "latin"\nsamples = 30\n')
