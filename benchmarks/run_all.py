@@ -417,10 +417,11 @@ def machine_info() -> dict[str, Any]:
 
 
 def code_version() -> str:
-    """The git commit, marked ``+modified`` when ``sim/`` has uncommitted changes.
+    """The git commit and the tree id of ``sim/`` (``+modified`` if it has uncommitted changes).
 
-    Taken at the start and at the end of the suite: the tree is shared, and a commit that
-    lands mid-run means some workloads measured other code than others.
+    Taken at the start and at the end of the suite: the tree is shared, and a change of the
+    model code mid-run means some workloads measured other code than others. Commits that
+    touch only other folders leave the ``sim/`` tree id, and so the comparison, unchanged.
     """
     try:
         def git(*cmd: str) -> str:
@@ -428,7 +429,9 @@ def code_version() -> str:
                                   check=True).stdout.strip()
 
         dirty = git("status", "--porcelain", "--", "sim")
-        return git("rev-parse", "--short", "HEAD") + (" +modified sim/" if dirty else "")
+        return (f"{git('rev-parse', '--short', 'HEAD')} (sim/ tree "
+                f"{git('rev-parse', '--short', 'HEAD:sim')}"
+                f"{' +modified' if dirty else ''})")
     except (OSError, subprocess.CalledProcessError):
         return "unknown"
 
@@ -663,9 +666,10 @@ def main(argv: list[str] | None = None) -> int:
         plot_scaling(scaling, figure)
 
     info = machine_info()
-    if info["git commit"] != version_at_start:
-        info["git commit"] = (f"CHANGED DURING THE RUN: {version_at_start} at the start, "
-                              f"{info['git commit']} at the end; rerun for consistent figures")
+    if info["git commit"].split(" ", 1)[-1] != version_at_start.split(" ", 1)[-1]:
+        info["git commit"] = (f"MODEL CODE CHANGED DURING THE RUN: {version_at_start} at the "
+                              f"start, {info['git commit']} at the end; rerun for consistent "
+                              "figures")
     write_csv(rows, args.out / "results.csv", COLUMNS)
     write_markdown(rows, scaling, info, args.out / "results.md", started,
                    time.perf_counter() - t0, quick=args.quick)
