@@ -28,7 +28,7 @@ def test_remove_slots_drops_every_tie_of_a_leaver():
 def test_sampling_is_proportional_to_tie_weight():
     ties = Ties(3, np.array([0, 0]), np.array([1, 2]), np.array([0.8, 0.2]))
     adj = ties.csr()
-    src, nbr, edge = sample_neighbours(adj, np.zeros(20000, dtype=np.int64),
+    _, nbr, edge = sample_neighbours(adj, np.zeros(20000, dtype=np.int64),
                                        np.random.default_rng(0))
     share = np.mean(nbr == 1)
     assert share == pytest.approx(0.8, abs=0.015)
