@@ -51,6 +51,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from sim.metrics import OUTPUTS
+
 MIN_GAIN = 1e-3
 """Smallest alignment gain (normalised distance units) treated as a gain; below it ratios
 are undefined. An assumption: about a tenth of a percentage point of the [0, 1] scale."""
@@ -73,21 +75,7 @@ MOVEMENT_THRESHOLD = 0.5
 MODES = ("integration", "assimilation", "separation", "deculturation")
 """Acculturation modes of Nahavandi & Malekzadeh (1988), after Berry."""
 
-SNAPSHOT_METRICS = (
-    "distance_to_target",
-    "culture_spread",
-    "city_divergence",
-    "cross_city_ties",
-    "city_modularity",
-    "contract_strength",
-    "engagement",
-    "headcount",
-    "leavers_cum",
-    "cost_cum",
-    "teams_active",
-    "proposals_accepted",
-    "client_value",
-)
+SNAPSHOT_METRICS = OUTPUTS
 """Weekly metrics whose value at the end of the intervention and at the end are reported."""
 
 OUTCOME_INFO: dict[str, tuple[str, str]] = {

@@ -48,24 +48,11 @@ from pydantic import (
     model_validator,
 )
 
+from sim.metrics import OUTPUTS
 from sim.sweep import _core
 
 #: Outputs a stop condition or a sensitivity analysis may refer to (the core's weekly columns).
-METRICS = (
-    "distance_to_target",
-    "culture_spread",
-    "city_divergence",
-    "cross_city_ties",
-    "city_modularity",
-    "contract_strength",
-    "engagement",
-    "headcount",
-    "leavers_cum",
-    "cost_cum",
-    "teams_active",
-    "proposals_accepted",
-    "client_value",
-)
+METRICS = OUTPUTS
 
 #: Guard against step ranges that would expand into an absurd number of points.
 MAX_STEPS = 10_000
