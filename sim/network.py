@@ -176,15 +176,18 @@ def sample_neighbours(adj: Adjacency, who: np.ndarray, rng: np.random.Generator
     Returns:
         (source slot, neighbour slot, edge id), aligned.
     """
-    start, end = adj.indptr[who], adj.indptr[who + 1]
+    # ``take`` rather than fancy indexing: the same gathers, several times faster
+    start, end = adj.indptr.take(who), adj.indptr.take(who + 1)
     has = end > start
-    who, start, end = who[has], start[has], end[has]
-    base = np.where(start > 0, adj.cumweight[np.maximum(start - 1, 0)], 0.0)
-    total = adj.cumweight[end - 1] - base
+    if not has.all():
+        keep = np.flatnonzero(has)
+        who, start, end = who.take(keep), start.take(keep), end.take(keep)
+    base = np.where(start > 0, adj.cumweight.take(np.maximum(start - 1, 0)), 0.0)
+    total = adj.cumweight.take(end - 1) - base
     target = base + rng.random(who.size) * total
     pos = np.searchsorted(adj.cumweight, target, side="right")
     pos = np.clip(pos, start, end - 1)
-    return who, adj.indices[pos], adj.edge[pos]
+    return who, adj.indices.take(pos), adj.edge.take(pos)
 
 
 # ------------------------------------------------------------------------------- builders

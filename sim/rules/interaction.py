@@ -31,22 +31,29 @@ def bounded_confidence_deltas(values: np.ndarray, first: np.ndarray, second: np.
 
     Returns:
         (N, D) deltas; rows without an accepted meeting are zero.
+
+    Written for speed at small D: ``take`` instead of fancy indexing (several times faster
+    for row gathers), and the per-meeting work on (D, M) arrays, so that NumPy's inner loops
+    run over the meetings rather than over four dimensions.
     """
     n, dims = values.shape
-    diff = values[second] - values[first]  # one gather per side, reused below
-    close = np.sqrt(np.sum(diff * diff, axis=1) / dims) < threshold
-    a, b, diff = first[close], second[close], diff[close]
-    pull_a = rate * openness[a]
-    pull_b = rate * openness[b]
+    diff = (values.take(second, axis=0) - values.take(first, axis=0)).T  # (D, M)
+    squared = diff[0] * diff[0]
+    for k in range(1, dims):
+        squared += diff[k] * diff[k]
+    close = np.flatnonzero(np.sqrt(squared / dims) < threshold)
+    a, b = first.take(close), second.take(close)
+    diff = diff.take(close, axis=1)
+    pull_a = rate * openness.take(a)
+    pull_b = rate * openness.take(b)
     who = np.concatenate([a, b])
-    pull = np.concatenate([pull_a, pull_b])
-    moves = np.concatenate([pull_a[:, None] * diff, -pull_b[:, None] * diff])
-    total_pull = np.bincount(who, weights=pull, minlength=n)
-    # one bincount over (row, dimension) cells instead of one per dimension
-    cells = (who[:, None] * dims + np.arange(dims)).ravel()
-    deltas = np.bincount(cells, weights=moves.ravel(), minlength=n * dims).reshape(n, dims)
+    total_pull = np.bincount(who, weights=np.concatenate([pull_a, pull_b]), minlength=n)
+    moves = np.concatenate([diff * pull_a, diff * -pull_b], axis=1)  # (D, 2M')
     scale = 1.0 / np.maximum(total_pull, 1.0)
-    return deltas * scale[:, None]
+    deltas = np.empty((n, dims))
+    for k in range(dims):  # one bincount per dimension: same summation order per cell
+        deltas[:, k] = np.bincount(who, weights=moves[k], minlength=n) * scale
+    return deltas
 
 
 def drift(values: np.ndarray, active: np.ndarray, noise_sd: float,
