@@ -50,7 +50,7 @@ def fmt_number(value: float | int) -> str:
 def fmt_value(value: Any) -> str:
     """A default value in table form (TOML-like: booleans lower case, profiles as pairs)."""
     if value is None:
-        return "(none)"
+        return "unset"
     if isinstance(value, bool | int | float):
         return fmt_number(value)
     if isinstance(value, dict):

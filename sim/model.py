@@ -132,7 +132,7 @@ class MergerModel(mesa.Model):
     def init_teams(self) -> None:
         """Team membership state; filled by team strategies."""
         n, dims = self.values.shape
-        self.team_names: list[str] = [theme.name for theme in self.config.themes]
+        self.team_names: list[str] = [theme.name for theme in self.config.active_themes]
         self.team = np.full(n, -1, dtype=np.int64)
         self.team_norm = np.zeros((0, dims))
 

@@ -18,7 +18,7 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
@@ -364,6 +364,13 @@ class BusinessSection(Section):
 class TeamsSection(Section):
     """The case's strategy: sponsor-led business themes and self-selected teams."""
 
+    theme_count: int | None = param(
+        None, ge=0, le=1000, unit="themes",
+        source="case: management named nine central themes; unset means every theme the "
+               "scenario lists (nine in the case)",
+        description="how many of the listed themes get a sponsor and a team: the first N in "
+                    "the order of `themes` (0: none); unset: all of them. At most the number "
+                    "of themes listed")
     sponsor_rule: Literal["centrality", "random"] = Field(
         "centrality", description="how each theme's sponsor is chosen among managers (then team "
                                   "leads, then staff, if managers run out): highest tie strength "
@@ -549,6 +556,10 @@ class Scenario(Section):
         names = [c.name for c in self.cities]
         if len(set(names)) != len(names):
             raise ValueError("cities: city names must be unique")
+        count = self.teams.theme_count
+        if count is not None and count > len(self.themes):
+            raise ValueError(f"teams.theme_count: {count} is more than the {len(self.themes)} "
+                             "themes listed under themes")
         return self
 
     @property
@@ -560,6 +571,11 @@ class Scenario(Section):
     def headcount(self) -> int:
         """Total employees at the merger."""
         return sum(c.headcount for c in self.cities)
+
+    @property
+    def active_themes(self) -> list[ThemeSpec]:
+        """The themes that get a sponsor and a team: the first ``teams.theme_count``."""
+        return self.themes[:self.teams.theme_count]
 
 
 def _check_profile(path: str, profile: Mapping[str, float], dims: tuple[str, ...]) -> None:
@@ -764,7 +780,7 @@ def describe_parameter(path: str, scenario: Scenario | None = None) -> Parameter
             lo, hi, excl = _bounds(field)
             return ParameterInfo(path, value, lo, hi, str(extra.get("unit", "")),
                                  str(extra.get("source", "")), field.description or "",
-                                 type(value).__name__, excl)
+                                 _kind(field, value), excl)
         model = value
     raise ScenarioError(f"{path}: not a parameter")
 
@@ -793,7 +809,18 @@ def _describe_field(model: BaseModel, name: str, path: str) -> ParameterInfo:
     value = getattr(model, name)
     return ParameterInfo(path, value, lo, hi, str(extra.get("unit", "")),
                          str(extra.get("source", "")), field.description or "",
-                         type(value).__name__, excl)
+                         _kind(field, value), excl)
+
+
+def _kind(field: Any, value: Any) -> str:
+    """The value's type name; for an unset optional field, the type it takes when set.
+
+    ``teams.theme_count`` is unset by default but is an ``int`` to sweeps and sliders.
+    """
+    if value is not None:
+        return type(value).__name__
+    args = [a for a in get_args(field.annotation) if a is not type(None)]
+    return args[0].__name__ if len(args) == 1 and isinstance(args[0], type) else "NoneType"
 
 
 def scenario_hash(scenario: Scenario) -> str:

@@ -47,6 +47,7 @@ def small_scenarios(draw) -> Scenario:
         "hiring": {"candidates_per_vacancy": draw(st.integers(1, 5))},
         "training": {"cohort_size": draw(st.integers(0, 20)),
                      "refresher": draw(st.booleans())},
+        "teams": {"theme_count": draw(st.none() | st.integers(0, n_themes))},
     }
     return Scenario.model_validate(data)
 

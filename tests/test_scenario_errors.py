@@ -51,6 +51,8 @@ BAD_FILES = [
     ("missing required field", GOOD.replace('name = "Zuid"\n', ""), "cities.2.name"),
     ("negative horizon", GOOD + "\n[horizon]\nintervention_weeks = -1\n",
      "horizon.intervention_weeks"),
+    ("more themes counted than listed", GOOD + "\n[teams]\ntheme_count = 5\n",
+     "teams.theme_count"),
 ]
 
 
@@ -70,6 +72,8 @@ BAD_SETS = [
     (["--set", "cities.Atlantis.headcount=3"], "Atlantis"),
     (["--set", "cities.9.headcount=3"], "cities.9"),
     (["--set", "noequals"], "key=value"),
+    (["--set", "teams.theme_count=5"], "teams.theme_count: 5 is more than the 4 themes"),
+    (["--set", "teams.theme_count=-1"], "teams.theme_count"),
     (["--strategy", "magic"], "--strategy"),
     (["--format", "xlsx"], "--format"),
 ]

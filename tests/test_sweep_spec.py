@@ -95,6 +95,22 @@ def test_designs_have_the_expected_sizes(tmp_path: Path) -> None:
             assert isinstance(cohort, int) and 1 <= cohort <= 9  # integer parameter stays int
 
 
+def test_theme_count_is_sweepable_and_sampled_as_an_integer(tmp_path: Path) -> None:
+    """Unset by default (every listed theme), yet an integer parameter to designs."""
+    text = GOOD.replace(
+        '"training.dose" = { start = 0.2, stop = 0.6, step = 0.2 }',
+        '"teams.theme_count" = { min = 0, max = 4 }\n"teams.sponsor_invitations" = '
+        '{ min = 1, max = 9 }',
+    ) + '\n[design]\nmethod = "latin"\nsamples = 6\n'
+    plan = plan_sweep(load_sweep(write(tmp_path, text)))
+    counts = [r.params["teams.theme_count"] for r in plan.runs]
+    assert all(isinstance(c, int) and 0 <= c <= 4 for c in counts)
+    assert len(set(counts)) > 2
+    too_many = GOOD + '"teams.theme_count" = { values = [2, 5000] }\n'
+    with pytest.raises(SweepError, match=r"parameters\.teams\.theme_count\.values: 5000"):
+        load_sweep(write(tmp_path, too_many, "bad.toml"))
+
+
 def test_range_bounds_default_to_the_parameters_own(tmp_path: Path) -> None:
     text = GOOD.replace(
         '"training.dose" = { start = 0.2, stop = 0.6, step = 0.2 }',

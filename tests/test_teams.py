@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import networkx as nx
 import numpy as np
+import pandas as pd
 import pytest
 from scipy import stats
 
@@ -85,6 +86,58 @@ def test_how_many_teams_form_is_an_outcome():
               overrides={"teams.sponsor_invitations": 2, "teams.member_invitations": 0})
     many = run("case", "teams", seed=1, weeks=10)
     assert few.timeseries["teams_active"].iloc[-1] < many.timeseries["teams_active"].iloc[-1]
+
+
+# ---------------------------------------------------------------- number of themes
+
+
+@pytest.mark.parametrize("strategy", ["teams", "assigned-teams"])
+@pytest.mark.parametrize("count", [1, 3])
+def test_theme_count_keeps_the_first_themes_and_no_team_beyond_them(strategy, count):
+    sc = apply_overrides(Scenario(), {"teams.theme_count": count,
+                                      "horizon.intervention_weeks": 30,
+                                      "horizon.followup_weeks": 0})
+    model = teams_model(sc, seed=2, strategy=strategy)
+    strategy_: Teams = model.strategy
+    first = Scenario().themes[:count]
+    assert strategy_.n_teams == count
+    assert strategy_.theme_names == model.team_names == [t.name for t in first]
+    assert np.array_equal(strategy_.profile,
+                          [[t.profile[d] for d in model.dimensions] for t in first])
+    members_seen = 0
+    for _ in range(30):
+        model.step()
+        assert model.team.max() < count  # never a member of a theme beyond the first N
+        assert model.teams_active <= count
+        members_seen = max(members_seen, int(np.sum(model.team >= 0)))
+    assert members_seen > count  # teams did form (more than their sponsors)
+
+
+def test_unset_theme_count_is_every_listed_theme_bit_for_bit(classroom):
+    assert classroom.teams.theme_count is None
+    assert classroom.active_themes == classroom.themes
+    default = run(classroom, "teams", seed=2)
+    spelled_out = run(classroom, "teams", seed=2,
+                      overrides={"teams.theme_count": len(classroom.themes)})
+    pd.testing.assert_frame_equal(default.timeseries, spelled_out.timeseries)
+    pd.testing.assert_frame_equal(default.agents, spelled_out.agents)
+
+
+def test_no_themes_counted_is_the_same_run_as_no_strategy(classroom):
+    """Themes draw only from the teams streams: with none counted, nothing else shifts."""
+    zero = run(classroom, "teams", seed=2, overrides={"teams.theme_count": 0}).timeseries
+    none = run(classroom, "none", seed=2).timeseries
+    assert zero["teams_active"].eq(0).all()
+    pd.testing.assert_frame_equal(zero, none)
+
+
+def test_fewer_themes_put_fewer_people_in_teams():
+    members = {}
+    for count in (2, 9):
+        model = step_to(teams_model(Scenario(), 1, overrides={"teams.theme_count": count}),
+                        Scenario().teams.recruitment_weeks + 1)
+        members[count] = int(np.sum(model.team >= 0))
+    assert members[2] <= 2 * Scenario().teams.max_size < members[9]
 
 
 def test_self_selection_prefers_better_fit():

@@ -2,8 +2,9 @@
 
 What happened in the case (../shared/seed), and what each step does here:
 
-1. Management names the business themes; each gets a **sponsor** (a manager: the most central
-   by tie strength, or one at random).
+1. Management names the business themes (the scenario's ``themes``, or the first
+   ``teams.theme_count`` of them); each gets a **sponsor** (a manager: the most central by tie
+   strength, or one at random).
 2. The sponsor goes **hunting** for supporters: during a recruitment window invitations travel
    along informal ties from the sponsor, then from each supporter. An invited employee
    **self-selects** by fit with the theme and the sponsor, openness, the share of contacts
@@ -82,7 +83,7 @@ class Teams:
     def setup(self, model: MergerModel) -> None:
         spec = model.config.teams
         n, dims = model.values.shape
-        themes = model.config.themes
+        themes = model.config.active_themes  # the first teams.theme_count themes
         self.n_teams = len(themes)
         self.profile = np.array([vector(t.profile, model.dimensions) for t in themes]
                                 ).reshape(self.n_teams, dims)

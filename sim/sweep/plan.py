@@ -76,6 +76,8 @@ class Plan:
 
 def _is_int_parameter(info: Any) -> bool:
     default = getattr(info, "default", None)
+    if default is None:  # unset by default (teams.theme_count): the type it takes when set
+        return getattr(info, "kind", None) == "int"
     return isinstance(default, int) and not isinstance(default, bool)
 
 
