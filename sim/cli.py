@@ -1,8 +1,8 @@
 """The ``merger-sim`` command line (also ``python -m sim``).
 
 Commands: ``run``, ``scenarios list|show|validate``, and the commands registered at the end
-(compare, sweep, sensitivity, dashboard). Heavy modules are imported inside the commands so
-that ``merger-sim --help`` stays fast.
+(compare, sweep, sensitivity, discover, dashboard). Heavy modules are imported inside the
+commands so that ``merger-sim --help`` stays fast.
 """
 
 from __future__ import annotations
@@ -99,9 +99,11 @@ def main() -> None:
 # their heavy dependencies inside the command, so `merger-sim --help` stays fast.
 from sim.compare_cli import compare  # noqa: E402
 from sim.dashboard_cli import dashboard  # noqa: E402
+from sim.discovery_cli import discover  # noqa: E402
 from sim.sweep_cli import sensitivity, sweep  # noqa: E402
 
 app.command("compare")(compare)
 app.command("sweep")(sweep)
 app.command("sensitivity")(sensitivity)
+app.command("discover")(discover)
 app.command("dashboard")(dashboard)

@@ -51,6 +51,8 @@ class Question:
         outcome: a weekly output (``distance_to_target``, ``cost_cum``, ...).
         week: the week to compare at, or "final" (each run's last recorded week).
         margin: how much better counts as a win (in the outcome's unit; default 0).
+        direction: "lower" or "higher" is better; default: the outcome's own direction
+            (lower for the outcomes in ``LOWER_IS_BETTER``, higher for the rest).
     """
 
     better: str
@@ -58,10 +60,13 @@ class Question:
     outcome: str
     week: int | Literal["final"] = "final"
     margin: float = 0.0
+    direction: Literal["lower", "higher"] | None = None
 
     @property
     def lower_is_better(self) -> bool:
         """Whether a lower outcome value is the better one."""
+        if self.direction is not None:
+            return self.direction == "lower"
         return self.outcome in LOWER_IS_BETTER
 
     def describe(self) -> str:
@@ -79,7 +84,8 @@ def paired_cases(out: Path | str, question: Question) -> tuple[pd.DataFrame, pd.
         whatever the outcome's direction).
 
     Raises:
-        ValueError: a strategy is not in the sweep, or the week was not recorded.
+        ValueError: a strategy is not in the sweep, the week was not recorded, or the two
+            strategies' runs of a point and replication do not share a seed.
     """
     out = Path(out)
     summary = pd.read_parquet(out / "summary.parquet")
@@ -100,6 +106,12 @@ def paired_cases(out: Path | str, question: Question) -> tuple[pd.DataFrame, pd.
         ).to_pandas()
         if values.empty:
             raise ValueError(f"question.week: week {question.week} was not recorded")
+    seeds = summary.pivot_table(index=["point", "replication"], columns="strategy",
+                                values="seed", aggfunc="first")
+    both = seeds[[question.better, question.worse]].dropna()
+    if not (both[question.better] == both[question.worse]).all():
+        raise ValueError("question: the two strategies' runs do not share seeds per point and "
+                         "replication, so they cannot be paired")
     wide = values.pivot_table(index=["point", "replication"], columns="strategy",
                               values=question.outcome, aggfunc="first")
     diff = wide[question.worse] - wide[question.better]
@@ -157,7 +169,9 @@ def find_boxes(
     if y.all() or not y.any():
         return (pd.DataFrame(columns=["box", "parameter", "min", "max", "restricted"]),
                 pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim", "n"]))
-    finder = prim.Prim(x, y, peel_alpha=PEEL_ALPHA, mass_min=mass_min)
+    with warnings.catch_warnings():  # the Workbench's own pandas deprecation notices
+        warnings.simplefilter("ignore")
+        finder = prim.Prim(x, y, peel_alpha=PEEL_ALPHA, mass_min=mass_min)
     initial = finder.box_init
     for number in range(1, max_boxes + 1):
         with warnings.catch_warnings():
@@ -239,15 +253,17 @@ def plot_boxes(x: pd.DataFrame, cases: np.ndarray, limits: pd.DataFrame,
 
 
 def discover(out: Path | str, question: Question, fig_dir: Path | str | None = None,
-             max_boxes: int = 3) -> dict[str, Any]:
+             max_boxes: int = 3, table_dir: Path | str | None = None) -> dict[str, Any]:
     """Answer a question from a sweep's saved results; write boxes CSV and a figure.
 
     Writes ``discovery_<better>_vs_<worse>_<outcome>_boxes.csv`` (limits joined with the
-    box statistics) in ``out`` and the figure (PNG and SVG) in ``fig_dir`` (default
-    ``out/figures``).
+    box statistics) in ``table_dir`` (default ``out``) and the figure (PNG and SVG) in
+    ``fig_dir`` (default ``out/figures``).
 
     Returns:
-        Paths written, the share of points where ``better`` wins, and the tables.
+        Paths written (the boxes CSV first, then the figures), the share of points where
+        ``better`` wins, the tables (``limits``, ``stats``), and ``points``: per parameter
+        point its values, the mean paired ``advantage`` and whether it is a ``win``.
     """
     from sim.plots.style import save_figure
 
@@ -258,10 +274,14 @@ def discover(out: Path | str, question: Question, fig_dir: Path | str | None = N
     stem = f"discovery_{question.better}_vs_{question.worse}_{question.outcome}"
     stem = stem.replace("+", "_plus_")
     table = limits.merge(stats, on="box", how="left") if len(stats) else limits
-    csv_path = out / f"{stem}_boxes.csv"
+    table_dir = Path(table_dir) if table_dir is not None else out
+    table_dir.mkdir(parents=True, exist_ok=True)
+    csv_path = table_dir / f"{stem}_boxes.csv"
     table.to_csv(csv_path, index=False)
+    points = x.assign(advantage=advantage.to_numpy(), win=cases).reset_index()
     share = float(cases.mean()) if len(cases) else float("nan")
     fig = plot_boxes(x, cases, limits, stats,
                      f"{question.describe()} (wins at {share:.0%} of points)")
     figures = save_figure(fig, fig_dir or out / "figures", stem)
-    return {"paths": [csv_path, *figures], "share": share, "limits": limits, "stats": stats}
+    return {"paths": [csv_path, *figures], "share": share, "limits": limits, "stats": stats,
+            "points": points}
