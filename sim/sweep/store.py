@@ -26,8 +26,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-import pandas as pd
 import pyarrow as pa
+import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from sim.sweep.plan import Plan, RunSpec
@@ -40,7 +40,7 @@ META_KEY = b"merger_sim"
 #: the file has few, well-sized row groups and the writer's memory stays bounded.
 ROW_GROUP_ROWS = 65_536
 #: ... or up to this many runs, whichever comes first (many tiny tables cost memory too).
-ROW_GROUP_RUNS = 200
+ROW_GROUP_RUNS = 100
 
 #: Columns that label a run in the combined tables, in order.
 RUN_COLUMNS = ("run", "run_key", "group", "sample", "point", "strategy", "replication", "seed")
@@ -226,23 +226,116 @@ def iter_run_tables(
         yield spec, pa.Table.from_arrays(columns, names=names), info
 
 
+#: Columns of the per-run summary between the parameters and the final values.
+STATUS_COLUMNS: dict[str, pa.DataType] = {
+    "status": pa.string(), "error": pa.string(), "final_week": pa.int64(), "stopped": pa.bool_(),
+}
+
+#: Arrow types of the run-label columns.
+LABEL_TYPES: dict[str, pa.DataType] = {
+    "run": pa.int64(), "run_key": pa.string(), "group": pa.int64(), "sample": pa.int64(),
+    "point": pa.int64(), "strategy": pa.string(), "replication": pa.int64(), "seed": pa.int64(),
+}
+
+
+def _final_types(store: RunStore, plan: Plan, ptypes: dict[str, pa.DataType]
+                 ) -> dict[str, pa.DataType]:
+    """``final_<output>`` columns of the summary, typed from the first completed run."""
+    done = store.done_keys()
+    for spec in plan.runs:
+        if spec.key in done:
+            schema = pq.read_schema(store.run_path(spec.key))
+            return {f"final_{f.name}": f.type for f in schema
+                    if f.name not in RUN_COLUMNS and f.name not in ptypes and f.name != "week"}
+    return {}
+
+
+class _SummaryWriter:
+    """Writes summary.parquet and summary.csv a batch of runs at a time.
+
+    Why streaming: a summary row is small, but a sweep of 100,000 runs would otherwise hold
+    100,000 of them (and a DataFrame of them) in memory at the end of the sweep.
+    """
+
+    def __init__(self, out: Path, schema: pa.Schema) -> None:
+        self.schema = schema
+        self.paths = {"parquet": out / "summary.parquet", "csv": out / "summary.csv"}
+        self.tmp = {kind: out / f".{path.name}.tmp" for kind, path in self.paths.items()}
+        self._parquet = pq.ParquetWriter(self.tmp["parquet"], schema)
+        self._csv = pacsv.CSVWriter(str(self.tmp["csv"]), schema)
+        self.rows: list[dict[str, Any]] = []
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= ROW_GROUP_RUNS:
+            self.flush()
+
+    def flush(self) -> None:
+        if not self.rows:
+            return
+        table = pa.Table.from_pylist(self.rows, schema=self.schema)
+        self._parquet.write_table(table)
+        self._csv.write_table(table)
+        self.rows = []
+
+    def close(self, publish: bool) -> None:
+        """Close both files; with ``publish``, move them into place."""
+        if publish:
+            self.flush()
+        self._parquet.close()
+        self._csv.close()
+        for kind, path in self.paths.items():
+            if publish:
+                with open(self.tmp[kind], "rb") as fh:
+                    os.fsync(fh.fileno())
+                os.replace(self.tmp[kind], path)
+            else:
+                self.tmp[kind].unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _system_allocator() -> Iterator[None]:
+    """Allocate Arrow buffers with the system allocator while combining.
+
+    Why: Arrow's default allocator (mimalloc) keeps freed memory cached for reuse, so the
+    thousands of small run tables that combining reads one after another leave a footprint
+    that grows with the number of runs; the system allocator returns it.
+    """
+    previous = pa.default_memory_pool()
+    pa.set_memory_pool(pa.system_memory_pool())
+    try:
+        yield
+    finally:
+        pa.set_memory_pool(previous)
+
+
 def combine(store: RunStore, plan: Plan) -> dict[str, int]:
     """Stream the run files into results.parquet and the per-run summary tables.
 
     Rows of results.parquet follow the plan order, one per run and recorded week, so the
-    same sweep gives the same file on every executor and worker count.
+    same sweep gives the same file on every executor and worker count. Both outputs are
+    written a bounded batch of runs at a time, so memory does not grow with the sweep.
 
     Returns:
         Counts: completed, failed, missing runs and result rows.
     """
+    with _system_allocator():
+        return _combine(store, plan)
+
+
+def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
     ptypes = parameter_types(plan)
+    finals = _final_types(store, plan, ptypes)
+    summary_schema = pa.schema([*LABEL_TYPES.items(), *ptypes.items(), *STATUS_COLUMNS.items(),
+                                *finals.items()])
+    summary = _SummaryWriter(store.out, summary_schema)
     results_path = store.out / "results.parquet"
     tmp_results = store.out / ".results.parquet.tmp"
     writer: pq.ParquetWriter | None = None
     batch: list[pa.Table] = []
     batch_rows = 0
-    summary_rows: list[dict[str, Any]] = []
     counts = {"completed": 0, "failed": 0, "missing": 0, "rows": 0}
+    published = False
     try:
         for spec, table, info in iter_run_tables(store, plan, ptypes):
             row: dict[str, Any] = {
@@ -254,15 +347,15 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
                 "strategy": spec.strategy,
                 "replication": spec.replication,
                 "seed": spec.seed,
-                **spec.params,
             }
+            row |= {name: str(value) if ptypes[name] == pa.string() else value
+                    for name, value in spec.params.items()}
             if table is None:
                 err = store.read_error(spec.key)
                 status = "failed" if err else "missing"
                 counts[status] += 1
-                row |= {"status": status, "error": (err or {}).get("error"), "final_week": None}
-                row |= {"stopped": None}
-                summary_rows.append(row)
+                row |= {"status": status, "error": (err or {}).get("error")}
+                summary.add(row)
                 continue
             counts["completed"] += 1
             counts["rows"] += table.num_rows
@@ -274,29 +367,20 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
                 writer.write_table(pa.concat_tables(batch))
                 batch, batch_rows = [], 0
             final = table.slice(table.num_rows - 1).to_pylist()[0]
-            row |= {"status": "ok", "error": None, "final_week": final.get("week")}
-            row |= {"stopped": info.get("stopped_week") is not None}
-            row |= {
-                f"final_{k}": v
-                for k, v in final.items()
-                if k not in RUN_COLUMNS and k not in ptypes and k != "week"
-            }
-            summary_rows.append(row)
+            row |= {"status": "ok", "error": None, "final_week": final.get("week"),
+                    "stopped": info.get("stopped_week") is not None}
+            row |= {name: final.get(name.removeprefix("final_")) for name in finals}
+            summary.add(row)
         if writer is not None and batch:
             writer.write_table(pa.concat_tables(batch))
+        published = True
     finally:
         if writer is not None:
             writer.close()
+        summary.close(publish=published)
     if writer is not None:
         os.replace(tmp_results, results_path)
     else:
         results_path.unlink(missing_ok=True)
-    summary = pd.DataFrame(summary_rows)
-    for name in plan.parameter_names:
-        if ptypes[name] == pa.string():
-            summary[name] = summary[name].astype(str)
-    sink = pa.BufferOutputStream()
-    pq.write_table(pa.Table.from_pandas(summary, preserve_index=False), sink)
-    atomic_write_bytes(store.out / "summary.parquet", sink.getvalue().to_pybytes())
-    atomic_write_bytes(store.out / "summary.csv", summary.to_csv(index=False).encode())
+    _fsync_dir(store.out)
     return counts
