@@ -165,8 +165,8 @@ class MergerModel(mesa.Model):
         weights = self.active.astype(float)
         n_units = self.unit_city.size
         means, counts = group_means(self.values, self.unit, weights, n_units)
-        own_count = counts[self.unit]
-        sums = means[self.unit] * own_count[:, None] - self.values * weights[:, None]
+        own_count = counts.take(self.unit)
+        sums = means.take(self.unit, axis=0) * own_count[:, None] - self.values * weights[:, None]
         others = own_count - weights
         with np.errstate(invalid="ignore", divide="ignore"):
             peer = sums / np.maximum(others, 1e-300)[:, None]
@@ -357,12 +357,13 @@ class MergerModel(mesa.Model):
         n_cities = len(self.city_names)
         dist = metrics.distance_to_target(self.values, act, self.target)
         engagement = metrics.active_mean(self.engagement, act)
+        between = metrics.city_tie_weights(self.ties, self.city, n_cities)
         return {
             "distance_to_target": dist,
             "culture_spread": metrics.culture_spread(self.values, act),
             "city_divergence": metrics.city_divergence(self.values, act, self.city, n_cities),
-            "cross_city_ties": metrics.cross_city_ties(self.ties, self.city, n_cities),
-            "city_modularity": metrics.city_modularity(self.ties, self.city, n_cities),
+            "cross_city_ties": metrics.cross_city_ties(self.ties, self.city, n_cities, between),
+            "city_modularity": metrics.city_modularity(self.ties, self.city, n_cities, between),
             "contract_strength": metrics.active_mean(self.contract, act),
             "engagement": engagement,
             "headcount": int(act.sum()),
