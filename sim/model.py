@@ -172,17 +172,26 @@ class MergerModel(mesa.Model):
             peer = sums / np.maximum(others, 1e-300)[:, None]
         return np.where(others[:, None] > 0, peer, self.values)
 
-    def fit_scores(self) -> np.ndarray:
-        """The weighted fit behind the psychological contract, per slot."""
-        person_org = fit(self.values, self.target)
-        person_unit = fit(self.values, self.unit_peer_means())
-        in_team = self.team >= 0
+    def fit_scores(self, slots: np.ndarray | None = None) -> np.ndarray:
+        """The weighted fit behind the psychological contract, per slot (or for ``slots``).
+
+        Hiring needs the fit of a few newcomers only: every term is per row, so computing
+        it for those rows gives the same numbers as for everyone.
+        """
+        values, peers, team = self.values, self.unit_peer_means(), self.team
+        if slots is not None:
+            values, peers, team = (values.take(slots, axis=0), peers.take(slots, axis=0),
+                                   team.take(slots))
+        person_org = fit(values, self.target)
+        person_unit = fit(values, peers)
+        in_team = team >= 0
         person_team = np.zeros_like(person_org)
         team_org = np.zeros_like(person_org)
         if in_team.any() and self.team_norm.shape[0]:
-            norms = self.team_norm[self.team[in_team]]
-            person_team[in_team] = fit(self.values[in_team], norms)
-            team_org[in_team] = fit(norms, self.target)
+            members = np.flatnonzero(in_team)
+            norms = self.team_norm.take(team.take(members), axis=0)
+            person_team[members] = fit(values.take(members, axis=0), norms)
+            team_org[members] = fit(norms, self.target)
         return fit_score(person_org, person_unit, person_team, team_org, in_team,
                          self.config.contract)
 
@@ -310,7 +319,7 @@ class MergerModel(mesa.Model):
         self.vacant_since[due] = -1
         self.connect_newcomers(due, rng)
         # a newcomer's contract starts where their fit puts it, like everyone's at the merger
-        self.contract[due] = implied_contract(self.fit_scores()[due], self.config.contract)
+        self.contract[due] = implied_contract(self.fit_scores(due), self.config.contract)
         self.engagement[due] = implied_engagement(self.contract[due], self.team[due] >= 0,
                                                   self.config.engagement)
         for slot in due.tolist():
