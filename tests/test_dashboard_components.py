@@ -1,4 +1,4 @@
-"""The teaching dashboard without a browser: the page, its parts, and the session state.
+"""The teaching dashboard without a browser: the SolaraViz page, its views, the Classroom model.
 
 ``solara.render`` builds the widget tree in this process, so these tests click buttons and
 read monitors in milliseconds. They cannot see the browser-side failures (missing web
@@ -11,6 +11,7 @@ import asyncio
 import functools
 import inspect
 import re
+import time
 from pathlib import Path
 
 import ipyvuetify as vw
@@ -18,19 +19,26 @@ import ipywidgets
 import numpy as np
 import pytest
 import solara
+from mesa.visualization import solara_viz
 from typer.testing import CliRunner
 
-from sim.dashboard import i18n
+from sim.dashboard import chrome, i18n
 from sim.dashboard.app import Page
-from sim.dashboard.components import format_euros
+from sim.dashboard.classroom import (
+    SIDE_BY_SIDE_OFF,
+    Classroom,
+    available_presets,
+    default_preset,
+    load_preset,
+)
+from sim.dashboard.components import format_euros, view_components
 from sim.dashboard.figures import PANELS, network_figure, shared_limits, value_space_figure
 from sim.dashboard.params import (
     CLASSROOM_PARAMETERS,
-    changed_overrides,
     classroom_controls,
     make_control,
+    model_params,
 )
-from sim.dashboard.session import Session, Settings, available_presets, load_preset
 from sim.dashboard_cli import dashboard, missing_assets, server_command, server_environment
 from sim.scenario import describe_parameter
 from sim.strategies import STRATEGIES
@@ -41,8 +49,8 @@ from sim.strategies import STRATEGIES
 def in_event_loop(test):
     """Run a page test inside a running event loop, as the server does.
 
-    Play is a coroutine task on the server's event loop; without a running loop solara
-    cannot start (or even set up) that task. Async test bodies are awaited.
+    SolaraViz's Play is a task; solara sets tasks up on the running loop. Async test bodies
+    are awaited.
     """
     @functools.wraps(test)
     def wrapper(*args, **kwargs):
@@ -54,14 +62,28 @@ def in_event_loop(test):
     return wrapper
 
 
+OPEN_PAGES: list = []
+
+
+@pytest.fixture(autouse=True)
+def close_pages():
+    """Close the pages a test rendered, and forget their session, so tests stay apart
+    (in the server, solara keeps each session's state apart by itself)."""
+    yield
+    while OPEN_PAGES:
+        OPEN_PAGES.pop().close()
+    chrome._SESSION_CHROME.set(None)
+
+
 def render_page():
     """Render one dashboard session; return its render context."""
     _, rc = solara.render(solara.AppLayout(children=[Page()]), handle_error=False)
+    OPEN_PAGES.append(rc)
     return rc
 
 
 def monitor(rc, key: str) -> list[str]:
-    """The text of a monitor, once per strategy column."""
+    """The text of a monitor, once per strategy."""
     return [w.children[0] for w in
             rc.find(vw.Html, class_=f"monitor-value monitor-value-{key}").widgets]
 
@@ -74,9 +96,34 @@ def select_tab(rc, index: int) -> None:
     rc.find(vw.Tabs).widget.v_model = index
 
 
+def widgets_below(widget) -> list:
+    """Every widget under ``widget`` in document order, grid items included (the finder
+    skips a grid's items)."""
+    found, stack = [], [widget]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        for name in ("children", "items"):
+            value = getattr(current, name, None)
+            if isinstance(value, dict):
+                value = list(value.values())
+            if isinstance(value, list | tuple):
+                stack.extend(reversed([x for x in value if isinstance(x, ipywidgets.Widget)]))
+    return found
+
+
+def images(rc, view: str) -> list:
+    """The picture widgets inside the containers of one view (``view-<view>``), in order."""
+    sheets = [w for w in widgets_below(rc.container)
+              if isinstance(w, vw.Sheet) and f"view-{view}" in (w.class_ or "").split()]
+    sheets.sort(key=lambda w: w.model_id)
+    return [child for sheet in sheets for child in sheet.children
+            if isinstance(child, ipywidgets.Image)]
+
+
 def markdown_text(rc) -> str:
     return "\n".join(w.template.template if hasattr(w.template, "template") else str(w.template)
-                     for w in rc.find(vw.VuetifyTemplate).widgets)
+                     for w in widgets_below(rc.container) if isinstance(w, vw.VuetifyTemplate))
 
 
 def language_toggle(rc):
@@ -87,57 +134,73 @@ def select_with_label(rc, label: str):
     return rc.find(vw.Select, label=label).widget
 
 
+def running_line(rc) -> str:
+    return rc.find(vw.Html, class_="running-now").widget.children[0]
+
+
+def control_label(path: str, lang: str = "en") -> str:
+    return make_control(path, load_preset(default_preset())).label(lang)
+
+
+def wait_for(check, seconds: float = 30.0) -> bool:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if check():
+            return True
+        time.sleep(0.05)
+    return False
+
+
 # ----------------------------------------------------------------------------- the page
 
 
 @in_event_loop
-def test_page_renders_controls_monitors_and_one_plot():
+def test_page_is_a_solaraviz_app_with_controls_monitors_and_six_plots():
     rc = render_page()
-    for label in ("Reset", "Step", "Play"):
+    for label in ("Reset", "Step", "▶"):
         assert button(rc, label) is not None
     assert monitor(rc, "week") == ["0"]
-    headcount = load_preset(available_presets()[0] if "classroom" not in available_presets()
-                            else "classroom").headcount
-    assert monitor(rc, "headcount") == [str(headcount)]
-    assert len(rc.find(ipywidgets.Image).widgets) == 1
+    assert monitor(rc, "headcount") == [str(load_preset(default_preset()).headcount)]
+    assert len(images(rc, "plots")) == len(PANELS) == 6
+    titles = [w.children[0] for w in rc.find(vw.CardTitle).widgets]
+    assert titles == ["Controls", "Model parameters", "Information"]
+    assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
+        "Plots", "Network", "Value space", "Info"]
 
 
 @in_event_loop
-def test_step_advances_the_week_and_redraws_the_plot():
+def test_step_advances_the_week_and_redraws_the_plots():
     rc = render_page()
-    before = rc.find(ipywidgets.Image).widget.value
+    before = [w.value for w in images(rc, "plots")]
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["1"]
-    assert rc.find(ipywidgets.Image).widget.value != before
+    after = [w.value for w in images(rc, "plots")]
+    assert all(a != b for a, b in zip(after, before, strict=True))
+
+
+@in_event_loop
+def test_weeks_per_step_slider_steps_several_weeks():
+    rc = render_page()
+    rc.find(vw.Slider, label="Weeks per step (and per redraw)").widget.v_model = 13
+    button(rc, "Step").click()
+    assert monitor(rc, "week") == ["13"]
 
 
 @in_event_loop
 async def test_play_runs_weeks_until_paused():
     rc = render_page()
-    button(rc, "Play").click()
-    assert button(rc, "Pause") is not None
-    assert button(rc, "Step").disabled
-    # wait until Play has advanced at least two weeks (drawing is slow on a loaded machine)
-    for _ in range(300):
+    button(rc, "▶").click()
+    for _ in range(300):  # drawing is slow on a loaded machine
         await asyncio.sleep(0.1)
         if int(monitor(rc, "week")[0]) > 1:
             break
-    button(rc, "Pause").click()
-    await asyncio.sleep(0.2)
+    button(rc, "❚❚").click()
+    await asyncio.sleep(0.5)
     week = int(monitor(rc, "week")[0])
     assert week > 1
-    await asyncio.sleep(0.3)
+    await asyncio.sleep(0.5)
     assert int(monitor(rc, "week")[0]) == week
-    assert button(rc, "Play") is not None
-
-
-@in_event_loop
-def test_weeks_per_step_steps_several_weeks():
-    rc = render_page()
-    toggle = [w for w in rc.find(vw.BtnToggle).widgets if "language-toggle" not in w.class_]
-    toggle[0].v_model = 2  # the index of 13 in the choices 1, 4, 13, 52
-    button(rc, "Step").click()
-    assert monitor(rc, "week") == ["13"]
+    assert button(rc, "▶") is not None
 
 
 @in_event_loop
@@ -150,53 +213,91 @@ def test_two_sessions_have_independent_models():
 
 
 @in_event_loop
-def test_slider_change_is_pending_until_reset():
+def test_slider_change_applies_at_reset():
     rc = render_page()
     button(rc, "Step").click()
-    assert not rc.find(vw.Alert, children=[i18n.t("pending", "en")]).widgets
-    slider = rc.find(vw.Slider, label="Interaction: confidence threshold").widget
-    slider.v_model = 0.1
-    assert rc.find(vw.Alert, children=[i18n.t("pending", "en")]).widgets
+    path = "interaction.confidence_threshold"
+    rc.find(vw.Slider, label=control_label(path)).widget.v_model = 0.1
+    assert monitor(rc, "week") == ["1"]  # nothing changes until Reset
+    assert "changed" not in running_line(rc)
     button(rc, "Reset").click()
-    assert not rc.find(vw.Alert, children=[i18n.t("pending", "en")]).widgets
     assert monitor(rc, "week") == ["0"]
+    assert "changed: Interaction: confidence threshold 0.1" in running_line(rc)
+    # the slider shows what runs, after the rebuild too
+    assert rc.find(vw.Slider, label=control_label(path)).widget.v_model == 0.1
 
 
 @in_event_loop
-def test_switching_strategy_rebuilds_the_model():
+def test_switching_strategy_applies_at_reset():
     rc = render_page()
     button(rc, "Step").click()
     select_with_label(rc, "Strategy").v_model = "training"
+    button(rc, "Reset").click()
     assert monitor(rc, "week") == ["0"]
     button(rc, "Step").click()
-    cost = monitor(rc, "cost_so_far")[0]
-    assert cost != "EUR 0"  # a trained cohort costs money from week 1
+    assert monitor(rc, "cost_so_far")[0] != "EUR 0"  # a trained cohort costs money from week 1
 
 
 @in_event_loop
-def test_side_by_side_shows_two_columns_stepping_in_lockstep():
+def test_strategy_chooser_shows_names_but_passes_registry_keys():
     rc = render_page()
-    rc.find(vw.Switch, label=i18n.t("side_by_side", "en")).widget.v_model = True
-    assert len(rc.find(ipywidgets.Image).widgets) == 2
-    assert select_with_label(rc, "Second strategy") is not None
+    items = select_with_label(rc, "Strategy").items
+    assert [item["value"] for item in items] == list(STRATEGIES)
+    assert {item["text"] for item in items} >= {"No intervention", "Culture training"}
+
+
+@in_event_loop
+def test_side_by_side_shows_both_strategies_stepping_in_lockstep():
+    rc = render_page()
+    select_with_label(rc, "Side by side: second strategy").v_model = "training"
+    button(rc, "Reset").click()
+    assert len(monitor(rc, "week")) == 2
+    assert len(images(rc, "plots")) == 6  # each plot now holds both strategies
     button(rc, "Step").click()
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["2", "2"]
     costs = monitor(rc, "cost_so_far")
     assert costs[0] != costs[1]  # none vs training: the comparison shows a difference
+    select_tab(rc, 1)
+    assert len(images(rc, "network")) == 2
 
 
 @in_event_loop
-def test_language_toggle_translates_labels_and_info():
+def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     rc = render_page()
     language_toggle(rc).v_model = i18n.LANGUAGES.index("nl")
     assert button(rc, "Stap") is not None
     assert button(rc, "Opnieuw") is not None
-    assert rc.find(vw.Slider, label="Vertrouwensdrempel").widgets
+    assert not rc.find(vw.Btn, children=["Step"]).widgets
+    assert [w.children[0] for w in rc.find(vw.CardTitle).widgets] == [
+        "Bediening", "Modelparameters", "Informatie"]
+    assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
+        "Grafieken", "Netwerk", "Waardenruimte", "Info"]
+    assert rc.find(vw.Slider, label="Weken per stap (en per tekening)").widgets
+    assert rc.find(vw.Slider,
+                   label=control_label("interaction.confidence_threshold", "nl")).widgets
+    texts = [item["text"] for item in select_with_label(rc, "Strategie").items]
+    assert "Cultuurtraining" in texts
+    assert monitor(rc, "week") == ["0"]
+    assert rc.find(vw.Html, children=["Aantal medewerkers"]).widgets
     select_tab(rc, 3)
     text = markdown_text(rc)
-    assert "WAT IS HET?" in text
-    assert "WHAT IS IT?" not in text
+    assert "WAT IS HET?" in text and "WHAT IS IT?" not in text
+    language_toggle(rc).v_model = i18n.LANGUAGES.index("en")
+    assert button(rc, "Step") is not None
+
+
+@in_event_loop
+def test_language_switch_keeps_the_model_and_the_users_choices():
+    rc = render_page()
+    button(rc, "Step").click()
+    select_with_label(rc, "Strategy").v_model = "training"
+    language_toggle(rc).v_model = i18n.LANGUAGES.index("nl")
+    assert monitor(rc, "week") == ["1"]
+    assert select_with_label(rc, "Strategie").v_model == "training"
+    button(rc, "Opnieuw").click()
+    button(rc, "Stap").click()
+    assert monitor(rc, "cost_so_far")[0] != "€ 0"
 
 
 @in_event_loop
@@ -208,28 +309,65 @@ def test_info_panel_has_netlogo_sections_in_order():
               "THINGS TO TRY", "EXTENDING THE MODEL", "CREDITS AND REFERENCES"]
     positions = [text.index(title) for title in titles]
     assert positions == sorted(positions)
+    assert "The sliders and switches" in text
 
 
-@pytest.mark.parametrize("tab", [1, 2])
+@pytest.mark.parametrize(("tab", "view"), [(1, "network"), (2, "values")])
 @in_event_loop
-def test_network_and_value_space_tabs_draw_and_follow_steps(tab):
+def test_network_and_value_space_tabs_draw_and_follow_steps(tab, view):
     rc = render_page()
     select_tab(rc, tab)
-    before = rc.find(ipywidgets.Image).widget.value
+    before = images(rc, view)[0].value
     assert len(before) > 1000
     button(rc, "Step").click()
-    assert rc.find(ipywidgets.Image).widget.value != before
+    assert images(rc, view)[0].value != before
 
 
 @in_event_loop
 def test_network_colour_toggle_changes_the_picture():
     rc = render_page()
     select_tab(rc, 1)
-    by_city = rc.find(ipywidgets.Image).widget.value
-    toggles = [w for w in rc.find(vw.BtnToggle).widgets if w.children and
-               any(getattr(b, "children", None) == ["Team"] for b in w.children)]
-    toggles[0].v_model = 1  # city, team
-    assert rc.find(ipywidgets.Image).widget.value != by_city
+    by_city = images(rc, "network")[0].value
+    rc.find(vw.BtnToggle, class_="colour-toggle").widget.v_model = 1  # city, team
+    assert images(rc, "network")[0].value != by_city
+
+
+# ----------------------------------------------------------------------------- chrome
+
+
+def test_every_translated_solaraviz_text_still_occurs_in_mesa():
+    """A Mesa release that rewords its chrome must fail here, not show English silently."""
+    source = inspect.getsource(solara_viz)
+    for english in chrome.MESA_TEXT:
+        assert f'"{english}"' in source, english
+    assert 'f"Time: {model.time}"' in source
+    assert 'f"Page {index}"' in source
+    for key in chrome.MESA_TEXT.values():
+        assert all(i18n.t(key, lang) for lang in i18n.LANGUAGES)
+
+
+def test_translate_passes_through_without_a_dashboard_session():
+    assert chrome.translate("Step") in ("Step", "Stap")  # a session may be registered
+    chrome._SESSION_CHROME.set(None)
+    assert chrome.translate("Step") == "Step"
+    assert chrome.translate("Time: 3.0") == "Time: 3.0"
+
+
+def test_default_grid_layouts_fit_twelve_columns_without_overlap():
+    for count in chrome.GRID_LAYOUTS:
+        cells = chrome.default_grid_layout(count)
+        assert [c["i"] for c in cells] == list(range(count))
+        taken: set[tuple[int, int]] = set()
+        for c in cells:
+            assert c["x"] >= 0 and c["x"] + c["w"] <= 12
+            area = {(x, y) for x in range(c["x"], c["x"] + c["w"])
+                    for y in range(c["y"], c["y"] + c["h"])}
+            assert not area & taken
+            taken |= area
+    pages = {}
+    for _, page in view_components(side_by_side=False):
+        pages[page] = pages.get(page, 0) + 1
+    assert set(pages.values()) <= set(chrome.GRID_LAYOUTS)
 
 
 # ----------------------------------------------------------------------------- i18n
@@ -318,66 +456,111 @@ def test_unknown_paths_are_skipped_not_fatal():
     assert "interaction.confidence_threshold" in shown
 
 
-def test_changed_overrides_keeps_only_changes():
-    controls = classroom_controls(load_preset("case"))
-    values = {c.path: c.default for c in controls}
-    assert changed_overrides(controls, values) == {}
-    values["interaction.confidence_threshold"] = 0.1
-    assert changed_overrides(controls, values) == {"interaction.confidence_threshold": 0.1}
+def test_model_params_come_from_the_schema_and_name_classroom_arguments():
+    room = Classroom()
+    params = model_params(room, "en")
+    signature = inspect.signature(Classroom.__init__).parameters
+    for key in ("preset", "strategy", "strategy_b", "seed", "defaults_from"):
+        assert key in signature and key in params
+    assert params["preset"]["values"] == available_presets()
+    assert params["strategy"]["values"] == list(STRATEGIES)
+    for control in classroom_controls(room.config):
+        spec = params[control.path]
+        info = describe_parameter(control.path, room.config)
+        assert spec["value"] == info.default
+        assert spec["label"] == control.label("en")
+        if control.kind != "bool":
+            assert spec["min"] == info.minimum
+            assert spec["max"] <= info.maximum
+    nl = model_params(room, "nl")
+    assert nl["interaction.confidence_threshold"]["label"].startswith("Vertrouwensdrempel")
 
 
-# ----------------------------------------------------------------------------- session
+def test_model_params_show_the_running_values():
+    room = Classroom(**{"interaction.confidence_threshold": 0.12})
+    assert model_params(room, "en")["interaction.confidence_threshold"]["value"] == 0.12
 
 
-def small_settings(**changes) -> Settings:
-    base = Settings(preset="classroom" if "classroom" in available_presets() else "case")
-    return base.with_changes(**changes)
+# ----------------------------------------------------------------------------- classroom
+
+
+def test_classroom_rebuilds_from_keyword_arguments_alone():
+    """SolaraViz's Reset: ``type(model)(**params)``, plus Mesa's own ``scenario`` keyword."""
+    first = Classroom()
+    params = model_params(first, "en")
+    kwargs = {k: (v["value"] if isinstance(v, dict) else v) for k, v in params.items()}
+    again = type(first)(**kwargs, scenario=first.scenario)
+    assert again.settings == first.settings
+    assert again.settings.overrides == {}
 
 
 def test_side_by_side_models_share_population_and_step_together():
-    session = Session(small_settings(strategy="none", strategy_b="training", compare=True))
-    a, b = (sim.model for sim in session.simulations)
+    room = Classroom(strategy="none", strategy_b="training")
+    a, b = (sim.model for sim in room.simulations)
     np.testing.assert_array_equal(a.values, b.values)
-    assert session.step(3) == 3
-    assert a.week == b.week == 3
+    for _ in range(3):
+        room.step()
+    assert a.week == b.week == room.week == 3
+    assert room.time == 3
     assert not np.array_equal(a.values, b.values)
 
 
-def test_overrides_reach_the_model():
-    session = Session(small_settings(overrides={"interaction.confidence_threshold": 0.12}))
-    assert session.simulations[0].model.config.interaction.confidence_threshold == 0.12
+def test_overrides_reach_the_model_and_defaults_are_not_overrides():
+    room = Classroom(**{"interaction.confidence_threshold": 0.12,
+                        "interaction.convergence_rate": 0.05})
+    assert room.simulations[0].model.config.interaction.confidence_threshold == 0.12
+    assert room.settings.overrides == {"interaction.confidence_threshold": 0.12}
 
 
-def test_step_stops_at_the_horizon():
-    session = Session(small_settings())
-    total = session.scenario.horizon.total_weeks
-    assert session.step(total + 10) == total
-    assert not session.running
-    assert session.step(1) == 0
+def test_untouched_sliders_take_the_new_presets_defaults():
+    """Sliders that showed the classroom's cohort size (3) do not impose it on the case."""
+    shown = load_preset("classroom").training.cohort_size
+    room = Classroom(preset="case", defaults_from="classroom",
+                     **{"training.cohort_size": shown})
+    assert room.config.training.cohort_size != shown
+    assert room.simulations[0].model.config.training.cohort_size == \
+        room.config.training.cohort_size
+    moved = Classroom(preset="case", defaults_from="classroom",
+                      **{"training.cohort_size": shown + 1})
+    assert moved.simulations[0].model.config.training.cohort_size == shown + 1
+
+
+def test_unknown_strategy_is_refused():
+    with pytest.raises(KeyError):
+        Classroom(strategy="telepathy")
+
+
+def test_classroom_stops_at_the_horizon():
+    room = Classroom(**{"horizon.intervention_weeks": 3, "horizon.followup_weeks": 2})
+    while room.running:
+        room.step()
+    assert room.week == 5
 
 
 def test_layout_is_computed_once_per_model():
-    session = Session(small_settings())
-    sim = session.simulations[0]
+    room = Classroom()
+    sim = room.simulations[0]
     first = sim.layout
-    session.step(2)
+    room.step()
+    room.step()
     assert sim.layout is first
     assert first.shape == (sim.model.values.shape[0], 2)
     assert np.isfinite(first).all()
 
 
 def test_value_space_axes_stay_fixed():
-    session = Session(small_settings(strategy="training"))
-    sim = session.simulations[0]
+    room = Classroom(strategy="training")
+    sim = room.simulations[0]
     limits = sim.value_limits
-    session.step(5)
+    for _ in range(5):
+        room.step()
     assert sim.value_limits == limits
     fig = value_space_figure(sim, "nl")
     assert fig.axes[0].get_xlim() == pytest.approx(limits[:2])
 
 
 def test_network_figure_legend_follows_colouring():
-    sim = Session(small_settings()).simulations[0]
+    sim = Classroom().simulations[0]
     cities = network_figure(sim, "city", "en").axes[0].get_legend().get_texts()
     teams = network_figure(sim, "team", "en").axes[0].get_legend().get_texts()
     assert [x.get_text() for x in cities] == [f"city {n}" for n in sim.model.city_names]
@@ -385,13 +568,19 @@ def test_network_figure_legend_follows_colouring():
 
 
 def test_shared_limits_cover_both_runs():
-    session = Session(small_settings(strategy="none", strategy_b="training", compare=True))
-    session.step(10)
-    frames = [sim.model.timeseries() for sim in session.simulations]
+    room = Classroom(strategy="none", strategy_b="training")
+    for _ in range(10):
+        room.step()
+    frames = room.frames()
     limits = shared_limits(frames)
     assert set(limits) == set(PANELS)
     top = max(f["cost_cum"].max() for f in frames) / 1000.0
     assert limits["cost_cum"][1] >= top > 0
+
+
+def test_side_by_side_off_is_not_a_strategy():
+    assert SIDE_BY_SIDE_OFF not in STRATEGIES
+    assert not Classroom(strategy_b=SIDE_BY_SIDE_OFF).side_by_side
 
 
 # ----------------------------------------------------------------------------- command
@@ -400,7 +589,7 @@ def test_shared_limits_cover_both_runs():
 def test_server_command_is_local_production_and_quiet():
     cmd = server_command("127.0.0.1", 9999)
     assert cmd[1:4] == ["-m", "solara", "run"]
-    assert "sim.dashboard.app" in cmd
+    assert "sim.dashboard.app" in cmd  # the SolaraViz page
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--port") + 1] == "9999"
     assert "--production" in cmd and "--no-open" in cmd
@@ -441,7 +630,7 @@ def test_teaching_guide_names_controls_as_the_dashboard_does(lang):
     assert len(controls_named) >= 6, controls_named
     if lang == "en":  # English control names read "Section: field"
         assert {b for b in bold if re.fullmatch(r"[A-Z][a-z]+: [a-z ]+", b)} <= names
-    for key in ("reset", "step", "play", "side_by_side"):
+    for key in ("reset", "step", "strategy_b", "model_parameters"):
         assert i18n.t(key, lang).split(":")[0] in text, key
     assert labels  # the label table is not empty
 

@@ -1,30 +1,62 @@
-"""Solara components of the dashboard: controls, monitors, plots, network, value space, Info.
+"""The dashboard's views: functions of the :class:`~sim.dashboard.classroom.Classroom` that
+SolaraViz lays out in its grid.
 
-Each component draws from a :class:`~sim.dashboard.session.Session` and a ``version``
-counter that the page bumps after every Step; figures are rebuilt only when the version,
-the language or a view option changes (``solara.use_memo``), not on unrelated re-renders.
+Each view is a plain function ``view(model)``: SolaraViz wraps it in a component that redraws
+after every Step, Play tick or Reset. Views read the session's language (and the network's
+colouring) from the page's :class:`~sim.dashboard.chrome.Chrome`, so switching language
+redraws them; figures are rebuilt only when the week, the language or a view option changes
+(``solara.use_memo``), not on unrelated redraws.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 import solara
+from matplotlib.figure import Figure
 from solara import v
 
+from sim.dashboard.chrome import cell_height_px, current_chrome, current_language
+from sim.dashboard.classroom import Classroom
 from sim.dashboard.figures import (
+    HALF_FIGSIZE,
+    PANELS,
+    WIDE_FIGSIZE,
+    metric_figure,
     network_figure,
     shared_limits,
-    timeseries_figure,
     value_space_figure,
 )
-from sim.dashboard.i18n import info_sections, scenario_name, strategy_name, t, unit_text
-from sim.dashboard.params import Control
-from sim.dashboard.session import Session, Simulation
+from sim.dashboard.i18n import (
+    info_sections,
+    scenario_name,
+    strategy_name,
+    t,
+    unit_text,
+)
+from sim.dashboard.params import classroom_controls, current_value
 
-WEEKS_PER_STEP_CHOICES = (1, 4, 13, 52)
-"""A week, a month, a quarter, a year."""
+View = Callable[[Classroom], Any]
+"""What SolaraViz accepts as a component: a function of the model."""
+
+TEXT_CELL_ROWS: Final[int] = 16
+"""Grid rows of the Info and parameter-guide cells; their text scrolls inside."""
+
+CSS: Final[str] = """
+.merger-view img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
+.monitor-label { font-size: 0.75rem; color: #555; }
+.monitor-value { font-size: 1.25rem; font-weight: 600; }
+.monitor-card { min-width: 96px; padding: 4px 8px !important; }
+.view-text { overflow-y: auto; padding: 0 12px; }
+.view-text h2 { font-size: 1.05rem; margin-top: 0.8rem; }
+.v-navigation-drawer .v-input__slider .v-input__slot { flex-wrap: wrap; }
+.v-navigation-drawer .v-input__slider .v-input__slot > .v-label { width: 100%; max-width: 100%;
+    white-space: normal; height: auto; margin-bottom: 2px; }
+.vue-grid-item { overflow: hidden; }
+"""
+"""Page styles: pictures scale down to their grid cell; slider labels sit above their track
+(long, translated labels in a narrow sidebar); text cells scroll instead of overflowing."""
 
 
 def format_euros(amount: float, lang: str) -> str:
@@ -33,162 +65,167 @@ def format_euros(amount: float, lang: str) -> str:
     return f"€ {whole.replace(',', '.')}" if lang == "nl" else f"EUR {whole}"
 
 
-@solara.component
-def ChoiceSelect(label: str, value: str, choices: list[tuple[str, str]],
-                 on_value: Callable[[str], None], disabled: bool = False) -> None:
-    """A drop-down whose items show translated text but carry a stable key as value."""
-    items = [{"text": text, "value": key} for key, text in choices]
-    v.Select(label=label, items=items, v_model=value, on_v_model=on_value,
-             disabled=disabled, dense=True, hide_details=True, class_="mb-3")
+def _picture(fig: Figure, view: str) -> None:
+    """A figure as a PNG image, in a container tests and CSS can find by ``view-<view>``."""
+    with solara.Column(classes=["merger-view", f"view-{view}"], gap="0px"):
+        solara.FigureMatplotlib(fig, dependencies=[id(fig)], format="png")
 
 
-CSS = """
-.param-control .v-input__slot { flex-wrap: wrap; }
-.param-control .v-input__slot > .v-label { width: 100%; max-width: 100%; white-space: normal;
-    height: auto; margin-bottom: 2px; }
-.param-help { font-size: 0.75rem; color: #666; line-height: 1.2; }
-.monitor-label { font-size: 0.75rem; color: #555; }
-.monitor-value { font-size: 1.25rem; font-weight: 600; }
-"""
-"""Page styles: slider labels above their track (long, translated labels), compact monitors."""
+def _heading(model: Classroom, index: int, lang: str) -> None:
+    """The strategy's name above a picture when two run side by side."""
+    if model.side_by_side:
+        solara.Text(strategy_name(model.simulations[index].strategy, lang),
+                    style={"font-weight": "600", "padding-left": "8px"})
 
 
-@solara.component
-def ParameterControl(control: Control, value: Any, lang: str,
-                     on_value: Callable[[str, Any], None]) -> None:
-    """A slider (number) or switch (yes/no) with its schema range and a line of help."""
-    label = control.name(lang)
-
-    def set_value(new: Any) -> None:
-        if control.kind == "float":
-            decimals = max(0, len(f"{control.step:.10f}".rstrip("0").split(".")[1]))
-            new = round(float(new), decimals)
-        on_value(control.path, new)
-
-    unit = unit_text(control.unit, lang)
-    shown = f"{value} {unit}".strip() if control.kind != "bool" else (
-        t("on", lang) if value else t("off", lang))
-    default = control.default if control.kind != "bool" else (
-        t("on", lang) if control.default else t("off", lang))
-    with solara.Column(gap="0px", classes=["param-control", "mb-3"]):
-        if control.kind == "bool":
-            solara.Switch(label=label, value=bool(value), on_value=set_value)
-        elif control.kind == "int":
-            solara.SliderInt(label, value=int(value), min=int(control.minimum),
-                             max=int(control.maximum), step=1, on_value=set_value,
-                             thumb_label=True)
-        else:
-            solara.SliderFloat(label, value=float(value), min=control.minimum,
-                               max=control.maximum, step=control.step, on_value=set_value,
-                               thumb_label=True)
-        v.Html(tag="div", class_="param-help",
-               children=[f"{shown} ({t('default', lang)} {default}). {control.help(lang)}"])
-
-
-@solara.component
-def Monitors(sim: Simulation, version: int, lang: str) -> None:
-    """NetLogo-style monitors: week, headcount, teams formed, proposals accepted, cost."""
-    del version  # a dependency only: the numbers are read fresh on every render
-    row = sim.model.timeseries().iloc[-1]
-    items = [
-        ("week", str(int(sim.model.week))),
-        ("headcount", str(int(row["headcount"]))),
-        ("teams_formed", str(int(row["teams_active"]))),
-        ("proposals_accepted", str(int(row["proposals_accepted"]))),
-        ("cost_so_far", format_euros(float(row["cost_cum"]), lang)),
-    ]
-    with solara.Row(gap="8px", style={"flex-wrap": "wrap"}):
-        for key, text in items:
-            with solara.Card(margin=0, style={"min-width": "90px", "padding": "4px 8px"},
-                             classes=[f"monitor-{key}"]):
-                v.Html(tag="div", class_="monitor-label", children=[t(key, lang)])
-                v.Html(tag="div", class_=f"monitor-value monitor-value-{key}", children=[text])
+def Monitors(model: Classroom) -> None:
+    """NetLogo-style monitors per strategy (week, headcount, teams formed, proposals accepted,
+    cost so far), and a line saying what runs: the scenario, the seed and changed sliders."""
+    lang = current_language()
+    frames = model.frames()
+    with solara.Column(classes=["merger-view", "view-monitors"], gap="4px"):
+        with solara.Row(gap="24px", style={"flex-wrap": "wrap"}):
+            for sim, frame in zip(model.simulations, frames, strict=True):
+                row = frame.iloc[-1]
+                items = [
+                    ("week", str(int(sim.model.week))),
+                    ("headcount", str(int(row["headcount"]))),
+                    ("teams_formed", str(int(row["teams_active"]))),
+                    ("proposals_accepted", str(int(row["proposals_accepted"]))),
+                    ("cost_so_far", format_euros(float(row["cost_cum"]), lang)),
+                ]
+                with solara.Column(gap="2px"):
+                    solara.Text(t("plots_heading", lang, strategy=strategy_name(sim.strategy,
+                                                                                 lang)),
+                                style={"font-weight": "600"})
+                    with solara.Row(gap="8px"):
+                        for key, text in items:
+                            with solara.Card(margin=0, classes=["monitor-card", f"monitor-{key}"]):
+                                v.Html(tag="div", class_="monitor-label", children=[t(key, lang)])
+                                v.Html(tag="div", class_=f"monitor-value monitor-value-{key}",
+                                       children=[text])
+        solara.Text(_running_line(model, lang), classes=["running-now"],
+                    style={"font-size": "0.85rem", "color": "#444"})
+        if not model.running:
+            solara.Text(t("finished", lang), style={"font-size": "0.85rem", "color": "#444"})
 
 
-@solara.component
-def TimeseriesPanels(session: Session, version: int, lang: str) -> None:
-    """The live plots, one column per strategy, with shared y-limits for comparison."""
-    horizon = session.scenario.horizon
-
-    def build() -> list:
-        frames = [sim.model.timeseries() for sim in session.simulations]
-        limits = shared_limits(frames)
-        return [timeseries_figure(frame, sim.strategy, lang, horizon.intervention_weeks,
-                                  horizon.total_weeks, limits)
-                for frame, sim in zip(frames, session.simulations, strict=True)]
-
-    figures = solara.use_memo(build, [session, version, lang])
-    PerSimulation(session, lambda i: solara.FigureMatplotlib(
-        figures[i], dependencies=[id(figures[i])], format="png"), view="plots")
+def _running_line(model: Classroom, lang: str) -> str:
+    """"Running: Classroom, seed 0; changed: Confidence threshold 0.2" in the language."""
+    settings = model.settings
+    text = t("running_now", lang, scenario=scenario_name(settings.preset, lang),
+             seed=settings.seed)
+    if settings.overrides:
+        names = {c.path: c.name(lang) for c in classroom_controls(model.config)}
+        changes = ", ".join(f"{names.get(path, path)} {value}"
+                            for path, value in settings.overrides.items())
+        text += "; " + t("changed_parameters", lang, changes=changes)
+    return text
 
 
-@solara.component
-def MonitorPanels(session: Session, version: int, lang: str) -> None:
-    """The monitors of each model, above the tabs so they stay in view on every tab."""
-    def draw(i: int) -> None:
-        sim = session.simulations[i]
-        if len(session.simulations) > 1:
-            solara.Text(strategy_name(sim.strategy, lang), style={"font-weight": "600"})
-        Monitors(sim, version, lang)
+def metric_view(name: str) -> View:
+    """The live plot of one output (a column of :data:`~sim.dashboard.figures.PANELS`)."""
+    def view(model: Classroom) -> None:
+        lang = current_language()
 
-    PerSimulation(session, draw, view="monitors")
+        def build() -> Figure:
+            frames = model.frames()
+            horizon = model.config.horizon
+            return metric_figure(frames, [s.strategy for s in model.simulations], name, lang,
+                                 horizon.intervention_weeks, horizon.total_weeks,
+                                 shared_limits(frames))
 
+        fig = solara.use_memo(build, [model, model.week, lang])
+        _picture(fig, "plots")
 
-@solara.component
-def NetworkPanels(session: Session, version: int, lang: str) -> None:
-    """The informal network of each model, coloured by city or by team (a toggle)."""
-    colour_by, set_colour_by = solara.use_state("city")
-    with solara.Row(style={"align-items": "center"}):
-        solara.Text(t("colour_by", lang))
-        with solara.ToggleButtonsSingle(value=colour_by, on_value=set_colour_by):
-            solara.Button(t("by_city", lang), value="city")
-            solara.Button(t("by_team", lang), value="team")
-    figures = solara.use_memo(
-        lambda: [network_figure(sim, colour_by, lang) for sim in session.simulations],
-        [session, version, lang, colour_by])
-    PerSimulation(session, lambda i: solara.FigureMatplotlib(
-        figures[i], dependencies=[id(figures[i])], format="png"), view="network")
+    view.__name__ = view.__qualname__ = f"Plot_{name}"
+    return view
 
 
-@solara.component
-def ValueSpacePanels(session: Session, version: int, lang: str) -> None:
-    """The value space of each model, projected to 2-D and coloured by city."""
-    figures = solara.use_memo(
-        lambda: [value_space_figure(sim, lang) for sim in session.simulations],
-        [session, version, lang])
-    PerSimulation(session, lambda i: solara.FigureMatplotlib(
-        figures[i], dependencies=[id(figures[i])], format="png"), view="values")
+def network_view(index: int) -> View:
+    """The informal network of the ``index``-th strategy, coloured by city or by team."""
+    def view(model: Classroom) -> None:
+        lang = current_language()
+        chrome = current_chrome()
+        fallback = solara.use_reactive("city")
+        shared = chrome.network_colour if chrome is not None else None
+        colour = shared if shared is not None else fallback
+        sim = model.simulations[index]
+        size = HALF_FIGSIZE if model.side_by_side else WIDE_FIGSIZE
+        fig = solara.use_memo(lambda: network_figure(sim, colour.value, lang, size),
+                              [model, model.week, lang, colour.value])
+        with solara.Row(style={"align-items": "center"}, gap="8px"):
+            _heading(model, index, lang)
+            solara.Text(t("colour_by", lang))
+            with solara.ToggleButtonsSingle(value=colour.value, on_value=colour.set, dense=True,
+                                            classes=["colour-toggle"]):
+                solara.Button(t("by_city", lang), value="city")
+                solara.Button(t("by_team", lang), value="team")
+        _picture(fig, "network")
+
+    view.__name__ = view.__qualname__ = f"Network_{index}"
+    return view
 
 
-def PerSimulation(session: Session, draw: Callable[[int], Any], view: str = "") -> None:
-    """Lay out ``draw(i)`` for each simulation: one column, or two side by side.
+def value_space_view(index: int) -> View:
+    """The ``index``-th strategy's value space, projected to 2-D and coloured by city."""
+    def view(model: Classroom) -> None:
+        lang = current_language()
+        sim = model.simulations[index]
+        size = HALF_FIGSIZE if model.side_by_side else WIDE_FIGSIZE
+        fig = solara.use_memo(lambda: value_space_figure(sim, lang, size),
+                              [model, model.week, lang])
+        _heading(model, index, lang)
+        _picture(fig, "values")
 
-    ``view`` names the container (CSS class ``view-<view>``) so tests can find its images.
-    """
-    classes = [f"view-{view}"] if view else []
-    if len(session.simulations) == 1:
-        with solara.Column(classes=classes):
-            draw(0)
-        return
-    with solara.Columns([1] * len(session.simulations), classes=classes):
-        for i in range(len(session.simulations)):
-            with solara.Column(classes=[f"side-{i}"]):
-                draw(i)
+    view.__name__ = view.__qualname__ = f"ValueSpace_{index}"
+    return view
 
 
-@solara.component
-def InfoPanel(lang: str) -> None:
+def Info(model: Classroom) -> None:
     """NetLogo's Info tab: what it is, how it works, how to use it, and so on."""
-    with solara.Column(style={"max-width": "60rem"}):
+    del model  # the text is the same for every run
+    lang = current_language()
+    with solara.Column(classes=["view-text", "view-info"],
+                       style={"height": f"{cell_height_px(TEXT_CELL_ROWS)}px"}):
         for title, body in info_sections(lang):
             solara.Markdown(f"## {title}\n\n{body}")
 
 
-def strategy_choices(names: list[str], lang: str) -> list[tuple[str, str]]:
-    """(key, display name) pairs for the strategy drop-downs."""
-    return [(name, strategy_name(name, lang)) for name in names]
+def ParameterGuide(model: Classroom) -> None:
+    """What each slider and switch means, its unit, range and default, from the schema."""
+    lang = current_language()
+    lines = [f"## {t('parameter_guide', lang)}", ""]
+    for control in classroom_controls(model.config):
+        unit = unit_text(control.unit, lang)
+        if control.kind == "bool":
+            default = t("on", lang) if control.default else t("off", lang)
+            facts = f"{t('default', lang)} {default}"
+        else:
+            facts = (f"{t('range', lang)} {control.minimum:g} – {control.maximum:g}"
+                     f"{' ' + unit if unit else ''}, {t('default', lang)} {control.default:g}")
+        if control.path in model.settings.overrides:
+            facts += f"; {t('now', lang)} {current_value(model, control.path)}"
+        lines.append(f"- **{control.name(lang)}** ({facts}). {control.help(lang)}")
+    with solara.Column(classes=["view-text", "view-parameters"],
+                       style={"height": f"{cell_height_px(TEXT_CELL_ROWS)}px"}):
+        solara.Markdown("\n".join(lines))
 
 
-def scenario_choices(names: list[str], lang: str) -> list[tuple[str, str]]:
-    """(key, display name) pairs for the scenario drop-down."""
-    return [(name, scenario_name(name, lang)) for name in names]
+PAGE_NAMES: Final[list[str]] = ["tab_plots", "tab_network", "tab_values", "tab_info"]
+"""Label keys of SolaraViz's tabs, in page order."""
+
+
+def view_components(side_by_side: bool) -> list[tuple[View, int]]:
+    """SolaraViz's ``components``: (view, page) pairs for one strategy or two side by side.
+
+    Page 0 holds the monitors and the six live plots; pages 1 and 2 the network and the value
+    space (one picture per strategy); page 3 the Info panel and the parameter guide.
+    """
+    indices = [0, 1] if side_by_side else [0]
+    views: list[tuple[View, int]] = [(Monitors, 0)]
+    views += [(metric_view(name), 0) for name in PANELS]
+    views += [(network_view(i), 1) for i in indices]
+    views += [(value_space_view(i), 2) for i in indices]
+    views += [(Info, 3), (ParameterGuide, 3)]
+    return views

@@ -1,8 +1,9 @@
 """Matplotlib figures for the dashboard: live time series, the network, the value space.
 
 Why separate from ``sim.plots``: those draw finished runs for reports; these redraw a running
-model every week, in the session's language, with axes that stay fixed (side-by-side panels
-share their y-limits) so that a change on screen is a change in the model. Figures are
+model every week, in the session's language, sized for the dashboard's grid cells, with axes
+that stay fixed (side-by-side panels share their y-limits) so that a change on screen is a
+change in the model. Figures are
 ``matplotlib.figure.Figure`` objects built without pyplot: no global state, safe in the
 server's threads. Colours come from the project's shared Okabe-Ito style.
 """
@@ -18,8 +19,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
+from sim.dashboard.classroom import Simulation
 from sim.dashboard.i18n import strategy_name, t
-from sim.dashboard.session import Simulation
 from sim.plots.style import (
     INTERVENTION_SHADE,
     OKABE_ITO,
@@ -32,7 +33,16 @@ PANELS: Final[tuple[str, ...]] = (
     "distance_to_target", "city_divergence", "cross_city_ties",
     "contract_strength", "cost_cum", "teams_active",
 )
-"""Time-series columns shown, in reading order (two columns, three rows)."""
+"""Time-series columns shown, one plot each, in reading order."""
+
+METRIC_FIGSIZE: Final[tuple[float, float]] = (6.3, 3.4)
+"""Inches (at 100 dpi) of one live plot: fits a half-width grid cell nine rows high."""
+
+WIDE_FIGSIZE: Final[tuple[float, float]] = (12.6, 6.1)
+"""Inches of a lone network or value-space picture: a full-width cell sixteen rows high."""
+
+HALF_FIGSIZE: Final[tuple[float, float]] = (6.3, 5.9)
+"""Inches of one of two network or value-space pictures side by side."""
 
 EUR_PER_UNIT: Final[float] = 1_000.0
 """Cost is plotted in thousands of euros."""
@@ -40,9 +50,9 @@ EUR_PER_UNIT: Final[float] = 1_000.0
 HEADROOM: Final[float] = 1.1
 """Upper y-limit = largest value so far times this (room for the line to grow)."""
 
-TIMESERIES_MARGINS: Final[dict[str, float]] = {
-    "left": 0.08, "right": 0.98, "top": 0.9, "bottom": 0.08, "hspace": 0.35, "wspace": 0.22}
-"""Margins of the six-panel figure (fractions of the figure)."""
+METRIC_MARGINS: Final[dict[str, float]] = {
+    "left": 0.1, "right": 0.98, "top": 0.84, "bottom": 0.14, "wspace": 0.12}
+"""Margins of a live plot (fractions of the figure)."""
 
 MIN_TOP: Final[dict[str, float]] = {"cost_cum": 1.0}
 """Smallest upper y-limit per panel (shares default to 0.05; cost: EUR 1,000), so a flat
@@ -71,40 +81,52 @@ def shared_limits(frames: Sequence[pd.DataFrame]) -> dict[str, tuple[float, floa
     return limits
 
 
-def timeseries_figure(frame: pd.DataFrame, strategy: str, lang: str, intervention_weeks: int,
-                      total_weeks: int, limits: dict[str, tuple[float, float]]) -> Figure:
-    """Six small panels of one run so far; x runs over the whole horizon from the start."""
-    colour = strategy_colours([strategy])[strategy]
-    weeks = frame["week"].to_numpy()
+def metric_figure(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name: str,
+                  lang: str, intervention_weeks: int, total_weeks: int,
+                  limits: dict[str, tuple[float, float]]) -> Figure:
+    """One output over the whole horizon: one panel per strategy, side by side, same y-axis.
+
+    Args:
+        frames: each strategy's weekly outputs so far (``MergerModel.timeseries()``).
+        strategies: the strategies' registry names, in the same order.
+        name: a column of :data:`PANELS`.
+        lang: "en" or "nl".
+        intervention_weeks, total_weeks: the horizon (shaded intervention, fixed x-axis).
+        limits: y-limits per panel (:func:`shared_limits`).
+    """
+    colours = strategy_colours(list(strategies))
     with figure_style():
         # Fixed margins instead of constrained layout: this figure is redrawn every week
         # while playing, and the layout solver costs as much as drawing it.
-        fig = Figure(figsize=(7.0, 6.6))
-        fig.subplots_adjust(**TIMESERIES_MARGINS)
-        axes = fig.subplots(3, 2, sharex=True).ravel()
-        for ax, name in zip(axes, PANELS, strict=True):
+        fig = Figure(figsize=METRIC_FIGSIZE)
+        fig.subplots_adjust(**METRIC_MARGINS)
+        axes = np.atleast_1d(fig.subplots(1, len(frames), sharey=True, squeeze=False)[0])
+        for ax, frame, strategy in zip(axes, frames, strategies, strict=True):
+            colour = colours[strategy]
+            weeks = frame["week"].to_numpy()
+            series = _column(frame, name)
             ax.axvspan(0, intervention_weeks, color=INTERVENTION_SHADE, alpha=0.35, lw=0)
             ax.axvline(intervention_weeks, color=OKABE_ITO["black"], ls="--", lw=0.8)
-            series = _column(frame, name)
             ax.plot(weeks, series, color=colour, lw=1.8)
             ax.plot(weeks[-1:], series[-1:], "o", color=colour, ms=4)  # "now", visible at week 0
-            ax.set_title(t(f"plot_{name}", lang))
             ax.set_xlim(0, max(total_weeks, 1))
             ax.set_ylim(*limits[name])
-        for ax in axes[-2:]:
             ax.set_xlabel(t("x_week", lang))
-        fig.suptitle(t("plots_heading", lang, strategy=strategy_name(strategy, lang)),
-                     fontsize=11, color=colour)
+            if len(frames) > 1:
+                ax.set_title(strategy_name(strategy, lang), color=colour, fontsize=9)
+        fig.suptitle(t(f"plot_{name}", lang), fontsize=11)
     return fig
 
 
-def network_figure(sim: Simulation, colour_by: str, lang: str) -> Figure:
+def network_figure(sim: Simulation, colour_by: str, lang: str,
+                   figsize: tuple[float, float] = WIDE_FIGSIZE) -> Figure:
     """The informal network now, on the layout fixed at week 0.
 
     Args:
         sim: the simulation (its layout is computed on first use, then reused).
         colour_by: "city" or "team".
         lang: "en" or "nl".
+        figsize: inches (at 100 dpi), to fit the grid cell.
     """
     model = sim.model
     pos = sim.layout
@@ -114,7 +136,7 @@ def network_figure(sim: Simulation, colour_by: str, lang: str) -> Figure:
     segments = np.stack([pos[src[keep]], pos[dst[keep]]], axis=1)
     shown = np.flatnonzero(active)
     with figure_style():
-        fig = Figure(figsize=(7.0, 6.6), layout="constrained")
+        fig = Figure(figsize=figsize, layout="constrained")
         ax = fig.subplots()
         ax.add_collection(LineCollection(segments, colors=TIE_COLOUR,
                                          linewidths=0.3 + 0.9 * weight[keep], alpha=0.35))
@@ -151,7 +173,8 @@ def _node_colours(model, shown: np.ndarray, colour_by: str,
     return colours, handles
 
 
-def value_space_figure(sim: Simulation, lang: str) -> Figure:
+def value_space_figure(sim: Simulation, lang: str,
+                       figsize: tuple[float, float] = WIDE_FIGSIZE) -> Figure:
     """Every employee's values projected on the two main axes of week 0, coloured by city."""
     model = sim.model
     shown = np.flatnonzero(model.active)
@@ -161,7 +184,7 @@ def value_space_figure(sim: Simulation, lang: str) -> Figure:
     palette = category_colours(list(range(len(model.city_names))))
     x0, x1, y0, y1 = sim.value_limits
     with figure_style():
-        fig = Figure(figsize=(7.0, 6.0), layout="constrained")
+        fig = Figure(figsize=figsize, layout="constrained")
         ax = fig.subplots()
         for c, name in enumerate(model.city_names):
             mine = model.city[shown] == c

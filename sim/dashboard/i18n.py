@@ -24,24 +24,30 @@ LABELS: Final[dict[str, dict[str, str]]] = {
               "nl": "Fusie van sociale diensten: cultuur in de klas"},
     "language": {"en": "Language", "nl": "Taal"},
     "controls": {"en": "Controls", "nl": "Bediening"},
+    "model_parameters": {"en": "Model parameters", "nl": "Modelparameters"},
+    "information": {"en": "Information", "nl": "Informatie"},
+    "command_console": {"en": "Command console", "nl": "Opdrachtconsole"},
+    "play_interval": {"en": "Pause between steps while playing (ms)",
+                      "nl": "Pauze tussen stappen bij afspelen (ms)"},
+    "render_interval": {"en": "Weeks per step (and per redraw)",
+                        "nl": "Weken per stap (en per tekening)"},
+    "use_threads": {"en": "Draw in a separate thread", "nl": "Tekenen in een aparte thread"},
+    "threads_hint": {"en": "Increase the pause so that no picture is skipped",
+                     "nl": "Verhoog de pauze zodat er geen tekening wordt overgeslagen"},
+    "time_week": {"en": "Week {week}", "nl": "Week {week}"},
     "scenario": {"en": "Scenario", "nl": "Scenario"},
     "strategy": {"en": "Strategy", "nl": "Strategie"},
-    "strategy_b": {"en": "Second strategy", "nl": "Tweede strategie"},
-    "side_by_side": {"en": "Side by side: compare two strategies",
-                     "nl": "Naast elkaar: vergelijk twee strategieën"},
+    "strategy_b": {"en": "Side by side: second strategy",
+                   "nl": "Naast elkaar: tweede strategie"},
+    "side_by_side_off": {"en": "Off (one strategy)", "nl": "Uit (één strategie)"},
     "seed": {"en": "Seed (random numbers)", "nl": "Seed (toevalsgetallen)"},
     "reset": {"en": "Reset", "nl": "Opnieuw"},
     "step": {"en": "Step", "nl": "Stap"},
-    "play": {"en": "Play", "nl": "Afspelen"},
-    "pause": {"en": "Pause", "nl": "Pauze"},
-    "weeks_per_step": {"en": "Weeks per step", "nl": "Weken per stap"},
-    "parameters": {"en": "Parameters", "nl": "Parameters"},
-    "pending": {"en": "Settings changed: press Reset to apply them.",
-                "nl": "Instellingen gewijzigd: druk op Opnieuw om ze toe te passen."},
+    "running_now": {"en": "Running: {scenario}, seed {seed}",
+                    "nl": "Nu: {scenario}, seed {seed}"},
+    "changed_parameters": {"en": "changed: {changes}", "nl": "gewijzigd: {changes}"},
     "finished": {"en": "The run is complete: intervention and follow-up are over.",
                  "nl": "De run is klaar: interventie en nameting zijn voorbij."},
-    "error": {"en": "Could not build the model", "nl": "Het model kon niet worden gebouwd"},
-    "monitors": {"en": "Monitors", "nl": "Meters"},
     "week": {"en": "Week", "nl": "Week"},
     "headcount": {"en": "Headcount", "nl": "Aantal medewerkers"},
     "teams_formed": {"en": "Teams formed", "nl": "Gevormde teams"},
@@ -59,7 +65,6 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "city_n": {"en": "city {name}", "nl": "stad {name}"},
     "target": {"en": "target culture", "nl": "doelcultuur"},
     "x_week": {"en": "week", "nl": "week"},
-    "intervention_end": {"en": "end of intervention", "nl": "einde interventie"},
     "network_title": {"en": "Informal network, week {week}",
                       "nl": "Informeel netwerk, week {week}"},
     "network_note": {"en": "{nodes} employees, {edges} ties; layout fixed at week 0",
@@ -80,7 +85,10 @@ LABELS: Final[dict[str, dict[str, str]]] = {
                       "nl": "Kosten tot nu toe (duizend euro)"},
     "plot_teams_active": {"en": "Active theme teams", "nl": "Actieve themateams"},
     "plots_heading": {"en": "Strategy: {strategy}", "nl": "Strategie: {strategy}"},
-    "unit": {"en": "unit", "nl": "eenheid"},
+    "parameter_guide": {"en": "The sliders and switches",
+                        "nl": "De schuifregelaars en schakelaars"},
+    "range": {"en": "range", "nl": "bereik"},
+    "now": {"en": "now", "nl": "nu"},
     "default": {"en": "default", "nl": "standaard"},
     "on": {"en": "on", "nl": "aan"},
     "off": {"en": "off", "nl": "uit"},
@@ -335,37 +343,39 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "how_to_use_it": {
         "en": (
-            "- Choose a **scenario** (start with *Classroom*: small and fast) and a "
-            "**strategy**.\n"
+            "- Under **Model parameters**, choose a **scenario** (start with *Classroom*: small "
+            "and fast), a **strategy**, the **seed** and the sliders and switches, then press "
+            "**Reset** to build a new organisation with those settings. The line under the "
+            "monitors says what is running.\n"
             "- Press **Step** to advance one week (or the number of *weeks per step*), or "
-            "**Play** to run until the end; **Pause** stops.\n"
-            "- Move a **slider** or change the **seed**, then press **Reset** to build a new "
-            "organisation with those settings. Choosing another scenario or strategy starts "
-            "afresh at once.\n"
-            "- Switch on **Side by side** to run two strategies on the same organisation and "
-            "the same random numbers, in lockstep: every difference you see comes from the "
-            "strategy.\n"
+            "**▶** to play until the end; **❚❚** pauses.\n"
+            "- Choose a **second strategy** under *Side by side* and press **Reset** to run "
+            "two strategies on the same organisation and the same random numbers, in "
+            "lockstep: every difference you see comes from the strategy.\n"
             "- The tabs show the **plots**, the informal **network** (coloured by city or by "
             "team) and the **value space** (each dot one employee, coloured by city; the star "
-            "is the target culture).\n"
-            "- The monitors above the tabs show the week, headcount, teams formed, proposals "
-            "accepted and the cost so far."
+            "is the target culture). Drag a panel by its edge or resize it from its corner.\n"
+            "- The monitors above the plots show the week, headcount, teams formed, proposals "
+            "accepted and the cost so far. *The sliders and switches*, next to this text, "
+            "says what each parameter means."
         ),
         "nl": (
-            "- Kies een **scenario** (begin met *Klas*: klein en snel) en een **strategie**.\n"
+            "- Kies onder **Modelparameters** een **scenario** (begin met *Klas*: klein en "
+            "snel), een **strategie**, de **seed** en de schuifregelaars en schakelaars, en druk "
+            "dan op **Opnieuw** om met die instellingen een nieuwe organisatie te bouwen. De "
+            "regel onder de meters zegt wat er loopt.\n"
             "- Druk op **Stap** om één week verder te gaan (of het aantal *weken per stap*), of "
-            "op **Afspelen** om tot het einde door te lopen; **Pauze** stopt.\n"
-            "- Verschuif een **schuifregelaar** of verander de **seed**, en druk dan op "
-            "**Opnieuw** om met die instellingen een nieuwe organisatie te bouwen. Een ander "
-            "scenario of een andere strategie begint meteen opnieuw.\n"
-            "- Zet **Naast elkaar** aan om twee strategieën op dezelfde organisatie en met "
-            "dezelfde toevalsgetallen gelijk op te laten lopen: ieder verschil dat je ziet, komt "
-            "door de strategie.\n"
+            "op **▶** om tot het einde door te lopen; **❚❚** pauzeert.\n"
+            "- Kies bij *Naast elkaar* een **tweede strategie** en druk op **Opnieuw** om twee "
+            "strategieën op dezelfde organisatie en met dezelfde toevalsgetallen gelijk op te "
+            "laten lopen: ieder verschil dat je ziet, komt door de strategie.\n"
             "- De tabbladen tonen de **grafieken**, het informele **netwerk** (gekleurd naar "
             "stad of naar team) en de **waardenruimte** (iedere stip is een medewerker, gekleurd "
-            "naar stad; de ster is de doelcultuur).\n"
-            "- De meters boven de tabbladen tonen de week, het aantal medewerkers, gevormde "
-            "teams, geaccepteerde voorstellen en de kosten tot nu toe."
+            "naar stad; de ster is de doelcultuur). Versleep een paneel aan de rand of maak het "
+            "groter vanuit de hoek.\n"
+            "- De meters boven de grafieken tonen de week, het aantal medewerkers, gevormde "
+            "teams, geaccepteerde voorstellen en de kosten tot nu toe. *De schuifregelaars en "
+            "schakelaars*, naast deze tekst, zegt wat iedere parameter betekent."
         ),
     },
     "things_to_notice": {

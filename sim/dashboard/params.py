@@ -4,6 +4,9 @@ Why: NetLogo taught teachers to expect a handful of sliders and switches next to
 Which parameters those are is a teaching choice (listed here); what each one *is* (range,
 unit, default, meaning) is read from the scenario schema through
 :func:`sim.scenario.describe_parameter`, so there is no second copy to drift out of date.
+:func:`model_params` turns them, with the preset and strategy choosers and the seed, into
+SolaraViz's ``model_params``: the keys are :class:`~sim.dashboard.classroom.Classroom`'s
+keyword arguments, so Reset passes them straight to the model.
 """
 
 from __future__ import annotations
@@ -12,8 +15,10 @@ import math
 from dataclasses import dataclass
 from typing import Any, Final
 
-from sim.dashboard.i18n import PARAMETER_TEXT, unit_text
+from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, Classroom, available_presets
+from sim.dashboard.i18n import PARAMETER_TEXT, t, unit_text
 from sim.scenario import Scenario, ScenarioError, describe_parameter
+from sim.strategies import STRATEGIES
 
 CLASSROOM_PARAMETERS: Final[tuple[str, ...]] = (
     "interaction.confidence_threshold",
@@ -34,6 +39,9 @@ CLASSROOM_PARAMETERS: Final[tuple[str, ...]] = (
 )
 """Dotted schema paths shown as controls, in display order. Paths the schema does not (yet)
 have are skipped, so the list can name parameters of strategies that arrive later."""
+
+SEED_MAX: Final[int] = 99
+"""The seed slider runs from 0 to this: a class compares a few seeds, not particular ones."""
 
 SLIDER_STEPS: Final[int] = 100
 """A float slider moves in about this many steps across its range."""
@@ -132,13 +140,44 @@ def classroom_controls(scenario: Scenario) -> list[Control]:
     return controls
 
 
-def changed_overrides(controls: list[Control], values: dict[str, Any]) -> dict[str, Any]:
-    """The overrides that differ from the scenario's defaults (what a Reset must apply)."""
-    by_path = {c.path: c for c in controls}
-    out: dict[str, Any] = {}
-    for path, value in values.items():
-        control = by_path.get(path)
-        if control is None or value == control.default:
+def current_value(classroom: Classroom, path: str) -> Any:
+    """The value a parameter has in the running model (its preset's, or the override)."""
+    node: Any = classroom.simulations[0].model.config
+    for part in path.split("."):
+        node = getattr(node, part)
+    return node
+
+
+def model_params(classroom: Classroom, lang: str) -> dict[str, Any]:
+    """SolaraViz's ``model_params`` for a session: choosers, seed and classroom controls.
+
+    Each control shows the running model's value (so what the sidebar shows is what runs
+    until the user changes it), with its range and default from the schema. The preset's
+    name is passed along as ``defaults_from`` (a fixed parameter) so that, after a switch to
+    another preset, sliders nobody touched take the new preset's defaults.
+    """
+    settings = classroom.settings
+    params: dict[str, Any] = {
+        "preset": {"type": "Select", "label": t("scenario", lang), "value": settings.preset,
+                   "values": available_presets()},
+        "strategy": {"type": "Select", "label": t("strategy", lang),
+                     "value": settings.strategy, "values": list(STRATEGIES)},
+        "strategy_b": {"type": "Select", "label": t("strategy_b", lang),
+                       "value": settings.strategy_b,
+                       "values": [SIDE_BY_SIDE_OFF, *STRATEGIES]},
+        "seed": {"type": "SliderInt", "label": t("seed", lang), "value": settings.seed,
+                 "min": 0, "max": max(SEED_MAX, settings.seed), "step": 1},
+        "defaults_from": settings.preset,
+    }
+    for control in classroom_controls(classroom.config):
+        value = current_value(classroom, control.path)
+        if control.kind == "bool":
+            params[control.path] = {"type": "Checkbox", "label": control.label(lang),
+                                    "value": bool(value)}
             continue
-        out[path] = int(value) if control.kind == "int" else value
-    return out
+        params[control.path] = {
+            "type": "SliderInt" if control.kind == "int" else "SliderFloat",
+            "label": control.label(lang), "value": value, "step": control.step,
+            "min": control.minimum, "max": control.maximum,
+        }
+    return params

@@ -1,0 +1,260 @@
+"""The model that the dashboard's SolaraViz drives: one or two merger models in lockstep.
+
+Why a wrapper model: SolaraViz steps and rebuilds exactly one ``mesa.Model``, and rebuilds it
+on Reset with keyword arguments only (``type(model)(**params)``). The classroom needs two
+strategies on the same organisation stepping together, and the expensive pictures' geometry
+(network layout, value-space projection) fixed once per model. :class:`Classroom` is that one
+model: its keyword arguments are the controls (preset, strategies, seed, and the classroom
+sliders under their dotted schema names), and its ``step`` advances every wrapped
+:class:`~sim.model.MergerModel` by one week.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import mesa
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from sim.model import MergerModel
+from sim.plots.valuespace import pca_basis
+from sim.scenario import Scenario, list_presets, load_scenario
+from sim.strategies import STRATEGIES
+
+BUILTIN_CASE: Final[str] = "case"
+"""Preset name of the case; ``Scenario()`` is the case, so it exists even without a file."""
+
+SIDE_BY_SIDE_OFF: Final[str] = "off"
+"""Value of the second-strategy chooser that means "one strategy" (``none`` is a strategy)."""
+
+SPRING_LAYOUT_MAX_NODES: Final[int] = 600
+"""Cities larger than this get a spiral layout: a spring layout grows with n squared."""
+
+SPRING_ITERATIONS: Final[int] = 40
+"""Spring-layout iterations per city: enough for units to show as clumps, and fast."""
+
+
+def available_presets() -> list[str]:
+    """Scenario presets to offer: the files in ``scenarios/``, the case always included."""
+    presets = list_presets()
+    return presets if BUILTIN_CASE in presets else [BUILTIN_CASE, *presets]
+
+
+def default_preset() -> str:
+    """The preset a class starts with: the small classroom scenario if shipped, else the case."""
+    presets = available_presets()
+    return "classroom" if "classroom" in presets else BUILTIN_CASE
+
+
+def load_preset(name: str) -> Scenario:
+    """Load a preset by name; the case falls back to the built-in defaults."""
+    if name == BUILTIN_CASE and BUILTIN_CASE not in list_presets():
+        return Scenario()
+    return load_scenario(name)
+
+
+def default_strategies() -> tuple[str, str]:
+    """(first, second) strategy a session starts with: the first registered, then training."""
+    names = list(STRATEGIES)
+    return names[0], ("training" if "training" in names else names[-1])
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What a Classroom was built with: the controls' values that a Reset applied."""
+
+    preset: str
+    strategy: str
+    strategy_b: str = SIDE_BY_SIDE_OFF
+    seed: int = 0
+    overrides: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def side_by_side(self) -> bool:
+        """True when a second strategy runs next to the first."""
+        return self.strategy_b != SIDE_BY_SIDE_OFF
+
+    def strategies(self) -> list[str]:
+        """The strategies to run: one, or two side by side."""
+        return [self.strategy, self.strategy_b] if self.side_by_side else [self.strategy]
+
+
+class Simulation:
+    """One merger model and its picture geometry (computed once, then kept for its life)."""
+
+    def __init__(self, scenario: Scenario, strategy: str, seed: int,
+                 overrides: dict[str, Any]) -> None:
+        self.strategy = strategy
+        self.model = MergerModel(scenario, strategy=strategy, seed=seed, overrides=overrides)
+        self._layout: np.ndarray | None = None
+        self._projection: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
+        self._value_limits: tuple[float, float, float, float] | None = None
+
+    @property
+    def layout(self) -> np.ndarray:
+        """Node positions per slot (slots x 2), computed once from the week-0 network."""
+        if self._layout is None:
+            self._layout = network_layout(self.model)
+        return self._layout
+
+    @property
+    def projection(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(mean, components, variance share) of the PCA fitted on the week-0 values."""
+        if self._projection is None:
+            values = self.model.values[self.model.active]
+            self._projection = pca_basis(values, k=2)
+        return self._projection
+
+    @property
+    def value_limits(self) -> tuple[float, float, float, float]:
+        """(xmin, xmax, ymin, ymax) of the value-space picture, fixed at week 0 so that
+        movement on screen is movement in value space; the target is always inside."""
+        if self._value_limits is None:
+            points = np.vstack([self.project(self.model.values[self.model.active]),
+                                self.project(self.model.target[None, :])])
+            lo, hi = points.min(axis=0), points.max(axis=0)
+            pad = 0.15 * np.maximum(hi - lo, 1e-3)
+            self._value_limits = (float(lo[0] - pad[0]), float(hi[0] + pad[0]),
+                                  float(lo[1] - pad[1]), float(hi[1] + pad[1]))
+        return self._value_limits
+
+    def project(self, values: np.ndarray) -> np.ndarray:
+        """Value vectors (rows) projected onto the fixed 2-D basis."""
+        mean, comps, _ = self.projection
+        return (values - mean) @ comps.T
+
+
+class Classroom(mesa.Model):
+    """One merger model, or two on the same organisation and seed, stepped week by week.
+
+    Every argument is a keyword with a default, because SolaraViz's Reset rebuilds the model
+    from the controls' values alone.
+
+    Args:
+        preset: scenario preset name (a file in ``scenarios/``, or ``case``).
+        strategy: the strategy of the first (or only) model, a key of ``STRATEGIES``.
+        strategy_b: the strategy run side by side, or ``"off"`` for one model.
+        seed: the run's seed; side-by-side models share it (common random numbers).
+        defaults_from: the preset whose defaults the sliders showed; a slider value equal to
+            that default is not an override, so switching preset does not carry the old
+            preset's values over. Empty means ``preset``.
+        scenario: Mesa's own scenario object, which SolaraViz adds on Reset; ignored, since the
+            merger's scenario is the preset (Mesa reserves ``model.scenario``).
+        **overrides: classroom parameters under their dotted schema paths, for example
+            ``**{"teams.sponsor_invitations": 4}``.
+
+    Raises:
+        KeyError: an unknown strategy.
+        ScenarioError: an unknown preset or an override outside its range.
+    """
+
+    def __init__(self, *, preset: str = "", strategy: str = "", strategy_b: str = SIDE_BY_SIDE_OFF,
+                 seed: int | str = 0, defaults_from: str = "", scenario: object = None,
+                 **overrides: Any) -> None:
+        del scenario  # see Args: not the merger's scenario
+        seed = int(seed)
+        super().__init__(rng=seed)
+        preset = preset or default_preset()
+        strategy = strategy or default_strategies()[0]
+        for name in (strategy, strategy_b):
+            if name != SIDE_BY_SIDE_OFF and name not in STRATEGIES:
+                raise KeyError(f"unknown strategy {name!r}; known: {', '.join(STRATEGIES)}")
+        self.config = load_preset(preset)
+        baseline = self.config if defaults_from in ("", preset) else load_preset(defaults_from)
+        changed = {path: value for path, value in overrides.items()
+                   if value != _value_at(baseline, path)}
+        self.settings = Settings(preset=preset, strategy=strategy, strategy_b=strategy_b,
+                                 seed=seed, overrides=changed)
+        self.simulations = [Simulation(self.config, name, seed, changed)
+                            for name in self.settings.strategies()]
+        for sim in self.simulations:  # the value-space picture's axes belong to week 0
+            sim.value_limits  # noqa: B018
+        self.running = True
+        self._frames: tuple[int, list[pd.DataFrame]] | None = None
+
+    @property
+    def week(self) -> int:
+        """The current week (every wrapped model shares it)."""
+        return int(self.simulations[0].model.week)
+
+    @property
+    def side_by_side(self) -> bool:
+        """True when two strategies run next to each other."""
+        return len(self.simulations) > 1
+
+    def frames(self) -> list[pd.DataFrame]:
+        """Each wrapped model's weekly outputs so far, built once per week for all plots."""
+        if self._frames is None or self._frames[0] != self.week:
+            self._frames = (self.week, [sim.model.timeseries() for sim in self.simulations])
+        return self._frames[1]
+
+    def step(self) -> None:
+        """One week for every wrapped model, in lockstep; stops at the end of the horizon."""
+        for sim in self.simulations:
+            sim.model.step()
+        self.running = all(sim.model.running for sim in self.simulations)
+
+
+def _value_at(scenario: Scenario, path: str) -> Any:
+    """The value at a dotted path of a scenario (None when the path does not exist)."""
+    node: Any = scenario
+    for part in path.split("."):
+        node = getattr(node, part, None)
+    return node
+
+
+def network_layout(model: MergerModel) -> np.ndarray:
+    """Positions (slots x 2) for the informal network, one cluster per city.
+
+    Each city's own ties get a seeded spring layout (units show as clumps); the cities sit
+    on a circle, each scaled by the square root of its headcount, so that ties between
+    cities are the long lines and their growth is visible. Vacant slots keep a position, so
+    newcomers appear where their predecessor was.
+    """
+    n = model.values.shape[0]
+    src, dst, weight = model.network_edges()
+    n_cities = len(model.city_names)
+    pos = np.zeros((n, 2))
+    sizes = np.array([np.sum(model.city == c) for c in range(n_cities)], dtype=float)
+    radius = np.sqrt(sizes / max(sizes.max(), 1.0))
+    ring = 0.0 if n_cities == 1 else 1.3 * (1.0 + radius.max())
+    rng = np.random.default_rng(int(model.seed))
+    for c in range(n_cities):
+        slots = np.flatnonzero(model.city == c)
+        angle = 2.0 * np.pi * c / n_cities + np.pi / 2.0
+        centre = ring * np.array([np.cos(angle), np.sin(angle)])
+        local = _city_positions(slots, src, dst, weight, rng)
+        pos[slots] = centre + radius[c] * local
+    return pos
+
+
+def _city_positions(slots: np.ndarray, src: np.ndarray, dst: np.ndarray, weight: np.ndarray,
+                    rng: np.random.Generator) -> np.ndarray:
+    """Positions in the unit disk for one city's slots, from that city's internal ties."""
+    if slots.size == 0:
+        return np.zeros((0, 2))
+    if slots.size > SPRING_LAYOUT_MAX_NODES:
+        return _spiral(slots.size)
+    inside = np.isin(src, slots) & np.isin(dst, slots)
+    graph = nx.Graph()
+    graph.add_nodes_from(slots.tolist())
+    graph.add_weighted_edges_from(zip(src[inside].tolist(), dst[inside].tolist(),
+                                      weight[inside].tolist(), strict=True))
+    start = {int(s): xy for s, xy in zip(slots, _spiral(slots.size), strict=True)}
+    placed = nx.spring_layout(graph, pos=start, iterations=SPRING_ITERATIONS,
+                              seed=int(rng.integers(2**31)))
+    xy = np.array([placed[int(s)] for s in slots])
+    xy -= xy.mean(axis=0)
+    scale = np.abs(xy).max()
+    return xy / scale if scale > 0 else xy
+
+
+def _spiral(n: int) -> np.ndarray:
+    """n points spread evenly over the unit disk (Vogel's sunflower spiral), in slot order."""
+    k = np.arange(n) + 0.5
+    r = np.sqrt(k / n)
+    theta = k * np.pi * (3.0 - np.sqrt(5.0))
+    return np.column_stack([r * np.cos(theta), r * np.sin(theta)])
