@@ -1,9 +1,11 @@
-"""The teaching dashboard end to end, in a real headless browser (Debian's chromium).
+"""The teaching dashboard (a Mesa SolaraViz app) end to end, in a real headless browser
+(Debian's chromium).
 
 These catch what ``solara.render`` cannot: web assets that do not load offline (a white
-page), a widget stack that never draws, and models shared between browser sessions. The
-server is started with ``python -m sim.dashboard_cli`` on a free local port and stopped at
-the end; screenshots go to ``tests/artifacts/dashboard/`` for a human to look at.
+page), a grid that never draws (a spinner forever), SolaraViz's chrome left in English, and
+models shared between browser sessions. The server is started with
+``python -m sim.dashboard_cli`` on a free local port and stopped at the end; screenshots go to
+``tests/artifacts/dashboard/`` for a human to look at.
 """
 
 from __future__ import annotations
@@ -31,7 +33,7 @@ ARTIFACTS = Path(__file__).resolve().parent / "artifacts" / "dashboard"
 REPO = Path(__file__).resolve().parent.parent
 SERVER_START_SECONDS = 60
 UI_TIMEOUT_MS = 30_000
-VIEWPORT = {"width": 1600, "height": 1000}
+VIEWPORT = {"width": 1600, "height": 1300}
 MIN_PLOT_WIDTH = 300  # pixels: smaller images are icons, not plots
 
 if not CHROMIUM.exists():
@@ -94,6 +96,11 @@ def browser():
         chromium.close()
 
 
+CONFIDENCE = "Interaction: confidence threshold (normalised distance)"
+WEEKS_PER_STEP = "Weeks per step (and per redraw)"
+PLOTS = 6
+
+
 class Dashboard:
     """One browser context on the dashboard, with the failures it saw."""
 
@@ -114,14 +121,13 @@ class Dashboard:
         return [x.strip() for x in
                 self.page.locator(f".monitor-value-{key}").all_inner_texts()]
 
+    def running_line(self) -> str:
+        return self.page.locator(".running-now").inner_text()
+
     def wait_text(self, key: str, text: str, count: int = 1) -> None:
         """Wait until every one of ``count`` monitors ``key`` reads ``text``."""
-        deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
-        while time.monotonic() < deadline:
-            if self.monitors(key) == [text] * count:
-                return
-            time.sleep(0.1)
-        raise AssertionError(f"monitor {key}: {self.monitors(key)}, expected {text} x{count}")
+        self.wait_until(f"monitor {key} to read {text} x{count}",
+                        lambda: self.monitors(key) == [text] * count)
 
     def wait_until(self, what: str, check) -> None:
         """Poll ``check()`` until true: widget updates reach the page one message at a time."""
@@ -133,7 +139,7 @@ class Dashboard:
         raise AssertionError(f"timed out waiting for {what}")
 
     def plot_hashes(self, view: str = "plots") -> list[str]:
-        """A hash per plot in a view: of its pixels (widget images are blob: URLs)."""
+        """A hash per picture in a view: of its pixels (widget images are blob: URLs)."""
         images = self.page.locator(f".view-{view} img")
         hashes = []
         for i in range(images.count()):
@@ -147,31 +153,59 @@ class Dashboard:
         return hashes
 
     def wait_plots(self, count: int, view: str = "plots") -> list[str]:
-        deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
-        while time.monotonic() < deadline:
-            hashes = self.plot_hashes(view)
-            if len(hashes) == count:
-                return hashes
-            time.sleep(0.1)
-        raise AssertionError(f"expected {count} plots in {view}, found "
-                             f"{len(self.plot_hashes(view))}")
+        found: list[str] = []
+
+        def enough() -> bool:
+            found[:] = self.plot_hashes(view)
+            return len(found) == count
+
+        self.wait_until(f"{count} pictures in {view} (found {len(found)})", enough)
+        return found
 
     def wait_plots_change(self, before: list[str], view: str = "plots") -> list[str]:
-        deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
-        while time.monotonic() < deadline:
-            now = self.plot_hashes(view)
-            if now and now != before and len(now) == len(before):
-                return now
-            time.sleep(0.1)
-        raise AssertionError("the plots did not change")
+        """Wait until every picture of the view differs from ``before``."""
+        now: list[str] = []
+
+        def changed() -> bool:
+            now[:] = self.plot_hashes(view)
+            return len(now) == len(before) and all(
+                a != b for a, b in zip(now, before, strict=True))
+
+        self.wait_until(f"every picture in {view} to change", changed)
+        return now
 
     def choose(self, select_label: str, option: str) -> None:
+        """Pick ``option`` (its shown name) in the drop-down labelled ``select_label``."""
         self.page.get_by_label(select_label, exact=True).click(force=True)
-        self.page.get_by_role("option", name=option, exact=True).click()
+        # closed menus stay in the page: pick in the open one, then let it close
+        self.page.locator(".menuable__content__active").get_by_role(
+            "option", name=option, exact=True).click()
+        self.page.locator(".menuable__content__active").wait_for(state="detached",
+                                                                 timeout=UI_TIMEOUT_MS)
+
+    def slide_to(self, label: str, target: float) -> None:
+        """Move a slider with the arrow keys, as a user would, until it shows ``target``."""
+        slider = self.page.get_by_role("slider", name=label)
+
+        def arrived() -> bool:
+            now = float(slider.get_attribute("aria-valuenow"))
+            if abs(now - target) < 1e-9:
+                return True
+            slider.focus()
+            self.page.keyboard.press("ArrowRight" if now < target else "ArrowLeft")
+            return False
+
+        self.wait_until(f"slider {label} at {target}", arrived)
+        time.sleep(0.5)  # the value travels to the server
+
+    def tab(self, name: str) -> None:
+        self.page.get_by_role("tab", name=name, exact=True).click()
 
     def shot(self, name: str) -> None:
-        time.sleep(0.8)  # let the grid and transitions settle before the picture
-        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
+        """A screenshot from the top (hashing pictures scrolls them into view)."""
+        self.page.evaluate("document.querySelectorAll('*').forEach(e => { e.scrollTop = 0; })")
+        time.sleep(1.0)  # let the grid and transitions settle before the picture
+        self.page.screenshot(path=str(ARTIFACTS / f"{name}.png"))
 
     def close(self) -> None:
         self.context.close()
@@ -186,8 +220,9 @@ def dash(browser, server) -> Iterator[Dashboard]:
 
 
 def test_load_and_step(dash):
+    before = dash.wait_plots(PLOTS)
     dash.shot("01-loaded")
-    before = dash.wait_plots(1)
+    assert dash.page.get_by_text("Model parameters", exact=True).count() == 1  # SolaraViz's
     dash.button("Step").click()
     dash.wait_text("week", "1")
     dash.wait_plots_change(before)
@@ -197,42 +232,38 @@ def test_load_and_step(dash):
 
 
 def test_play_runs_and_pause_stops(dash):
-    dash.button("Play").click()
-    dash.button("Pause").wait_for(timeout=UI_TIMEOUT_MS)
-    time.sleep(1.5)
-    dash.button("Pause").click()
-    dash.button("Play").wait_for(timeout=UI_TIMEOUT_MS)
+    dash.button("▶").click()
+    dash.button("❚❚").wait_for(timeout=UI_TIMEOUT_MS)
+    dash.wait_until("Play to pass week 2", lambda: int(dash.monitors("week")[0]) > 2)
+    dash.button("❚❚").click()
+    dash.button("▶").wait_for(timeout=UI_TIMEOUT_MS)
     time.sleep(1.0)
     week = int(dash.monitors("week")[0])
-    assert week > 1
-    time.sleep(1.0)
+    time.sleep(1.5)
     assert int(dash.monitors("week")[0]) == week  # paused means paused
 
 
 def test_slider_change_then_reset(dash):
-    page = dash.page
     dash.button("Step").click()
     dash.wait_text("week", "1")
-    slider = page.get_by_role("slider", name="Interaction: confidence threshold")
-    slider.focus()
-    for _ in range(10):
-        page.keyboard.press("ArrowLeft")
-    page.get_by_text("Settings changed: press Reset to apply them.").wait_for(
-        timeout=UI_TIMEOUT_MS)
-    page.get_by_text("0.2 normalised distance (default 0.3)").wait_for(timeout=UI_TIMEOUT_MS)
-    dash.shot("03-slider-pending")
+    dash.slide_to(CONFIDENCE, 0.2)  # from 0.3 in steps of 0.01
+    time.sleep(1.0)
+    assert dash.monitors("week") == ["1"]  # nothing happens before Reset
+    assert "changed" not in dash.running_line()
     dash.button("Reset").click()
     dash.wait_text("week", "0")
-    page.get_by_text("Settings changed: press Reset to apply them.").wait_for(
-        state="detached", timeout=UI_TIMEOUT_MS)
-    page.get_by_text("0.2 normalised distance (default 0.3)").wait_for(timeout=UI_TIMEOUT_MS)
+    dash.wait_until("the change to show under the monitors", lambda: dash.running_line().endswith(
+        "changed: Interaction: confidence threshold 0.2"))
+    dash.shot("03-slider-reset")
 
 
 def test_switch_strategy(dash):
-    none_plot = dash.wait_plots(1)
+    none_plots = dash.wait_plots(PLOTS)
     dash.choose("Strategy", "Culture training")
-    dash.wait_text("week", "0")
-    dash.wait_plots_change(none_plot)  # the heading names the strategy
+    dash.button("Reset").click()
+    dash.page.get_by_text("Strategy: Culture training", exact=True).wait_for(
+        timeout=UI_TIMEOUT_MS)
+    dash.wait_plots_change(none_plots)  # each strategy has its colour
     assert dash.monitors("cost_so_far") == ["EUR 0"]
     dash.button("Step").click()
     dash.wait_text("week", "1")
@@ -241,18 +272,15 @@ def test_switch_strategy(dash):
 
 
 def test_side_by_side(dash):
-    page = dash.page
-    dash.wait_plots(1)
+    dash.wait_plots(PLOTS)
     dash.choose("Strategy", "Culture training")
-    page.get_by_role("switch", name="Side by side: compare two strategies").check(force=True)
-    dash.wait_plots(2)
-    dash.choose("Second strategy", "Theme teams (self-selected)")
+    dash.choose("Side by side: second strategy", "Theme teams (self-selected)")
+    dash.button("Reset").click()
     dash.wait_text("week", "0", count=2)
+    dash.wait_plots(PLOTS)
+    dash.slide_to(WEEKS_PER_STEP, 13)  # a quarter
     dash.button("Step").click()
-    dash.wait_text("week", "1", count=2)
-    dash.button("13").click()  # weeks per step: a quarter
-    dash.button("Step").click()
-    dash.wait_text("week", "14", count=2)
+    dash.wait_text("week", "13", count=2)
 
     def teams_only_in_the_teams_column() -> bool:
         teams = dash.monitors("teams_formed")
@@ -260,43 +288,59 @@ def test_side_by_side(dash):
 
     dash.wait_until("teams formed under the teams strategy", teams_only_in_the_teams_column)
     dash.shot("05-side-by-side")
-    page.get_by_role("tab", name="Network").click()
+    dash.tab("Network")
     by_city = dash.wait_plots(2, view="network")
-    dash.button("Team").click()
-    dash.wait_plots_change(by_city, view="network")
+    dash.button("Team").first.click()
+    dash.wait_plots_change(by_city, view="network")  # one toggle colours both
     dash.shot("06-side-by-side-network-by-team")
+    dash.tab("Value space")
+    dash.wait_plots(2, view="values")
+    dash.shot("07-side-by-side-value-space")
 
 
 def test_language_toggle(dash):
     page = dash.page
+    dash.wait_plots(PLOTS)
+    english_plots = dash.plot_hashes()
     dash.button("Nederlands").click()
     dash.button("Stap").wait_for(timeout=UI_TIMEOUT_MS)
+    dash.button("Opnieuw").wait_for(timeout=UI_TIMEOUT_MS)
     assert dash.button("Step").count() == 0
-    page.get_by_text("Aantal medewerkers", exact=True).wait_for(timeout=UI_TIMEOUT_MS)
-    page.get_by_role("slider", name="Vertrouwensdrempel").wait_for(state="attached",
-                                                                   timeout=UI_TIMEOUT_MS)
-    dash.shot("07-dutch")
-    page.get_by_role("tab", name="Info").click()
+    for text in ("Bediening", "Modelparameters", "Informatie", "Aantal medewerkers"):
+        page.get_by_text(text, exact=True).wait_for(timeout=UI_TIMEOUT_MS)
+    page.get_by_role("tab", name="Grafieken").wait_for(timeout=UI_TIMEOUT_MS)
+    page.get_by_role("slider", name="Vertrouwensdrempel (genormaliseerde afstand)").wait_for(
+        state="attached", timeout=UI_TIMEOUT_MS)
+    page.get_by_role("slider", name="Weken per stap (en per tekening)").wait_for(
+        state="attached", timeout=UI_TIMEOUT_MS)
+    dash.wait_plots_change(english_plots)  # the plots' titles are Dutch now
+    dash.shot("08-dutch")
+    dash.choose("Strategie", "Cultuurtraining")
+    dash.button("Opnieuw").click()
+    page.get_by_text("Strategie: Cultuurtraining", exact=True).wait_for(timeout=UI_TIMEOUT_MS)
+    dash.tab("Info")
     page.get_by_text("WAT IS HET?").wait_for(timeout=UI_TIMEOUT_MS)
     assert page.get_by_text("WHAT IS IT?").count() == 0
-    dash.shot("08-dutch-info")
+    dash.shot("09-dutch-info")
     dash.button("English").click()
     page.get_by_text("WHAT IS IT?").wait_for(timeout=UI_TIMEOUT_MS)
+    dash.button("Step").wait_for(timeout=UI_TIMEOUT_MS)
 
 
 def test_network_and_value_space_views(dash):
-    page = dash.page
-    page.get_by_role("tab", name="Network").click()
+    dash.tab("Network")
     by_city = dash.wait_plots(1, view="network")
-    dash.shot("09-network-by-city")
+    dash.shot("10-network-by-city")
     dash.button("Team").click()
     dash.wait_plots_change(by_city, view="network")
-    page.get_by_role("tab", name="Value space").click()
+    dash.tab("Value space")
     values = dash.wait_plots(1, view="values")
     dash.button("Step").click()
-    dash.wait_text("week", "1")
     dash.wait_plots_change(values, view="values")
-    dash.shot("10-value-space")
+    dash.shot("11-value-space")
+    dash.tab("Info")
+    dash.page.get_by_text("WHAT IS IT?").wait_for(timeout=UI_TIMEOUT_MS)
+    dash.shot("12-info")
 
 
 def test_two_browser_contexts_get_independent_models(browser, server):
@@ -306,12 +350,13 @@ def test_two_browser_contexts_get_independent_models(browser, server):
         first.wait_text("week", "1")
         first.button("Step").click()
         first.wait_text("week", "2")
-        second.page.reload()
-        second.button("Step").wait_for(timeout=UI_TIMEOUT_MS)
-        second.wait_text("week", "0")
-        second.button("Step").click()
+        second.button("Nederlands").click()
+        second.button("Stap").wait_for(timeout=UI_TIMEOUT_MS)
+        assert second.monitors("week") == ["0"]
+        second.button("Stap").click()
         second.wait_text("week", "1")
         assert first.monitors("week") == ["2"]
+        assert first.button("Step").count() == 1  # the other session's language stays its own
     finally:
         first.close()
         second.close()

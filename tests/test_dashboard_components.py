@@ -364,10 +364,11 @@ def test_default_grid_layouts_fit_twelve_columns_without_overlap():
                     for y in range(c["y"], c["y"] + c["h"])}
             assert not area & taken
             taken |= area
-    pages = {}
-    for _, page in view_components(side_by_side=False):
-        pages[page] = pages.get(page, 0) + 1
-    assert set(pages.values()) <= set(chrome.GRID_LAYOUTS)
+    for side_by_side in (False, True):
+        pages: dict[int, int] = {}
+        for _, page in view_components(side_by_side):
+            pages[page] = pages.get(page, 0) + 1
+        assert set(pages.values()) <= set(chrome.GRID_LAYOUTS), pages
 
 
 # ----------------------------------------------------------------------------- i18n

@@ -23,9 +23,11 @@ What keeps this contained:
 - Reading the language's reactive value while Mesa's component renders subscribes that
   component to it, so a language switch redraws Mesa's controls too.
 
-The stand-in also offers a default grid layout per number of views on a page (the plots page
-gets compact monitors and six half-width plots; a lone picture gets the full width), replacing
-Mesa's one-size layout only while the user has not dragged anything.
+The stand-in also shows every slider's value at all times (SolaraViz shows it only while
+dragging; a class needs to read it off the screen), and offers a default grid layout per
+number of views on a page (the plots page gets compact monitors and six half-width plots; a
+lone picture gets the full width), replacing Mesa's one-size layout only while the user has
+not dragged anything.
 """
 
 from __future__ import annotations
@@ -68,10 +70,11 @@ GRID_LAYOUTS: Final[dict[int, list[tuple[int, int, int, int]]]] = {
     1: [(0, 0, 12, 16)],
     2: [(0, 0, 6, 16), (6, 0, 6, 16)],
     7: [(0, 0, 12, 4)] + [(6 * (i % 2), 4 + 9 * (i // 2), 6, 9) for i in range(6)],
+    8: [(0, 0, 6, 4), (6, 0, 6, 4)] + [(6 * (i % 2), 4 + 9 * (i // 2), 6, 9) for i in range(6)],
 }
 """Default layout per number of views on a page, as (x, y, w, h) in grid cells of 12 columns:
 one view fills the width; two stand side by side; the plots page has a strip of monitors
-above six plots in two columns."""
+(one or two strategies) above six plots in two columns."""
 
 
 @dataclass
@@ -180,7 +183,14 @@ class _Solara(ModuleType):
 
     @staticmethod
     def SliderInt(label: str, *args: Any, **kwargs: Any) -> Any:
+        kwargs.setdefault("thumb_label", "always")
         return solara.SliderInt(translate(label), *args, **kwargs)
+
+    @staticmethod
+    def SliderFloat(label: str, *args: Any, **kwargs: Any) -> Any:
+        # A class reads the value off the slider (SolaraViz shows it only while dragging).
+        kwargs.setdefault("thumb_label", "always")
+        return solara.SliderFloat(label, *args, **kwargs)
 
     @staticmethod
     def Checkbox(*args: Any, label: Any = None, **kwargs: Any) -> Any:

@@ -45,14 +45,15 @@ TEXT_CELL_ROWS: Final[int] = 16
 
 CSS: Final[str] = """
 .merger-view img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
-.monitor-label { font-size: 0.75rem; color: #555; }
-.monitor-value { font-size: 1.25rem; font-weight: 600; }
-.monitor-card { min-width: 96px; padding: 4px 8px !important; }
+.monitor-label { font-size: 0.72rem; color: #555; white-space: nowrap; }
+.monitor-value { font-size: 1.15rem; font-weight: 600; white-space: nowrap; }
+.monitor-card { min-width: 76px; padding: 3px 8px !important; }
 .view-text { overflow-y: auto; padding: 0 12px; }
 .view-text h2 { font-size: 1.05rem; margin-top: 0.8rem; }
 .v-navigation-drawer .v-input__slider .v-input__slot { flex-wrap: wrap; }
 .v-navigation-drawer .v-input__slider .v-input__slot > .v-label { width: 100%; max-width: 100%;
     white-space: normal; height: auto; margin-bottom: 2px; }
+.v-navigation-drawer .v-input__slider .v-slider { margin-top: 30px; }
 .vue-grid-item { overflow: hidden; }
 """
 """Page styles: pictures scale down to their grid cell; slider labels sit above their track
@@ -78,36 +79,38 @@ def _heading(model: Classroom, index: int, lang: str) -> None:
                     style={"font-weight": "600", "padding-left": "8px"})
 
 
-def Monitors(model: Classroom) -> None:
-    """NetLogo-style monitors per strategy (week, headcount, teams formed, proposals accepted,
-    cost so far), and a line saying what runs: the scenario, the seed and changed sliders."""
-    lang = current_language()
-    frames = model.frames()
-    with solara.Column(classes=["merger-view", "view-monitors"], gap="4px"):
-        with solara.Row(gap="24px", style={"flex-wrap": "wrap"}):
-            for sim, frame in zip(model.simulations, frames, strict=True):
-                row = frame.iloc[-1]
-                items = [
-                    ("week", str(int(sim.model.week))),
-                    ("headcount", str(int(row["headcount"]))),
-                    ("teams_formed", str(int(row["teams_active"]))),
-                    ("proposals_accepted", str(int(row["proposals_accepted"]))),
-                    ("cost_so_far", format_euros(float(row["cost_cum"]), lang)),
-                ]
-                with solara.Column(gap="2px"):
-                    solara.Text(t("plots_heading", lang, strategy=strategy_name(sim.strategy,
-                                                                                 lang)),
-                                style={"font-weight": "600"})
-                    with solara.Row(gap="8px"):
-                        for key, text in items:
-                            with solara.Card(margin=0, classes=["monitor-card", f"monitor-{key}"]):
-                                v.Html(tag="div", class_="monitor-label", children=[t(key, lang)])
-                                v.Html(tag="div", class_=f"monitor-value monitor-value-{key}",
-                                       children=[text])
-        solara.Text(_running_line(model, lang), classes=["running-now"],
-                    style={"font-size": "0.85rem", "color": "#444"})
-        if not model.running:
-            solara.Text(t("finished", lang), style={"font-size": "0.85rem", "color": "#444"})
+def monitors_view(index: int) -> View:
+    """NetLogo-style monitors of the ``index``-th strategy (week, headcount, teams formed,
+    proposals accepted, cost so far); under the first, a line saying what runs: the
+    scenario, the seed and the sliders that differ from the preset."""
+    def view(model: Classroom) -> None:
+        lang = current_language()
+        sim = model.simulations[index]
+        row = model.frames()[index].iloc[-1]
+        items = [
+            ("week", str(int(sim.model.week))),
+            ("headcount", str(int(row["headcount"]))),
+            ("teams_formed", str(int(row["teams_active"]))),
+            ("proposals_accepted", str(int(row["proposals_accepted"]))),
+            ("cost_so_far", format_euros(float(row["cost_cum"]), lang)),
+        ]
+        with solara.Column(classes=["merger-view", "view-monitors"], gap="4px"):
+            solara.Text(t("plots_heading", lang, strategy=strategy_name(sim.strategy, lang)),
+                        style={"font-weight": "600"})
+            with solara.Row(gap="6px"):
+                for key, text in items:
+                    with solara.Card(margin=0, classes=["monitor-card", f"monitor-{key}"]):
+                        v.Html(tag="div", class_="monitor-label", children=[t(key, lang)])
+                        v.Html(tag="div", class_=f"monitor-value monitor-value-{key}",
+                               children=[text])
+            if index == 0:
+                solara.Text(_running_line(model, lang), classes=["running-now"],
+                            style={"font-size": "0.8rem", "color": "#444"})
+            if not model.running:
+                solara.Text(t("finished", lang), style={"font-size": "0.8rem", "color": "#444"})
+
+    view.__name__ = view.__qualname__ = f"Monitors_{index}"
+    return view
 
 
 def _running_line(model: Classroom, lang: str) -> str:
@@ -220,10 +223,11 @@ def view_components(side_by_side: bool) -> list[tuple[View, int]]:
     """SolaraViz's ``components``: (view, page) pairs for one strategy or two side by side.
 
     Page 0 holds the monitors and the six live plots; pages 1 and 2 the network and the value
-    space (one picture per strategy); page 3 the Info panel and the parameter guide.
+    space (one picture per strategy; monitors too); page 3 the Info panel and the parameter
+    guide.
     """
     indices = [0, 1] if side_by_side else [0]
-    views: list[tuple[View, int]] = [(Monitors, 0)]
+    views: list[tuple[View, int]] = [(monitors_view(i), 0) for i in indices]
     views += [(metric_view(name), 0) for name in PANELS]
     views += [(network_view(i), 1) for i in indices]
     views += [(value_space_view(i), 2) for i in indices]
