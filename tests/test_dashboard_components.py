@@ -538,7 +538,7 @@ def test_classroom_stops_at_the_horizon():
     assert room.week == 5
 
 
-def test_layout_is_computed_once_per_model():
+def test_layout_is_computed_once_per_model_from_week_0():
     room = Classroom()
     sim = room.simulations[0]
     first = sim.layout
@@ -547,6 +547,10 @@ def test_layout_is_computed_once_per_model():
     assert sim.layout is first
     assert first.shape == (sim.model.values.shape[0], 2)
     assert np.isfinite(first).all()
+    late = Classroom(strategy="training")  # the network tab first opened at week 13
+    for _ in range(13):
+        late.step()
+    np.testing.assert_array_equal(late.simulations[0].layout, first)
 
 
 def test_value_space_axes_stay_fixed():

@@ -89,15 +89,22 @@ class Simulation:
                  overrides: dict[str, Any]) -> None:
         self.strategy = strategy
         self.model = MergerModel(scenario, strategy=strategy, seed=seed, overrides=overrides)
+        # The picture's layout belongs to the organisation at the merger: keep week 0's ties
+        # and cities (a cheap copy) and lay them out when the network is first shown.
+        self._week0 = (self.model.network_edges(), self.model.city.copy())
         self._layout: np.ndarray | None = None
         self._projection: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._value_limits: tuple[float, float, float, float] | None = None
 
     @property
     def layout(self) -> np.ndarray:
-        """Node positions per slot (slots x 2), computed once from the week-0 network."""
+        """Node positions per slot (slots x 2), computed once, from the week-0 network
+        whenever it is first needed (a layout of a later week would squeeze a city around
+        the vacant slots of its leavers)."""
         if self._layout is None:
-            self._layout = network_layout(self.model)
+            edges, city = self._week0
+            self._layout = network_layout(edges, city, len(self.model.city_names),
+                                          int(self.model.seed))
         return self._layout
 
     @property
@@ -206,24 +213,29 @@ def _value_at(scenario: Scenario, path: str) -> Any:
     return node
 
 
-def network_layout(model: MergerModel) -> np.ndarray:
+def network_layout(edges: tuple[np.ndarray, np.ndarray, np.ndarray], city: np.ndarray,
+                   n_cities: int, seed: int) -> np.ndarray:
     """Positions (slots x 2) for the informal network, one cluster per city.
 
     Each city's own ties get a seeded spring layout (units show as clumps); the cities sit
     on a circle, each scaled by the square root of its headcount, so that ties between
     cities are the long lines and their growth is visible. Vacant slots keep a position, so
     newcomers appear where their predecessor was.
+
+    Args:
+        edges: (slot, slot, weight) arrays of the ties to lay out (week 0's).
+        city: city index per slot.
+        n_cities: number of cities.
+        seed: the run's seed (the layout is reproducible).
     """
-    n = model.values.shape[0]
-    src, dst, weight = model.network_edges()
-    n_cities = len(model.city_names)
-    pos = np.zeros((n, 2))
-    sizes = np.array([np.sum(model.city == c) for c in range(n_cities)], dtype=float)
+    src, dst, weight = edges
+    pos = np.zeros((city.size, 2))
+    sizes = np.array([np.sum(city == c) for c in range(n_cities)], dtype=float)
     radius = np.sqrt(sizes / max(sizes.max(), 1.0))
     ring = 0.0 if n_cities == 1 else 1.3 * (1.0 + radius.max())
-    rng = np.random.default_rng(int(model.seed))
+    rng = np.random.default_rng(seed)
     for c in range(n_cities):
-        slots = np.flatnonzero(model.city == c)
+        slots = np.flatnonzero(city == c)
         angle = 2.0 * np.pi * c / n_cities + np.pi / 2.0
         centre = ring * np.array([np.cos(angle), np.sin(angle)])
         local = _city_positions(slots, src, dst, weight, rng)
