@@ -500,9 +500,9 @@ def target_lines(rows: list[dict[str, Any]]) -> list[str]:
     sweeps = [r for r in rows if r["id"] == "W5"]
     if len(sweeps) == 2:  # 1 worker, then 2 workers, on the same sweep
         x = ratio(sweeps[0], sweeps[1], "wall")
-        lines.append(f"- W5: 2 local workers at least 1.8x the runs per minute of 1 (issue "
-                     f"\"Scenario sweeps\"): {x:.2f}x by wall time: "
-                     f"{'met' if x >= 1.8 else 'NOT met'}")
+        lines.append(f"- W5: 2 local workers vs 1 on a 40-run sweep: {x:.2f}x by wall time, "
+                     "pool start-up and combining included (the sweep issue's 1.8x target is "
+                     "checked by benchmarks/bench_sweep.py: 100 runs, three paired series)")
     ref = {r["workload"].split(": ", 1)[1]: r for r in rows if r["id"] == "R1"}
     if {MODEL_PART, RULE_PART, REFERENCE_PARTS[0]} <= set(ref):
         for side in (MODEL_PART, RULE_PART):
