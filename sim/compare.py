@@ -40,6 +40,7 @@ import pandas as pd
 
 from sim import outcomes as oc
 from sim import stats
+from sim.progress import progress_bar
 
 RUNS_DIR = "runs"
 """Sub-folder of the output folder holding the raw per-run tables."""
@@ -265,22 +266,10 @@ class _Pool:
 
 
 def _progress(enabled: bool) -> Any:
-    """A rich progress bar with runs done / total, elapsed and remaining time."""
-    from rich.console import Console
-    from rich.progress import (
-        BarColumn,
-        MofNCompleteColumn,
-        Progress,
-        TextColumn,
-        TimeElapsedColumn,
-        TimeRemainingColumn,
-    )
+    """The progress bar of a comparison: runs done / total, elapsed and remaining time."""
+    from rich.progress import TextColumn
 
-    return Progress(
-        TextColumn("[bold]{task.description}"), BarColumn(), MofNCompleteColumn(),
-        TextColumn("runs"), TimeElapsedColumn(), TextColumn("left"), TimeRemainingColumn(),
-        console=Console(stderr=True), disable=not enabled, transient=False,
-    )
+    return progress_bar(enabled, TextColumn("runs"))
 
 
 def _resolve_scenario(scenario: Any) -> tuple[Any, str]:

@@ -12,7 +12,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -96,6 +96,28 @@ def _report(report, out: Path) -> None:
                    "and summary.csv; rerun the command to try them again", err=True)
 
 
+def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
+             scheduler: str | None, retries: int, progress: bool,
+             method: str | None = None) -> None:
+    """Run the sweep's runs into ``out`` (connecting to Dask if asked) and report; exit with
+    ``EXIT_RUNS_FAILED`` when runs failed. Shared by ``sweep`` and ``sensitivity``."""
+    from sim.sweep.runner import run_sweep
+
+    with _sweep_errors():
+        client = _connect(executor, scheduler)
+    try:
+        with _sweep_errors(checking=False):
+            report = run_sweep(loaded, out, executor=executor, workers=workers,
+                               scheduler=client, retries=retries, progress=progress,
+                               method=method)
+    finally:
+        if client is not None:
+            client.close()
+    _report(report, out)
+    if report.failed:
+        raise typer.Exit(EXIT_RUNS_FAILED)
+
+
 def sweep(
     sweep_file: SweepFile,
     out: OutOption = None,
@@ -106,22 +128,10 @@ def sweep(
     progress: ProgressOption = True,
 ) -> None:
     """Run a sweep; rerunning the same command resumes and skips stored runs."""
-    from sim.sweep.runner import run_sweep
-
     with _sweep_errors():
         loaded = _load(sweep_file, executor, scheduler)
         out = out or Path("out/sweeps") / loaded.spec.name
-        client = _connect(executor, scheduler)
-    try:
-        with _sweep_errors(checking=False):
-            report = run_sweep(loaded, out, executor=executor, workers=workers,
-                               scheduler=client, retries=retries, progress=progress)
-    finally:
-        if client is not None:
-            client.close()
-    _report(report, out)
-    if report.failed:
-        raise typer.Exit(EXIT_RUNS_FAILED)
+    _execute(loaded, out, executor, workers, scheduler, retries, progress)
 
 
 def sensitivity(
@@ -136,25 +146,13 @@ def sensitivity(
 ) -> None:
     """Sample the sweep's ranges with Morris or Sobol, run them, and write the indices."""
     from sim.sensitivity import analyse_sweep
-    from sim.sweep.runner import run_sweep
 
     with _sweep_errors():
         if method not in ("morris", "sobol"):
             raise ValueError(f"--method: {method!r} is not one of morris, sobol")
         loaded = _load(sweep_file, executor, scheduler, method)
         out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
-        client = _connect(executor, scheduler)
-    try:
-        with _sweep_errors(checking=False):
-            report = run_sweep(loaded, out, executor=executor, workers=workers,
-                               scheduler=client, retries=retries, progress=progress,
-                               method=method)
-    finally:
-        if client is not None:
-            client.close()
-    _report(report, out)
-    if report.failed:
-        raise typer.Exit(EXIT_RUNS_FAILED)
+    _execute(loaded, out, executor, workers, scheduler, retries, progress, method)
     with _sweep_errors():
         written = analyse_sweep(loaded, out, method)
     for path in written:

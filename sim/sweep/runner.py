@@ -18,6 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from sim.progress import progress_bar
 from sim.sweep.executors import Executor, make_executor
 from sim.sweep.plan import Plan, plan_sweep
 from sim.sweep.spec import LoadedSweep
@@ -56,26 +57,9 @@ class _Progress:
         self._bar: Any = None
         if not enabled:
             return
-        from rich.console import Console
-        from rich.progress import (
-            BarColumn,
-            MofNCompleteColumn,
-            Progress,
-            TextColumn,
-            TimeElapsedColumn,
-            TimeRemainingColumn,
-        )
+        from rich.progress import TextColumn
 
-        self._bar = Progress(
-            TextColumn("[bold]sweep"),
-            BarColumn(),
-            MofNCompleteColumn(),
-            TextColumn("{task.fields[failed]} failed"),
-            TimeElapsedColumn(),
-            TextColumn("left"),
-            TimeRemainingColumn(),
-            console=Console(stderr=True),
-        )
+        self._bar = progress_bar(True, TextColumn("{task.fields[failed]} failed"))
         self._bar.start()
         self._task = self._bar.add_task("sweep", total=total, completed=done, failed=0)
 

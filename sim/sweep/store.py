@@ -42,8 +42,12 @@ ROW_GROUP_ROWS = 65_536
 #: ... or up to this many runs, whichever comes first (many tiny tables cost memory too).
 ROW_GROUP_RUNS = 100
 
-#: Columns that label a run in the combined tables, in order.
-RUN_COLUMNS = ("run", "run_key", "group", "sample", "point", "strategy", "replication", "seed")
+#: Columns that label a run in the combined tables, in order, with their Arrow types.
+LABEL_TYPES: dict[str, pa.DataType] = {
+    "run": pa.int64(), "run_key": pa.string(), "group": pa.int64(), "sample": pa.int64(),
+    "point": pa.int64(), "strategy": pa.string(), "replication": pa.int64(), "seed": pa.int64(),
+}
+RUN_COLUMNS = tuple(LABEL_TYPES)
 
 
 class SweepLockedError(RuntimeError):
@@ -192,22 +196,20 @@ def parameter_types(plan: Plan) -> dict[str, pa.DataType]:
     }
 
 
+def run_labels(spec: RunSpec, ptypes: dict[str, pa.DataType]) -> dict[str, Any]:
+    """A run's label and parameter values, as stored in its rows (string parameters as text)."""
+    labels = {"run": spec.index, "run_key": spec.key, "group": spec.group,
+              "sample": spec.sample, "point": spec.point, "strategy": spec.strategy,
+              "replication": spec.replication, "seed": spec.seed}
+    params = {name: spec.params[name] for name in ptypes}  # the plan's column order
+    return labels | {name: str(value) if ptypes[name] == pa.string() else value
+                     for name, value in params.items()}
+
+
 def _label_arrays(spec: RunSpec, n: int, ptypes: dict[str, pa.DataType]) -> dict[str, pa.Array]:
-    labels: dict[str, Any] = {
-        "run": (spec.index, pa.int64()),
-        "run_key": (spec.key, pa.string()),
-        "group": (spec.group, pa.int64()),
-        "sample": (spec.sample, pa.int64()),
-        "point": (spec.point, pa.int64()),
-        "strategy": (spec.strategy, pa.string()),
-        "replication": (spec.replication, pa.int64()),
-        "seed": (spec.seed, pa.int64()),
-    }
-    out = {name: pa.array([v] * n, type=t) for name, (v, t) in labels.items()}
-    for name, t in ptypes.items():
-        value = spec.params[name]
-        out[name] = pa.array([str(value) if t == pa.string() else value] * n, type=t)
-    return out
+    types = LABEL_TYPES | ptypes
+    return {name: pa.array([value] * n, type=types[name])
+            for name, value in run_labels(spec, ptypes).items()}
 
 
 def iter_run_tables(
@@ -230,13 +232,6 @@ def iter_run_tables(
 STATUS_COLUMNS: dict[str, pa.DataType] = {
     "status": pa.string(), "error": pa.string(), "final_week": pa.int64(), "stopped": pa.bool_(),
 }
-
-#: Arrow types of the run-label columns.
-LABEL_TYPES: dict[str, pa.DataType] = {
-    "run": pa.int64(), "run_key": pa.string(), "group": pa.int64(), "sample": pa.int64(),
-    "point": pa.int64(), "strategy": pa.string(), "replication": pa.int64(), "seed": pa.int64(),
-}
-
 
 def _final_types(store: RunStore, plan: Plan, ptypes: dict[str, pa.DataType]
                  ) -> dict[str, pa.DataType]:
@@ -338,18 +333,7 @@ def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
     published = False
     try:
         for spec, table, info in iter_run_tables(store, plan, ptypes):
-            row: dict[str, Any] = {
-                "run": spec.index,
-                "run_key": spec.key,
-                "group": spec.group,
-                "sample": spec.sample,
-                "point": spec.point,
-                "strategy": spec.strategy,
-                "replication": spec.replication,
-                "seed": spec.seed,
-            }
-            row |= {name: str(value) if ptypes[name] == pa.string() else value
-                    for name, value in spec.params.items()}
+            row = run_labels(spec, ptypes)
             if table is None:
                 err = store.read_error(spec.key)
                 status = "failed" if err else "missing"
