@@ -128,14 +128,20 @@ def _figure_html(name: str, paths: Sequence[Path]) -> str:
             f"(files: figures/{html.escape(name)}.png, .svg)</figcaption></figure>")
 
 
+def _key_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the report's key outcomes, in their order, with readable labels."""
+    sub = table[table["outcome"].isin(SUMMARY_OUTCOMES)].copy()
+    sub["order"] = sub["outcome"].map({o: i for i, o in enumerate(SUMMARY_OUTCOMES)})
+    sub = sub.sort_values(["order"], kind="stable")
+    sub["outcome"] = [label(o) for o in sub["outcome"]]
+    return sub
+
+
 def _summary_view(summary: pd.DataFrame) -> pd.DataFrame:
     """Key rows of summary.csv with readable labels."""
     if summary is None or summary.empty:
         return pd.DataFrame()
-    sub = summary[summary["outcome"].isin(SUMMARY_OUTCOMES)].copy()
-    sub["order"] = sub["outcome"].map({o: i for i, o in enumerate(SUMMARY_OUTCOMES)})
-    sub = sub.sort_values(["order"], kind="stable")
-    sub["outcome"] = [label(o) for o in sub["outcome"]]
+    sub = _key_rows(summary)
     return sub[["outcome", "strategy", "mean", "sd", "low", "high", "n"]]
 
 
@@ -143,10 +149,7 @@ def _paired_view(paired: pd.DataFrame) -> pd.DataFrame:
     """Key rows of paired.csv with readable labels."""
     if paired is None or paired.empty:
         return pd.DataFrame()
-    sub = paired[paired["outcome"].isin(SUMMARY_OUTCOMES)].copy()
-    sub["order"] = sub["outcome"].map({o: i for i, o in enumerate(SUMMARY_OUTCOMES)})
-    sub = sub.sort_values(["order"], kind="stable")
-    sub["outcome"] = [label(o) for o in sub["outcome"]]
+    sub = _key_rows(paired)
     sub["pair"] = sub["strategy_b"] + " − " + sub["strategy_a"]
     return sub[["outcome", "pair", "mean_diff", "low", "high", "welch_half_width", "n",
                 "cohen_dz", "p_value"]]

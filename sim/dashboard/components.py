@@ -72,6 +72,11 @@ def _picture(fig: Figure, view: str) -> None:
         solara.FigureMatplotlib(fig, dependencies=[id(fig)], format="png")
 
 
+def _figsize(model: Classroom) -> tuple[float, float]:
+    """A per-strategy picture's size: half the width when two strategies stand side by side."""
+    return HALF_FIGSIZE if model.side_by_side else WIDE_FIGSIZE
+
+
 def _heading(model: Classroom, index: int, lang: str) -> None:
     """The strategy's name above a picture when two run side by side."""
     if model.side_by_side:
@@ -154,7 +159,7 @@ def network_view(index: int) -> View:
         shared = chrome.network_colour if chrome is not None else None
         colour = shared if shared is not None else fallback
         sim = model.simulations[index]
-        size = HALF_FIGSIZE if model.side_by_side else WIDE_FIGSIZE
+        size = _figsize(model)
         fig = solara.use_memo(lambda: network_figure(sim, colour.value, lang, size),
                               [model, model.week, lang, colour.value])
         with solara.Row(style={"align-items": "center"}, gap="8px"):
@@ -175,7 +180,7 @@ def value_space_view(index: int) -> View:
     def view(model: Classroom) -> None:
         lang = current_language()
         sim = model.simulations[index]
-        size = HALF_FIGSIZE if model.side_by_side else WIDE_FIGSIZE
+        size = _figsize(model)
         fig = solara.use_memo(lambda: value_space_figure(sim, lang, size),
                               [model, model.week, lang])
         _heading(model, index, lang)
