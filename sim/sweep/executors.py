@@ -11,11 +11,13 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import ssl
 import threading
 import time
 from collections import deque
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
 from typing import Any, Protocol
 
 from sim.sweep.worker import RunOutcome, RunTask, execute_run
@@ -168,10 +170,12 @@ class DaskExecutor:
     the sweep loop can retry it.
     """
 
-    def __init__(self, scheduler: str | Any, workers: int | None = None) -> None:
+    def __init__(self, scheduler: str | Any, workers: int | None = None,
+                 security: Any = None) -> None:
         from distributed import Client, as_completed
 
-        self._client = scheduler if hasattr(scheduler, "submit") else Client(scheduler)
+        self._client = (scheduler if hasattr(scheduler, "submit")
+                        else Client(scheduler, security=security))
         self._own_client = self._client is not scheduler
         self._workers = workers
         self._capacity = 2
@@ -219,10 +223,69 @@ class DaskExecutor:
             self._client.close()
 
 
+#: The command-line options that carry the TLS files for a Dask scheduler, in order.
+TLS_OPTIONS = ("--tls-ca-file", "--tls-cert", "--tls-key")
+
+
+def _tls_in_dask_config() -> bool:
+    """Whether Dask's own configuration already names a CA and a client certificate."""
+    import dask.config
+
+    return bool(dask.config.get("distributed.comm.tls.ca-file", None)
+                and dask.config.get("distributed.comm.tls.client.cert", None))
+
+
+def dask_security(executor: str, scheduler: str | None, ca_file: Path | None,
+                  cert: Path | None, key: Path | None) -> Any:
+    """A ``distributed.security.Security`` from the TLS options, checked before any work.
+
+    Why checked here: a wrong or missing file would otherwise surface as an SSL error deep
+    in the connection attempt, or a ``tls://`` address without certificates as a timeout.
+
+    Returns:
+        The Security (encryption required), or None when no TLS option is given.
+
+    Raises:
+        ValueError: naming the option: TLS options without the dask executor or without a
+            ``tls://`` address, an incomplete set, a missing or unloadable file, or a
+            ``tls://`` address with no certificates here or in Dask's configuration.
+    """
+    files = dict(zip(TLS_OPTIONS, (ca_file, cert, key), strict=True))
+    given = [option for option, path in files.items() if path is not None]
+    address = scheduler or ""
+    if not given:
+        if executor == "dask" and address.startswith("tls://") and not _tls_in_dask_config():
+            raise ValueError(
+                f"--tls-ca-file: the scheduler {address} uses TLS; give --tls-ca-file, "
+                "--tls-cert and --tls-key (or set distributed.comm.tls in Dask's configuration)"
+            )
+        return None
+    if executor != "dask":
+        raise ValueError(f"{given[0]}: TLS options are for --executor dask only")
+    missing = [option for option, path in files.items() if path is None]
+    if missing:
+        raise ValueError(f"{missing[0]}: TLS needs {', '.join(TLS_OPTIONS)} together")
+    for option, path in files.items():
+        if not Path(path).is_file():  # type: ignore[arg-type]
+            raise ValueError(f"{option}: no such file: {path}")
+    if not address.startswith("tls://"):
+        raise ValueError(f"--scheduler: the TLS options need a tls:// address, not {address!r}")
+    from distributed.security import Security
+
+    security = Security(tls_ca_file=str(ca_file), tls_client_cert=str(cert),
+                        tls_client_key=str(key), require_encryption=True)
+    try:
+        security.get_connection_args("client")  # loads the files into an SSL context
+    except (ssl.SSLError, OSError, ValueError) as exc:
+        raise ValueError(f"--tls-cert: cannot load the TLS files ({exc})") from None
+    return security
+
+
 def make_executor(
-    name: str, workers: int | None = None, scheduler: str | Any | None = None
+    name: str, workers: int | None = None, scheduler: str | Any | None = None,
+    security: Any = None,
 ) -> Executor:
-    """Build an executor by name.
+    """Build an executor by name (``security``: TLS settings for a Dask address).
 
     Raises:
         ValueError: unknown executor, or dask without a scheduler address.
@@ -234,5 +297,5 @@ def make_executor(
     if name == "dask":
         if scheduler is None:
             raise ValueError("--scheduler: the dask executor needs a scheduler address")
-        return DaskExecutor(scheduler, workers)
+        return DaskExecutor(scheduler, workers, security)
     raise ValueError(f"--executor: unknown executor {name!r}; choose {', '.join(EXECUTORS)}")

@@ -11,6 +11,7 @@ import hashlib
 import json
 import platform
 import subprocess
+import sys
 import time
 from collections import deque
 from dataclasses import dataclass, field
@@ -22,7 +23,7 @@ from sim.progress import progress_bar
 from sim.sweep.executors import Executor, make_executor
 from sim.sweep.plan import Plan, plan_sweep
 from sim.sweep.spec import LoadedSweep
-from sim.sweep.store import RunStore, atomic_write_bytes, combine
+from sim.sweep.store import Damage, RunStore, atomic_write_bytes, combine
 from sim.sweep.worker import RunOutcome, RunTask
 
 #: Default number of extra attempts for a run whose worker was lost (or that hit a transient
@@ -43,6 +44,7 @@ class SweepReport:
     retried: int = 0
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
+    damaged: list[Damage] = field(default_factory=list)
 
     @property
     def runs_per_minute(self) -> float:
@@ -139,6 +141,7 @@ def write_manifest(
             "skipped_already_stored": report.skipped,
             "computed": report.computed,
             "retried": report.retried,
+            "damaged_moved_aside": [str(d.moved_to) for d in report.damaged],
             "runs_per_minute": round(report.runs_per_minute, 2),
         },
     }
@@ -156,6 +159,7 @@ def run_sweep(
     retries: int = DEFAULT_RETRIES,
     progress: bool = True,
     method: str | None = None,
+    security: Any = None,
 ) -> SweepReport:
     """Carry out a sweep into ``out``, resuming from whatever is already stored there.
 
@@ -169,9 +173,18 @@ def run_sweep(
         retries: extra attempts for a run that raised or whose worker was lost.
         progress: show a progress bar with time left on stderr.
         method: override the sweep's design method (used by the sensitivity command).
+        security: a ``distributed.security.Security`` for a ``tls://`` scheduler address
+            (not needed when ``scheduler`` is a connected Client).
+
+    Stored run files are checked first; a damaged one is named on stderr, moved to
+    ``runs/damaged/`` and computed again. The previous combined tables are moved to
+    ``stale/`` before any run is touched and removed once the new ones are in place.
 
     Returns:
-        A report of planned, skipped, computed and failed runs.
+        A report of planned, skipped, computed, failed and damaged runs.
+
+    Raises:
+        StoreError: combining found a file it cannot read (named); no table was written.
     """
     started = datetime.now(UTC)
     t0 = time.perf_counter()
@@ -179,10 +192,18 @@ def run_sweep(
     store = RunStore(out)
     store.open()
     try:
-        report = _execute(loaded, plan, store, executor, workers, scheduler, retries, progress)
+        damaged = store.verify(plan.unique_keys)
+        for found in damaged:
+            print(f"warning: {found.path}: damaged ({found.reason}); moved to "
+                  f"{found.moved_to}; computing it again", file=sys.stderr)
+        store.retire_combined()
+        report = _execute(loaded, plan, store, executor, workers, scheduler, retries, progress,
+                          security)
+        report.damaged = damaged
         report.seconds = time.perf_counter() - t0
         report.counts = combine(store, plan)
         write_manifest(loaded, plan, store, report, executor, workers, started)
+        store.clear_stale()
     finally:
         store.close()
     return report
@@ -197,6 +218,7 @@ def _execute(
     scheduler: Any,
     retries: int,
     progress: bool,
+    security: Any = None,
 ) -> SweepReport:
     spec = loaded.spec
     first = {}
@@ -217,7 +239,7 @@ def _execute(
         RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when) for run in todo
     )
     bar = _Progress(progress, total=report.unique, done=report.skipped)
-    pool: Executor = make_executor(executor_name, workers, scheduler)
+    pool: Executor = make_executor(executor_name, workers, scheduler, security)
     in_flight = 0
     try:
         while pending or in_flight:

@@ -57,6 +57,15 @@ METRICS = OUTPUTS
 #: Guard against step ranges that would expand into an absurd number of points.
 MAX_STEPS = 10_000
 
+#: The largest seed a run may have: seeds are stored as signed 64-bit integers in every
+#: table (run files, results, summary). Kept equal to ``sim.scenario.MAX_SEED``, which another
+#: change adds to the core; until both are merged, this local copy is the sweep's bound.
+MAX_SEED = 2**63 - 1
+
+#: Characters a sweep name may not contain: it becomes a folder name under the output root,
+#: so a separator, a drive colon or a control character could point the output elsewhere.
+_NAME_FORBIDDEN = frozenset("/\\:") | {chr(c) for c in range(32)} | {chr(127)}
+
 
 class SweepError(ValueError):
     """A sweep file is wrong; the message starts with the dotted path of the field."""
@@ -143,7 +152,7 @@ class Design(_Strict):
     method: Literal["grid", "full-factorial", "latin", "sobol", "morris"] = "grid"
     samples: int = Field(default=16, ge=1, le=1_000_000)
     levels: int = Field(default=4, ge=2, le=1000)
-    seed: int = Field(default=0, ge=0)
+    seed: int = Field(default=0, ge=0, le=MAX_SEED)
     second_order: bool = False
 
 
@@ -213,13 +222,24 @@ class SweepSpec(_Strict):
     )
     strategies: list[str] = Field(min_length=1)
     replications: int = Field(default=1, ge=1, le=100_000)
-    base_seed: int = Field(default=0, ge=0)
+    base_seed: int = Field(default=0, ge=0)  # its last seed is checked in _design_fits
     set: dict[str, Any] = Field(default_factory=dict)
     parameters: dict[str, Parameter] = Field(default_factory=dict)
     design: Design = Design()
     record: Record = Record()
     stop: Stop = Stop()
     sensitivity: Sensitivity = Sensitivity()
+
+    @field_validator("name")
+    @classmethod
+    def _plain_name(cls, v: str) -> str:
+        """A single folder name: the default output folder must stay under its root."""
+        if v in (".", "..") or v.strip() != v or any(c in _NAME_FORBIDDEN for c in v):
+            raise ValueError(
+                f"{v!r} is not a plain folder name (no '/', '\\', ':', '.' or '..', control "
+                "characters or surrounding spaces): it names the output folder"
+            )
+        return v
 
     @field_validator("strategies")
     @classmethod
@@ -246,6 +266,13 @@ class SweepSpec(_Strict):
             )
         if self.design.method == "morris" and len(ranges) < 2:
             raise ValueError("design.method: morris needs at least two min/max ranges")
+        last_seed = self.base_seed + self.replications - 1
+        if last_seed > MAX_SEED:
+            raise ValueError(
+                f"base_seed: {self.base_seed} + {self.replications} replications gives seeds up "
+                f"to {last_seed}, above the largest seed {MAX_SEED} (2**63 - 1); lower base_seed "
+                f"to at most {MAX_SEED - self.replications + 1}"
+            )
         overlap = set(self.set) & set(self.parameters)
         if overlap:
             raise ValueError(f"set.{sorted(overlap)[0]}: also listed under parameters")

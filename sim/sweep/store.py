@@ -7,12 +7,21 @@ Layout of an output directory::
     DIR/results.parquet         every run and recorded week (BehaviorSpace "table" layout)
     DIR/summary.parquet, .csv   one row per run: parameters, status, final values
     DIR/manifest.json           provenance: sweep file, scenario hash, versions, counts
+    DIR/runs/damaged/           run files that failed their check, moved aside (never deleted)
+    DIR/stale/                  the previous combined tables while new ones are made
 
 Why this shape: a run file appears only once it is complete (temp file in the same
 directory, fsync, ``os.replace``), so a sweep killed at any instant leaves either the whole
 file or none, and "resume" is simply "skip keys that have a file". Combining reads one run
 file at a time and appends it to a ``ParquetWriter``, so memory does not grow with the
 number of runs.
+
+Why run files are still checked: a disk, a copy or a person can damage a file after it was
+written. Each run file records its key and row count in its footer and carries page
+checksums; on resume a file that cannot be read, lacks its record, holds another key or
+has lost rows is moved aside and recomputed. The combined tables are moved to ``stale/``
+before a sweep touches its runs and are published only after every part has been read, so
+a failed or interrupted combine never leaves an old table that looks current.
 """
 
 from __future__ import annotations
@@ -22,7 +31,9 @@ import fcntl
 import json
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +41,9 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from sim.metrics import OUTPUTS
 from sim.sweep.plan import Plan, RunSpec
+from sim.sweep.spec import SweepError
 from sim.sweep.worker import RunOutcome
 
 #: Key of the JSON blob in each run file's Parquet footer.
@@ -49,9 +62,78 @@ LABEL_TYPES: dict[str, pa.DataType] = {
 }
 RUN_COLUMNS = tuple(LABEL_TYPES)
 
+#: The columns of every run file, in order: the week and the model's weekly outputs.
+RUN_FILE_COLUMNS = ("week", *OUTPUTS)
+
+#: The combined outputs of a sweep, derived from the run files (moved to ``stale/`` while a
+#: sweep runs, replaced when it has combined).
+COMBINED = ("results.parquet", "summary.parquet", "summary.csv", "manifest.json")
+
 
 class SweepLockedError(RuntimeError):
     """Another sweep process is writing to the same output directory."""
+
+
+class StoreError(SweepError):
+    """A stored file cannot be used; the message names the file (one line)."""
+
+
+class DamagedRun(Exception):
+    """A run file failed its check; the message says why."""
+
+
+@dataclass(frozen=True)
+class Damage:
+    """A damaged run file found on resume: where it was, why, and where it was moved."""
+
+    path: Path
+    reason: str
+    moved_to: Path
+
+
+def _one_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
+
+
+def check_run_file(path: Path, key: str) -> tuple[pa.Table, dict[str, Any]]:
+    """Read a run file whole and check it against its footer record.
+
+    Returns:
+        The run's table (footer metadata removed) and its footer record.
+
+    Raises:
+        DamagedRun: the file cannot be read (truncated, empty, a page checksum fails), has
+            no merger-sim record, holds another run's key, or has another number of rows
+            than recorded.
+    """
+    try:
+        # ParquetFile reads one small file without the dataset machinery (and its caches)
+        table = pq.ParquetFile(path, page_checksum_verification=True).read(use_threads=False)
+    except Exception as exc:  # any failure to parse untrusted bytes means "unreadable"
+        raise DamagedRun(f"unreadable: {_one_line(exc)}") from None
+    raw = (table.schema.metadata or {}).get(META_KEY)
+    if raw is None:
+        raise DamagedRun("no merger-sim run record in its footer (not a run file of a sweep)")
+    try:
+        info = json.loads(raw)
+        stored_key = info["spec"]["key"]
+    except (ValueError, KeyError, TypeError):
+        raise DamagedRun("its run record is not readable") from None
+    if stored_key != key:
+        raise DamagedRun(f"it holds run {stored_key!r}, not {key!r}: a file of another run "
+                         "or sweep")
+    rows = info.get("rows")
+    if rows is not None and rows != table.num_rows:
+        raise DamagedRun(f"it has {table.num_rows} rows where its record says {rows} "
+                         "(incomplete)")
+    if table.num_rows == 0:
+        raise DamagedRun("it holds no recorded weeks")
+    numeric = all(pa.types.is_integer(f.type) or pa.types.is_floating(f.type)
+                  for f in table.schema)
+    if tuple(table.column_names) != RUN_FILE_COLUMNS or not numeric:
+        raise DamagedRun("its columns are not the week and the model's numeric outputs")
+    return table.replace_schema_metadata(None), info
 
 
 def _fsync_dir(path: Path) -> None:
@@ -116,7 +198,7 @@ class RunStore:
             fh.close()
             raise SweepLockedError(f"another sweep is writing to {self.out}") from None
         self._lock_fh = fh
-        for tmp in self.runs.glob(".*.tmp"):
+        for tmp in [*self.runs.glob(".*.tmp"), *self.out.glob(".*.tmp")]:
             tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
@@ -134,6 +216,70 @@ class RunStore:
         """Where a failed run's error is stored."""
         return self.runs / f"{key}.error.json"
 
+    @property
+    def damaged(self) -> Path:
+        """Where damaged run files are moved."""
+        return self.runs / "damaged"
+
+    @property
+    def stale(self) -> Path:
+        """Where the previous combined tables wait while new ones are made."""
+        return self.out / "stale"
+
+    def verify(self, keys: Iterable[str]) -> list[Damage]:
+        """Check the stored file of each key; move damaged ones aside so they are recomputed.
+
+        Each file is read whole (memory: one run at a time). A key without a file is not
+        looked at: it is simply not done.
+        """
+        found = []
+        for key in dict.fromkeys(keys):
+            path = self.run_path(key)
+            if not path.exists() and not path.is_symlink():
+                continue
+            try:
+                check_run_file(path, key)
+            except DamagedRun as exc:
+                found.append(Damage(path, str(exc), self._move_aside(path)))
+        return found
+
+    def _move_aside(self, path: Path) -> Path:
+        """Move a damaged file into runs/damaged/, named with the time; never overwrite."""
+        self.damaged.mkdir(exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+        target = self.damaged / f"{stamp}-{path.name}"
+        n = 1
+        while target.exists():
+            target = self.damaged / f"{stamp}-{n}-{path.name}"
+            n += 1
+        os.rename(path, target)
+        _fsync_dir(self.runs)
+        return target
+
+    def retire_combined(self) -> None:
+        """Move the combined outputs into stale/, so none is left looking current.
+
+        Why not delete: they are derived from the run files, but a previous table may hold
+        a run whose file has since been damaged; it stays readable in stale/ until the new
+        tables are in place.
+        """
+        present = [name for name in COMBINED if (self.out / name).is_file()]
+        if not present:
+            return
+        self.stale.mkdir(exist_ok=True)
+        for name in present:
+            os.replace(self.out / name, self.stale / name)
+        _fsync_dir(self.out)
+
+    def clear_stale(self) -> None:
+        """Remove stale/ once every combined output has been written anew."""
+        if not self.stale.is_dir():
+            return
+        for name in COMBINED:
+            (self.stale / name).unlink(missing_ok=True)
+        with contextlib.suppress(OSError):  # not empty: something else is in there; keep it
+            self.stale.rmdir()
+
     def done_keys(self) -> set[str]:
         """Keys of the runs that completed (failed runs are tried again on resume)."""
         return {p.name.removesuffix(".parquet") for p in self.runs.glob("*.parquet")}
@@ -146,12 +292,13 @@ class RunStore:
                 "spec": spec_record(spec),
                 "meta": outcome.meta,
                 "stopped_week": outcome.stopped_week,
+                "rows": table.num_rows,
             }
             table = table.replace_schema_metadata(
                 {META_KEY: json.dumps(info, sort_keys=True, default=str).encode()}
             )
             sink = pa.BufferOutputStream()
-            pq.write_table(table, sink)
+            pq.write_table(table, sink, write_page_checksum=True)
             atomic_write_bytes(self.run_path(spec.key), sink.getvalue().to_pybytes())
             self.error_path(spec.key).unlink(missing_ok=True)
         else:
@@ -165,18 +312,39 @@ class RunStore:
             atomic_write_bytes(self.error_path(spec.key), data)
 
     def read_run(self, key: str) -> tuple[pa.Table, dict[str, Any]]:
-        """A stored run's table and its footer metadata."""
-        # ParquetFile reads one small file without the dataset machinery (and its caches)
-        table = pq.ParquetFile(self.run_path(key)).read(use_threads=False)
-        info = json.loads(table.schema.metadata[META_KEY])
-        return table.replace_schema_metadata(None), info
+        """A stored run's table and its footer metadata, checked.
+
+        Raises:
+            StoreError: the file is damaged (named, with the reason, in one line).
+        """
+        path = self.run_path(key)
+        try:
+            return check_run_file(path, key)
+        except DamagedRun as exc:
+            raise self._combine_error(path, str(exc)) from None
 
     def read_error(self, key: str) -> dict[str, Any] | None:
-        """A failed run's error record, or None."""
+        """A failed run's error record, or None.
+
+        Raises:
+            StoreError: the record is not readable JSON.
+        """
         path = self.error_path(key)
         if not path.is_file():
             return None
-        return json.loads(path.read_text())
+        try:
+            record = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as exc:
+            raise self._combine_error(path, f"unreadable: {_one_line(exc)}") from None
+        if not isinstance(record, dict):
+            raise self._combine_error(path, "not an error record")
+        return record
+
+    def _combine_error(self, path: Path, reason: str) -> StoreError:
+        return StoreError(
+            f"{path}: {reason}; no combined tables were written (the previous ones, if any, "
+            f"are in {self.stale}); rerun the command to move the file aside and recompute it"
+        )
 
 
 def _param_type(values: list[Any]) -> pa.DataType:
@@ -239,7 +407,7 @@ def _final_types(store: RunStore, plan: Plan, ptypes: dict[str, pa.DataType]
     done = store.done_keys()
     for spec in plan.runs:
         if spec.key in done:
-            schema = pq.read_schema(store.run_path(spec.key))
+            schema = store.read_run(spec.key)[0].schema
             return {f"final_{f.name}": f.type for f in schema
                     if f.name not in RUN_COLUMNS and f.name not in ptypes and f.name != "week"}
     return {}
@@ -273,19 +441,26 @@ class _SummaryWriter:
         self._csv.write_table(table)
         self.rows = []
 
-    def close(self, publish: bool) -> None:
-        """Close both files; with ``publish``, move them into place."""
-        if publish:
+    def close(self, complete: bool) -> None:
+        """Close both files; unless ``complete``, remove them (nothing half-made stays)."""
+        if complete:
             self.flush()
         self._parquet.close()
         self._csv.close()
+        if not complete:
+            for tmp in self.tmp.values():
+                tmp.unlink(missing_ok=True)
+
+    def publish(self) -> None:
+        """Move both closed files into place."""
         for kind, path in self.paths.items():
-            if publish:
-                with open(self.tmp[kind], "rb") as fh:
-                    os.fsync(fh.fileno())
-                os.replace(self.tmp[kind], path)
-            else:
-                self.tmp[kind].unlink(missing_ok=True)
+            _publish(self.tmp[kind], path)
+
+
+def _publish(tmp: Path, path: Path) -> None:
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, path)
 
 
 @contextlib.contextmanager
@@ -311,8 +486,15 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
     same sweep gives the same file on every executor and worker count. Both outputs are
     written a bounded batch of runs at a time, so memory does not grow with the sweep.
 
+    Every run file is read and checked before anything is published: the tables are
+    written to temporary files and moved into place only when every part has been read.
+
     Returns:
         Counts: completed, failed, missing runs and result rows.
+
+    Raises:
+        StoreError: a run or error file cannot be read or does not fit the others (named
+            in the message); no combined table is written.
     """
     with _system_allocator():
         return _combine(store, plan)
@@ -330,7 +512,7 @@ def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
     batch: list[pa.Table] = []
     batch_rows = 0
     counts = {"completed": 0, "failed": 0, "missing": 0, "rows": 0}
-    published = False
+    complete = False
     try:
         for spec, table, info in iter_run_tables(store, plan, ptypes):
             row = run_labels(spec, ptypes)
@@ -345,7 +527,12 @@ def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
             counts["rows"] += table.num_rows
             if writer is None:
                 writer = pq.ParquetWriter(tmp_results, table.schema)
-            batch.append(table.cast(writer.schema))
+            try:
+                batch.append(table.cast(writer.schema))
+            except (ValueError, pa.ArrowException) as exc:
+                raise store._combine_error(
+                    store.run_path(spec.key),
+                    f"its columns do not match the other runs ({_one_line(exc)})") from None
             batch_rows += table.num_rows
             if batch_rows >= ROW_GROUP_ROWS or len(batch) >= ROW_GROUP_RUNS:
                 writer.write_table(pa.concat_tables(batch))
@@ -357,14 +544,18 @@ def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
             summary.add(row)
         if writer is not None and batch:
             writer.write_table(pa.concat_tables(batch))
-        published = True
+        complete = True
     finally:
         if writer is not None:
             writer.close()
-        summary.close(publish=published)
+            if not complete:
+                tmp_results.unlink(missing_ok=True)
+        summary.close(complete=complete)
+    # every part has been read: publish (results first; the summary says what it holds)
     if writer is not None:
-        os.replace(tmp_results, results_path)
+        _publish(tmp_results, results_path)
     else:
         results_path.unlink(missing_ok=True)
+    summary.publish()
     _fsync_dir(store.out)
     return counts
