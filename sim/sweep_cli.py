@@ -36,6 +36,15 @@ RetriesOption = Annotated[
     int, typer.Option(min=0, help="extra attempts for a run that failed or was lost")
 ]
 ProgressOption = Annotated[bool, typer.Option(help="show a progress bar with time left")]
+TlsCaOption = Annotated[
+    Path | None, typer.Option("--tls-ca-file", help="Dask TLS: CA certificate file (PEM)")
+]
+TlsCertOption = Annotated[
+    Path | None, typer.Option("--tls-cert", help="Dask TLS: this client's certificate (PEM)")
+]
+TlsKeyOption = Annotated[
+    Path | None, typer.Option("--tls-key", help="Dask TLS: this client's private key (PEM)")
+]
 
 
 @contextmanager
@@ -70,14 +79,17 @@ def _load(sweep_file: Path, executor: str, scheduler: str | None, method: str | 
     return load_sweep(sweep_file, design_method=method)
 
 
-def _connect(executor: str, scheduler: str | None):
+def _connect(executor: str, scheduler: str | None, tls: tuple[Path | None, ...] = ()):
     """Connect to the Dask scheduler up front, so a bad address is bad input (exit 2)."""
+    from sim.sweep.executors import dask_security
+
+    security = dask_security(executor, scheduler, *(tls or (None, None, None)))
     if executor != "dask":
         return None
     from distributed import Client
 
     try:
-        return Client(scheduler, timeout="5s")
+        return Client(scheduler, timeout="5s", security=security)
     except (OSError, TimeoutError) as exc:
         raise ValueError(f"--scheduler: cannot reach {scheduler}: {exc}") from None
 
@@ -98,13 +110,13 @@ def _report(report, out: Path) -> None:
 
 def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
              scheduler: str | None, retries: int, progress: bool,
-             method: str | None = None) -> None:
+             method: str | None = None, tls: tuple[Path | None, ...] = ()) -> None:
     """Run the sweep's runs into ``out`` (connecting to Dask if asked) and report; exit with
     ``EXIT_RUNS_FAILED`` when runs failed. Shared by ``sweep`` and ``sensitivity``."""
     from sim.sweep.runner import run_sweep
 
     with _sweep_errors():
-        client = _connect(executor, scheduler)
+        client = _connect(executor, scheduler, tls)
     try:
         with _sweep_errors(checking=False):
             report = run_sweep(loaded, out, executor=executor, workers=workers,
@@ -126,12 +138,16 @@ def sweep(
     scheduler: SchedulerOption = None,
     retries: RetriesOption = 2,
     progress: ProgressOption = True,
+    tls_ca_file: TlsCaOption = None,
+    tls_cert: TlsCertOption = None,
+    tls_key: TlsKeyOption = None,
 ) -> None:
     """Run a sweep; rerunning the same command resumes and skips stored runs."""
     with _sweep_errors():
         loaded = _load(sweep_file, executor, scheduler)
         out = out or Path("out/sweeps") / loaded.spec.name
-    _execute(loaded, out, executor, workers, scheduler, retries, progress)
+    _execute(loaded, out, executor, workers, scheduler, retries, progress,
+             tls=(tls_ca_file, tls_cert, tls_key))
 
 
 def sensitivity(
@@ -143,6 +159,9 @@ def sensitivity(
     scheduler: SchedulerOption = None,
     retries: RetriesOption = 2,
     progress: ProgressOption = True,
+    tls_ca_file: TlsCaOption = None,
+    tls_cert: TlsCertOption = None,
+    tls_key: TlsKeyOption = None,
 ) -> None:
     """Sample the sweep's ranges with Morris or Sobol, run them, and write the indices."""
     from sim.sensitivity import analyse_sweep
@@ -152,7 +171,8 @@ def sensitivity(
             raise ValueError(f"--method: {method!r} is not one of morris, sobol")
         loaded = _load(sweep_file, executor, scheduler, method)
         out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
-    _execute(loaded, out, executor, workers, scheduler, retries, progress, method)
+    _execute(loaded, out, executor, workers, scheduler, retries, progress, method,
+             tls=(tls_ca_file, tls_cert, tls_key))
     with _sweep_errors():
         written = analyse_sweep(loaded, out, method)
     for path in written:
