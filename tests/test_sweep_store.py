@@ -253,3 +253,51 @@ def test_seeds_near_the_top_of_the_range_are_carried_through_every_table(
             "seed"]
     by_rep = pq.read_table(out / "summary.parquet").to_pandas().groupby("replication").seed
     assert by_rep.unique().map(list).to_dict() == {0: [MAX_SEED - 1], 1: [MAX_SEED]}
+
+
+def test_damaged_files_are_never_overwritten_and_other_columns_are_caught(
+        tmp_path: Path, reference: tuple[Path, dict[str, bytes]]) -> None:
+    path, expected = reference
+    loaded = load_sweep(path)
+    out = tmp_path / "out"
+    run_sweep(loaded, out, executor="serial", progress=False)
+    victim = RunStore(out).run_path(plan_sweep(loaded).runs[1].key)
+    table = pq.read_table(victim)
+    renamed = table.rename_columns(["week", "other", *table.column_names[2:]])
+    seen = []
+    for forged in (b"", renamed):  # the same key damaged twice: both copies are kept
+        if isinstance(forged, bytes):
+            victim.write_bytes(forged)
+        else:
+            _rewrite(victim, forged.replace_schema_metadata(table.schema.metadata))
+        seen.append(victim.read_bytes())
+        report = run_sweep(loaded, out, executor="serial", progress=False)
+        assert [d.path for d in report.damaged] == [victim]
+    assert "columns are not the week" in report.damaged[0].reason
+    aside = sorted((out / "runs" / "damaged").iterdir())
+    assert len(aside) == 2 and sorted(p.read_bytes() for p in aside) == sorted(seen)
+    assert table_bytes(out) == expected
+
+
+def test_an_interrupted_sweep_leaves_no_table_that_looks_current(
+        tmp_path: Path, reference: tuple[Path, dict[str, bytes]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    import sim.sweep.runner as runner
+
+    path, expected = reference
+    loaded = load_sweep(path)
+    out = tmp_path / "out"
+    run_sweep(loaded, out, executor="serial", progress=False)
+    RunStore(out).run_path(plan_sweep(loaded).runs[0].key).unlink()
+
+    def interrupted(*args: object, **kwargs: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "_execute", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        run_sweep(loaded, out, executor="serial", progress=False)
+    assert not any((out / name).exists() for name in COMBINED)
+    assert (out / "stale" / "results.parquet").read_bytes() == expected["results.parquet"]
+    monkeypatch.undo()
+    run_sweep(loaded, out, executor="serial", progress=False)
+    assert table_bytes(out) == expected and not (out / "stale").exists()
