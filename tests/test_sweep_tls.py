@@ -167,6 +167,18 @@ def test_sweep_through_a_tls_scheduler_equals_serial(
         assert (out / name).read_bytes() == (reference / name).read_bytes(), name
 
 
+def test_run_sweep_takes_a_security_for_a_tls_address(
+        tls_cluster: str, certs: Path, serial: tuple[Path, Path], tmp_path: Path) -> None:
+    path, reference = serial
+    security = dask_security("dask", tls_cluster, certs / "ca.pem", certs / "client.pem",
+                             certs / "client.key")
+    report = run_sweep(load_sweep(path), tmp_path / "py", executor="dask",
+                       scheduler=tls_cluster, security=security, progress=False)
+    assert report.computed == 8 and not report.failed
+    for name in TABLES:
+        assert (tmp_path / "py" / name).read_bytes() == (reference / name).read_bytes(), name
+
+
 def test_a_tls_scheduler_without_certificates_is_one_line(
         tls_cluster: str, serial: tuple[Path, Path], tmp_path: Path) -> None:
     path, _ = serial

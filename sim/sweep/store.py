@@ -198,7 +198,8 @@ class RunStore:
             fh.close()
             raise SweepLockedError(f"another sweep is writing to {self.out}") from None
         self._lock_fh = fh
-        for tmp in [*self.runs.glob(".*.tmp"), *self.out.glob(".*.tmp")]:
+        ours = [tmp for name in COMBINED for tmp in self.out.glob(f".{name}*.tmp")]
+        for tmp in [*self.runs.glob(".*.tmp"), *ours]:  # only our own names in DIR
             tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
@@ -232,6 +233,10 @@ class RunStore:
         Each file is read whole (memory: one run at a time). A key without a file is not
         looked at: it is simply not done.
         """
+        with _system_allocator():  # as when combining: memory flat over many files
+            return self._verify(keys)
+
+    def _verify(self, keys: Iterable[str]) -> list[Damage]:
         found = []
         for key in dict.fromkeys(keys):
             path = self.run_path(key)
@@ -321,7 +326,7 @@ class RunStore:
         try:
             return check_run_file(path, key)
         except DamagedRun as exc:
-            raise self._combine_error(path, str(exc)) from None
+            raise self.combine_error(path, str(exc)) from None
 
     def read_error(self, key: str) -> dict[str, Any] | None:
         """A failed run's error record, or None.
@@ -335,12 +340,13 @@ class RunStore:
         try:
             record = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
-            raise self._combine_error(path, f"unreadable: {_one_line(exc)}") from None
+            raise self.combine_error(path, f"unreadable: {_one_line(exc)}") from None
         if not isinstance(record, dict):
-            raise self._combine_error(path, "not an error record")
+            raise self.combine_error(path, "not an error record")
         return record
 
-    def _combine_error(self, path: Path, reason: str) -> StoreError:
+    def combine_error(self, path: Path, reason: str) -> StoreError:
+        """The one-line error for a file that stops combining."""
         return StoreError(
             f"{path}: {reason}; no combined tables were written (the previous ones, if any, "
             f"are in {self.stale}); rerun the command to move the file aside and recompute it"
@@ -530,7 +536,7 @@ def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
             try:
                 batch.append(table.cast(writer.schema))
             except (ValueError, pa.ArrowException) as exc:
-                raise store._combine_error(
+                raise store.combine_error(
                     store.run_path(spec.key),
                     f"its columns do not match the other runs ({_one_line(exc)})") from None
             batch_rows += table.num_rows
