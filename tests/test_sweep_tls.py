@@ -247,3 +247,17 @@ def test_the_documented_dask_commands_are_secured_and_dashboards_local() -> None
     sweeps = [line for block in doc_blocks() for line in block.replace("\\\n", " ").splitlines()
               if "--executor dask" in line]
     assert sweeps and all("tls://" in line or "tcp://127.0.0.1:" in line for line in sweeps)
+
+
+def test_sensitivity_takes_the_same_tls_options(tmp_path: Path) -> None:
+    path = tmp_path / "ranges.toml"
+    path.write_text(SWEEP.replace('{ values = [0.3, 0.7] }', '{ min = 0.3, max = 0.7 }')
+                    + '"interaction.confidence_threshold" = { min = 0.2, max = 0.4 }\n')
+    pem = tmp_path / "x.pem"
+    pem.write_text("x")
+    proc = cli("sensitivity", path, "--out", tmp_path / "o", "--executor", "serial",
+               "--no-progress", "--tls-ca-file", pem, "--tls-cert", pem, "--tls-key", pem)
+    assert proc.returncode == 2
+    lines = proc.stderr.strip().splitlines()
+    assert lines == ["error: --tls-ca-file: TLS options are for --executor dask only"], lines
+    assert not (tmp_path / "o").exists()

@@ -123,7 +123,7 @@ def check_run_file(path: Path, key: str) -> tuple[pa.Table, dict[str, Any]]:
     if stored_key != key:
         raise DamagedRun(f"it holds run {stored_key!r}, not {key!r}: a file of another run "
                          "or sweep")
-    rows = info.get("rows")
+    rows = info.get("rows")  # None: written before row counts were recorded
     if rows is not None and rows != table.num_rows:
         raise DamagedRun(f"it has {table.num_rows} rows where its record says {rows} "
                          "(incomplete)")
