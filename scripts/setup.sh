@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Set up merger-sim on a fresh machine: a virtualenv in .venv with the package and its extras at
 # the exact versions in constraints.txt (the tested environment), the dashboard's web assets
-# (the solara-assets package, served locally: no CDN, no npm), and with --test what the tests
+# (the solara-assets package, served locally: no CDN; npm only for the optional katex), and with --test what the tests
 # need (Debian's chromium for the browser tests). Safe to run again: it only adds what is
 # missing. MERGER_SIM_CONSTRAINTS=none installs from pyproject.toml's bounds alone (what
 # scripts/update_constraints.sh does to find newer versions).
@@ -33,6 +33,8 @@ constraints=(-c constraints.txt)
 .venv/bin/python -m pip install --quiet -e ".[all]" "${constraints[@]}"
 # The dashboard's page stays white without its web assets: say so now, not in the browser.
 .venv/bin/python -m sim.dashboard.assets
+# Assets solara-assets lacks (katex for Markdown math), integrity-checked; skipped without npm.
+.venv/bin/python scripts/install_solara_assets.py
 
 if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
