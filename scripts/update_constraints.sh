@@ -22,8 +22,11 @@ work="$(mktemp -d)"
 "$python_bin" -m venv "$work/venv"
 py="$work/venv/bin/python"
 "$py" -m pip install --quiet --upgrade pip
-# A non-editable install from a copy, so the freeze names no path of this checkout.
-"$py" -m pip install --quiet "$repo[all]"
+# A non-editable install from a copy (the working tree's pyproject.toml, so edited bounds
+# count), which leaves no build folder here and lets the freeze name no path of this checkout.
+mkdir "$work/src"
+cp -r pyproject.toml README.md LICENSE sim "$work/src/"
+"$py" -m pip install --quiet "$work/src[all]"
 "$py" -m sim.dashboard.assets
 # The tests' import check: every test module (and what it imports) loads in this environment.
 (cd "$repo" && "$py" -m pytest --collect-only -q -p no:cacheprovider >"$work/collect.txt") || {
