@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
-# Set up merger-sim on a fresh machine: a virtualenv in .venv with the package and its extras,
-# the dashboard's web assets (served locally, no CDN), and with --test what the tests need
-# (Debian's chromium for the browser tests). Safe to run again: it only adds what is missing.
+# Set up merger-sim on a fresh machine: a virtualenv in .venv with the package and its extras at
+# the exact versions in constraints.txt (the tested environment), the dashboard's web assets
+# (the solara-assets package, served locally: no CDN; npm only for the optional katex), and with --test what the tests
+# need (Debian's chromium for the browser tests). Safe to run again: it only adds what is
+# missing. MERGER_SIM_CONSTRAINTS=none installs from pyproject.toml's bounds alone (what
+# scripts/update_constraints.sh does to find newer versions).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -24,12 +27,14 @@ pick_python() {
 if [ ! -x .venv/bin/python ]; then
   "$(pick_python)" -m venv .venv
 fi
-.venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e ".[all]"
-
-if [ -f scripts/install_solara_assets.sh ]; then
-  bash scripts/install_solara_assets.sh .venv
-fi
+constraints=(-c constraints.txt)
+[ "${MERGER_SIM_CONSTRAINTS:-}" = none ] && constraints=()
+.venv/bin/python -m pip install --quiet --upgrade pip "${constraints[@]}"
+.venv/bin/python -m pip install --quiet -e ".[all]" "${constraints[@]}"
+# The dashboard's page stays white without its web assets: say so now, not in the browser.
+.venv/bin/python -m sim.dashboard.assets
+# Assets solara-assets lacks (katex for Markdown math), integrity-checked; skipped without npm.
+.venv/bin/python scripts/install_solara_assets.py
 
 if [ "${1:-}" = "--test" ] && [ ! -x /usr/bin/chromium ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -41,6 +41,7 @@ import pandas as pd
 from sim import outcomes as oc
 from sim import stats
 from sim.progress import progress_bar
+from sim.provenance import library_versions
 
 RUNS_DIR = "runs"
 """Sub-folder of the output folder holding the raw per-run tables."""
@@ -490,17 +491,13 @@ def redraw(out_dir: Path | str) -> Path:
 
 
 def _provenance(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """Provenance of the comparison: model version and commit, scenario hash, platform."""
-    import numpy
-
+    """Provenance of the comparison: model version and commit, scenario hash, library versions."""
     return {
         "scenario_name": meta.get("scenario_name"),
         "scenario_hash": meta.get("scenario_hash"),
         "package_version": meta.get("package_version"),
         "git_commit": meta.get("git_commit"),
-        "python": sys.version.split()[0],
-        "numpy": numpy.__version__,
-        "pandas": pd.__version__,
+        **library_versions(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
     }

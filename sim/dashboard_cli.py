@@ -3,8 +3,8 @@
 Why a subprocess: ``solara run`` owns the web server, its reload logic and its asset
 serving; we only choose safe defaults. It listens on 127.0.0.1 unless told otherwise (a
 classroom laptop should not expose a server to the network by accident), sends no telemetry,
-and serves its JavaScript and CSS from the local cache filled by
-``scripts/install_solara_assets.sh``, so it works without internet.
+and serves its JavaScript and CSS from the local copy the solara-assets package installs
+(:mod:`sim.dashboard.assets`), so it works without internet.
 """
 
 from __future__ import annotations
@@ -12,30 +12,12 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import typer
 
+from sim.dashboard.assets import asset_dir, missing_assets, missing_assets_message  # noqa: F401
+
 APP_MODULE = "sim.dashboard.app"
-
-REQUIRED_ASSETS = (
-    "@widgetti/solara-vuetify-app@10.1.1",
-    "requirejs@2.3.6",
-    "font-awesome@4.5.0",
-    "@widgetti/vue-grid-layout@2.3.13-alpha.2",
-)
-"""Asset folders without which the page stays white offline (see the install script)."""
-
-
-def asset_dir() -> Path:
-    """Solara's local CDN cache: ``<sys.prefix>/share/solara/cdn``."""
-    return Path(sys.prefix) / "share" / "solara" / "cdn"
-
-
-def missing_assets(folder: Path | None = None) -> list[str]:
-    """Required asset folders that are not installed."""
-    folder = folder or asset_dir()
-    return [spec for spec in REQUIRED_ASSETS if not (folder / spec / "package.json").is_file()]
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -60,11 +42,10 @@ def dashboard(
     if not host.strip():
         typer.echo("error: --host: empty address", err=True)
         raise typer.Exit(code=2)
-    missing = missing_assets()
-    if missing:
-        typer.echo(f"warning: solara web assets missing in {asset_dir()} ({', '.join(missing)});"
-                   " the page needs internet until you run scripts/install_solara_assets.sh",
-                   err=True)
+    assets_problem = missing_assets_message()
+    if assets_problem:
+        typer.echo(assets_problem, err=True)
+        raise typer.Exit(code=2)
     typer.echo(f"merger-sim dashboard: http://{host}:{port}  (Ctrl+C stops it)")
     try:
         code = subprocess.call(server_command(host, port), env=server_environment())

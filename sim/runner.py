@@ -18,7 +18,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from sim.model import MergerModel
-from sim.provenance import git_commit, now_iso, package_version
+from sim.provenance import git_commit, library_versions, now_iso, package_version
 from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario, scenario_hash
 
 
@@ -72,6 +72,7 @@ def run(scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
         "hires_cum": model.hires_cum,
         "package_version": package_version(),
         "git_commit": git_commit(),
+        "versions": library_versions(),
         "created": now_iso(),
         "parameters": config.model_dump(mode="json"),
     }
