@@ -33,6 +33,8 @@ from sim.scenario import ScenarioError, one_line, parse_assignment
 EXIT_BAD_INPUT = 2
 #: Exit code for an internal error (a bug): the message asks for --debug and a report.
 EXIT_INTERNAL = 1
+#: Longest error line printed, in characters (a message quoting a huge key stays readable).
+MAX_MESSAGE = 2000
 #: Set to 1 to see the traceback of any error (as the global option --debug does).
 DEBUG_ENV = "MERGER_SIM_DEBUG"
 
@@ -43,7 +45,7 @@ class UserInputError(ValueError):
 
 def fail(message: str) -> typer.Exit:
     """Print ``error: message`` (one line) to stderr and return the exit to raise (code 2)."""
-    print(f"error: {one_line(message)}", file=sys.stderr)
+    print(f"error: {one_line(message)[:MAX_MESSAGE]}", file=sys.stderr)
     return typer.Exit(EXIT_BAD_INPUT)
 
 
@@ -86,8 +88,7 @@ def report_unexpected(err: BaseException) -> int:
         hint = "" if debug_enabled() else f" (run with --debug or {DEBUG_ENV}=1 for the traceback)"
         message = f"internal error: {type(err).__name__}: {err}{hint}; please report it"
         code = EXIT_INTERNAL
-    first = one_line(message)
-    print(f"error: {first[:2000]}", file=sys.stderr)
+    print(f"error: {one_line(message)[:MAX_MESSAGE]}", file=sys.stderr)
     return code
 
 

@@ -790,7 +790,8 @@ def format_validation_error(err: ValidationError) -> str:
     """One line naming each problem's dotted field path and the reason (at most three)."""
     lines = []
     for item in err.errors()[:MAX_LISTED_PROBLEMS]:
-        loc = ".".join(str(p) for p in item["loc"])
+        loc = ".".join(str(p) if len(str(p)) <= 60 else str(p)[:57] + "..."
+                       for p in item["loc"])
         msg = _problem(item)
         lines.append(f"{loc}: {msg}" if loc and not msg.startswith(loc) else msg)
     more = err.error_count() - MAX_LISTED_PROBLEMS
