@@ -30,9 +30,6 @@ from sim.scenario import (
     scenario_hash,
 )
 
-#: Strategies that work with the scenario's themes; they need at least one theme listed.
-THEME_STRATEGIES = ("teams", "assigned-teams", "teams+training")
-
 
 @dataclass
 class RunResult:
@@ -95,7 +92,8 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
     """Refuse a run request that the scenario's own validation cannot see, before any work.
 
     The one place for these rules, used by :func:`run` and by the commands before they start
-    (run, compare, sweep): a known strategy, themes for the team strategies, a seed the
+    (run, compare, sweep): a known strategy, themes for the team strategies (see
+    :func:`needs_themes`), a seed the
     generator and the int64 tables hold, weeks within ``0 .. MAX_WEEKS`` and snapshot weeks
     within the run.
 
@@ -107,7 +105,7 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
     if strategy not in STRATEGIES:
         raise ScenarioError(f"strategy: unknown strategy {strategy!r}; known: "
                             f"{', '.join(STRATEGIES)}")
-    if strategy in THEME_STRATEGIES and not config.themes:
+    if needs_themes(STRATEGIES[strategy]) and not config.themes:
         raise ScenarioError(f"themes: the {strategy!r} strategy needs at least one theme; the "
                             "scenario lists none (add [[themes]] tables or pick another "
                             "strategy)")
@@ -120,6 +118,15 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
     if bad:
         raise ScenarioError(f"snapshot_weeks: week {bad[0]} is outside the run's 0 .. {horizon} "
                             "weeks")
+
+
+def needs_themes(strategy: type) -> bool:
+    """Whether a strategy class works with the scenario's themes (the team strategies:
+    ``Teams``, its subclasses, and combinations that include one)."""
+    from sim.strategies.teams import Teams
+
+    parts = getattr(strategy, "parts", (strategy,))
+    return any(isinstance(p, type) and issubclass(p, Teams) for p in parts)
 
 
 def _whole(value: Any, otherwise: int) -> int:

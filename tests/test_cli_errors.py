@@ -311,3 +311,11 @@ def test_docs_state_the_bounds_the_code_enforces():
     assert f"at most {MAX_DEPTH} levels" in limits
     assert "about 0.4 GiB" in limits
     assert round(estimate_size(load_scenario("large")).memory / 1024**3, 1) == 0.4
+
+
+def test_the_team_strategies_are_the_ones_that_need_themes():
+    from sim.runner import needs_themes
+    from sim.strategies import STRATEGIES
+
+    assert [n for n, cls in STRATEGIES.items() if needs_themes(cls)] == [
+        "teams", "assigned-teams", "teams+training"]
