@@ -93,9 +93,8 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
 
     The one place for these rules, used by :func:`run` and by the commands before they start
     (run, compare, sweep): a known strategy, themes for the team strategies (see
-    :func:`needs_themes`), a seed the
-    generator and the int64 tables hold, weeks within ``0 .. MAX_WEEKS`` and snapshot weeks
-    within the run.
+    :func:`needs_themes`), a seed the generator and the int64 tables hold, weeks within
+    ``0 .. MAX_WEEKS`` and snapshot weeks within the run.
 
     Raises:
         ScenarioError: naming the option or field.
