@@ -23,6 +23,7 @@ import typer
 
 from sim.cli_support import (
     DEBUG_ENV,
+    EXIT_BAD_INPUT,
     check_out,
     check_seed,
     check_strategy,
@@ -31,6 +32,7 @@ from sim.cli_support import (
     report_unexpected,
     user_errors,
 )
+from sim.scenario import one_line
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Agent-based simulation of a merger of municipal social services.")
@@ -131,14 +133,36 @@ def main(argv: list[str] | None = None) -> None:
         SystemExit: always; 0 on success, 2 for bad input, 1 for an internal error.
     """
     try:
-        app(args=argv, prog_name="merger-sim")
+        code = app(args=argv, prog_name="merger-sim", standalone_mode=False)
     except SystemExit:
         raise
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
     except Exception as err:  # the last line of defence, see report_unexpected
-        raise SystemExit(report_unexpected(err)) from None
+        raise SystemExit(_command_line_error(err) if _is_command_line_error(err)
+                         else report_unexpected(err)) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _is_command_line_error(err: Exception) -> bool:
+    """A usage error from the option parser (typer's click): an unknown option or command, a
+    value of the wrong type, ``Abort``. Recognised by interface, as typer vendors click."""
+    return type(err).__name__ == "Abort" or (
+        hasattr(err, "format_message") and isinstance(getattr(err, "exit_code", None), int))
+
+
+def _command_line_error(err: Exception) -> int:
+    """Print a usage error as one line naming the option; return its exit code (2)."""
+    if type(err).__name__ == "Abort":
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    if type(err).__name__ == "NoArgsIsHelpError":  # the help was shown: no error line
+        return int(getattr(err, "exit_code", EXIT_BAD_INPUT))
+    ctx = getattr(err, "ctx", None)
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    print(f"error: {one_line(err.format_message())}{where}", file=sys.stderr)  # type: ignore[attr-defined]
+    return int(getattr(err, "exit_code", EXIT_BAD_INPUT))
 
 
 # Commands living in their own modules register here (one line each); those modules import

@@ -319,3 +319,23 @@ def test_the_team_strategies_are_the_ones_that_need_themes():
 
     assert [n for n, cls in STRATEGIES.items() if needs_themes(cls)] == [
         "teams", "assigned-teams", "teams+training"]
+
+
+@pytest.mark.parametrize(("args", "fragment"), [
+    (["run", "classroom", "--seed", "abc"], "Invalid value for '--seed'"),
+    (["run", "classroom", "--bogus"], "No such option: --bogus"),
+    (["nosuch"], "No such command 'nosuch'"),
+    (["sweep", "x.toml", "--workers", "0"], "Invalid value for '--workers'"),
+])
+def test_option_parser_errors_are_one_line_too(args, fragment):
+    code, _, err = invoke(*args)
+    assert code == EXIT_BAD_INPUT
+    assert err.startswith("error: ") and err.count("\n") == 1 and fragment in err, err
+    assert "--help)" in err
+
+
+def test_help_still_works_through_the_entry():
+    code, out, _ = invoke("--help")
+    assert code == 0 and "Usage" in out and "--debug" in out
+    code, out, _ = invoke()
+    assert code == EXIT_BAD_INPUT and "Usage" in out  # no command: the help, as before
