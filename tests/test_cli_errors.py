@@ -339,3 +339,33 @@ def test_help_still_works_through_the_entry():
     assert code == 0 and "Usage" in out and "--debug" in out
     code, out, _ = invoke()
     assert code == EXIT_BAD_INPUT and "Usage" in out  # no command: the help, as before
+
+
+MEASURE = """
+import resource, sys
+from sim.model import MergerModel
+from sim.scenario import Scenario, apply_overrides, estimate_size
+mean = {"clan": 0.5, "adhocracy": 0.5, "market": 0.5, "hierarchy": 0.5}
+sc = apply_overrides(Scenario(), {"cities": [
+    {"name": "A", "headcount": 12000, "mean": mean, "tie_density": 0.004},
+    {"name": "B", "headcount": 8000, "mean": mean, "tie_density": 0.002}],
+    "horizon.intervention_weeks": 2, "horizon.followup_weeks": 1})
+before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+model = MergerModel(sc, strategy="teams", seed=0)
+for _ in range(3):
+    model.step()
+after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+print(after - before, estimate_size(sc).memory, estimate_size(sc).ties, model.ties.size)
+"""
+
+
+def test_the_size_estimate_errs_on_the_large_side():
+    import subprocess
+    import sys
+
+    res = subprocess.run([sys.executable, "-c", MEASURE], capture_output=True, text=True,
+                         cwd=ROOT, timeout=300, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    assert res.returncode == 0, res.stderr
+    used, estimated, ties_estimated, ties = map(int, res.stdout.split())
+    assert abs(ties - ties_estimated) < 0.1 * ties  # the tie count is estimated well
+    assert used < estimated < 4 * used  # above the measured peak, but not absurdly
