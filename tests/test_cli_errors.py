@@ -368,4 +368,6 @@ def test_the_size_estimate_errs_on_the_large_side():
     assert res.returncode == 0, res.stderr
     used, estimated, ties_estimated, ties = map(int, res.stdout.split())
     assert abs(ties - ties_estimated) < 0.1 * ties  # the tie count is estimated well
-    assert used < estimated < 4 * used  # above the measured peak, but not absurdly
+    # above the measured peak growth (which varies with the allocator, 45 to 130 MB here), but
+    # not absurdly: within 4x of the per-tie and per-employee costs alone
+    assert used < estimated < 4 * (ties * 256 + 20_000 * 1024)
