@@ -39,8 +39,8 @@ MAX_TOTAL_HEADCOUNT = 1_000_000
 #: Largest estimated peak memory of one run (see :func:`estimate_size`), in bytes: 8 GiB.
 MAX_ESTIMATED_MEMORY = 8 * 1024**3
 
-# Memory model behind estimate_size, in bytes. Measured (docs/performance.md; ru_maxrss of
-# MergerModel at 20,000 and 50,000 employees with 0.13 to 4 million ties): about 240 bytes per
+# Memory model behind estimate_size, in bytes. Measured (ru_maxrss growth of MergerModel
+# at 20,000 and 50,000 employees with 0.13 to 4 million ties): about 240 bytes per
 # tie (four tie arrays, the weekly CSR view and the merge buffers) and under 1 KiB per
 # employee; rounded up, so the estimate errs on the large side.
 BYTES_PER_EMPLOYEE = 1024
