@@ -139,6 +139,9 @@ def main(argv: list[str] | None = None) -> None:
     except KeyboardInterrupt:
         print("error: interrupted", file=sys.stderr)
         raise SystemExit(130) from None
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
     except Exception as err:  # the last line of defence, see report_unexpected
         raise SystemExit(_command_line_error(err) if _is_command_line_error(err)
                          else report_unexpected(err)) from None
