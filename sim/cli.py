@@ -3,22 +3,51 @@
 Commands: ``run``, ``scenarios list|show|validate``, and the commands registered at the end
 (compare, sweep, sensitivity, discover, dashboard). Heavy modules are imported inside the
 commands so that ``merger-sim --help`` stays fast.
+
+Errors: every command checks its input (including ``--out``) before any work and reports bad
+input as one ``error: <field or option>: <reason>`` line with exit code 2;
+:func:`main`, the console entry, turns whatever escapes into one line too (exit 2 for input
+and environment problems, 1 for internal errors). ``merger-sim --debug ...`` (or
+``MERGER_SIM_DEBUG=1``) shows the traceback.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import sys
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
-from sim.cli_support import check_strategy, parse_sets, user_errors
+from sim.cli_support import (
+    DEBUG_ENV,
+    EXIT_BAD_INPUT,
+    check_out,
+    check_seed,
+    check_strategy,
+    check_weeks,
+    parse_sets,
+    report_unexpected,
+    user_errors,
+)
+from sim.scenario import one_line
 
-app = typer.Typer(add_completion=False, no_args_is_help=True,
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Agent-based simulation of a merger of municipal social services.")
 scenarios_app = typer.Typer(no_args_is_help=True, help="List, show and validate scenarios.")
 app.add_typer(scenarios_app, name="scenarios")
+
+
+@app.callback()
+def _global_options(
+    debug: Annotated[bool, typer.Option(
+        "--debug", help=f"show the traceback of any error (also: {DEBUG_ENV}=1)")] = False,
+) -> None:
+    """Agent-based simulation of a merger of municipal social services."""
+    if debug:
+        os.environ[DEBUG_ENV] = "1"
 
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter by dotted path, e.g. --set interaction.noise_sd=0.01")]
@@ -28,23 +57,30 @@ SetOption = Annotated[list[str] | None, typer.Option(
 def run(
     scenario: Annotated[str, typer.Argument(help="scenario file or preset name")] = "case",
     strategy: Annotated[str, typer.Option(help="change strategy")] = "training",
-    seed: Annotated[int, typer.Option(help="the run's seed")] = 0,
-    weeks: Annotated[int | None, typer.Option(help="run this many weeks")] = None,
+    seed: Annotated[int, typer.Option(help="the run's seed, 0 .. 2**63 - 1")] = 0,
+    weeks: Annotated[int | None, typer.Option(
+        help="run this many weeks (1 .. 5200) instead of the scenario's horizon")] = None,
     set_: SetOption = None,
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/run"),
     format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
 ) -> None:
     """Run one simulation; write timeseries, agents and meta.json to OUT."""
+    from sim.runner import check_run, write_result
     from sim.runner import run as run_model
-    from sim.runner import write_result
+    from sim.scenario import apply_overrides, load_scenario
 
     with user_errors():
         if format not in ("parquet", "csv"):
             from sim.cli_support import UserInputError
             raise UserInputError(f"--format: {format!r} is not one of parquet, csv")
         check_strategy(strategy)
-        result = run_model(scenario, strategy=strategy, seed=seed, overrides=parse_sets(set_),
-                           weeks=weeks)
+        check_seed(seed)
+        check_weeks(weeks)
+        overrides = parse_sets(set_)
+        base = load_scenario(scenario)
+        check_run(apply_overrides(base, overrides), strategy, seed=seed, weeks=weeks)
+        check_out(out)
+    result = run_model(base, strategy=strategy, seed=seed, overrides=overrides, weeks=weeks)
     paths = write_result(result, out, format)  # type: ignore[arg-type]
     final = result.timeseries.iloc[-1]
     typer.echo(f"{result.meta['scenario_name']} / {strategy} / seed {seed}: "
@@ -90,9 +126,46 @@ def scenarios_validate(files: Annotated[list[str], typer.Argument(help="files or
         typer.echo(f"ok: {name} ({sc.headcount} employees, frame {sc.culture.frame})")
 
 
-def main() -> None:
-    """Console-script entry point."""
-    app()
+def main(argv: list[str] | None = None) -> None:
+    """Console-script entry point: the one place where any error becomes one line.
+
+    Raises:
+        SystemExit: always; 0 on success, 2 for bad input, 1 for an internal error.
+    """
+    try:
+        code = app(args=argv, prog_name="merger-sim", standalone_mode=False)
+    except SystemExit:
+        raise
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        raise SystemExit(130) from None
+    except BrokenPipeError:  # the reader went away (`... | head`): stop quietly, as click does
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise SystemExit(1) from None
+    except Exception as err:  # the last line of defence, see report_unexpected
+        raise SystemExit(_command_line_error(err) if _is_command_line_error(err)
+                         else report_unexpected(err)) from None
+    raise SystemExit(code if isinstance(code, int) else 0)
+
+
+def _is_command_line_error(err: Exception) -> bool:
+    """A usage error from the option parser (typer's click): an unknown option or command, a
+    value of the wrong type, ``Abort``. Recognised by interface, as typer vendors click."""
+    return type(err).__name__ == "Abort" or (
+        hasattr(err, "format_message") and isinstance(getattr(err, "exit_code", None), int))
+
+
+def _command_line_error(err: Exception) -> int:
+    """Print a usage error as one line naming the option; return its exit code (2)."""
+    if type(err).__name__ == "Abort":
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    if type(err).__name__ == "NoArgsIsHelpError":  # the help was shown: no error line
+        return int(getattr(err, "exit_code", EXIT_BAD_INPUT))
+    ctx = getattr(err, "ctx", None)
+    where = f" (see {ctx.command_path} --help)" if ctx is not None else ""
+    print(f"error: {one_line(err.format_message())}{where}", file=sys.stderr)  # type: ignore[attr-defined]
+    return int(getattr(err, "exit_code", EXIT_BAD_INPUT))
 
 
 # Commands living in their own modules register here (one line each); those modules import

@@ -98,7 +98,15 @@ def compare(
 
     Replication i uses one seed under every strategy, so differences are paired.
     """
-    from sim.cli_support import UserInputError, fail, parse_sets, user_errors
+    from sim.cli_support import (
+        UserInputError,
+        check_out,
+        check_seed,
+        check_weeks,
+        fail,
+        parse_sets,
+        user_errors,
+    )
 
     if redraw:
         from sim.compare import redraw as redraw_dir
@@ -116,14 +124,18 @@ def compare(
                                    max_replications, batch)
         if workers is not None and workers < 1:
             raise UserInputError(f"--workers: must be >= 1, got {workers}")
-        if weeks is not None and weeks < 1:
-            raise UserInputError(f"--weeks: must be >= 1, got {weeks}")
+        check_weeks(weeks)
+        check_seed(seed, count=reps if isinstance(reps, int) else max_replications)
         if key_outcome not in _known_outcomes():
             raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}")
         overrides = parse_sets(set_)
+        from sim.runner import check_run
         from sim.scenario import apply_overrides, load_scenario
 
-        apply_overrides(load_scenario(scenario), overrides)  # validate before any run
+        config = apply_overrides(load_scenario(scenario), overrides)  # validate before any run
+        for name in names:
+            check_run(config, name, seed=seed, weeks=weeks)
+        check_out(out)
 
     from sim.compare import CompareError
     from sim.compare import compare as run_compare

@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli_support import UserInputError, fail, user_errors
+from sim.cli_support import UserInputError, check_out, fail, user_errors
 
 #: The free-text form of a question: "A beats B on OUTCOME [at week N | at the end]".
 QUESTION_PATTERN = re.compile(
@@ -214,9 +214,9 @@ def discover(
         if importlib.util.find_spec("ema_workbench") is None:
             raise UserInputError("discover needs the EMA Workbench for PRIM: pip install "
                                  "ema-workbench (or the project's sweep extra)")
+        out = check_out(out or sweep_dir / "discovery")
     from sim.discovery import discover as run_discovery
 
-    out = out or sweep_dir / "discovery"
     try:
         found = run_discovery(sweep_dir, asked, fig_dir=out, table_dir=out,
                               max_boxes=max_boxes)

@@ -8,6 +8,7 @@ field that differs between two identical runs).
 from __future__ import annotations
 
 import json
+import operator
 import os
 import tempfile
 from collections.abc import Mapping
@@ -19,7 +20,15 @@ import pandas as pd
 
 from sim.model import MergerModel
 from sim.provenance import git_commit, library_versions, now_iso, package_version
-from sim.scenario import Scenario, ScenarioError, apply_overrides, load_scenario, scenario_hash
+from sim.scenario import (
+    MAX_SEED,
+    MAX_WEEKS,
+    Scenario,
+    ScenarioError,
+    apply_overrides,
+    load_scenario,
+    scenario_hash,
+)
 
 
 @dataclass
@@ -47,8 +56,7 @@ def run(scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
     """
     base = load_scenario(scenario) if not isinstance(scenario, Scenario) else scenario
     config = apply_overrides(base, overrides)
-    if weeks is not None and weeks < 0:
-        raise ScenarioError(f"weeks: {weeks} must be >= 0")
+    check_run(config, strategy, seed=seed, weeks=weeks, snapshot_weeks=snapshot_weeks)
     model = MergerModel(config, strategy=strategy, seed=seed, snapshot_weeks=snapshot_weeks)
     horizon = config.horizon.total_weeks if weeks is None else weeks
     if snapshot_weeks is None and weeks is not None:
@@ -78,6 +86,57 @@ def run(scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
     }
     return RunResult(model.timeseries(), agents, meta,
                      {w: model.edge_snapshots[w] for w in sorted(model.edge_snapshots)})
+
+
+def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None = None,
+              snapshot_weeks: list[int] | None = None) -> None:
+    """Refuse a run request that the scenario's own validation cannot see, before any work.
+
+    The one place for these rules, used by :func:`run` and by the commands before they start
+    (run, compare, sweep): a known strategy, themes for the team strategies (see
+    :func:`needs_themes`), a seed the generator and the int64 tables hold, weeks within
+    ``0 .. MAX_WEEKS`` and snapshot weeks within the run.
+
+    Raises:
+        ScenarioError: naming the option or field.
+    """
+    from sim.strategies import STRATEGIES
+
+    if strategy not in STRATEGIES:
+        raise ScenarioError(f"strategy: unknown strategy {strategy!r}; known: "
+                            f"{', '.join(STRATEGIES)}")
+    if needs_themes(STRATEGIES[strategy]) and not config.themes:
+        raise ScenarioError(f"themes: the {strategy!r} strategy needs at least one theme; the "
+                            "scenario lists none (add [[themes]] tables or pick another "
+                            "strategy)")
+    if not 0 <= _whole(seed, -1) <= MAX_SEED:
+        raise ScenarioError(f"seed: {seed!r} is not a whole number in 0 .. {MAX_SEED} (2**63 - 1)")
+    if weeks is not None and not 0 <= _whole(weeks, -1) <= MAX_WEEKS:
+        raise ScenarioError(f"weeks: {weeks!r} is not a whole number in 0 .. {MAX_WEEKS}")
+    horizon = config.horizon.total_weeks if weeks is None else weeks
+    bad = [w for w in snapshot_weeks or [] if not 0 <= _whole(w, -1) <= horizon]
+    if bad:
+        raise ScenarioError(f"snapshot_weeks: week {bad[0]} is outside the run's 0 .. {horizon} "
+                            "weeks")
+
+
+def needs_themes(strategy: type) -> bool:
+    """Whether a strategy class works with the scenario's themes (the team strategies:
+    ``Teams``, its subclasses, and combinations that include one)."""
+    from sim.strategies.teams import Teams
+
+    parts = getattr(strategy, "parts", (strategy,))
+    return any(isinstance(p, type) and issubclass(p, Teams) for p in parts)
+
+
+def _whole(value: Any, otherwise: int) -> int:
+    """``value`` as an int if it is a whole number (NumPy integers too, booleans not)."""
+    if isinstance(value, bool):
+        return otherwise
+    try:
+        return operator.index(value)
+    except TypeError:
+        return otherwise
 
 
 def _atomic_write(path: Path, write) -> None:

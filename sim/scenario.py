@@ -7,24 +7,49 @@ and ranges from here, never from a second copy. The defaults are the case of
 ``../shared/seed`` (five cities, nine themes, 104 + 52 weeks), so ``Scenario()`` *is* the case.
 
 Unknown keys and out-of-range values are rejected; :class:`ScenarioError` carries a message that
-names the field's dotted path.
+names the field's dotted path. Types are strict (no string or boolean where a number is meant; a
+whole number is accepted where a decimal is), ``nan`` and ``inf`` are refused, cross-field rules
+are checked (``teams.min_size <= teams.max_size``, snapshot weeks within the horizon), and a
+scenario whose estimated memory exceeds :data:`MAX_ESTIMATED_MEMORY` or whose cities together
+exceed :data:`MAX_TOTAL_HEADCOUNT` employees is refused before anything is allocated.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal, get_args
+from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.frames import get_frame
+from sim.scenario_toml import TomlInputError, loads_value, read_toml_file
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+#: Largest seed a run accepts: seeds are stored in int64 columns of every table (0..2**63-1).
+MAX_SEED = 2**63 - 1
+#: Longest run in weeks (``--weeks``, and the horizon's two parts together): a century.
+MAX_WEEKS = 5200
+#: Most employees over all cities together (ten times the ``large`` preset).
+MAX_TOTAL_HEADCOUNT = 1_000_000
+#: Largest estimated peak memory of one run (see :func:`estimate_size`), in bytes: 8 GiB.
+MAX_ESTIMATED_MEMORY = 8 * 1024**3
+
+# Memory model behind estimate_size, in bytes. Measured (ru_maxrss growth of MergerModel
+# at 20,000 and 50,000 employees with 0.13 to 4 million ties): about 240 bytes per
+# tie (four tie arrays, the weekly CSR view and the merge buffers) and under 1 KiB per
+# employee; rounded up, so the estimate errs on the large side.
+BYTES_PER_EMPLOYEE = 1024
+BYTES_PER_TIE = 256
+#: A candidate pair inside a unit: both slot indices, the draw that keeps it, the mask.
+BYTES_PER_UNIT_PAIR = 40
+#: One agent-table row and one edge-table row per snapshot week.
+BYTES_PER_SNAPSHOT_ROW = 200
+BYTES_PER_SNAPSHOT_EDGE = 40
 
 
 class ScenarioError(ValueError):
@@ -47,9 +72,31 @@ def param(default: Any, *, unit: str, source: str, ge: float | None = None,
 
 
 class Section(BaseModel):
-    """Base of every scenario section: unknown keys are errors, values are validated on set."""
+    """Base of every scenario section: unknown keys are errors, values are validated on set.
 
-    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
+    ``strict``: a number field takes a number only (no ``"60"``, no ``true``; an int is
+    accepted where a float is meant); ``allow_inf_nan=False``: ``nan`` and ``inf`` are refused.
+    NumPy scalars (from sweep designs) are unwrapped to Python numbers first.
+    """
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False,
+                              strict=True, allow_inf_nan=False)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_numbers(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            return {k: _plain(v) for k, v in data.items()}
+        return data
+
+
+def _plain(value: Any) -> Any:
+    """A NumPy scalar as the Python number it holds; lists element-wise; others unchanged."""
+    if type(value).__module__ == "numpy" and hasattr(value, "item"):
+        return value.item()
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    return value
 
 
 # --------------------------------------------------------------------------- culture & cities
@@ -486,6 +533,13 @@ class TeamsSection(Section):
     workload_mean: float = param(0.5, ge=0.0, le=1.0, unit="1", source="assumption",
                                  description="mean workload of staff (managers and leads +0.2)")
 
+    @model_validator(mode="after")
+    def _sizes_ordered(self) -> TeamsSection:
+        if self.min_size > self.max_size:
+            raise ValueError(f"teams.min_size: {self.min_size} is above teams.max_size "
+                             f"{self.max_size}, so every team would dissolve")
+        return self
+
 
 class ThemeSpec(Section):
     name: str = Field(..., min_length=1, description="business theme")
@@ -513,7 +567,7 @@ def _default_themes() -> list[ThemeSpec]:
 
 
 class OutputSection(Section):
-    snapshot_weeks: list[int] | None = Field(
+    snapshot_weeks: list[Annotated[int, Field(ge=0)]] | None = Field(
         None, description="weeks at which agent snapshots are taken; default: 0, the end of the "
                           "intervention and the final week",
         json_schema_extra={"unit": "weeks", "source": "-"})
@@ -562,6 +616,19 @@ class Scenario(Section):
                              "themes listed under themes")
         return self
 
+    @model_validator(mode="after")
+    def _check_horizon_and_size(self) -> Scenario:
+        total = self.horizon.total_weeks
+        if total > MAX_WEEKS:
+            raise ValueError(f"horizon: intervention_weeks + followup_weeks = {total} is more "
+                             f"than the limit of {MAX_WEEKS} weeks")
+        late = [w for w in self.output.snapshot_weeks or [] if w > total]
+        if late:
+            raise ValueError(f"output.snapshot_weeks: week {late[0]} is beyond the horizon "
+                             f"({total} weeks)")
+        check_size(self)
+        return self
+
     @property
     def dimensions(self) -> tuple[str, ...]:
         """The culture frame's dimension names, in value-vector order."""
@@ -576,6 +643,90 @@ class Scenario(Section):
     def active_themes(self) -> list[ThemeSpec]:
         """The themes that get a sponsor and a team: the first ``teams.theme_count``."""
         return self.themes[:self.teams.theme_count]
+
+
+# --------------------------------------------------------------------------- size bound
+
+
+@dataclass(frozen=True)
+class SizeEstimate:
+    """What a scenario allocates at the start of a run, estimated from its parameters."""
+
+    employees: int
+    ties: int  # expected informal ties at the merger
+    unit_pairs: int  # candidate pairs inside units, drawn before unit_tie_probability
+    snapshots: int  # agent and network snapshot weeks
+    culprit: str  # the field behind the largest share of the memory
+
+    @property
+    def memory(self) -> int:
+        """Estimated peak bytes of the run (beyond the libraries)."""
+        return (self.employees * BYTES_PER_EMPLOYEE + self.ties * BYTES_PER_TIE
+                + self.unit_pairs * BYTES_PER_UNIT_PAIR
+                + self.snapshots * (self.employees * BYTES_PER_SNAPSHOT_ROW
+                                    + self.ties * BYTES_PER_SNAPSHOT_EDGE))
+
+
+def estimate_size(scenario: Scenario) -> SizeEstimate:
+    """Employees, ties and memory of a run of ``scenario``, before anything is allocated.
+
+    Ties per city: within units (units of ``network.unit_size``, at most the city's headcount,
+    each pair tied with ``unit_tie_probability``), random ties (``tie_density`` of all pairs),
+    and cross-city bridges (``cross_city_degree`` per employee, managers times
+    ``manager_bridge_factor``). The model's builders draw these in the same way
+    (:mod:`sim.network`).
+    """
+    net = scenario.network
+    shares: dict[str, float] = {}
+    ties = pairs = employees = 0.0
+    for i, city in enumerate(scenario.cities):
+        n = city.headcount
+        size = min(net.unit_size, n)
+        full, rest = divmod(n, size)
+        city_pairs = full * size * (size - 1) / 2 + rest * (rest - 1) / 2
+        random_ties = city.tie_density * n * (n - 1) / 2
+        pairs += city_pairs
+        ties += net.unit_tie_probability * city_pairs + random_ties
+        employees += n
+        shares[f"cities.{i}.headcount"] = n * (BYTES_PER_EMPLOYEE + 3 * BYTES_PER_SNAPSHOT_ROW)
+        shares[f"cities.{i}.tie_density"] = random_ties * BYTES_PER_TIE
+        shares["network.unit_size"] = shares.get("network.unit_size", 0.0) + city_pairs * (
+            BYTES_PER_UNIT_PAIR + net.unit_tie_probability * BYTES_PER_TIE)
+    if len(scenario.cities) > 1:
+        bridge = 1.0 + scenario.roles.manager_share * (net.manager_bridge_factor - 1.0)
+        cross = employees * net.cross_city_degree * bridge / 2
+        ties += cross
+        shares["network.cross_city_degree"] = cross * BYTES_PER_TIE
+    snaps = scenario.output.snapshot_weeks
+    snapshots = len(set(snaps)) if snaps else 3
+    shares["output.snapshot_weeks"] = snapshots * (employees * BYTES_PER_SNAPSHOT_ROW
+                                                   + ties * BYTES_PER_SNAPSHOT_EDGE)
+    culprit = max(shares, key=lambda k: shares[k])
+    return SizeEstimate(int(employees), int(ties), int(pairs), snapshots, culprit)
+
+
+def _gib(n: float) -> str:
+    return f"{n / 1024**3:,.1f} GiB"
+
+
+def check_size(scenario: Scenario) -> None:
+    """Refuse a scenario above MAX_TOTAL_HEADCOUNT employees or MAX_ESTIMATED_MEMORY bytes.
+
+    Raises:
+        ValueError: naming the field that contributes most, with the estimate.
+    """
+    total = scenario.headcount
+    if total > MAX_TOTAL_HEADCOUNT:
+        raise ValueError(f"cities: {total:,} employees in all is more than the limit of "
+                         f"{MAX_TOTAL_HEADCOUNT:,} (about {_gib(total * BYTES_PER_EMPLOYEE)} "
+                         "of memory for the employees alone)")
+    size = estimate_size(scenario)
+    if size.memory > MAX_ESTIMATED_MEMORY:
+        raise ValueError(f"{size.culprit}: the scenario is too large: {size.employees:,} "
+                         f"employees with about {size.ties:,} ties need an estimated "
+                         f"{_gib(size.memory)} of memory, more than the limit of "
+                         f"{_gib(MAX_ESTIMATED_MEMORY)}; lower the headcounts, tie_density, "
+                         "network.unit_size or network.cross_city_degree")
 
 
 def _check_profile(path: str, profile: Mapping[str, float], dims: tuple[str, ...]) -> None:
@@ -594,21 +745,64 @@ def _check_profile(path: str, profile: Mapping[str, float], dims: tuple[str, ...
 # --------------------------------------------------------------------------- errors
 
 
+#: Problems listed in one message; the rest are counted ("and 4 more").
+MAX_LISTED_PROBLEMS = 3
+
+_EXPECTED = {"int_type": "expected a whole number", "float_type": "expected a number",
+             "bool_type": "expected true or false", "string_type": "expected a text string",
+             "list_type": "expected a list", "dict_type": "expected a table",
+             "model_type": "expected a table", "literal_error": None}
+
+
+def shorten(value: Any, limit: int = 60) -> str:
+    """``repr(value)`` on one line, cut to ``limit`` characters."""
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def _given(value: Any) -> str:
+    """How a wrong value reads in a message: its kind and (short) content."""
+    if isinstance(value, bool):
+        return f"the boolean {str(value).lower()}"
+    if isinstance(value, str):
+        return f"the string {shorten(value)}"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    return shorten(value)
+
+
+def _problem(item: Any) -> str:
+    kind, msg = item["type"], item["msg"]
+    if kind == "extra_forbidden":
+        return "unknown field (not part of the scenario schema)"
+    if kind == "finite_number":
+        return f"{shorten(item.get('input'))} is not a finite number"
+    if kind in _EXPECTED and _EXPECTED[kind] is not None:
+        return f"{_EXPECTED[kind]}, got {_given(item.get('input'))}"
+    if kind == "missing":
+        return "required field is missing"
+    return msg.removeprefix("Value error, ")
+
+
 def format_validation_error(err: ValidationError) -> str:
-    """One message, a line per problem, each naming the field's dotted path and the reason."""
+    """One line naming each problem's dotted field path and the reason (at most three)."""
     lines = []
-    for item in err.errors():
-        loc = ".".join(str(p) for p in item["loc"])
-        msg = item["msg"]
-        if item["type"] == "extra_forbidden":
-            msg = "unknown field (not part of the scenario schema)"
-        elif msg.startswith("Value error, "):
-            msg = msg.removeprefix("Value error, ")
-        if loc and not msg.startswith(loc):
-            lines.append(f"{loc}: {msg}")
-        else:
-            lines.append(msg)
-    return "; ".join(lines)
+    for item in err.errors()[:MAX_LISTED_PROBLEMS]:
+        loc = ".".join(str(p) if len(str(p)) <= 60 else str(p)[:57] + "..."
+                       for p in item["loc"])
+        msg = _problem(item)
+        lines.append(f"{loc}: {msg}" if loc and not msg.startswith(loc) else msg)
+    more = err.error_count() - MAX_LISTED_PROBLEMS
+    if more > 0:
+        lines.append(f"and {more} more")
+    return one_line("; ".join(lines))
+
+
+def one_line(text: str) -> str:
+    """Control characters (newlines from keys or values in a file) escaped: one line."""
+    return "".join(c if c.isprintable() or c == " " else repr(c)[1:-1] for c in text)
 
 
 def validate_scenario(data: Mapping[str, Any]) -> Scenario:
@@ -622,11 +816,13 @@ def validate_scenario(data: Mapping[str, Any]) -> Scenario:
 def resolve_scenario_path(name_or_path: str | Path) -> Path:
     """Accept a file path or a preset name (a file in ``scenarios/`` without ``.toml``)."""
     path = Path(name_or_path)
-    if path.is_file():
-        return path
     preset = SCENARIO_DIR / f"{name_or_path}.toml"
-    if preset.is_file():
-        return preset
+    for candidate in (path, preset):
+        try:
+            if candidate.is_file():
+                return candidate
+        except (OSError, ValueError):  # a name too long, a NUL byte: not a file
+            continue
     raise ScenarioError(f"scenario: no file {str(name_or_path)!r} and no preset of that name "
                         f"(presets: {', '.join(list_presets())})")
 
@@ -644,11 +840,9 @@ def load_scenario(source: str | Path | Mapping[str, Any] | Scenario | None = Non
         return validate_scenario(source)
     path = resolve_scenario_path(source)
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as err:
-        raise ScenarioError(f"{path}: not valid TOML: {err}") from None
-    except (OSError, UnicodeDecodeError) as err:
-        raise ScenarioError(f"{path}: cannot be read: {err}") from None
+        data = read_toml_file(path)
+    except TomlInputError as err:
+        raise ScenarioError(f"{path}: {err}") from None
     try:
         return validate_scenario(data)
     except ScenarioError as err:
@@ -674,8 +868,10 @@ def parse_assignment(text: str) -> tuple[str, Any]:
     if not key:
         raise ScenarioError(f"--set {text!r}: the key is empty")
     try:
-        value = tomllib.loads(f"v = {raw}")["v"]
-    except tomllib.TOMLDecodeError:
+        value = loads_value(raw)
+    except TomlInputError as err:
+        if "nested" in str(err):
+            raise ScenarioError(f"--set {key}: {shorten(raw)} is {err}") from None
         value = raw  # a bare word is a string, e.g. culture.frame=cvf
     return key, value
 

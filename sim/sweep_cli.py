@@ -2,13 +2,12 @@
 
 Only typer is imported at module level; the sweep machinery is imported inside the
 commands so that ``merger-sim --help`` stays fast. Bad input (a wrong sweep file, an
-unknown executor, an output folder in use) is one ``error: <field>: <reason>`` line on
-stderr and exit code 2, like every other command.
+unknown executor, an output folder in use or not writable) is one ``error: <field>: <reason>``
+line on stderr and exit code 2 (sim.cli_support), like every other command.
 """
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,8 +15,8 @@ from typing import Annotated, Any
 
 import typer
 
-#: Exit code for bad input, as in sim.cli_support.
-EXIT_BAD_INPUT = 2
+from sim.cli_support import check_out, fail
+
 #: Exit code when the sweep finished but some runs failed (their errors are stored).
 EXIT_RUNS_FAILED = 1
 
@@ -63,8 +62,7 @@ def _sweep_errors(checking: bool = True) -> Iterator[None]:
     try:
         yield
     except errors as err:
-        print(f"error: {err}", file=sys.stderr)
-        raise typer.Exit(EXIT_BAD_INPUT) from None
+        raise fail(str(err)) from None
 
 
 def _load(sweep_file: Path, executor: str, scheduler: str | None, method: str | None = None):
@@ -77,6 +75,15 @@ def _load(sweep_file: Path, executor: str, scheduler: str | None, method: str | 
     if executor == "dask" and not scheduler:
         raise ValueError("--scheduler: the dask executor needs a scheduler address")
     return load_sweep(sweep_file, design_method=method)
+
+
+def _check_start(loaded: Any, out: Path) -> None:
+    """Before any run: every strategy can run on the scenario, and OUT can be written."""
+    from sim.runner import check_run
+
+    for strategy in loaded.spec.strategies:
+        check_run(loaded.scenario, strategy)
+    check_out(out)
 
 
 def _connect(executor: str, scheduler: str | None, tls: tuple[Path | None, ...] = ()):
@@ -146,6 +153,7 @@ def sweep(
     with _sweep_errors():
         loaded = _load(sweep_file, executor, scheduler)
         out = out or Path("out/sweeps") / loaded.spec.name
+        _check_start(loaded, out)
     _execute(loaded, out, executor, workers, scheduler, retries, progress,
              tls=(tls_ca_file, tls_cert, tls_key))
 
@@ -171,6 +179,7 @@ def sensitivity(
             raise ValueError(f"--method: {method!r} is not one of morris, sobol")
         loaded = _load(sweep_file, executor, scheduler, method)
         out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
+        _check_start(loaded, out)
     _execute(loaded, out, executor, workers, scheduler, retries, progress, method,
              tls=(tls_ca_file, tls_cert, tls_key))
     with _sweep_errors():
