@@ -536,15 +536,18 @@ def test_untouched_sliders_take_the_new_presets_defaults():
 
 
 def test_unknown_strategy_is_refused():
-    with pytest.raises(KeyError):
-        Classroom(strategy="telepathy")
+    """Not used: the first strategy runs, and the refusal is recorded for the page."""
+    room = Classroom(strategy="telepathy")
+    assert room.settings.strategy == next(iter(STRATEGIES))
+    assert [(r.name, r.reason) for r in room.rejections] == [("strategy", "reason_not_offered")]
 
 
 def test_classroom_stops_at_the_horizon():
-    room = Classroom(**{"horizon.intervention_weeks": 3, "horizon.followup_weeks": 2})
+    room = Classroom(preset="classroom")
+    horizon = room.config.horizon.intervention_weeks + room.config.horizon.followup_weeks
     while room.running:
         room.step()
-    assert room.week == 5
+    assert room.week == horizon
 
 
 def test_layout_is_computed_once_per_model_from_week_0():

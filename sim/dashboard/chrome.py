@@ -32,6 +32,7 @@ not dragged anything.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,12 @@ import solara
 from mesa.visualization import solara_viz
 
 from sim.dashboard.i18n import DEFAULT_LANGUAGE, t
+
+logger = logging.getLogger(__name__)
+
+MESA_ERRORS: Final[tuple[str, ...]] = ("error in step:", "error in visualization:")
+"""How SolaraViz starts the messages it shows when playing fails (with the exception's text,
+which may name server paths): replaced by a short message, the original logged."""
 
 MESA_TEXT: Final[dict[str, str]] = {
     "Controls": "controls",
@@ -199,6 +206,15 @@ class _Solara(ModuleType):
     @staticmethod
     def Text(text: str, *args: Any, **kwargs: Any) -> Any:
         return solara.Text(translate(text), *args, **kwargs)
+
+    @staticmethod
+    def Error(label: Any = "", *args: Any, **kwargs: Any) -> Any:
+        """SolaraViz's error line: its exception text goes to the log, the user reads ours."""
+        if isinstance(label, str) and label.startswith(MESA_ERRORS) \
+                and current_chrome() is not None:
+            logger.error("SolaraViz: %s", label)
+            label = t("step_error", current_language())
+        return solara.Error(label, *args, **kwargs)
 
     @staticmethod
     def Button(*args: Any, label: Any = None, **kwargs: Any) -> Any:
