@@ -21,7 +21,8 @@ the server and shown as one line in the session's language, never as a traceback
 from __future__ import annotations
 
 import logging
-from typing import Any
+import sys
+from typing import Any, cast
 
 import solara
 from mesa.visualization import SolaraViz
@@ -40,10 +41,14 @@ from sim.dashboard.i18n import (
 )
 from sim.dashboard.params import model_params
 from sim.dashboard.policy import current_policy
+from sim.dashboard.server import keep_tracebacks_on_server
 from sim.dashboard.sessions import SESSIONS
 from sim.strategies import STRATEGIES
 
 logger = logging.getLogger(__name__)
+
+if "solara.server.patch" in sys.modules:  # imported by solara's server (not by a test)
+    keep_tracebacks_on_server()
 
 
 def choice_namer(presets: list[str]):
@@ -80,25 +85,32 @@ def Page() -> None:
     language = solara.use_reactive(DEFAULT_LANGUAGE)
     network_colour = solara.use_reactive("city")
     presets = solara.use_memo(available_presets, [])
+    # An error below the page arrives in one of two ways: raised while rendering (solara
+    # hands it to use_exception) or raised by a SolaraViz button (the chrome's guard
+    # reports it here instead of letting it reach solara, which would show a traceback).
+    failure = solara.use_reactive(cast(BaseException | None, None))
+    exception, clear = solara.use_exception()
+    error = exception if exception is not None else failure.value
     session_chrome = solara.use_memo(
         lambda: chrome.Chrome(language=language, page_names=PAGE_NAMES,
-                              choice_name=choice_namer(presets), network_colour=network_colour),
+                              choice_name=choice_namer(presets), network_colour=network_colour,
+                              on_error=failure.set),
         [])
     chrome.use_chrome(session_chrome)
     policy = solara.use_memo(current_policy, [])
     ticket = solara.use_memo(lambda: SESSIONS.admit(policy.max_sessions), [])
     solara.use_effect(lambda: lambda: SESSIONS.release(ticket), [])
-    exception, clear = solara.use_exception()
     attempt = solara.use_reactive(0)
 
-    def log_exception() -> None:
-        if exception is not None:
+    def log_error() -> None:
+        if error is not None:
             logger.error("dashboard session error (the user was shown a short message)",
-                         exc_info=exception)
-    solara.use_effect(log_exception, [exception])
+                         exc_info=error)
+    solara.use_effect(log_error, [error])
 
     def start_again() -> None:
         attempt.set(attempt.value + 1)  # a fresh model: the failed one may be broken
+        failure.set(None)
         clear()
 
     lang = language.value
@@ -111,7 +123,7 @@ def Page() -> None:
         solara.Error(t("server_full", lang, sessions=policy.max_sessions),
                      classes=["server-full"])
         return
-    if exception is not None:
+    if error is not None:
         with solara.Column(classes=["session-error"]):
             solara.Error(t("session_error", lang))
             solara.Button(t("start_again", lang), color="primary", on_click=start_again)
