@@ -236,6 +236,11 @@ def test_the_watch_sees_and_refuses_an_outgoing_connection(watch, tmp_path):
         env=probe.environment(), capture_output=True, text=True, timeout=60)
     assert lookup.returncode != 0
     assert any("example.org" in line for line in probe.seen())
+    reading = subprocess.run(
+        [sys.executable, "-c", "from pathlib import Path; Path('/etc/passwd').read_text()"],
+        env=probe.environment(("passwd",)), capture_output=True, text=True, timeout=60)
+    assert reading.returncode == 0
+    assert any("open '/etc/passwd'" in line for line in probe.seen())
 
 
 def test_start_up_and_page_make_no_outgoing_connection(watched_server, watch):
