@@ -10,8 +10,10 @@ the server. The real server (no outgoing connection, the asset route, SIGTERM) i
 
 from __future__ import annotations
 
+import inspect
 import logging
 import math
+from pathlib import Path
 
 import ipyvuetify as vw
 import pytest
@@ -421,3 +423,43 @@ def test_uncaught_session_exceptions_are_logged_not_sent_to_the_browser():
     assert "SENT 0" in result.stdout
     assert "LOG sim.dashboard.server uncaught exception" in result.stdout
     assert SECRET_PATH in result.stdout  # the details are in the server's log
+
+
+# ----------------------------------------------------------------------------- documentation
+
+DOCS = Path(__file__).resolve().parent.parent
+
+
+def readme_dashboard_section() -> str:
+    text = (DOCS / "README.md").read_text(encoding="utf-8")
+    start = text.index("## Teaching dashboard")
+    return text[start:text.index("\n## ", start + 1)]
+
+
+@pytest.mark.parametrize("doc", ["README", "en", "nl"])
+def test_documented_limits_are_the_codes_defaults(doc):
+    """The README and both guides state the defaults the command really uses."""
+    text = readme_dashboard_section() if doc == "README" else \
+        (DOCS / "docs" / "teaching" / f"{doc}.md").read_text(encoding="utf-8")
+    minutes = int(DEFAULT_CULL_TIMEOUT.removesuffix("m"))
+    if doc == "README":
+        assert f"default {DEFAULT_MAX_SESSIONS};" in text
+        assert f"default {DEFAULT_CULL_TIMEOUT};" in text
+        assert f"{LARGE_HEADCOUNT:,} employees or more" in text
+    else:
+        assert f"{DEFAULT_MAX_SESSIONS} {'sessions' if doc == 'en' else 'sessies'}" in text
+        assert f"--cull-timeout {DEFAULT_CULL_TIMEOUT}" in text
+        assert f"{minutes} {'minutes' if doc == 'en' else 'minuten'}" in text
+    for option in ("--max-sessions", "--cull-timeout", "--allow-large", "--host 0.0.0.0"):
+        assert option in text, option
+    for option in ("--max-sessions", "--cull-timeout", "--allow-large", "--host"):
+        assert option in inspect.signature(dashboard_cli.dashboard).parameters[
+            option.removeprefix("--").replace("-", "_")].default.param_decls
+
+
+def test_readme_names_the_large_presets_that_are_held_back():
+    text = readme_dashboard_section()
+    held_back = [p for p in shipped_presets() if preset_headcount(p) >= LARGE_HEADCOUNT]
+    for name in held_back:
+        assert f"`{name}`" in text, name
+    assert "not fetched" in text  # the log line a missing asset gives (see the server test)
