@@ -11,11 +11,17 @@ logs every open of a watched file name and every outgoing connection.
 from __future__ import annotations
 
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from test_dashboard_browser import UI_TIMEOUT_MS, Dashboard, browser  # noqa: F401
+from test_dashboard_browser import (  # noqa: F401  (browser: the shared fixture)
+    UI_TIMEOUT_MS,
+    Dashboard,
+    browser,
+    sync_api,
+)
 from test_dashboard_server import (
     REFUSAL_SECONDS,
     STOP_SECONDS,
@@ -146,3 +152,32 @@ def test_forged_values_for_every_other_control_are_refused_in_dutch(
     finally:
         dash.close()
     assert watch.seen() == before
+
+
+def test_beyond_the_session_cap_a_tab_is_told_the_server_is_full_until_one_closes(
+        browser, tmp_path):  # noqa: F811  (browser: the shared fixture)
+    """The cap and the cull timeout in the real server: with room for one session, a second
+    tab gets the "full" line and no model; once the first tab is closed and culled, a new
+    tab gets its dashboard."""
+    server = start_dashboard(tmp_path / "server.log",
+                             args=("--max-sessions", "1", "--cull-timeout", "2s"))
+    try:
+        first = Dashboard(browser, server.url)
+        second = browser.new_context().new_page()
+        second.goto(server.url)
+        second.locator(".server-full").wait_for(timeout=UI_TIMEOUT_MS)
+        assert "The server is full (1 sessions are open)" in \
+            second.locator(".server-full").inner_text()
+        assert second.get_by_role("button", name="Step", exact=True).count() == 0
+        first.close()
+        deadline = time.monotonic() + 30
+        while True:  # the first session is freed within the cull timeout
+            second.reload()
+            try:
+                second.get_by_role("button", name="Step", exact=True).wait_for(timeout=5000)
+                break
+            except sync_api.Error:
+                assert time.monotonic() < deadline, "the closed tab's session was not freed"
+        second.context.close()
+    finally:
+        server.stop()

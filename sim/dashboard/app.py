@@ -1,5 +1,5 @@
-"""The teaching dashboard: a Mesa SolaraViz app (``solara run sim.dashboard.app``, or
-``merger-sim dashboard``).
+"""The teaching dashboard: a Mesa SolaraViz app, served by ``merger-sim dashboard`` (through
+:mod:`sim.dashboard.server`, which closes solara's ways out to the network).
 
 SolaraViz supplies the controls (Reset, Step, Play, the parameters), the stepping and the
 grid of views; this page supplies the model, the views and two things SolaraViz lacks: a
