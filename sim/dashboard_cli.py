@@ -125,7 +125,7 @@ def dashboard(
         help="how long a closed tab's session is kept for a reconnect (30s, 5m, 1h)"),
     allow_large: bool = typer.Option(
         False, "--allow-large",
-        help="also offer the presets of 10,000 employees or more (100 MiB and more a session)"),
+        help="also offer the presets of 10,000 employees or more (far more memory a session)"),
 ) -> None:
     """Serve the teaching dashboard in the browser (http://HOST:PORT)."""
     if not 1 <= port <= 65535:
