@@ -158,7 +158,7 @@ def test_beyond_the_session_cap_a_tab_is_told_the_server_is_full_until_one_close
         browser, tmp_path):  # noqa: F811  (browser: the shared fixture)
     """The cap and the cull timeout in the real server: with room for one session, a second
     tab gets the "full" line and no model; once the first tab is closed and culled, a new
-    tab gets its dashboard."""
+    tab gets its dashboard. SIGTERM then stops the server with that page still connected."""
     server = start_dashboard(tmp_path / "server.log",
                              args=("--max-sessions", "1", "--cull-timeout", "2s"))
     try:
@@ -178,6 +178,10 @@ def test_beyond_the_session_cap_a_tab_is_told_the_server_is_full_until_one_close
                 break
             except sync_api.Error:
                 assert time.monotonic() < deadline, "the closed tab's session was not freed"
+        seconds = server.stop()  # SIGTERM with a student's page connected
+        assert seconds < STOP_SECONDS
+        assert not port_open(server.port)
         second.context.close()
     finally:
-        server.stop()
+        if server.proc.poll() is None:
+            server.stop()
