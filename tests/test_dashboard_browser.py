@@ -86,6 +86,7 @@ def server() -> Iterator[str]:
                 proc.wait()
     text = log_path.read_text()
     assert "Could not load URL" not in text, "an asset was fetched from the network"
+    assert "not fetched" not in text, "the page asked for an asset that is not installed"
 
 
 @pytest.fixture(scope="module")

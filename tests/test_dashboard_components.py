@@ -39,6 +39,7 @@ from sim.dashboard.params import (
     make_control,
     model_params,
 )
+from sim.dashboard.server import solara_arguments
 from sim.dashboard_cli import dashboard, missing_assets, server_command, server_environment
 from sim.scenario import describe_parameter
 from sim.strategies import STRATEGIES
@@ -536,15 +537,18 @@ def test_untouched_sliders_take_the_new_presets_defaults():
 
 
 def test_unknown_strategy_is_refused():
-    with pytest.raises(KeyError):
-        Classroom(strategy="telepathy")
+    """Not used: the first strategy runs, and the refusal is recorded for the page."""
+    room = Classroom(strategy="telepathy")
+    assert room.settings.strategy == next(iter(STRATEGIES))
+    assert [(r.name, r.reason) for r in room.rejections] == [("strategy", "reason_not_offered")]
 
 
 def test_classroom_stops_at_the_horizon():
-    room = Classroom(**{"horizon.intervention_weeks": 3, "horizon.followup_weeks": 2})
+    room = Classroom(preset="classroom")
+    horizon = room.config.horizon.intervention_weeks + room.config.horizon.followup_weeks
     while room.running:
         room.step()
-    assert room.week == 5
+    assert room.week == horizon
 
 
 def test_layout_is_computed_once_per_model_from_week_0():
@@ -602,11 +606,12 @@ def test_side_by_side_off_is_not_a_strategy():
 
 def test_server_command_is_local_production_and_quiet():
     cmd = server_command("127.0.0.1", 9999)
-    assert cmd[1:4] == ["-m", "solara", "run"]
-    assert "sim.dashboard.app" in cmd  # the SolaraViz page
+    assert cmd[1:3] == ["-m", "sim.dashboard.server"]  # solara's server, network closed
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--port") + 1] == "9999"
-    assert "--production" in cmd and "--no-open" in cmd
+    args = solara_arguments("127.0.0.1", 9999)
+    assert args[:2] == ["run", "sim.dashboard.app"]  # the SolaraViz page
+    assert "--production" in args and "--no-open" in args and "--no-check-version" in args
     assert server_environment()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
 
 

@@ -1,5 +1,5 @@
-"""The teaching dashboard: a Mesa SolaraViz app (``solara run sim.dashboard.app``, or
-``merger-sim dashboard``).
+"""The teaching dashboard: a Mesa SolaraViz app, served by ``merger-sim dashboard`` (through
+:mod:`sim.dashboard.server`, which closes solara's ways out to the network).
 
 SolaraViz supplies the controls (Reset, Step, Play, the parameters), the stepping and the
 grid of views; this page supplies the model, the views and two things SolaraViz lacks: a
@@ -10,16 +10,25 @@ language toggle (English or Dutch for every label, SolaraViz's own included, see
 Every browser session gets its own model: it is created inside :func:`Page` with
 ``solara.use_memo`` / ``solara.use_reactive``, never at module level, so thirty students
 stepping at once do not step one shared model.
+
+The page serves only what it offers: the Classroom checks every value a Reset passes
+(:mod:`sim.dashboard.checks`) and the page shows what it refused; a server-wide cap on live
+sessions (:mod:`sim.dashboard.sessions`) and the large presets behind ``--allow-large``
+(:mod:`sim.dashboard.policy`) bound the memory; an error anywhere below the page is logged on
+the server and shown as one line in the session's language, never as a traceback.
 """
 
 from __future__ import annotations
 
-from typing import Any
+import logging
+import sys
+from typing import Any, cast
 
 import solara
 from mesa.visualization import SolaraViz
 
 from sim.dashboard import chrome
+from sim.dashboard.checks import rejection_message
 from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, Classroom, available_presets
 from sim.dashboard.components import CSS, PAGE_NAMES, view_components
 from sim.dashboard.i18n import (
@@ -31,7 +40,15 @@ from sim.dashboard.i18n import (
     t,
 )
 from sim.dashboard.params import model_params
+from sim.dashboard.policy import current_policy
+from sim.dashboard.server import keep_tracebacks_on_server
+from sim.dashboard.sessions import SESSIONS
 from sim.strategies import STRATEGIES
+
+logger = logging.getLogger(__name__)
+
+if "solara.server.patch" in sys.modules:  # imported by solara's server (not by a test)
+    keep_tracebacks_on_server()
 
 
 def choice_namer(presets: list[str]):
@@ -58,17 +75,65 @@ def LanguageToggle(language: solara.Reactive[str]) -> None:
 
 @solara.component
 def Page() -> None:
-    """The dashboard for one browser session."""
+    """The dashboard for one browser session, and what guards it.
+
+    The page admits the session (or says the server is full), and catches whatever goes
+    wrong below it: the user gets one line in the session's language and a button to start
+    again, the server log gets the details; a traceback never reaches the browser.
+    """
     chrome.install()
     language = solara.use_reactive(DEFAULT_LANGUAGE)
     network_colour = solara.use_reactive("city")
     presets = solara.use_memo(available_presets, [])
+    # An error below the page arrives in one of two ways: raised while rendering (solara
+    # hands it to use_exception) or raised by a SolaraViz button (the chrome's guard
+    # reports it here instead of letting it reach solara, which would show a traceback).
+    failure = solara.use_reactive(cast(BaseException | None, None))
+    exception, clear = solara.use_exception()
+    error = exception if exception is not None else failure.value
     session_chrome = solara.use_memo(
         lambda: chrome.Chrome(language=language, page_names=PAGE_NAMES,
-                              choice_name=choice_namer(presets), network_colour=network_colour),
+                              choice_name=choice_namer(presets), network_colour=network_colour,
+                              on_error=failure.set),
         [])
     chrome.use_chrome(session_chrome)
+    policy = solara.use_memo(current_policy, [])
+    ticket = solara.use_memo(lambda: SESSIONS.admit(policy.max_sessions), [])
+    solara.use_effect(lambda: lambda: SESSIONS.release(ticket), [])
+    attempt = solara.use_reactive(0)
 
+    def log_error() -> None:
+        if error is not None:
+            logger.error("dashboard session error (the user was shown a short message)",
+                         exc_info=error)
+    solara.use_effect(log_error, [error])
+
+    def start_again() -> None:
+        attempt.set(attempt.value + 1)  # a fresh model: the failed one may be broken
+        failure.set(None)
+        clear()
+
+    lang = language.value
+    solara.Style(CSS)
+    solara.Title(t("title", lang))
+    with solara.Sidebar(), solara.Row(style={"align-items": "center", "padding": "0 8px"}):
+        solara.Text(t("language", lang))
+        LanguageToggle(language)
+    if ticket is None:
+        solara.Error(t("server_full", lang, sessions=policy.max_sessions),
+                     classes=["server-full"])
+        return
+    if error is not None:
+        with solara.Column(classes=["session-error"]):
+            solara.Error(t("session_error", lang))
+            solara.Button(t("start_again", lang), color="primary", on_click=start_again)
+        return
+    Dashboard(language=language).key(f"attempt-{attempt.value}")
+
+
+@solara.component
+def Dashboard(language: solara.Reactive[str]) -> None:
+    """SolaraViz on this session's Classroom, with a line for values that were refused."""
     first = solara.use_memo(Classroom, [])
     model = solara.use_reactive(first)
     classroom = model.value
@@ -76,12 +141,9 @@ def Page() -> None:
     params = solara.use_memo(lambda: model_params(classroom, lang), [classroom, lang])
     components = solara.use_memo(lambda: view_components(classroom.side_by_side),
                                  [classroom.side_by_side])
-
-    solara.Style(CSS)
-    solara.Title(t("title", lang))
-    with solara.Sidebar(), solara.Row(style={"align-items": "center", "padding": "0 8px"}):
-        solara.Text(t("language", lang))
-        LanguageToggle(language)
+    if classroom.rejections:
+        solara.Error(rejection_message(classroom.rejections, lang),
+                     classes=["settings-rejected"])
     # A new preset or a switch between one and two strategies changes the sliders' ranges
     # and the number of views: SolaraViz starts afresh then (its parameters taken from the
     # new model), which the key arranges.

@@ -32,6 +32,7 @@ not dragged anything.
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -42,6 +43,12 @@ import solara
 from mesa.visualization import solara_viz
 
 from sim.dashboard.i18n import DEFAULT_LANGUAGE, t
+
+logger = logging.getLogger(__name__)
+
+MESA_ERRORS: Final[tuple[str, ...]] = ("error in step:", "error in visualization:")
+"""How SolaraViz starts the messages it shows when playing fails (with the exception's text,
+which may name server paths): replaced by a short message, the original logged."""
 
 MESA_TEXT: Final[dict[str, str]] = {
     "Controls": "controls",
@@ -90,6 +97,24 @@ class Chrome:
     network_colour: solara.Reactive[str] | None = None
     """How the session's network pictures are coloured ("city" or "team"): one toggle for
     both pictures side by side, kept across Resets."""
+    on_error: Callable[[BaseException], None] | None = None
+    """Called with an exception that one of SolaraViz's buttons (Reset, Step, play) raised;
+    the page logs it and shows a short message. Without it the exception would reach
+    solara, which sends its traceback to the browser."""
+
+    def guard(self, callback: Callable[..., Any] | None) -> Callable[..., Any] | None:
+        """``callback`` with its exceptions passed to :attr:`on_error` instead of raised."""
+        if callback is None or self.on_error is None:
+            return callback
+        report = self.on_error
+
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return callback(*args, **kwargs)
+            except Exception as err:  # every error: the user sees a message, the log the rest
+                report(err)
+                return None
+        return guarded
 
     @property
     def lang(self) -> str:
@@ -201,8 +226,22 @@ class _Solara(ModuleType):
         return solara.Text(translate(text), *args, **kwargs)
 
     @staticmethod
-    def Button(*args: Any, label: Any = None, **kwargs: Any) -> Any:
-        return solara.Button(*args, label=translate(label), **kwargs)
+    def Error(label: Any = "", *args: Any, **kwargs: Any) -> Any:
+        """SolaraViz's error line: its exception text goes to the log, the user reads ours."""
+        if isinstance(label, str) and label.startswith(MESA_ERRORS) \
+                and current_chrome() is not None:
+            logger.error("SolaraViz: %s", label)
+            label = t("step_error", current_language())
+        return solara.Error(label, *args, **kwargs)
+
+    @staticmethod
+    def Button(*args: Any, label: Any = None, on_click: Callable[[], None] | None = None,
+               **kwargs: Any) -> Any:
+        """SolaraViz's Reset, Step and play buttons, translated and guarded (see Chrome)."""
+        chrome = current_chrome()
+        if chrome is not None:
+            on_click = chrome.guard(on_click)
+        return solara.Button(*args, label=translate(label), on_click=on_click, **kwargs)
 
     @staticmethod
     def Select(label: str, *args: Any, values: list[Any] | None = None, value: Any = None,

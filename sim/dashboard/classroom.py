@@ -19,41 +19,25 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from sim.dashboard.checks import Rejection, check_settings
+from sim.dashboard.params import SIDE_BY_SIDE_OFF
+from sim.dashboard.policy import Policy, current_policy
+from sim.dashboard.presets import (  # noqa: F401  (re-exported for the page and the tests)
+    BUILTIN_CASE,
+    available_presets,
+    default_preset,
+    load_preset,
+)
 from sim.model import MergerModel
 from sim.plots.valuespace import pca_basis
-from sim.scenario import Scenario, list_presets, load_scenario
+from sim.scenario import Scenario
 from sim.strategies import STRATEGIES
-
-BUILTIN_CASE: Final[str] = "case"
-"""Preset name of the case; ``Scenario()`` is the case, so it exists even without a file."""
-
-SIDE_BY_SIDE_OFF: Final[str] = "off"
-"""Value of the second-strategy chooser that means "one strategy" (``none`` is a strategy)."""
 
 SPRING_LAYOUT_MAX_NODES: Final[int] = 600
 """Cities larger than this get a spiral layout: a spring layout grows with n squared."""
 
 SPRING_ITERATIONS: Final[int] = 40
 """Spring-layout iterations per city: enough for units to show as clumps, and fast."""
-
-
-def available_presets() -> list[str]:
-    """Scenario presets to offer: the files in ``scenarios/``, the case always included."""
-    presets = list_presets()
-    return presets if BUILTIN_CASE in presets else [BUILTIN_CASE, *presets]
-
-
-def default_preset() -> str:
-    """The preset a class starts with: the small classroom scenario if shipped, else the case."""
-    presets = available_presets()
-    return "classroom" if "classroom" in presets else BUILTIN_CASE
-
-
-def load_preset(name: str) -> Scenario:
-    """Load a preset by name; the case falls back to the built-in defaults."""
-    if name == BUILTIN_CASE and BUILTIN_CASE not in list_presets():
-        return Scenario()
-    return load_scenario(name)
 
 
 def default_strategies() -> tuple[str, str]:
@@ -150,32 +134,32 @@ class Classroom(mesa.Model):
             preset's values over. Empty means ``preset``.
         scenario: Mesa's own scenario object, which SolaraViz adds on Reset; ignored, since the
             merger's scenario is the preset (Mesa reserves ``model.scenario``).
+        policy: the server's limits (which presets are offered); the current one if None.
         **overrides: classroom parameters under their dotted schema paths, for example
             ``**{"teams.sponsor_invitations": 4}``.
 
-    Raises:
-        KeyError: an unknown strategy.
-        ScenarioError: an unknown preset or an override outside its range.
+    Every value is checked against what the page offers
+    (:func:`~sim.dashboard.checks.check_settings`): a value a browser forged (a path for the
+    preset, a number beyond its slider, an unknown strategy) is not used; its control takes
+    its default and :attr:`rejections` says what was refused, for the page to show.
     """
 
-    def __init__(self, *, preset: str = "", strategy: str = "", strategy_b: str = SIDE_BY_SIDE_OFF,
-                 seed: int | str = 0, defaults_from: str = "", scenario: object = None,
+    def __init__(self, *, preset: Any = "", strategy: Any = "",
+                 strategy_b: Any = SIDE_BY_SIDE_OFF, seed: Any = 0, defaults_from: Any = "",
+                 scenario: object = None, policy: Policy | None = None,
                  **overrides: Any) -> None:
         del scenario  # see Args: not the merger's scenario
-        seed = int(seed)
-        super().__init__(rng=seed)
-        preset = preset or default_preset()
-        strategy = strategy or default_strategies()[0]
-        for name in (strategy, strategy_b):
-            if name != SIDE_BY_SIDE_OFF and name not in STRATEGIES:
-                raise KeyError(f"unknown strategy {name!r}; known: {', '.join(STRATEGIES)}")
-        self.config = load_preset(preset)
-        baseline = self.config if defaults_from in ("", preset) else load_preset(defaults_from)
-        changed = {path: value for path, value in overrides.items()
-                   if value != _value_at(baseline, path)}
-        self.settings = Settings(preset=preset, strategy=strategy, strategy_b=strategy_b,
-                                 seed=seed, overrides=changed)
-        self.simulations = [Simulation(self.config, name, seed, changed)
+        checked = check_settings({"preset": preset, "strategy": strategy,
+                                  "strategy_b": strategy_b, "seed": seed,
+                                  "defaults_from": defaults_from, **overrides},
+                                 policy or current_policy())
+        super().__init__(rng=checked.seed)
+        self.rejections: tuple[Rejection, ...] = checked.rejections
+        self.config = load_preset(checked.preset, policy)
+        self.settings = Settings(preset=checked.preset, strategy=checked.strategy,
+                                 strategy_b=checked.strategy_b, seed=checked.seed,
+                                 overrides=checked.overrides)
+        self.simulations = [Simulation(self.config, name, checked.seed, checked.overrides)
                             for name in self.settings.strategies()]
         for sim in self.simulations:  # the value-space picture's axes belong to week 0
             sim.value_limits  # noqa: B018
@@ -203,14 +187,6 @@ class Classroom(mesa.Model):
         for sim in self.simulations:
             sim.model.step()
         self.running = all(sim.model.running for sim in self.simulations)
-
-
-def _value_at(scenario: Scenario, path: str) -> Any:
-    """The value at a dotted path of a scenario (None when the path does not exist)."""
-    node: Any = scenario
-    for part in path.split("."):
-        node = getattr(node, part, None)
-    return node
 
 
 def network_layout(edges: tuple[np.ndarray, np.ndarray, np.ndarray], city: np.ndarray,

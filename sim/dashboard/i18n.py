@@ -92,6 +92,28 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "default": {"en": "default", "nl": "standaard"},
     "on": {"en": "on", "nl": "aan"},
     "off": {"en": "off", "nl": "uit"},
+    "rejected": {"en": "Not accepted, defaults used instead: {items}",
+                 "nl": "Niet geaccepteerd, standaardwaarden gebruikt: {items}"},
+    "reason_not_offered": {"en": "not one of the choices offered",
+                           "nl": "geen van de aangeboden keuzes"},
+    "reason_out_of_range": {"en": "outside {lo} to {hi}", "nl": "buiten {lo} tot {hi}"},
+    "reason_not_number": {"en": "not a number", "nl": "geen getal"},
+    "reason_not_switch": {"en": "not on or off", "nl": "niet aan of uit"},
+    "unknown_control": {"en": "a control this page does not have",
+                        "nl": "een bediening die deze pagina niet heeft"},
+    "session_error": {"en": "Something went wrong in this session; it has been logged on the "
+                            "server. Start again to continue.",
+                      "nl": "Er ging iets mis in deze sessie; dat is op de server vastgelegd. "
+                            "Begin opnieuw om verder te gaan."},
+    "start_again": {"en": "Start again", "nl": "Opnieuw beginnen"},
+    "step_error": {"en": "The simulation stopped because of an error; it has been logged on "
+                         "the server. Press Reset to start again.",
+                   "nl": "De simulatie is gestopt door een fout; die is op de server "
+                         "vastgelegd. Druk op Opnieuw om opnieuw te beginnen."},
+    "server_full": {"en": "The server is full ({sessions} sessions are open). Close unused "
+                          "tabs, or try again in a few minutes.",
+                    "nl": "De server is vol ({sessions} sessies zijn open). Sluit tabbladen "
+                          "die u niet gebruikt, of probeer het over een paar minuten opnieuw."},
 }
 """Interface text: key -> language -> text (``str.format`` fields where noted)."""
 

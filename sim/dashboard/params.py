@@ -13,12 +13,18 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, Classroom, available_presets
 from sim.dashboard.i18n import PARAMETER_TEXT, t, unit_text
+from sim.dashboard.presets import available_presets
 from sim.scenario import Scenario, ScenarioError, describe_parameter
 from sim.strategies import STRATEGIES
+
+if TYPE_CHECKING:
+    from sim.dashboard.classroom import Classroom
+
+SIDE_BY_SIDE_OFF: Final[str] = "off"
+"""Value of the second-strategy chooser that means "one strategy" (``none`` is a strategy)."""
 
 CLASSROOM_PARAMETERS: Final[tuple[str, ...]] = (
     "interaction.confidence_threshold",
