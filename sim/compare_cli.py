@@ -90,19 +90,33 @@ def _half_width(half_width: float | None, key_outcome: str) -> float:
 
 
 def _counterfactual_settings(scenario: object, weeks: int | None, strategies: list[str],
-                             durability_weeks: int, threshold: float, wtp: str) -> object:
-    """Validated counterfactual yardsticks; the durability week must lie within the run."""
-    from sim.cli_support import UserInputError
-    from sim.counterfactual import BASELINE, Settings, parse_wtp, yardstick_weeks
+                             durability_weeks: int | None, threshold: float,
+                             wtp: str) -> object:
+    """Validated counterfactual yardsticks.
 
-    if durability_weeks < 1:
-        raise UserInputError(f"--durability-weeks: must be >= 1, got {durability_weeks}")
+    A ``--durability-weeks`` the user gives must end within the run; the default (52) is
+    kept even for a short run, whose report then says the durability is undefined.
+    """
+    from sim.cli_support import UserInputError
+    from sim.counterfactual import (
+        BASELINE,
+        DEFAULT_DURABILITY_WEEKS,
+        Settings,
+        parse_wtp,
+        yardstick_weeks,
+    )
+
     if not threshold > 0:
         raise UserInputError(f"--threshold: must be > 0 points of alignment, got {threshold}")
     try:
         wtp_range = parse_wtp(wtp)
     except ValueError as err:
         raise UserInputError(f"--wtp: {err}") from None
+    if durability_weeks is None:
+        return Settings(durability_weeks=DEFAULT_DURABILITY_WEEKS, threshold=threshold,
+                        wtp=wtp_range)
+    if durability_weeks < 1:
+        raise UserInputError(f"--durability-weeks: must be >= 1, got {durability_weeks}")
     horizon = scenario.horizon  # type: ignore[attr-defined]
     last = horizon.total_weeks if weeks is None else weeks
     why = yardstick_weeks(horizon.intervention_weeks, last, durability_weeks)
@@ -140,9 +154,9 @@ def compare(
     counterfactual: Annotated[bool, typer.Option(
         help="effects over none (speed, durability, ICER, CE plane, CEAC); adds none to "
              "the strategies when missing")] = True,
-    durability_weeks: Annotated[int, typer.Option(
+    durability_weeks: Annotated[int | None, typer.Option(
         help="durability: share of the effect over none kept this many weeks after the end "
-             "of the intervention and after the strategy's own peak")] = 52,
+             "of the intervention and after the strategy's own peak [default: 52]")] = None,
     threshold: Annotated[float, typer.Option(
         help="speed: weeks until the effect over none reaches this many points")] = 1.0,
     wtp: Annotated[str, typer.Option(
@@ -173,13 +187,11 @@ def compare(
 
     with user_errors():
         names = _parse_strategies(strategies)
+        added = False
         if counterfactual:
             from sim.counterfactual import with_baseline
 
             names, added = with_baseline(names)
-            if added:
-                typer.echo("counterfactual: added 'none' as the baseline (the effects over "
-                           "doing nothing need it; --no-counterfactual to leave it out)")
         reps = _parse_replications(replications, precision, min_replications,
                                    max_replications, batch,
                                    _half_width(half_width, key_outcome)
@@ -197,6 +209,9 @@ def compare(
         cf_settings = _counterfactual_settings(sc, weeks, names, durability_weeks, threshold,
                                                wtp)
 
+    if added:
+        typer.echo("counterfactual: added 'none' as the baseline (the effects over doing "
+                   "nothing need it; --no-counterfactual to leave it out)")
     from sim.compare import CompareError
     from sim.compare import compare as run_compare
 
