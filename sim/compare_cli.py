@@ -130,7 +130,8 @@ def compare(
     strategies: Annotated[str, typer.Option(
         help="comma-separated strategies; the first is the baseline")] = "none,training,teams",
     replications: Annotated[str, typer.Option(
-        help="replications per strategy: a number, or 'auto' (see --precision)")] = "30",
+        help="replications per strategy: a number, or 'auto' (see --half-width, --precision)")
+    ] = "30",
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/compare"),
     workers: Annotated[int | None, typer.Option(
         help="worker processes (default: all CPUs; 1 = no pool)")] = None,

@@ -219,6 +219,8 @@ def test_cli_runs_and_prints_summary(cli: typer.Typer, tmp_path: Path) -> None:
                                    "--no-progress", "--no-figures"])
     assert res.exit_code == 0, res.output
     assert "distance_to_target_final" in res.output
+    # the default durability yardstick (52 weeks) does not fit a 30-week run: said, not fatal
+    assert "past the horizon (week 30): durability after intervention undefined" in res.output
     m = json.loads((out / "manifest.json").read_text())
     assert m["overrides"] == {"interaction.noise_sd": 0.01}
     assert "--set interaction.noise_sd=0.01" in m["command"]

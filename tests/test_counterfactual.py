@@ -62,8 +62,9 @@ def test_icer_of_a_hand_made_table() -> None:
         {"none": [flat(weeks)] * 3,
          "a": [final_only(weeks, 2.0), final_only(weeks, 3.0), final_only(weeks, 1.0)]},
         {"none": [1000.0, 1000.0, 1000.0], "a": [21_000.0, 41_000.0, 31_000.0]})
-    row = cf.counterfactual_tables(ts, 5, settings=cf.Settings(durability_weeks=5))[
-        "counterfactual"].iloc[0]
+    tables = cf.counterfactual_tables(ts, 5, settings=cf.Settings(durability_weeks=5))
+    row = tables["counterfactual"].iloc[0]
+    assert tables["ceac"]["wtp"].max() == pytest.approx(30_000.0)  # auto: twice the ICER
     assert row["effect_final"] == pytest.approx(2.0)
     assert row["incremental_cost"] == pytest.approx(30_000.0)
     assert row["icer"] == pytest.approx(15_000.0)  # 30 000 / 2, a ratio of means
@@ -130,6 +131,7 @@ def test_strategy_equal_to_none_has_zero_effect_and_undefined_icer() -> None:
     assert "no effect on alignment over none" in message and "ICER undefined" in message
     # ties go to none: a strategy equal to doing nothing is never the better buy
     assert (tables["ceac"].query("strategy == 'none'")["probability"] == 1.0).all()
+    assert tables["ceac"]["wtp"].max() == cf.FALLBACK_WTP_MAX  # no ICER to scale by
 
 
 def test_worse_than_none_and_costlier_is_dominated() -> None:
@@ -283,6 +285,8 @@ def test_cli_adds_none_shows_the_table_and_says_when_auto_hit_the_cap(
     assert "Effects over none" in res.output and "ICER" in res.output
     assert "durability after own peak" in res.output
     assert "stopped at the cap of 3 replications without reaching the target" in res.output
+    assert "paired difference of distance_to_target_final <= 1e-09" in res.output
+    assert "auto: achieved: training - none:" in res.output
     m = json.loads((out / "manifest.json").read_text())
     assert m["strategies"] == ["none", "training"]
     assert m["counterfactual"]["durability_weeks"] == 6
