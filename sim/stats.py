@@ -279,8 +279,10 @@ class StoppingRule:
     """Sequential rule for ``--replications auto``: add replications until precise enough.
 
     After each batch the rule computes, for every strategy, the relative precision of the
-    key outcome (half-width of its 95 % interval over the absolute mean) and stops once
-    all are at most ``precision``, or once ``max_replications`` is reached. This is the
+    key outcome (half-width of its 95 % interval over the absolute mean) and, when
+    ``half_width`` is set, the half-width of the interval of every paired difference it is
+    given (each strategy minus the baseline, same seeds); it stops once all are within their
+    targets, or once ``max_replications`` is reached. This is the
     confidence-interval approach to the number of runs that Lee et al. (2015, JASSS 18(4) 4,
     section on the number of replications) recommend over ad-hoc fixed counts, in Law's
     sequential form. A minimum of ``min_replications`` guards against stopping on a lucky
