@@ -503,8 +503,11 @@ def save_analysis(tables: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
         tables[name].to_csv(out_dir / f"{name}.csv", index=False)
     for name in COUNTERFACTUAL_TABLES:
         table = tables.get(name)
+        path = out_dir / f"{name}.csv"
         if table is not None and not table.empty:
-            table.to_csv(out_dir / f"{name}.csv", index=False)
+            table.to_csv(path, index=False)
+        else:  # never leave an earlier comparison's table beside this one's
+            path.unlink(missing_ok=True)
 
 
 def load_tables(out_dir: Path | str) -> dict[str, Any]:

@@ -235,7 +235,9 @@ differences (Lakens 2013).</li>
 cities' cultures stays at or below half its week-0 value for 4 consecutive weeks; missing when
 never reached (<i>integration_reached</i> is the share of runs that reached it).</li>
 <li><b>Durability</b> (ratio): alignment gained at the end of the follow-up divided by the
-alignment gained at the end of the intervention (1 = all kept).</li>
+alignment gained at the end of the intervention (1 = all kept). It is measured from the
+strategy's own start and so includes what the merger does by itself; the durabilities over
+none (below) remove that.</li>
 <li><b>Cost per point of alignment</b> (EUR per percentage point): total cost divided by
 100 × the reduction of the distance to the target culture at the end of the follow-up.</li>
 <li><b>Acculturation mode per city</b> (Berry; Nahavandi &amp; Malekzadeh 1988), week 0 to

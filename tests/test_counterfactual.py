@@ -306,6 +306,8 @@ def test_cli_adds_none_shows_the_table_and_says_when_auto_hit_the_cap(
 
 def test_cli_without_counterfactual_leaves_none_out(cli: typer.Typer, tmp_path: Path) -> None:
     out = tmp_path / "c"
+    out.mkdir()
+    (out / "counterfactual.csv").write_text("strategy\nfrom an earlier comparison\n")
     res = CliRunner().invoke(cli, [
         "compare", CLASSROOM, "--strategies", "training", "--replications", "2",
         "--workers", "1", "--weeks", "10", "--no-counterfactual", "--out", str(out),
