@@ -12,6 +12,7 @@ acceptability curve; ``sim.counterfactual``) are computed whenever ``none`` is c
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -106,8 +107,9 @@ def _counterfactual_settings(scenario: object, weeks: int | None, strategies: li
         yardstick_weeks,
     )
 
-    if not threshold > 0:
-        raise UserInputError(f"--threshold: must be > 0 points of alignment, got {threshold}")
+    if not (threshold > 0 and math.isfinite(threshold)):
+        raise UserInputError(f"--threshold: must be a number > 0 (points of alignment), "
+                             f"got {threshold}")
     try:
         wtp_range = parse_wtp(wtp)
     except ValueError as err:

@@ -25,6 +25,7 @@ nothing"). Conventions:
 from __future__ import annotations
 
 import math
+import zlib
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
@@ -280,6 +281,15 @@ def peak_week(mean_curve: pd.Series) -> tuple[int, float]:
     return week, float(later.loc[week])
 
 
+def generator(seed: int, label: str) -> np.random.Generator:
+    """Bootstrap generator for one strategy (or the CEAC), keyed by its name.
+
+    Keyed by name rather than position so that a strategy's intervals do not change when
+    another strategy is added to or left out of the comparison.
+    """
+    return np.random.default_rng([seed, zlib.crc32(label.encode("utf-8"))])
+
+
 def bootstrap_indices(n: int, resamples: int, rng: np.random.Generator) -> np.ndarray:
     """Row indices of ``resamples`` paired bootstrap samples of ``n`` seeds: (B, n)."""
     return rng.integers(0, n, size=(resamples, n))
@@ -493,13 +503,13 @@ def counterfactual_tables(timeseries: pd.DataFrame, intervention_weeks: int,
     effects = alignment_effects(timeseries, baseline)
     costs = paired_curves(timeseries, COST_METRIC, baseline) \
         if COST_METRIC in timeseries.columns else {}
-    rng = np.random.default_rng(settings.seed)
     rows, plane = [], []
     for strategy in order:
         eff = effects[strategy]
         dcost = value_at(costs[strategy], week_f) if strategy in costs \
             else np.full(len(eff), np.nan)
-        row, _ = _strategy_row(strategy, eff, dcost, week_i, week_f, settings, rng)
+        row, _ = _strategy_row(strategy, eff, dcost, week_i, week_f, settings,
+                               generator(settings.seed, strategy))
         rows.append(row)
         plane.append(pd.DataFrame({"strategy": strategy, "replication": eff.index.to_numpy(),
                                    "incremental_effect": value_at(eff, week_f),
@@ -510,7 +520,8 @@ def counterfactual_tables(timeseries: pd.DataFrame, intervention_weeks: int,
         "counterfactual": table,
         "counterfactual_weekly": weekly_effects(timeseries, baseline, settings.level),
         "ce_plane": ce_plane,
-        "ceac": _ceac_table(ce_plane, order, table, settings, rng, baseline),
+        "ceac": _ceac_table(ce_plane, order, table, settings,
+                            generator(settings.seed, "ceac"), baseline),
     }
 
 

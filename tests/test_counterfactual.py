@@ -134,6 +134,24 @@ def test_strategy_equal_to_none_has_zero_effect_and_undefined_icer() -> None:
     assert tables["ceac"]["wtp"].max() == cf.FALLBACK_WTP_MAX  # no ICER to scale by
 
 
+def test_a_strategys_intervals_do_not_depend_on_the_others_compared() -> None:
+    rng = np.random.default_rng(5)
+    weeks = 8
+    curves = {"none": [flat(weeks)] * 6,
+              "a": [final_only(weeks, v) for v in rng.normal(2.0, 0.5, 6)],
+              "b": [final_only(weeks, v) for v in rng.normal(3.0, 0.5, 6)]}
+    costs = {"none": [0.0] * 6, "a": list(rng.normal(2e4, 3e3, 6)),
+             "b": list(rng.normal(5e4, 3e3, 6))}
+    settings = cf.Settings(durability_weeks=2, resamples=300)
+    both = cf.counterfactual_tables(long_table(curves, costs), 4, settings=settings)
+    only_b = cf.counterfactual_tables(
+        long_table({k: curves[k] for k in ("none", "b")}, costs), 4, settings=settings)
+    row_both = both["counterfactual"].set_index("strategy").loc["b"]
+    row_b = only_b["counterfactual"].set_index("strategy").loc["b"]
+    assert (row_both["icer_low"], row_both["icer_high"]) == (row_b["icer_low"],
+                                                             row_b["icer_high"])
+
+
 def test_worse_than_none_and_costlier_is_dominated() -> None:
     weeks = 6
     ts = long_table({"none": [flat(weeks)] * 3, "bad": [flat(weeks, -1.0)] * 3},
@@ -327,6 +345,7 @@ def test_cli_without_counterfactual_leaves_none_out(cli: typer.Typer, tmp_path: 
         (["--wtp", "10:1"], "error: --wtp:"),
         (["--wtp", "cheap"], "error: --wtp:"),
         (["--threshold", "0"], "error: --threshold:"),
+        (["--threshold", "inf"], "error: --threshold:"),
         (["--key-outcome", "nothing"], "error: --key-outcome: unknown outcome 'nothing'"),
         (["--replications", "auto", "--key-outcome", "cost_total"], "error: --half-width:"),
         (["--replications", "auto", "--half-width", "-1"], "error: --half-width:"),
