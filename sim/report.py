@@ -313,10 +313,19 @@ def build_report(
     rule = m.get("stopping_rule")
     if rule:
         trace = pd.DataFrame(rule.get("trace", []))
-        settings += (f"<p>Replications chosen by the stopping rule: precision "
-                     f"{rule['precision']:g} on <code>{esc(rule['key_outcome'])}</code>, "
-                     f"minimum {rule['min_replications']}, cap {rule['max_replications']}, "
-                     f"batch {rule['batch']}.</p>" + html_table(trace))
+        target = (f"95 % interval half-width of every paired difference of the key outcome "
+                  f"(each strategy − the baseline) at most {rule['half_width']:g}, and "
+                  if rule.get("half_width") is not None else "")
+        met = bool(len(trace)) and bool(trace["met"].iloc[-1])
+        outcome = ("Target reached." if met else
+                   f"Stopped at the cap of {rule['max_replications']} replications without "
+                   "reaching the target.")
+        settings += (f"<p>Replications chosen by the stopping rule on "
+                     f"<code>{esc(rule['key_outcome'])}</code>: {target}relative precision "
+                     f"{rule['precision']:g} for every strategy; minimum "
+                     f"{rule['min_replications']}, cap {rule['max_replications']}, batch "
+                     f"{rule['batch']}. {outcome} Precision achieved at each check:</p>"
+                     + html_table(trace))
     section("settings", settings)
     section("counterfactual", _counterfactual_html(tables, figures, m))
     section("figures", "".join(_figure_html(n, p) for n, p in figures.items()

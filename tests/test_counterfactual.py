@@ -314,6 +314,9 @@ def test_cli_adds_none_shows_the_table_and_says_when_auto_hit_the_cap(
     assert "--half-width 1e-09" in m["command"] and "--durability-weeks 6" in m["command"]
     table = pd.read_csv(out / "counterfactual.csv")
     assert list(table["strategy"]) == ["training"] and (table["n"] == 3).all()
+    report = (out / "report.html").read_text(encoding="utf-8")
+    assert "paired difference of the key outcome (each strategy − the baseline) at most 1e-09" \
+        in report and "Stopped at the cap of 3 replications" in report
     ceac = pd.read_csv(out / "ceac.csv")
     assert ceac["wtp"].min() == 0.0 and ceac["wtp"].max() == 200_000.0
     paired = pd.read_csv(out / "paired.csv")
