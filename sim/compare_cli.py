@@ -152,14 +152,14 @@ def compare(
         help="auto: outcome whose precision decides")] = KEY_OUTCOME,
     half_width: Annotated[float | None, typer.Option(
         help="auto: target 95% CI half-width of each paired difference of the key outcome "
-             "with the baseline (none when compared), in its unit [default: 0.001 for "
-             "distance_to_target_final = 0.1 point]")] = None,
+             "with the baseline (none when compared), in its unit (default 0.001 for "
+             "distance_to_target_final = 0.1 point)")] = None,
     counterfactual: Annotated[bool, typer.Option(
         help="effects over none (speed, durability, ICER, CE plane, CEAC); adds none to "
              "the strategies when missing")] = True,
     durability_weeks: Annotated[int | None, typer.Option(
         help="durability: share of the effect over none kept this many weeks after the end "
-             "of the intervention and after the strategy's own peak [default: 52]")] = None,
+             "of the intervention and after the strategy's own peak (default 52)")] = None,
     threshold: Annotated[float, typer.Option(
         help="speed: weeks until the effect over none reaches this many points")] = 1.0,
     wtp: Annotated[str, typer.Option(
