@@ -8,11 +8,15 @@ The workflow, in order:
    shows runs done and time left. A run that raises is recorded with its error in
    ``failures.csv``; all other runs are kept.
 2. **Replications.** Either a fixed number, or ``auto``: batches are added until the key
-   outcome's 95 % interval is within a relative precision target for every strategy, up to
-   a cap (``sim.stats.StoppingRule``; Lee et al. 2015, JASSS 18(4) 4).
+   outcome's 95 % interval is within a relative precision target for every strategy and,
+   with a half-width target, the interval of every paired difference with the baseline
+   (``none`` when present) is at most that wide, up to a cap (``sim.stats.StoppingRule``;
+   Lee et al. 2015, JASSS 18(4) 4).
 3. **Save raw results** (``runs/*.parquet``) so analysis and figures never need a rerun.
 4. **Analyse** into ``summary.csv``, ``paired.csv``, ``weekly.csv``, ``outcomes.csv``,
-   ``acculturation.csv``, ``acculturation_summary.csv`` and ``manifest.json``.
+   ``acculturation.csv``, ``acculturation_summary.csv`` and ``manifest.json``; when ``none``
+   is compared, also the counterfactual outcomes (``sim.counterfactual``):
+   ``counterfactual.csv``, ``counterfactual_weekly.csv``, ``ce_plane.csv``, ``ceac.csv``.
 5. **Draw** ``figures/*.png|svg`` and write ``report.html``. ``redraw(DIR)`` repeats steps
    4-5 from the saved raw results.
 """
@@ -38,6 +42,7 @@ from typing import Any
 
 import pandas as pd
 
+from sim import counterfactual as cf
 from sim import outcomes as oc
 from sim import stats
 from sim.progress import progress_bar
@@ -174,6 +179,7 @@ class CompareConfig:
         weeks: horizon override (None: the scenario's).
         workers: worker processes (1: run in this process).
         key_outcome: outcome the stopping rule watches.
+        counterfactual: yardsticks of the outcomes over ``none``.
     """
 
     scenario_path: str
@@ -184,6 +190,7 @@ class CompareConfig:
     weeks: int | None = None
     workers: int = 1
     key_outcome: str = DEFAULT_KEY_OUTCOME
+    counterfactual: cf.Settings = field(default_factory=cf.Settings)
 
     def command(self, out_dir: Path | str) -> str:
         """The ``merger-sim compare`` command line that reproduces this comparison."""
@@ -195,6 +202,8 @@ class CompareConfig:
                       "--min-replications", str(rule.min_replications),
                       "--max-replications", str(rule.max_replications),
                       "--batch", str(rule.batch)]
+            if rule.half_width is not None:
+                parts += ["--half-width", f"{rule.half_width:g}"]
             if self.key_outcome != DEFAULT_KEY_OUTCOME:
                 parts += ["--key-outcome", self.key_outcome]
         else:
@@ -204,8 +213,38 @@ class CompareConfig:
             parts += ["--weeks", str(self.weeks)]
         for key, value in self.overrides.items():
             parts += ["--set", f"{key}={_format_value(value)}"]
+        parts += _counterfactual_options(self.counterfactual)
         parts += ["--out", str(out_dir)]
         return shlex.join(parts)
+
+
+def _counterfactual_options(settings: cf.Settings) -> list[str]:
+    """Command-line options for counterfactual yardsticks that differ from the defaults."""
+    parts: list[str] = []
+    if settings.durability_weeks != cf.DEFAULT_DURABILITY_WEEKS:
+        parts += ["--durability-weeks", str(settings.durability_weeks)]
+    if settings.threshold != cf.DEFAULT_THRESHOLD:
+        parts += ["--threshold", f"{settings.threshold:g}"]
+    if settings.wtp is not None:
+        parts += ["--wtp", f"{settings.wtp[0]:g}:{settings.wtp[1]:g}"]
+    return parts
+
+
+def difference_baseline(strategies: Sequence[str]) -> str:
+    """The strategy differences are taken against: ``none`` when compared, else the first."""
+    return cf.BASELINE if cf.BASELINE in strategies else strategies[0]
+
+
+def key_differences(records: Sequence[RunRecord], strategies: Sequence[str],
+                    key_outcome: str) -> dict[str, list[float]]:
+    """Paired differences of the key outcome, each strategy minus the baseline, by seed."""
+    base = difference_baseline(strategies)
+    value = {(r.strategy, r.replication): r.outcomes.get(key_outcome, math.nan)
+             for r in records if r.ok}
+    reps = sorted({rep for (s, rep) in value if s == base})
+    return {f"{s} - {base}": [value[(s, i)] - value[(base, i)] for i in reps
+                              if (s, i) in value]
+            for s in strategies if s != base}
 
 
 def _format_value(value: Any) -> str:
@@ -346,13 +385,16 @@ def run_replications(
                     for r in records if r.ok and r.strategy == s]
                 for s in config.strategies
             }
+            diffs = key_differences(records, config.strategies, config.key_outcome) \
+                if rule.half_width is not None else {}
             trace.append({
                 "replications": done,
                 **{f"relative_precision[{s}]": stats.relative_precision(v, rule.level)
                    for s, v in samples.items()},
-                "met": rule.is_met(samples),
+                **{f"half_width[{p}]": rule.difference_half_width(d) for p, d in diffs.items()},
+                "met": rule.is_met(samples, diffs),
             })
-            target = rule.next_count(done, samples)
+            target = rule.next_count(done, samples, diffs)
     finally:
         bar.stop()
         pool.close()
@@ -410,8 +452,12 @@ def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
             if c not in skip and pd.api.types.is_numeric_dtype(outcomes[c])]
 
 
-def analyse(raw: Mapping[str, pd.DataFrame], strategies: Sequence[str]) -> dict[str, pd.DataFrame]:
-    """Summary, paired differences, weekly intervals and acculturation shares."""
+def analyse(raw: Mapping[str, pd.DataFrame], strategies: Sequence[str],
+            intervention_weeks: int | None = None,
+            counterfactual: cf.Settings | None = None) -> dict[str, pd.DataFrame]:
+    """Summary, paired differences (with BH-adjusted p-values), weekly intervals,
+    acculturation shares and, when ``none`` is compared and ``intervention_weeks`` is
+    given, the counterfactual outcomes of ``sim.counterfactual``."""
     outcomes = raw["outcomes"]
     cols = outcome_columns(outcomes) if not outcomes.empty else []
     order = [s for s in strategies if s in set(outcomes.get("strategy", []))]
@@ -422,14 +468,18 @@ def analyse(raw: Mapping[str, pd.DataFrame], strategies: Sequence[str]) -> dict[
         else pd.DataFrame()
     if not paired.empty:
         paired["label"] = [oc.label(c) for c in paired["outcome"]]
+        paired["p_value_bh"] = stats.fdr_bh(paired["p_value"])
     ts = raw["timeseries"]
     metrics = [m for m in ts.columns if m not in ("strategy", "replication", "seed", "week")
                and pd.api.types.is_numeric_dtype(ts[m])] if not ts.empty else []
     weekly = stats.weekly_intervals(ts, metrics) if metrics else pd.DataFrame()
     acc = raw["acculturation"]
     acc_summary = oc.mode_shares(acc) if not acc.empty else pd.DataFrame()
+    cf_tables = cf.counterfactual_tables(ts, intervention_weeks, strategies, counterfactual) \
+        if intervention_weeks is not None and not ts.empty \
+        else cf.counterfactual_tables(pd.DataFrame(), 0)
     return {"summary": summary, "paired": paired, "weekly": weekly,
-            "acculturation_summary": acc_summary}
+            "acculturation_summary": acc_summary, **cf_tables}
 
 
 def save_raw(raw: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
@@ -443,10 +493,22 @@ def save_raw(raw: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
     raw["failures"].to_csv(out_dir / "failures.csv", index=False)
 
 
+COUNTERFACTUAL_TABLES = ("counterfactual", "counterfactual_weekly", "ce_plane", "ceac")
+"""Tables written only when ``none`` is part of the comparison."""
+
+
 def save_analysis(tables: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
-    """Write summary.csv, paired.csv, weekly.csv and acculturation_summary.csv."""
+    """Write summary.csv, paired.csv, weekly.csv, acculturation_summary.csv and, when
+    present, the counterfactual tables."""
     for name in ("summary", "paired", "weekly", "acculturation_summary"):
         tables[name].to_csv(out_dir / f"{name}.csv", index=False)
+    for name in COUNTERFACTUAL_TABLES:
+        table = tables.get(name)
+        path = out_dir / f"{name}.csv"
+        if table is not None and not table.empty:
+            table.to_csv(path, index=False)
+        else:  # never leave an earlier comparison's table beside this one's
+            path.unlink(missing_ok=True)
 
 
 def load_tables(out_dir: Path | str) -> dict[str, Any]:
@@ -484,7 +546,9 @@ def redraw(out_dir: Path | str) -> Path:
 
     out = Path(out_dir)
     tables = load_tables(out)
-    analysis = analyse(tables, tables["manifest"]["strategies"])
+    m = tables["manifest"]
+    analysis = analyse(tables, m["strategies"], int(m.get("intervention_weeks", 0) or 0),
+                       cf.Settings.from_dict(m.get("counterfactual")))
     save_analysis(analysis, out)
     figures = draw_all({**tables, **analysis}, out / "figures")
     return build_report(out, {**tables, **analysis}, figures)
@@ -517,6 +581,7 @@ def compare(
     progress: bool = True,
     on_failure: Callable[[RunRecord], None] | None = None,
     figures: bool = True,
+    counterfactual: cf.Settings | None = None,
 ) -> Path:
     """Run a paired strategy comparison and write all outputs to ``out_dir``.
 
@@ -535,6 +600,8 @@ def compare(
         on_failure: callback for each failed run as it happens.
         figures: draw the figures (a few seconds each); without them the report has only
             tables, and ``redraw`` can add them later from the saved runs.
+        counterfactual: yardsticks of the counterfactual outcomes (used when ``none`` is
+            among the strategies; default ``sim.counterfactual.Settings()``).
 
     Returns:
         Path of report.html.
@@ -551,6 +618,7 @@ def compare(
         scenario_path=label, strategies=list(strategies), replications=replications,
         base_seed=base_seed, overrides=dict(overrides or {}), weeks=weeks,
         workers=workers or os.cpu_count() or 1, key_outcome=key_outcome,
+        counterfactual=counterfactual or cf.Settings(),
     )
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
@@ -592,12 +660,14 @@ def compare(
         "target": meta.get("target", {}),
         "dimensions": meta.get("dimensions", []),
         "cities": meta.get("cities", []),
+        "counterfactual": {"baseline": cf.BASELINE, **config.counterfactual.as_dict()},
         "provenance": _provenance(meta),
         "scenario": _scenario_dump(sc),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
                                        encoding="utf-8")
-    analysis = analyse(raw, config.strategies)
+    analysis = analyse(raw, config.strategies, manifest["intervention_weeks"],
+                       config.counterfactual)
     save_analysis(analysis, out)
     tables = {**raw, **analysis, "manifest": manifest}
     drawn = draw_all(tables, out / "figures") if figures else {}

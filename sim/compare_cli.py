@@ -4,10 +4,15 @@ Only typer is imported at module level; the simulation, pandas and matplotlib ar
 inside the command so that ``merger-sim --help`` stays fast. Bad input (unknown strategy,
 malformed ``--replications``, an invalid ``--set``) prints one ``error: <option>: <reason>``
 line and exits with code 2, like every other command.
+
+Counterfactual outcomes (effects over ``none``, speed, durability, ICER, CE plane and
+acceptability curve; ``sim.counterfactual``) are computed whenever ``none`` is compared;
+``--counterfactual`` (the default) adds ``none`` when it is missing and says so.
 """
 
 from __future__ import annotations
 
+import math
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -16,6 +21,11 @@ import typer
 
 KEY_OUTCOME = "distance_to_target_final"
 """Default outcome for ``--replications auto`` (kept in step with sim.compare)."""
+
+DEFAULT_HALF_WIDTH = 0.001
+"""Default target half-width of the paired difference of the default key outcome under
+``--replications auto``: 0.001 of normalised distance = 0.1 percentage point, the smallest
+alignment gain the outcomes count (sim.outcomes.MIN_GAIN)."""
 
 
 def _parse_strategies(text: str) -> list[str]:
@@ -36,7 +46,8 @@ def _parse_strategies(text: str) -> list[str]:
 
 
 def _parse_replications(text: str, precision: float, min_replications: int,
-                        max_replications: int, batch: int) -> object:
+                        max_replications: int, batch: int,
+                        half_width: float | None = None) -> object:
     """An int >= 1, or a StoppingRule for "auto"."""
     from sim.cli_support import UserInputError
     from sim.stats import StoppingRule
@@ -44,7 +55,8 @@ def _parse_replications(text: str, precision: float, min_replications: int,
     if text.strip().lower() == "auto":
         try:
             return StoppingRule(precision=precision, min_replications=min_replications,
-                                max_replications=max_replications, batch=batch)
+                                max_replications=max_replications, batch=batch,
+                                half_width=half_width)
         except ValueError as err:
             raise UserInputError(f"--{str(err).replace('_', '-')}") from None
     try:
@@ -65,12 +77,63 @@ def _known_outcomes() -> set[str]:
                                 for s in ("_end_intervention", "_final")}
 
 
+def _half_width(half_width: float | None, key_outcome: str) -> float:
+    """The paired-difference target of ``auto``: given, or the default key outcome's."""
+    from sim.cli_support import UserInputError
+
+    if half_width is not None:
+        return half_width
+    if key_outcome != KEY_OUTCOME:
+        raise UserInputError(f"--half-width: give the target half-width in the unit of "
+                             f"--key-outcome {key_outcome} (the default "
+                             f"{DEFAULT_HALF_WIDTH:g} is for {KEY_OUTCOME})")
+    return DEFAULT_HALF_WIDTH
+
+
+def _counterfactual_settings(scenario: object, weeks: int | None, strategies: list[str],
+                             durability_weeks: int | None, threshold: float,
+                             wtp: str) -> object:
+    """Validated counterfactual yardsticks.
+
+    A ``--durability-weeks`` the user gives must end within the run; the default (52) is
+    kept even for a short run, whose report then says the durability is undefined.
+    """
+    from sim.cli_support import UserInputError
+    from sim.counterfactual import (
+        BASELINE,
+        DEFAULT_DURABILITY_WEEKS,
+        Settings,
+        parse_wtp,
+        yardstick_weeks,
+    )
+
+    if not (threshold > 0 and math.isfinite(threshold)):
+        raise UserInputError(f"--threshold: must be a number > 0 (points of alignment), "
+                             f"got {threshold}")
+    try:
+        wtp_range = parse_wtp(wtp)
+    except ValueError as err:
+        raise UserInputError(f"--wtp: {err}") from None
+    if durability_weeks is None:
+        return Settings(durability_weeks=DEFAULT_DURABILITY_WEEKS, threshold=threshold,
+                        wtp=wtp_range)
+    if durability_weeks < 1:
+        raise UserInputError(f"--durability-weeks: must be >= 1, got {durability_weeks}")
+    horizon = scenario.horizon  # type: ignore[attr-defined]
+    last = horizon.total_weeks if weeks is None else weeks
+    why = yardstick_weeks(horizon.intervention_weeks, last, durability_weeks)
+    if why and BASELINE in strategies:
+        raise UserInputError(f"--durability-weeks: {why}")
+    return Settings(durability_weeks=durability_weeks, threshold=threshold, wtp=wtp_range)
+
+
 def compare(
     scenario: Annotated[str, typer.Argument(help="scenario file or preset name")] = "case",
     strategies: Annotated[str, typer.Option(
-        help="comma-separated strategies; the first is the baseline")] = "training,teams",
+        help="comma-separated strategies; the first is the baseline")] = "none,training,teams",
     replications: Annotated[str, typer.Option(
-        help="replications per strategy: a number, or 'auto' (see --precision)")] = "30",
+        help="replications per strategy: a number, or 'auto' (see --half-width, --precision)")
+    ] = "30",
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/compare"),
     workers: Annotated[int | None, typer.Option(
         help="worker processes (default: all CPUs; 1 = no pool)")] = None,
@@ -87,6 +150,21 @@ def compare(
     batch: Annotated[int, typer.Option(help="auto: replications added per check")] = 5,
     key_outcome: Annotated[str, typer.Option(
         help="auto: outcome whose precision decides")] = KEY_OUTCOME,
+    half_width: Annotated[float | None, typer.Option(
+        help="auto: target 95% CI half-width of each paired difference of the key outcome "
+             "with the baseline (none when compared), in its unit (default 0.001 for "
+             "distance_to_target_final = 0.1 point)")] = None,
+    counterfactual: Annotated[bool, typer.Option(
+        help="effects over none (speed, durability, ICER, CE plane, CEAC); adds none to "
+             "the strategies when missing")] = True,
+    durability_weeks: Annotated[int | None, typer.Option(
+        help="durability: share of the effect over none kept this many weeks after the end "
+             "of the intervention and after the strategy's own peak (default 52)")] = None,
+    threshold: Annotated[float, typer.Option(
+        help="speed: weeks until the effect over none reaches this many points")] = 1.0,
+    wtp: Annotated[str, typer.Option(
+        help="willingness to pay per point (EUR) for the acceptability curve: MIN:MAX, "
+             "or auto (0 to twice the largest ICER)")] = "auto",
     redraw: Annotated[bool, typer.Option(
         "--redraw", help="only rebuild tables, figures and report in OUT from saved runs")]
     = False,
@@ -120,8 +198,15 @@ def compare(
 
     with user_errors():
         names = _parse_strategies(strategies)
+        added = False
+        if counterfactual:
+            from sim.counterfactual import with_baseline
+
+            names, added = with_baseline(names)
         reps = _parse_replications(replications, precision, min_replications,
-                                   max_replications, batch)
+                                   max_replications, batch,
+                                   _half_width(half_width, key_outcome)
+                                   if replications.strip().lower() == "auto" else None)
         if workers is not None and workers < 1:
             raise UserInputError(f"--workers: must be >= 1, got {workers}")
         check_weeks(weeks)
@@ -135,8 +220,13 @@ def compare(
         config = apply_overrides(load_scenario(scenario), overrides)  # validate before any run
         for name in names:
             check_run(config, name, seed=seed, weeks=weeks)
+        cf_settings = _counterfactual_settings(config, weeks, names, durability_weeks,
+                                               threshold, wtp)
         check_out(out)
 
+    if added:
+        typer.echo("counterfactual: added 'none' as the baseline (the effects over doing "
+                   "nothing need it; --no-counterfactual to leave it out)")
     from sim.compare import CompareError
     from sim.compare import compare as run_compare
 
@@ -149,11 +239,14 @@ def compare(
     try:
         report = run_compare(scenario, names, reps, out, workers=workers, base_seed=seed,
                              overrides=overrides, weeks=weeks, key_outcome=key_outcome,
-                             progress=progress, on_failure=report_failure, figures=figures)
+                             progress=progress, on_failure=report_failure, figures=figures,
+                             counterfactual=cf_settings)
     except CompareError as err:
         print(f"error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
     _print_summary(out, key_outcome)
+    _print_counterfactual(out)
+    _print_stopping(out)
     drawn = ", figures/" if figures else ""
     typer.echo(f"wrote {out}/summary.csv, paired.csv{drawn} and {report}")
 
@@ -172,3 +265,52 @@ def _print_summary(out: Path, key_outcome: str) -> None:
                    f"[{r.low:.4f}, {r.high:.4f}] (n = {r.n})")
     if manifest.get("runs_failed"):
         typer.echo(f"{manifest['runs_failed']} run(s) failed: see {out}/failures.csv", err=True)
+
+
+def _print_counterfactual(out: Path) -> None:
+    """The counterfactual table (measures x strategies) and its notes, when computed."""
+    import pandas as pd
+
+    from sim.counterfactual import display_rows, messages
+
+    path = out / "counterfactual.csv"
+    if not path.is_file():
+        return
+    table = pd.read_csv(path)
+    rows = display_rows(table)
+    strategies = [str(s) for s in table["strategy"]]
+    first = max(len(text) for text, _ in rows)
+    widths = {s: max(len(s), *(len(cells[s]) for _, cells in rows)) for s in strategies}
+    typer.echo(f"\nEffects over none (same seeds; 95 % intervals; all in {path}):")
+    typer.echo((" " * first + "  " + "  ".join(s.ljust(widths[s]) for s in strategies))
+               .rstrip())
+    for text, cells in rows:
+        typer.echo((text.ljust(first) + "  "
+                    + "  ".join(cells[s].ljust(widths[s]) for s in strategies)).rstrip())
+    for line in messages(table):
+        typer.echo(f"note: {line}")
+
+
+def _print_stopping(out: Path) -> None:
+    """For ``auto``: the target, the precision reached, and whether the cap stopped it."""
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    rule = manifest.get("stopping_rule")
+    if not rule or not rule.get("trace"):
+        return
+    last = rule["trace"][-1]
+    done = manifest.get("replications_done")
+    achieved = ", ".join(f"{k.removeprefix('half_width[').removesuffix(']')}: {v:.3g}"
+                         for k, v in last.items() if k.startswith("half_width["))
+    worst = max((v for k, v in last.items() if k.startswith("relative_precision[")),
+                default=float("nan"))
+    target = (f"95 % CI half-width of each paired difference of {rule['key_outcome']} "
+              f"<= {rule['half_width']:g}" if rule.get("half_width") is not None else "")
+    typer.echo(f"auto: {done} replications; target: {target + ' and ' if target else ''}"
+               f"relative precision of every strategy <= {rule['precision']:g}")
+    typer.echo(f"auto: achieved: {achieved + '; ' if achieved else ''}largest relative "
+               f"precision {worst:.3g}")
+    if not last.get("met"):
+        typer.echo(f"auto: stopped at the cap of {rule['max_replications']} replications "
+                   "without reaching the target", err=True)

@@ -3,8 +3,10 @@
 Why self-contained: the report is what people mail to a colleague or open in a classroom
 without internet. Figures are embedded as base64 PNG data URIs, the style sheet is inline,
 and nothing is fetched from the network. The page holds, in order: the command that
-reproduces it, the scenario and settings, the figures, the summary table, the paired
-differences, the derived outcomes (acculturation modes), failed runs, the stopping-rule
+reproduces it, the scenario and settings, the effects over doing nothing (``none``: effect,
+speed, durability, incremental cost and ICER, the cost-effectiveness plane and acceptability
+curve), the figures, the summary table, the paired differences (with Benjamini-Hochberg
+adjusted p-values), the derived outcomes (acculturation modes), failed runs, the stopping-rule
 trace, provenance, and the operational definitions.
 """
 
@@ -20,11 +22,13 @@ from typing import Any
 
 import pandas as pd
 
+from sim import counterfactual as cf
 from sim.outcomes import label
 
 SECTIONS: tuple[tuple[str, str], ...] = (
     ("reproduce", "How to reproduce"),
     ("settings", "Scenario and settings"),
+    ("counterfactual", "Effects over doing nothing (none)"),
     ("figures", "Figures"),
     ("summary", "Summary per strategy"),
     ("paired", "Paired differences"),
@@ -45,8 +49,20 @@ FIGURE_CAPTIONS: dict[str, str] = {
                       "one dot per run, diamonds are strategy means with 95 % intervals.",
     "value_space": "Employees' value vectors projected on the first two principal "
                    "components, coloured by city; the star is the target culture.",
+    "effect_over_none": "Effect on alignment over none: 100 × (distance under none − "
+                        "distance under the strategy), mean of the paired seeds with 95 % "
+                        "band; the intervention period is shaded.",
+    "ce_plane": "Cost-effectiveness plane: incremental cost against incremental effect on "
+                "alignment over none at the end of the run, one dot per paired seed; "
+                "diamonds are means with 95 % confidence ellipses; none is the origin.",
+    "ceac": "Cost-effectiveness acceptability curve: share of paired bootstrap draws in "
+            "which each option has the largest net benefit (WTP × effect − cost; none = 0) "
+            "at each willingness to pay per point of alignment.",
 }
 """Caption per figure name; network figures get a generated caption."""
+
+COUNTERFACTUAL_FIGURES: tuple[str, ...] = ("effect_over_none", "ce_plane", "ceac")
+"""Figures shown in the counterfactual section rather than with the other figures."""
 
 SUMMARY_OUTCOMES: tuple[str, ...] = (
     "distance_to_target_end_intervention",
@@ -151,8 +167,57 @@ def _paired_view(paired: pd.DataFrame) -> pd.DataFrame:
         return pd.DataFrame()
     sub = _key_rows(paired)
     sub["pair"] = sub["strategy_b"] + " − " + sub["strategy_a"]
-    return sub[["outcome", "pair", "mean_diff", "low", "high", "welch_half_width", "n",
-                "cohen_dz", "p_value"]]
+    cols = ["outcome", "pair", "mean_diff", "low", "high", "welch_half_width", "n",
+            "cohen_dz", "p_value", "p_value_bh"]
+    return sub[[c for c in cols if c in sub.columns]]
+
+
+def _multiplicity(paired: pd.DataFrame | None) -> str:
+    """How many comparisons paired.csv makes, and how its p-values are adjusted."""
+    if paired is None or paired.empty:
+        return ""
+    pairs = len(set(zip(paired["strategy_a"], paired["strategy_b"], strict=True)))
+    tested = int(paired["p_value"].notna().sum())
+    return (f"<p><b>Multiplicity.</b> paired.csv makes {len(paired)} comparisons ({pairs} "
+            f"pair(s) × {paired['outcome'].nunique()} outcomes), {tested} with a p-value. "
+            f"<i>p_value_bh</i> is the Benjamini-Hochberg adjusted p-value over all {tested}: "
+            "declaring a difference where it is at most q keeps the expected share of false "
+            "discoveries at q. The table shows the key outcomes only.</p>")
+
+
+def _counterfactual_html(tables: Mapping[str, Any], figures: Mapping[str, Sequence[Path]],
+                         manifest: Mapping[str, Any]) -> str:
+    """The counterfactual section: yardsticks, the table, notes and its three figures."""
+    table = tables.get("counterfactual")
+    if table is None or table.empty:
+        return ("<p><em>none is not part of this comparison, so there are no effects over "
+                "doing nothing. Add it with --strategies none,... (merger-sim compare adds it "
+                "unless --no-counterfactual).</em></p>")
+    settings = manifest.get("counterfactual") or {}
+    rows = cf.display_rows(table)
+    strategies = list(table["strategy"])
+    view = pd.DataFrame([{"measure": text, **cells} for text, cells in rows],
+                        columns=["measure", *strategies])
+    wtp = settings.get("wtp", "auto")
+    wtp_text = ("0 to twice the largest ICER" if wtp == "auto"
+                else f"{wtp[0]:,.0f} to {wtp[1]:,.0f} EUR per point")
+    notes = "".join(f"<li>{html.escape(m)}</li>" for m in cf.messages(table))
+    body = (
+        f"<p>Each strategy against <b>none</b> run on the same seeds (n = "
+        f"{', '.join(f'{s}: {k}' for s, k in zip(table['strategy'], table['n'], strict=True))}"
+        f" pairs). Effects are percentage points of distance to the target culture closed "
+        f"beyond what the merger does by itself. Yardsticks: durability read "
+        f"{settings.get('durability_weeks')} weeks after the end of the intervention and "
+        f"after each strategy's own peak; speed threshold {settings.get('threshold')} "
+        f"point(s); willingness to pay {html.escape(wtp_text)}. Differences: paired Student-t "
+        f"95 % intervals; ratios (durability, ICER): paired bootstrap percentile intervals "
+        f"({settings.get('resamples')} resamples). All columns in counterfactual.csv; effect "
+        f"per week and metric in counterfactual_weekly.csv.</p>"
+        + html_table(view, text_columns=("measure", *strategies))
+        + (f"<ul>{notes}</ul>" if notes else "")
+        + "".join(_figure_html(n, figures[n]) for n in COUNTERFACTUAL_FIGURES if n in figures)
+    )
+    return body
 
 
 DEFINITIONS = """
@@ -170,7 +235,9 @@ differences (Lakens 2013).</li>
 cities' cultures stays at or below half its week-0 value for 4 consecutive weeks; missing when
 never reached (<i>integration_reached</i> is the share of runs that reached it).</li>
 <li><b>Durability</b> (ratio): alignment gained at the end of the follow-up divided by the
-alignment gained at the end of the intervention (1 = all kept).</li>
+alignment gained at the end of the intervention (1 = all kept). It is measured from the
+strategy's own start and so includes what the merger does by itself; the durabilities over
+none (below) remove that.</li>
 <li><b>Cost per point of alignment</b> (EUR per percentage point): total cost divided by
 100 × the reduction of the distance to the target culture at the end of the follow-up.</li>
 <li><b>Acculturation mode per city</b> (Berry; Nahavandi &amp; Malekzadeh 1988), week 0 to
@@ -183,7 +250,18 @@ assimilation; no convergence and movement &lt; 0.5: separation; no convergence a
 culture closed) is reported but does not decide the mode.</li>
 <li><b>--replications auto</b>: replications are added in batches until, for every strategy,
 the half-width of the 95 % interval of the key outcome is at most the precision target times
-its absolute mean, up to a cap (Lee et al. 2015, JASSS 18(4) 4; Law 2015).</li>
+its absolute mean and, with a half-width target, the 95 % interval of every paired difference
+of the key outcome with the baseline (none when compared) is at most that half-width, up to a
+cap (Lee et al. 2015, JASSS 18(4) 4; Law 2015).</li>
+<li><b>Effects over none</b>: E(t) = 100 × (d<sub>none</sub>(t) − d<sub>s</sub>(t)) per
+paired seed, in percentage points. Speed: first week from which E stays at or above half its
+own maximum (or the threshold) for 4 weeks. Durability after intervention: mean E(I + N) /
+mean E(I); after peak: mean E(P + N) / mean E(P), P the week of the largest mean effect.
+Incremental cost ΔC: cost minus the cost under none. ICER = mean ΔC / mean E(end), undefined
+when |mean E(end)| &lt; 0.1 point. CEAC: share of bootstrap draws in which λ × ΔE − ΔC is the
+largest (none: 0).</li>
+<li><b>Multiplicity</b>: p-values in paired.csv are adjusted with Benjamini-Hochberg over
+every comparison that has one (<i>p_value_bh</i>).</li>
 </ul>
 <p>Full definitions: docs/outcomes.md.</p>
 """
@@ -235,12 +313,23 @@ def build_report(
     rule = m.get("stopping_rule")
     if rule:
         trace = pd.DataFrame(rule.get("trace", []))
-        settings += (f"<p>Replications chosen by the stopping rule: precision "
-                     f"{rule['precision']:g} on <code>{esc(rule['key_outcome'])}</code>, "
-                     f"minimum {rule['min_replications']}, cap {rule['max_replications']}, "
-                     f"batch {rule['batch']}.</p>" + html_table(trace))
+        target = (f"95 % interval half-width of every paired difference of the key outcome "
+                  f"(each strategy − the baseline) at most {rule['half_width']:g}, and "
+                  if rule.get("half_width") is not None else "")
+        met = bool(len(trace)) and bool(trace["met"].iloc[-1])
+        outcome = ("Target reached." if met else
+                   f"Stopped at the cap of {rule['max_replications']} replications without "
+                   "reaching the target.")
+        settings += (f"<p>Replications chosen by the stopping rule on "
+                     f"<code>{esc(rule['key_outcome'])}</code>: {target}relative precision "
+                     f"{rule['precision']:g} for every strategy; minimum "
+                     f"{rule['min_replications']}, cap {rule['max_replications']}, batch "
+                     f"{rule['batch']}. {outcome} Precision achieved at each check:</p>"
+                     + html_table(trace))
     section("settings", settings)
-    section("figures", "".join(_figure_html(n, p) for n, p in figures.items())
+    section("counterfactual", _counterfactual_html(tables, figures, m))
+    section("figures", "".join(_figure_html(n, p) for n, p in figures.items()
+                               if n not in COUNTERFACTUAL_FIGURES)
             or "<p><em>No figures.</em></p>")
     section("summary", "<p>Mean, standard deviation and 95 % interval over replications "
             "(all outcomes in summary.csv).</p>"
@@ -248,6 +337,7 @@ def build_report(
                                                                               "strategy")))
     section("paired", "<p>Mean paired difference (later minus earlier strategy) with its "
             "95 % interval (all outcomes in paired.csv).</p>"
+            + _multiplicity(tables.get("paired"))
             + html_table(_paired_view(tables.get("paired")), text_columns=("outcome", "pair")))
     acc = tables.get("acculturation_summary")
     section("outcomes", "<p>Share of runs in each acculturation mode per strategy and city, "

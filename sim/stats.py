@@ -279,8 +279,10 @@ class StoppingRule:
     """Sequential rule for ``--replications auto``: add replications until precise enough.
 
     After each batch the rule computes, for every strategy, the relative precision of the
-    key outcome (half-width of its 95 % interval over the absolute mean) and stops once
-    all are at most ``precision``, or once ``max_replications`` is reached. This is the
+    key outcome (half-width of its 95 % interval over the absolute mean) and, when
+    ``half_width`` is set, the half-width of the interval of every paired difference it is
+    given (each strategy minus the baseline, same seeds); it stops once all are within their
+    targets, or once ``max_replications`` is reached. This is the
     confidence-interval approach to the number of runs that Lee et al. (2015, JASSS 18(4) 4,
     section on the number of replications) recommend over ad-hoc fixed counts, in Law's
     sequential form. A minimum of ``min_replications`` guards against stopping on a lucky
@@ -292,6 +294,10 @@ class StoppingRule:
         max_replications: cap; stop here even if the target is not met.
         batch: replications added per strategy between checks.
         level: confidence level of the interval.
+        half_width: target half-width of the interval of every *paired difference* (in the
+            key outcome's unit); None to check the levels only. A comparison leads with
+            differences between strategies, and a relative target on a difference near zero
+            can never be met, so the difference gets an absolute target.
     """
 
     precision: float = 0.05
@@ -299,6 +305,7 @@ class StoppingRule:
     max_replications: int = 200
     batch: int = 5
     level: float = DEFAULT_LEVEL
+    half_width: float | None = None
 
     def __post_init__(self) -> None:
         if not self.precision > 0:
@@ -312,29 +319,62 @@ class StoppingRule:
             )
         if self.batch < 1:
             raise ValueError(f"batch: must be >= 1, got {self.batch}")
+        if self.half_width is not None and not self.half_width > 0:
+            raise ValueError(f"half_width: must be > 0, got {self.half_width}")
 
-    def is_met(self, samples: dict[str, Sequence[float] | np.ndarray]) -> bool:
-        """True when every sample's relative precision is within the target."""
-        return all(
+    def difference_half_width(self, differences: Sequence[float] | np.ndarray) -> float:
+        """Half-width of the interval of the mean paired difference (inf below 2 pairs)."""
+        ci = mean_interval(differences, self.level)
+        return ci.half_width if ci.n >= 2 and math.isfinite(ci.half_width) else math.inf
+
+    def is_met(self, samples: dict[str, Sequence[float] | np.ndarray],
+               differences: dict[str, Sequence[float] | np.ndarray] | None = None) -> bool:
+        """True when every level's relative precision and every difference's half-width
+        (when ``half_width`` is set) are within their targets."""
+        levels = all(
             _clean(x).size >= self.min_replications
             and relative_precision(x, self.level) <= self.precision
             for x in samples.values()
         )
+        if self.half_width is None or not levels:
+            return levels
+        return all(
+            _clean(d).size >= self.min_replications
+            and self.difference_half_width(d) <= self.half_width
+            for d in (differences or {}).values()
+        )
 
-    def next_count(self, done: int, samples: dict[str, Sequence[float] | np.ndarray]) -> int:
+    def next_count(self, done: int, samples: dict[str, Sequence[float] | np.ndarray],
+                   differences: dict[str, Sequence[float] | np.ndarray] | None = None) -> int:
         """Number of replications to have after the next batch; ``done`` means stop.
 
         Args:
             done: replications completed so far (per strategy).
             samples: key outcome per strategy over the completed replications.
+            differences: paired differences of the key outcome per strategy pair.
         """
         if done >= self.max_replications:
             return done
         if done < self.min_replications:
             return min(self.min_replications, self.max_replications)
-        if self.is_met(samples):
+        if self.is_met(samples, differences):
             return done
         return min(done + self.batch, self.max_replications)
+
+
+def fdr_bh(p_values: Sequence[float] | np.ndarray) -> np.ndarray:
+    """Benjamini-Hochberg adjusted p-values (false discovery rate), NaN kept as NaN.
+
+    The family is every finite p-value passed in; rejecting where the adjusted value is at
+    most q controls the expected share of false discoveries at q for independent or
+    positively dependent tests (Benjamini & Hochberg 1995). Uses SciPy's implementation.
+    """
+    p = np.asarray(p_values, dtype=float).ravel()
+    out = np.full(p.shape, np.nan)
+    ok = np.isfinite(p)
+    if ok.any():
+        out[ok] = sps.false_discovery_control(np.clip(p[ok], 0.0, 1.0), method="bh")
+    return out
 
 
 def summarise(

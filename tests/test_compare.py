@@ -53,11 +53,12 @@ def test_outputs_exist(done: Path) -> None:
     for name in ("summary.csv", "paired.csv", "weekly.csv", "outcomes.csv",
                  "acculturation.csv", "acculturation_summary.csv", "failures.csv",
                  "manifest.json", "report.html", "runs/timeseries.parquet",
+                 "counterfactual.csv", "counterfactual_weekly.csv", "ce_plane.csv", "ceac.csv",
                  "runs/outcomes.parquet", "runs/agents.parquet", "runs/edges.parquet"):
         assert (done / name).is_file(), name
     figures = {p.name for p in (done / "figures").iterdir()}
     for stem in ("timeseries", "paired_differences", "cost_alignment", "value_space",
-                 "network_none", "network_training"):
+                 "network_none", "network_training", "effect_over_none", "ce_plane", "ceac"):
         assert {f"{stem}.png", f"{stem}.svg"} <= figures
 
 
@@ -93,7 +94,12 @@ def test_report_is_self_contained(done: Path) -> None:
     for sid, heading in SECTIONS:
         assert f'id="{sid}"' in text and heading in text
     assert "merger-sim compare" in text and "--strategies none,training" in text
-    assert text.count('src="data:image/png;base64,') >= 6
+    assert text.count('src="data:image/png;base64,') >= 9
+    # the counterfactual section holds its table and the CE plane and CEAC figures
+    section = text.split('id="counterfactual"')[1].split("</section>")[0]
+    assert "ICER" in section and 'id="fig-ce_plane"' in section and 'id="fig-ceac"' in section
+    assert "durability after own peak" in section
+    assert "comparisons" in text and "p_value_bh" in text
     # nothing fetched from the network: no external src/href, no @import
     assert not re.search(r'(src|href)="(https?:)?//', text)
     assert "@import" not in text
@@ -107,6 +113,25 @@ def test_redraw_rebuilt_figures_and_report_from_saved_runs(done: Path) -> None:
     assert (done / "figures" / "timeseries.png").stat().st_size > 0
     assert len(load_tables(done)["outcomes"]) == 8
     assert "figures/timeseries.png" in (done / "report.html").read_text(encoding="utf-8")
+
+
+def test_counterfactual_tables_are_rebuilt_byte_for_byte(done: Path) -> None:
+    from sim import counterfactual as cf
+    from sim.compare import analyse
+
+    tables = load_tables(done)
+    m = tables["manifest"]
+    again = analyse(tables, m["strategies"], m["intervention_weeks"],
+                    cf.Settings.from_dict(m["counterfactual"]))
+    for name in ("counterfactual", "ceac"):
+        assert again[name].to_csv(index=False) == (done / f"{name}.csv").read_text()
+    row = again["counterfactual"].iloc[0]
+    assert row["strategy"] == "training" and row["n"] == 4
+    # the effect at the end equals the paired difference of the alignment gains
+    paired = pd.read_csv(done / "paired.csv").set_index("outcome")
+    assert row["effect_final"] == pytest.approx(
+        paired.loc["alignment_gain_final", "mean_diff"])
+    assert row["incremental_cost"] == pytest.approx(paired.loc["cost_total", "mean_diff"])
 
 
 def test_failed_run_is_reported_and_rest_kept(tmp_path: Path) -> None:
@@ -194,6 +219,8 @@ def test_cli_runs_and_prints_summary(cli: typer.Typer, tmp_path: Path) -> None:
                                    "--no-progress", "--no-figures"])
     assert res.exit_code == 0, res.output
     assert "distance_to_target_final" in res.output
+    # the default durability yardstick (52 weeks) does not fit a 30-week run: said, not fatal
+    assert "past the horizon (week 30): durability after intervention undefined" in res.output
     m = json.loads((out / "manifest.json").read_text())
     assert m["overrides"] == {"interaction.noise_sd": 0.01}
     assert "--set interaction.noise_sd=0.01" in m["command"]

@@ -15,6 +15,7 @@ from typing import Any
 import pandas as pd
 
 from sim.plots.cost import plot_cost_alignment
+from sim.plots.counterfactual import plot_ce_plane, plot_ceac, plot_effects
 from sim.plots.network import plot_network
 from sim.plots.paired import plot_paired
 from sim.plots.style import save_figure
@@ -23,7 +24,10 @@ from sim.plots.valuespace import plot_value_space
 
 __all__ = [
     "draw_all",
+    "plot_ce_plane",
+    "plot_ceac",
     "plot_cost_alignment",
+    "plot_effects",
     "plot_network",
     "plot_paired",
     "plot_timeseries",
@@ -66,6 +70,16 @@ def draw_all(tables: Mapping[str, Any], fig_dir: Path | str) -> dict[str, list[P
     outcomes = tables.get("outcomes")
     if outcomes is not None and not outcomes.empty:
         keep("cost_alignment", plot_cost_alignment(outcomes, strategies))
+    weekly_effects = tables.get("counterfactual_weekly")
+    if weekly_effects is not None and not weekly_effects.empty:
+        keep("effect_over_none", plot_effects(weekly_effects, int(manifest["intervention_weeks"]),
+                                              strategies))
+    ce_plane = tables.get("ce_plane")
+    if ce_plane is not None and not ce_plane.empty:
+        keep("ce_plane", plot_ce_plane(ce_plane, strategies))
+    ceac = tables.get("ceac")
+    if ceac is not None and not ceac.empty:
+        keep("ceac", plot_ceac(ceac, strategies))
     agents = tables.get("agents")
     edges = tables.get("edges")
     if agents is not None and not agents.empty:
