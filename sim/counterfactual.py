@@ -376,6 +376,25 @@ def _t(values: np.ndarray, level: float) -> stats.Interval:
     return stats.mean_interval(values, level)
 
 
+
+def _durability(name: str, eff: Any, start: int, n_w: int, week_f: int, idx: np.ndarray,
+                lvl: float, notes: list[str], small_note: str, past_note: str
+                ) -> dict[str, float]:
+    """E(start + N) / E(start) with its bootstrap interval, or NaN with a note when the
+    yardstick is past the horizon or the effect at ``start`` is too small."""
+    n = len(eff)
+    if start >= 0 and start + n_w <= week_f and n:
+        at_start, later = value_at(eff, start), value_at(eff, start + n_w)
+        value = ratio_of_means(later, at_start)
+        low, high = percentile_interval(ratio_draws(later, at_start, idx), lvl)
+        if not math.isfinite(value):
+            low = high = math.nan
+            notes.append(small_note)
+    else:
+        value = low = high = math.nan
+        notes.append(past_note)
+    return {name: value, f"{name}_low": low, f"{name}_high": high}
+
 def _strategy_row(strategy: str, eff: pd.DataFrame, dcost: np.ndarray, week_i: int,
                   week_f: int, settings: Settings, rng: np.random.Generator
                   ) -> tuple[dict[str, Any], list[str]]:
@@ -410,35 +429,18 @@ def _strategy_row(strategy: str, eff: pd.DataFrame, dcost: np.ndarray, week_i: i
     idx = bootstrap_indices(n, settings.resamples, rng) if n else np.zeros((0, 0), int)
     row["durability_weeks"] = n_w
     # durability after the end of the intervention: E(I + N) / E(I)
-    yard = week_i + n_w
-    if yard <= week_f and n:
-        later = value_at(eff, yard)
-        row["durability_after_intervention"] = ratio_of_means(later, e_i)
-        low, high = percentile_interval(ratio_draws(later, e_i, idx), lvl)
-        if not math.isfinite(row["durability_after_intervention"]):
-            low = high = math.nan
-            notes.append(f"effect at end of intervention below {MIN_EFFECT:g} point: "
-                         "durability after intervention undefined")
-    else:
-        row["durability_after_intervention"] = low = high = math.nan
-        notes.append(f"week {week_i} + {n_w} is past the horizon (week {week_f}): "
-                     "durability after intervention undefined")
-    row.update({"durability_after_intervention_low": low,
-                "durability_after_intervention_high": high})
+    row.update(_durability(
+        "durability_after_intervention", eff, week_i, n_w, week_f, idx, lvl, notes,
+        f"effect at end of intervention below {MIN_EFFECT:g} point: durability after "
+        "intervention undefined",
+        f"week {week_i} + {n_w} is past the horizon (week {week_f}): durability after "
+        "intervention undefined"))
     # durability after the strategy's own peak: E(P + N) / E(P)
-    if pk_week >= 0 and pk_week + n_w <= week_f and n:
-        at_peak, later = value_at(eff, pk_week), value_at(eff, pk_week + n_w)
-        row["durability_after_peak"] = ratio_of_means(later, at_peak)
-        low, high = percentile_interval(ratio_draws(later, at_peak, idx), lvl)
-        if not math.isfinite(row["durability_after_peak"]):
-            low = high = math.nan
-            notes.append(f"peak effect below {MIN_EFFECT:g} point: durability after peak "
-                         "undefined")
-    else:
-        row["durability_after_peak"] = low = high = math.nan
-        notes.append(f"peak at week {pk_week} + {n_w} is past the horizon (week {week_f}): "
-                     "durability after peak undefined")
-    row.update({"durability_after_peak_low": low, "durability_after_peak_high": high})
+    row.update(_durability(
+        "durability_after_peak", eff, pk_week, n_w, week_f, idx, lvl, notes,
+        f"peak effect below {MIN_EFFECT:g} point: durability after peak undefined",
+        f"peak at week {pk_week} + {n_w} is past the horizon (week {week_f}): durability "
+        "after peak undefined"))
 
     ci = _t(dcost, lvl)
     row.update({"incremental_cost": ci.mean, "incremental_cost_low": ci.low,
