@@ -3,7 +3,8 @@
 ``MergerModel.step`` is the ODD's process overview, one week:
 
 1. everyday interaction (bounded confidence, drift, tie reinforcement/decay, triadic closure);
-2. the strategy's interventions;
+2. the strategy's interventions, then carriers of new values talking with colleagues
+   (one diffusion rule for every strategy) and accepted proposals reaching clients;
 3. psychological contract and engagement update;
 4. turnover and hiring;
 5. business results (client value) and outputs.
@@ -26,10 +27,16 @@ import pandas as pd
 from sim import metrics
 from sim.agents import Employee
 from sim.network import Ties, build_network, close_triads, sample_neighbours
-from sim.population import build_workforce, draw_openness, vector
+from sim.population import Role, build_workforce, draw_openness, vector
 from sim.rng import spawn_streams
 from sim.rules.business import client_value
-from sim.rules.contract import fit_score, implied_contract, implied_engagement, relax
+from sim.rules.contract import (
+    fit_score,
+    implied_contract,
+    implied_engagement,
+    receptivity,
+    relax,
+)
 from sim.rules.distance import fit, group_means
 from sim.rules.interaction import bounded_confidence_deltas, drift
 from sim.rules.turnover import (
@@ -40,6 +47,7 @@ from sim.rules.turnover import (
 )
 from sim.scenario import Scenario, apply_overrides, load_scenario
 from sim.strategies import make_strategy
+from sim.strategies.diffusion import carriers_talk
 
 
 def read_observable(name: str, model: MergerModel) -> float:
@@ -80,6 +88,10 @@ class MergerModel(mesa.Model):
         self.week = 0
         self.cost_cum = 0.0
         self.costs: dict[str, float] = {}
+        self.hours_cum = 0.0
+        self.hours: dict[str, float] = {}
+        self.improvements = 0.0
+        self.pending_improvements: list[tuple[int, float]] = []
         self.leavers_cum = 0
         self.hires_cum = 0
         self.proposals_accepted = 0
@@ -135,11 +147,18 @@ class MergerModel(mesa.Model):
         self.team_names: list[str] = [theme.name for theme in self.config.active_themes]
         self.team = np.full(n, -1, dtype=np.int64)
         self.team_norm = np.zeros((0, dims))
+        # the contract's team terms count only where teams examine their values (value work)
+        self.team_terms = False
+        # carriers of an intervention talk about it until this week (-1: not a carrier)
+        self.carrier_until = np.full(n, -1, dtype=np.int64)
+        # a strategy's documented addition to implied engagement (autonomy of a chosen theme)
+        self.engagement_boost = np.zeros(n)
+        self.initial_headcount = n
 
     def init_contracts(self) -> None:
         """Contracts and engagement start at what the initial fit implies."""
         self.contract = implied_contract(self.fit_scores(), self.config.contract)
-        self.engagement = implied_engagement(self.contract, self.team >= 0,
+        self.engagement = implied_engagement(self.contract, self.engagement_boost,
                                              self.config.engagement)
         self.base_exit_hazard = calibrated_base_hazard(
             self.contract, self.tenure < self.config.turnover.newcomer_weeks,
@@ -184,7 +203,7 @@ class MergerModel(mesa.Model):
                                    team.take(slots))
         person_org = fit(values, self.target)
         person_unit = fit(values, peers)
-        in_team = team >= 0
+        in_team = (team >= 0) & self.team_terms
         person_team = np.zeros_like(person_org)
         team_org = np.zeros_like(person_org)
         if in_team.any() and self.team_norm.shape[0]:
@@ -194,6 +213,15 @@ class MergerModel(mesa.Model):
             team_org[members] = fit(norms, self.target)
         return fit_score(person_org, person_unit, person_team, team_org, in_team,
                          self.config.contract)
+
+    def receptivity(self) -> np.ndarray:
+        """How far organisation-led change moves each employee (1 at a neutral contract)."""
+        return receptivity(self.contract, self.config.contract)
+
+    def mark_carriers(self, slots: np.ndarray) -> None:
+        """Those in ``slots`` took part in an intervention this week: they carry it for the
+        next ``diffusion.carrier_weeks`` weeks."""
+        self.carrier_until[slots] = self.week + self.config.diffusion.carrier_weeks
 
     def contacts(self):
         """The network as it stood when this week began (CSR, for sampling contacts).
@@ -258,16 +286,32 @@ class MergerModel(mesa.Model):
         self.values = np.clip(self.values + deltas, 0.0, 1.0)
 
     def intervene(self) -> None:
-        """The strategy's interventions of this week."""
+        """The strategy's interventions of this week; carriers talk; improvements land."""
         self.strategy.week(self)
+        carriers_talk(self)
+        self.implement_improvements()
+
+    def propose(self, quality: float) -> None:
+        """An accepted proposal: its value reaches clients after the implementation delay."""
+        due = self.week + self.config.business.implementation_weeks
+        self.pending_improvements.append((due, float(quality)))
+
+    def implement_improvements(self) -> None:
+        """Accepted proposals whose implementation is done add their value."""
+        if not self.pending_improvements:
+            return
+        done = [q for week, q in self.pending_improvements if week <= self.week]
+        self.pending_improvements = [(w, q) for w, q in self.pending_improvements
+                                     if w > self.week]
+        self.improvements += sum(max(0.0, min(1.0, q)) for q in done)
 
     def update_contracts(self) -> None:
         """Psychological contract toward the fit-implied level; engagement follows."""
         goal = implied_contract(self.fit_scores(), self.config.contract)
         self.contract = relax(self.contract, goal, self.config.contract.adjustment_rate)
-        in_team = self.team >= 0
         self.engagement = relax(self.engagement,
-                                implied_engagement(self.contract, in_team, self.config.engagement),
+                                implied_engagement(self.contract, self.engagement_boost,
+                                                   self.config.engagement),
                                 self.config.engagement.adjustment_rate)
 
     def turn_over(self) -> None:
@@ -289,10 +333,10 @@ class MergerModel(mesa.Model):
         self.active[slots] = False
         self.vacant_since[slots] = self.week
         self.team[slots] = -1
+        self.carrier_until[slots] = -1
+        self.engagement_boost[slots] = 0.0
         self.ties.remove_slots(slots)
-        vacate = getattr(self.strategy, "vacate", None)
-        if vacate is not None:
-            vacate(self, slots)
+        self.strategy.vacate(self, slots)
         for slot in slots.tolist():
             agent = self.agent_of_slot[slot]
             if agent is not None:
@@ -320,7 +364,7 @@ class MergerModel(mesa.Model):
         self.connect_newcomers(due, rng)
         # a newcomer's contract starts where their fit puts it, like everyone's at the merger
         self.contract[due] = implied_contract(self.fit_scores(due), self.config.contract)
-        self.engagement[due] = implied_engagement(self.contract[due], self.team[due] >= 0,
+        self.engagement[due] = implied_engagement(self.contract[due], 0.0,
                                                   self.config.engagement)
         for slot in due.tolist():
             agent = Employee(self, slot)
@@ -358,6 +402,17 @@ class MergerModel(mesa.Model):
         self.costs[category] = self.costs.get(category, 0.0) + float(euros)
         self.cost_cum += float(euros)
 
+    def book_time(self, category: str, hours: float, euros_per_hour: float | None = None
+                  ) -> None:
+        """Add employees' working time spent on an intervention to the time ledger; with a
+        rate, also book its wage cost under the same category."""
+        if hours < 0:
+            raise ValueError("time spent is never negative")
+        self.hours[category] = self.hours.get(category, 0.0) + float(hours)
+        self.hours_cum += float(hours)
+        if euros_per_hour is not None:
+            self.book_cost(category, hours * euros_per_hour)
+
     # ------------------------------------------------------------------ outputs
 
     def compute_observables(self) -> dict[str, float]:
@@ -380,9 +435,17 @@ class MergerModel(mesa.Model):
             "cost_cum": self.cost_cum,
             "teams_active": self.teams_active,
             "proposals_accepted": self.proposals_accepted,
-            "client_value": client_value(engagement, dist, self.proposals_accepted,
+            "client_value": client_value(engagement, self.frontline_distance(), self.improvements,
                                          self.config.business),
+            "hours_per_employee": self.hours_cum / max(self.initial_headcount, 1),
+            "team_cross_city_share": metrics.team_cross_city_share(
+                self.team, self.city, act, n_cities),
         }
+
+    def frontline_distance(self) -> float:
+        """Mean distance to the stated culture of the front line (staff, not managers)."""
+        return metrics.distance_to_target(self.values, self.active & (self.role == Role.STAFF),
+                                          self.target)
 
     def record(self) -> None:
         """Collect this week's outputs, and an agent snapshot at snapshot weeks."""

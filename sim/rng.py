@@ -24,6 +24,8 @@ COMPONENTS: tuple[str, ...] = (
     "teams",
     "pitch",
     "mesa",
+    "diffusion",
+    "peer_support",
 )
 
 

@@ -44,12 +44,24 @@ def test_relax_moves_part_way_and_stays_in_bounds():
     np.testing.assert_allclose(out, [0.25, 0.75])
 
 
-def test_engagement_follows_contract_and_team_bonus(spec):
+def test_engagement_follows_contract_and_a_documented_boost_only(spec):
     e = spec.engagement
-    low, high = implied_engagement(np.array([0.2, 0.8]), np.array([False, False]), e)
+    low, high = implied_engagement(np.array([0.2, 0.8]), 0.0, e)
     assert high > low
-    assert implied_engagement(np.array([0.5]), np.array([True]), e)[0] == pytest.approx(
-        e.base + e.team_bonus)
+    assert implied_engagement(np.array([0.5]), 0.0, e)[0] == pytest.approx(e.base)
+    assert implied_engagement(np.array([0.5]), np.array([0.05]), e)[0] == pytest.approx(
+        e.base + 0.05)
+
+
+def test_receptivity_is_one_at_a_neutral_contract_and_rises_with_it(spec):
+    from sim.rules.contract import RECEPTIVITY_MAX, receptivity
+    c = spec.contract
+    r = receptivity(np.array([0.0, 0.25, 0.5, 0.75, 1.0]), c)
+    assert r[2] == pytest.approx(1.0)
+    assert np.all(np.diff(r) > 0)
+    assert np.all((r >= 0) & (r <= RECEPTIVITY_MAX))
+    flat = c.model_copy(update={"receptivity_slope": 0.0})
+    assert np.all(receptivity(np.array([0.0, 1.0]), flat) == 1.0)
 
 
 def test_exit_hazard_is_calibrated_to_the_yearly_outflow(spec):

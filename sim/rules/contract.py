@@ -12,7 +12,13 @@ value fit implies. The fit score is a weighted mean of
 Fit is 1 - normalised distance. The implied contract is 0.5 at a reference fit and rises
 linearly with fit, clipped to [0, 1]. Events (recognition of an accepted pitch, a breach by
 forced training) add to the contract directly and then fade by the same adjustment.
-Engagement relaxes toward ``base + contract_weight * (contract - 0.5)`` (+ a bonus in a team).
+Engagement relaxes toward ``base + contract_weight * (contract - 0.5)``; strategies may add a
+documented boost (the autonomy of a chosen theme while the team works), never membership alone.
+
+The contract does causal work (Rousseau 1995: "the strength of the psychological contract that
+bound them"): :func:`receptivity` scales how far organisation-led change moves a person. A
+strong contract makes people take up training, coaching, team work and what colleagues carry;
+after a breach they take up less (Zhao et al. 2007; Bal et al. 2008).
 """
 
 from __future__ import annotations
@@ -45,8 +51,22 @@ def relax(current: np.ndarray, goal: np.ndarray, rate: float) -> np.ndarray:
     return np.clip(current + rate * (goal - current), 0.0, 1.0)
 
 
-def implied_engagement(contract: np.ndarray, in_team: np.ndarray,
+def implied_engagement(contract: np.ndarray, boost: np.ndarray | float,
                        spec: EngagementSection) -> np.ndarray:
-    """Engagement implied by the contract, with a bonus for active team members."""
-    goal = spec.base + spec.contract_weight * (contract - 0.5) + spec.team_bonus * in_team
+    """Engagement implied by the contract, plus a strategy's documented ``boost``."""
+    goal = spec.base + spec.contract_weight * (contract - 0.5) + boost
     return np.clip(goal, 0.0, 1.0)
+
+
+#: Receptivity is bounded: a person can at most double or lose the stated effect.
+RECEPTIVITY_MAX = 2.0
+
+
+def receptivity(contract: np.ndarray, spec: ContractSection, neutral: float = 0.5
+                ) -> np.ndarray:
+    """Multiplier of organisation-led change: 1 at a neutral contract, in [0, 2].
+
+    ``1 + receptivity_slope * (contract - neutral)``: with slope 0 the contract changes
+    nothing about how people change (the switch that removes this mechanism).
+    """
+    return np.clip(1.0 + spec.receptivity_slope * (contract - neutral), 0.0, RECEPTIVITY_MAX)
