@@ -19,6 +19,7 @@ OUTPUTS: tuple[str, ...] = (
     "cross_city_ties",
     "city_modularity",
     "contract_strength",
+    "identification",
     "engagement",
     "headcount",
     "leavers_cum",

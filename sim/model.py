@@ -5,7 +5,7 @@
 1. everyday interaction (bounded confidence, drift, tie reinforcement/decay, triadic closure);
 2. the strategy's interventions, then carriers of new values talking with colleagues
    (one diffusion rule for every strategy) and accepted proposals reaching clients;
-3. psychological contract and engagement update;
+3. identification (the merger shock and its recovery), psychological contract and engagement;
 4. turnover and hiring;
 5. business results (client value) and outputs.
 
@@ -15,7 +15,7 @@ their row. All randomness comes from per-component streams of one seed (:mod:`si
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -26,6 +26,7 @@ import pandas as pd
 
 from sim import metrics
 from sim.agents import Employee
+from sim.calibration import expected_mean_relative_hazard
 from sim.network import Ties, build_network, close_triads, sample_neighbours
 from sim.population import Role, build_workforce, draw_openness, vector
 from sim.rng import spawn_streams
@@ -38,9 +39,15 @@ from sim.rules.contract import (
     relax,
 )
 from sim.rules.distance import fit, group_means
+from sim.rules.identification import (
+    cross_city_belonging,
+    dominance_loss,
+    implied_identification,
+    shocked_identification,
+)
 from sim.rules.interaction import bounded_confidence_deltas, drift
 from sim.rules.turnover import (
-    calibrated_base_hazard,
+    base_hazard_for,
     select_hires,
     socialisation_factor,
     weekly_exit_probability,
@@ -100,6 +107,7 @@ class MergerModel(mesa.Model):
         self.build_network()
         self.build_agents()
         self.init_teams()
+        self.init_identification()
         self.init_contracts()
         self.strategy = make_strategy(strategy)
         self.strategy.setup(self)
@@ -155,14 +163,61 @@ class MergerModel(mesa.Model):
         self.engagement_boost = np.zeros(n)
         self.initial_headcount = n
 
+    def init_identification(self) -> None:
+        """Identification with the organisation: the pre-merger level, then the merger's shock.
+
+        ``merger_loss`` is each slot's dominance loss (1 - its city's share of the merged
+        headcount; 0 with the merger switched off and for later hires).
+        """
+        spec = self.config.merger
+        n = self.city.size
+        self.pre_identification = spec.pre_identification
+        if spec.enabled:
+            self.merger_loss = dominance_loss(self.city, len(self.city_names))
+        else:
+            self.merger_loss = np.zeros(n)
+        self.identification = shocked_identification(self.merger_loss, spec)
+
+    def identification_loss(self, slots: np.ndarray | None = None) -> np.ndarray:
+        """Pre-merger minus current identification, per slot (or for ``slots``)."""
+        ident = self.identification if slots is None else self.identification.take(slots)
+        return self.pre_identification - ident
+
     def init_contracts(self) -> None:
-        """Contracts and engagement start at what the initial fit implies."""
+        """Contracts and engagement start at their pre-merger level: what the initial fit
+        implies with the pre-merger identification. The merger's shock (already in
+        ``identification``) moves them from week 1 on."""
+        neutral = self.config.contract.neutral_level
         self.contract = implied_contract(self.fit_scores(), self.config.contract)
         self.engagement = implied_engagement(self.contract, self.engagement_boost,
-                                             self.config.engagement)
-        self.base_exit_hazard = calibrated_base_hazard(
-            self.contract, self.tenure < self.config.turnover.newcomer_weeks,
-            self.config.turnover)
+                                             self.config.engagement, neutral)
+        spec = self.config.turnover
+        self.base_exit_hazard = base_hazard_for(
+            expected_mean_relative_hazard(self, spec.calibration_weeks,
+                                          self.streams["calibration"]), spec)
+
+    def expected_contract_path(self, weeks: int) -> Iterator[np.ndarray]:
+        """The contracts the workforce is expected to hold at weeks 0..``weeks``.
+
+        Deterministic: identification recovers toward what the merger-time ties imply and the
+        contract follows it at its adjustment rate, with every fit as at the merger (culture
+        changes slowly; tests/validation checks that it does). Only the exit hazard's
+        calibration uses it; with no weeks it is the workforce as it stands.
+        """
+        yield self.contract
+        if weeks == 0:
+            return
+        merger, contract_spec = self.config.merger, self.config.contract
+        fits = self.fit_scores()
+        belonging = cross_city_belonging(self.ties.u, self.ties.v, self.ties.weight, self.city,
+                                         self.merger_loss)
+        ident_goal = implied_identification(self.merger_loss, belonging, merger)
+        ident, contract = self.identification.copy(), self.contract.copy()
+        for _ in range(weeks):
+            ident = relax(ident, ident_goal, merger.recovery_rate)
+            goal = implied_contract(fits, contract_spec, self.pre_identification - ident)
+            contract = relax(contract, goal, contract_spec.adjustment_rate)
+            yield contract
 
     # ------------------------------------------------------------------ queries
 
@@ -305,13 +360,25 @@ class MergerModel(mesa.Model):
                                      if w > self.week]
         self.improvements += sum(max(0.0, min(1.0, q)) for q in done)
 
+    def update_identification(self) -> None:
+        """Identification moves toward what continuity and cross-city ties imply."""
+        spec = self.config.merger
+        belonging = cross_city_belonging(self.ties.u, self.ties.v, self.ties.weight, self.city,
+                                         self.merger_loss)
+        goal = implied_identification(self.merger_loss, belonging, spec)
+        self.identification = relax(self.identification, goal, spec.recovery_rate)
+
     def update_contracts(self) -> None:
-        """Psychological contract toward the fit-implied level; engagement follows."""
-        goal = implied_contract(self.fit_scores(), self.config.contract)
+        """Identification, then the psychological contract toward the level fit and
+        identification imply; engagement follows."""
+        self.update_identification()
+        loss = self.identification_loss()
+        goal = implied_contract(self.fit_scores(), self.config.contract, loss)
         self.contract = relax(self.contract, goal, self.config.contract.adjustment_rate)
         self.engagement = relax(self.engagement,
                                 implied_engagement(self.contract, self.engagement_boost,
-                                                   self.config.engagement),
+                                                   self.config.engagement,
+                                                   self.config.contract.neutral_level, loss),
                                 self.config.engagement.adjustment_rate)
 
     def turn_over(self) -> None:
@@ -322,7 +389,8 @@ class MergerModel(mesa.Model):
         if not spec.enabled:
             return
         newcomer = self.tenure < spec.newcomer_weeks
-        prob = weekly_exit_probability(self.contract, newcomer, spec, self.base_exit_hazard)
+        prob = weekly_exit_probability(self.contract, newcomer, spec,
+                                       self.config.contract.neutral_level, self.base_exit_hazard)
         leavers = np.flatnonzero(self.active & (draws < prob))
         self.vacate(leavers)
 
@@ -362,10 +430,14 @@ class MergerModel(mesa.Model):
         self.active[due] = True
         self.vacant_since[due] = -1
         self.connect_newcomers(due, rng)
-        # a newcomer's contract starts where their fit puts it, like everyone's at the merger
+        # a hire joins the merged organisation: no dominance loss, the pre-merger level of
+        # identification; the contract starts where fit puts it, like everyone's at the merger
+        self.merger_loss[due] = 0.0
+        self.identification[due] = self.pre_identification
         self.contract[due] = implied_contract(self.fit_scores(due), self.config.contract)
         self.engagement[due] = implied_engagement(self.contract[due], 0.0,
-                                                  self.config.engagement)
+                                                  self.config.engagement,
+                                                  self.config.contract.neutral_level)
         for slot in due.tolist():
             agent = Employee(self, slot)
             self.agent_of_slot[slot] = agent
@@ -429,6 +501,7 @@ class MergerModel(mesa.Model):
             "cross_city_ties": metrics.cross_city_ties(self.ties, self.city, n_cities, between),
             "city_modularity": metrics.city_modularity(self.ties, self.city, n_cities, between),
             "contract_strength": metrics.active_mean(self.contract, act),
+            "identification": metrics.active_mean(self.identification, act),
             "engagement": engagement,
             "headcount": int(act.sum()),
             "leavers_cum": self.leavers_cum,
@@ -476,6 +549,7 @@ class MergerModel(mesa.Model):
             "team": self.team[act],
             "tenure": self.tenure[act],
             "contract": self.contract[act],
+            "identification": self.identification[act],
             "openness": self.effective_openness()[act],
             "engagement": self.engagement[act],
             "degree": degree[act].astype(np.int64),

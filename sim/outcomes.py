@@ -98,6 +98,7 @@ METRIC_INFO: dict[str, tuple[str, str]] = {
     "cross_city_ties": ("Cross-city ties", "share of tie weight"),
     "city_modularity": ("City modularity", "modularity Q"),
     "contract_strength": ("Psychological contract", "0-1"),
+    "identification": ("Identification with the organisation", "0-1"),
     "engagement": ("Engagement", "0-1"),
     "headcount": ("Headcount", "employees"),
     "leavers_cum": ("Leavers (cumulative)", "employees"),

@@ -26,6 +26,7 @@ COMPONENTS: tuple[str, ...] = (
     "mesa",
     "diffusion",
     "peer_support",
+    "calibration",
 )
 
 

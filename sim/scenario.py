@@ -229,11 +229,14 @@ class InteractionSection(Section):
         source="assumption; Deffuant et al. 2000 (consensus above 0.5 on one dimension)",
         description="two employees influence each other only if their normalised value "
                     "distance is below this")
-    convergence_rate: float = param(0.05, ge=0.0, le=0.5, unit="1 per meeting",
-                                    source="assumption: culture moves slowly; Deffuant et al. "
-                                           "2000 use 0.5 for opinions",
-                                    description="share of the difference adopted per meeting, "
-                                                "scaled by openness")
+    convergence_rate: float = param(
+        0.001, ge=0.0, le=0.5, unit="1 per meeting",
+        source="calibrated to the stated speed of culture change (docs/ODD.md 7.1): values "
+               "are stable over years (Bardi & Goodwin 2011; Vecchione et al. 2016) and "
+               "organisational practices differ stably between units (Hofstede et al. 1990), "
+               "so within-unit spread must not melt away in months; Deffuant et al. 2000 use "
+               "0.5 for opinions",
+        description="share of the difference adopted per meeting, scaled by openness")
     noise_sd: float = param(0.003, ge=0.0, le=0.2, unit="1 per week (standard deviation)",
                             source="assumption: small cultural drift (Axelrod 1997 'cultural "
                                    "drift')",
@@ -246,6 +249,19 @@ class InteractionSection(Section):
 
 
 class ContractSection(Section):
+    neutral_level: float = param(0.5, ge=0.0, le=1.0, unit="1 (contract strength)",
+                                 source="scale convention: the midpoint of the 0-1 contract "
+                                        "scale is a neutral contract",
+                                 description="contract strength at the reference fit and full "
+                                             "pre-merger identification; engagement and the "
+                                             "exit hazard are measured from it")
+    identification_weight: float = param(
+        0.4, ge=0.0, le=2.0, unit="contract per unit identification",
+        source="assumption; direction from Riketta 2005 (organisational identification "
+               "correlates -0.48 with intent to leave, k = 34) and from the merger as a breach "
+               "of the old organisation's implicit promises (Rousseau 1995)",
+        description="change of the fit-implied contract per unit of identification with the "
+                    "merged organisation below (or above) the pre-merger identification")
     adjustment_rate: float = param(0.05, ge=0.0, le=1.0, unit="1 per week",
                                    source="assumption: contracts shift over months",
                                    description="share of the gap to the fit-implied contract "
@@ -253,7 +269,8 @@ class ContractSection(Section):
     reference_fit: float = param(0.8, ge=0.0, le=1.0, unit="1",
                                  source="assumption: typical fit at the merger gives a neutral "
                                         "contract 0.5",
-                                 description="fit score at which the contract is neutral (0.5)")
+                                 description="fit score at which the contract is neutral "
+                                             "(contract.neutral_level)")
     fit_sensitivity: float = param(2.5, ge=0.0, le=20.0, unit="contract per unit fit",
                                    source="assumption; fit correlates 0.51 with commitment "
                                           "(Kristof-Brown et al. 2005)",
@@ -289,6 +306,12 @@ class EngagementSection(Section):
                                           "(Kristof-Brown et al. 2005)",
                                    description="engagement gained per unit of contract above "
                                                "neutral")
+    identification_weight: float = param(
+        0.3, ge=0.0, le=2.0, unit="engagement per unit identification",
+        source="assumption; Riketta 2005: identification correlates with job involvement and "
+               "extra-role behaviour; the post-merger performance dip (Weber & Camerer 2003)",
+        description="engagement change per unit of identification below (or above) the "
+                    "pre-merger identification")
     adjustment_rate: float = param(0.1, ge=0.0, le=1.0, unit="1 per week",
                                    source="assumption",
                                    description="share of the gap to implied engagement closed "
@@ -300,12 +323,14 @@ class TurnoverSection(Section):
                           json_schema_extra={"unit": "-", "source": "-"})
     annual_exit_rate: float = param(0.088, ge=0.0, le=0.9, unit="1 per year",
                                     source="Personeelsmonitor Gemeenten 2021: outflow 8.8 %",
-                                    description="yearly outflow at a neutral contract")
+                                    description="expected yearly outflow over the merger's path "
+                                                "(turnover.calibration_weeks)")
     contract_sensitivity: float = param(3.0, ge=0.0, le=20.0, unit="log hazard per unit contract",
                                         source="assumption, direction from Kristof-Brown et al. "
                                                "2005 (fit vs intent to quit r = -0.35)",
-                                        description="hazard multiplies by exp(s * (0.5 - "
-                                                    "contract))")
+                                        description="hazard multiplies by exp(s * (neutral - "
+                                                    "contract)), neutral = "
+                                                    "contract.neutral_level")
     newcomer_exit_multiplier: float = param(1.44, ge=0.0, le=10.0, unit="x",
                                             source="Personeelsmonitor 2021: a third of hires "
                                                    "leave within 3 years (12.6 %/yr vs 8.8 %)",
@@ -316,6 +341,65 @@ class TurnoverSection(Section):
     vacancy_weeks: int = param(13, ge=0, le=200, unit="weeks",
                                source="assumption: about three months to fill a public post",
                                description="delay between a leaver and the hire")
+    calibration_weeks: int = param(
+        156, ge=0, le=2000, unit="weeks",
+        source="assumption: the case's horizon (three years); the published yearly rate is "
+               "matched on average over the merger's expected path, not at week 0 only",
+        description="weeks of the expected contract path (merger dip and recovery) over which "
+                    "the base exit hazard is calibrated to annual_exit_rate; 0 = week 0 only")
+    calibration_contract_drift: float = param(
+        0.015, ge=-0.2, le=0.2, unit="contract per year",
+        source="calibrated: the mean rise of contracts under `none` in the case beyond the "
+               "merger's identification path (units growing alike, hires selected on fit), "
+               "chosen among 0, 0.015 and 0.025 on 8 seeds x 3 years; tests/validation "
+               "checks the outflow it gives",
+        description="drift of every contract per year assumed on the expected path used to "
+                    "calibrate the exit hazard (the path itself holds every fit constant)")
+    initial_mean_tenure_weeks: float = param(
+        520.0, gt=0.0, le=5000.0, unit="weeks",
+        source="assumption: an outflow of 8.8 %/yr (Personeelsmonitor Gemeenten 2021) means a "
+               "mean stay of about 11 years; tenures at the merger are drawn exponential with "
+               "a mean of 10 years",
+        description="mean tenure of the employees at the merger (exponential distribution); "
+                    "decides who counts as a newcomer at the start")
+
+
+class MergerSection(Section):
+    """The merger's own shock to identification (Marks & Mirvis 1986; van Knippenberg et al.
+    2002) and its recovery as employees come to belong to the merged organisation."""
+
+    enabled: bool = Field(True, description="the merger lowers employees' identification "
+                                            "with the organisation (the post-merger dip)",
+                          json_schema_extra={"unit": "-", "source": "Marks & Mirvis 1986; "
+                                             "Weber & Camerer 2003"})
+    pre_identification: float = param(
+        0.7, ge=0.0, le=1.0, unit="1 (identification, 0..1)",
+        source="assumption: public servants identify fairly strongly with their own "
+               "municipality (about 3.5 on a 1-5 scale, as in the samples of van Knippenberg "
+               "et al. 2002)",
+        description="identification with the own organisation before the merger, and of a "
+                    "hire with the organisation that hires them")
+    identification_shock: float = param(
+        0.5, ge=0.0, le=1.0, unit="1 (share of identification per unit dominance loss)",
+        source="assumption; van Knippenberg, van Knippenberg, Monden & de Lima 2002: "
+               "post-merger identification depends on how much of the own organisation "
+               "continues; the dominated partner loses more",
+        description="share of pre-merger identification lost at the merger, per unit of the "
+                    "city's dominance loss (1 - its share of the merged headcount)")
+    lasting_loss: float = param(
+        0.2, ge=0.0, le=1.0, unit="1 (share of identification per unit dominance loss)",
+        source="assumption: the merger syndrome subsides, the loss of continuity stays "
+               "(Marks & Mirvis 1986; van Knippenberg et al. 2002); Weber & Camerer 2003 "
+               "find only partial recovery",
+        description="share of pre-merger identification still lost in the long run, per unit "
+                    "dominance loss, by someone without ties to other cities; ties across "
+                    "cities remove it (a common in-group, Gaertner et al. 1993)")
+    recovery_rate: float = param(
+        0.04, ge=0.0, le=1.0, unit="1 per week",
+        source="assumption: half of the excess loss is regained in about 4 months; "
+               "the merger syndrome lasts months to a year or two (Marks & Mirvis 1986)",
+        description="share of the gap between identification and its implied level closed "
+                    "per week")
 
 
 class HiringSection(Section):
@@ -773,6 +857,7 @@ class Scenario(Section):
     engagement: EngagementSection = Field(default_factory=EngagementSection)
     turnover: TurnoverSection = Field(default_factory=TurnoverSection)
     hiring: HiringSection = Field(default_factory=HiringSection)
+    merger: MergerSection = Field(default_factory=MergerSection)
     training: TrainingSection = Field(default_factory=TrainingSection)
     costs: CostsSection = Field(default_factory=CostsSection)
     business: BusinessSection = Field(default_factory=BusinessSection)
