@@ -26,6 +26,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: (strategy, variant label, overrides, sourced?) — sourced says whether the component's
 #: decisive parameters come from a published figure (docs/ODD.md) or are assumptions.
 VARIANTS: list[tuple[str, str, dict[str, object], str]] = [
+    ("none", "full", {}, ""),
     ("teams", "full", {}, ""),
     ("teams", "no self-selection (assigned)", {"teams.self_selection": False},
      "case (self-selection); breach size assumed"),
@@ -35,6 +36,9 @@ VARIANTS: list[tuple[str, str, dict[str, object], str]] = [
     ("teams", "no external activities", {"teams.external_activities": False},
      "case; pull assumed"),
     ("teams", "no pitch", {"teams.pitch": False}, "case; quality weights assumed"),
+    ("teams", "no business work (no sessions, no activities)",
+     {"teams.sessions": False, "teams.external_activities": False},
+     "case; work rule assumed"),
     ("teams", "no behaviour support", {"teams.behaviour_support": False},
      "case; transfer bounded by Saks & Belcourt / Olivero et al."),
     ("teams", "no carrier talk", {"diffusion.enabled": False}, "assumed"),
@@ -51,6 +55,8 @@ VARIANTS: list[tuple[str, str, dict[str, object], str]] = [
     ("training", "with refreshers", {"training.refresher": True}, "assumed"),
     ("training", "with peer support", {"training.peer_support": True},
      "Baldwin & Ford (lever); size assumed"),
+    ("training", "with transfer projects", {"training.transfer_projects": True},
+     "Revans (action learning); hours and pitch rule assumed"),
 ]
 
 OUTCOMES = {
@@ -82,8 +88,18 @@ def ablation_table(raw: pd.DataFrame) -> pd.DataFrame:
 
     rows = []
     sources = {(s, label): src for s, label, _, src in VARIANTS}
+    baseline = raw[raw["strategy"] == "none"].sort_values("seed")
     for strategy, group in raw.groupby("strategy", sort=False):
+        if strategy == "none":
+            continue
         full = group[group["variant"] == "full"].sort_values("seed")
+        # first the whole strategy's effect over doing nothing, the yardstick for the parts
+        row = {"strategy": strategy, "variant": "full strategy − none", "source": ""}
+        for name in OUTCOMES:
+            diff = paired_difference(full[name].to_numpy(), baseline[name].to_numpy())
+            row[name], row[f"{name} low"], row[f"{name} high"] = (diff.mean_diff, diff.low,
+                                                                  diff.high)
+        rows.append(row)
         for label, variant in group.groupby("variant", sort=False):
             if label == "full":
                 continue
@@ -103,12 +119,17 @@ def markdown(table: pd.DataFrame, raw: pd.DataFrame, seeds: int) -> str:
     """The table as Markdown: one row per variant, 'difference [low, high]' per outcome."""
     names = list(OUTCOMES)
     digits = {names[0]: 4, names[1]: 4, names[2]: 4, names[3]: 3}
-    lines = [f"Paired differences *variant − full strategy*, {seeds} paired seeds, 95 % "
-             "intervals. Lower distance and divergence are better.", ""]
+    lines = [f"Paired differences, {seeds} paired seeds (common random numbers), 95 % "
+             "intervals: first the full strategy against `none`, then each variant against the "
+             "full strategy. Lower distance and divergence are better.", ""]
     head = "| strategy | variant | " + " | ".join(names) + " | parameters |"
     lines += [head, "|" + "---|" * (len(names) + 3)]
     for strategy, group in raw.groupby("strategy", sort=False):
         full = group[group["variant"] == "full"]
+        if strategy == "none":
+            cells = [f"{full[n].mean():.{digits[n]}f}" for n in names]
+            lines.append("| `none` | mean | " + " | ".join(cells) + " | |")
+            continue
         cells = [f"{full[n].mean():.{digits[n]}f}" for n in names]
         lines.append(f"| `{strategy}` | full (mean) | " + " | ".join(cells) + " | |")
         for _, row in table[table["strategy"] == strategy].iterrows():

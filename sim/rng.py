@@ -27,6 +27,7 @@ COMPONENTS: tuple[str, ...] = (
     "diffusion",
     "peer_support",
     "calibration",
+    "projects",
 )
 
 

@@ -474,6 +474,22 @@ class TrainingSection(Section):
                                       source="assumption",
                                       description="time each trainee spends in peer meetings; "
                                                   "one meeting with a cohort peer per hour")
+    transfer_projects: bool = Field(
+        False, description="each cohort turns the course into a work-improvement project "
+                           "(action learning) and presents it to central management, judged by "
+                           "the teams' pitch rule; accepted projects are implemented like the "
+                           "teams' proposals. Off in the case, whose training had no business "
+                           "assignment; it lets training reach the improvement part of client "
+                           "value in principle",
+        json_schema_extra={"unit": "-", "source": "assumption; action learning (Revans 1980) "
+                                                  "and transfer projects (Baldwin & Ford "
+                                                  "1988: transfer design)"})
+    project_hours: float = param(16.0, ge=0.0, le=400.0, unit="hours per trainee",
+                                 source="assumption: two working days per trainee, the same "
+                                        "order as the teams' hours_for_proposal",
+                                 description="time each trainee spends on the cohort's "
+                                             "transfer project (the project's work, judged "
+                                             "against teams.hours_for_proposal)")
     peer_convergence_rate: float = param(0.08, ge=0.0, le=0.5, unit="1 per meeting",
                                          source="assumption: as a team session (joint practice "
                                                 "on a shared task)",

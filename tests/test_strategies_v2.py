@@ -89,3 +89,27 @@ def test_every_hour_booked_is_in_the_ledger():
     assert final["hours_per_employee"] == pytest.approx(
         sum(hours.values()) / res.timeseries["headcount"].iloc[0])
     assert {"training_days", "team_sessions", "value_work", "diffusion"} <= set(hours)
+
+
+def test_training_can_reach_implemented_improvements_through_transfer_projects():
+    """The improvement part of client value is open to training (action learning), at the
+    cost of the project hours; switched off (the case's default) it earns none."""
+    sc = apply_overrides(Scenario(), {"horizon.intervention_weeks": 30,
+                                      "horizon.followup_weeks": 20})
+    off = run(sc, "training", seed=5)
+    on = run(sc, "training", seed=5, overrides={"training.transfer_projects": True})
+    assert off.timeseries["proposals_accepted"].iloc[-1] == 0
+    assert "transfer_projects" not in off.meta["hours_by_category"]
+    assert on.meta["hours_by_category"]["transfer_projects"] > 0
+    assert on.timeseries["proposals_accepted"].iloc[-1] > 0
+    assert on.timeseries["cost_cum"].iloc[-1] > off.timeseries["cost_cum"].iloc[-1]
+    assert on.timeseries["client_value"].iloc[-1] > off.timeseries["client_value"].iloc[-1]
+
+
+def test_transfer_projects_without_hours_do_nothing():
+    sc = apply_overrides(Scenario(), {"horizon.intervention_weeks": 20,
+                                      "horizon.followup_weeks": 0})
+    base = run(sc, "training", seed=6).timeseries
+    idle = run(sc, "training", seed=6, overrides={"training.transfer_projects": True,
+                                                  "training.project_hours": 0.0}).timeseries
+    assert idle.equals(base)

@@ -18,6 +18,11 @@ included) attends a culture programme. What each part does, and what it costs:
   longest ago.
 - **Peer support** (optional; Baldwin & Ford 1988): after the course, trainees meet cohort
   peers weekly to practise, at the hour rate.
+- **Transfer projects** (optional; action learning): each cohort turns the course into a
+  work-improvement project, presented to central management and judged by the same rule as
+  the teams' pitches (:func:`sim.rules.teams.pitch_quality`, with the cohort's mean values
+  against the stated culture); accepted projects reach clients like the teams' proposals. So
+  the improvement part of client value is open to training too, at the cost of the hours.
 - Mandatory training reads as a small breach of the psychological contract (Rousseau 1995).
 """
 
@@ -28,6 +33,8 @@ from typing import TYPE_CHECKING, ClassVar
 import numpy as np
 
 from sim.rules.dose import dose_factor
+from sim.rules.distance import fit
+from sim.rules.teams import city_diversity, cohesion, pitch_quality, work_done
 from sim.rules.training import choose_cohort, training_shift
 from sim.strategies.fading import FadingShifts
 
@@ -46,6 +53,8 @@ class Training:
         self.trained_week = np.full(n, -1, dtype=np.int64)
         self.learned = FadingShifts(n, dims, model.config.training)
         self.trainees_total = 0
+        self.projects = 0
+        self.projects_accepted = 0
 
     def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
         """A leaver takes the training with them; the next holder of the slot is untrained."""
@@ -91,6 +100,31 @@ class Training:
         model.book_cost("training", cohort.size * spec.days_per_trainee * costs.trainee_day_eur)
         model.book_time("training_days", cohort.size * spec.days_per_trainee
                         * costs.hours_per_day)
+        if spec.transfer_projects and spec.project_hours > 0 and cohort.size >= 2:
+            self.transfer_project(model, cohort)
+
+    def transfer_project(self, model: MergerModel, cohort: np.ndarray) -> None:
+        """The cohort's improvement project: its hours make the work, its members' values
+        against the stated culture the alignment; judged and implemented as a team's pitch."""
+        spec, teams = model.config.training, model.config.teams
+        model.book_time("transfer_projects", cohort.size * spec.project_hours,
+                        model.config.costs.team_hour_eur)
+        work = work_done(spec.project_hours, 0, teams)
+        members = np.zeros(model.values.shape[0], dtype=bool)
+        members[cohort] = True
+        links = int(np.count_nonzero(members[model.ties.u] & members[model.ties.v]))
+        density = links / (cohort.size * (cohort.size - 1) / 2)
+        values = model.values[cohort]
+        alignment = float(fit(values.mean(axis=0), model.target))
+        noise = float(model.streams["projects"].normal(0.0, teams.pitch_noise_sd))
+        quality = pitch_quality(work, alignment,
+                                city_diversity(model.city[cohort], len(model.city_names)),
+                                cohesion(values, density, teams), teams, noise)
+        self.projects += 1
+        if quality >= teams.pitch_threshold:
+            self.projects_accepted += 1
+            model.proposals_accepted += 1
+            model.propose(quality)
 
     def peer_meetings(self, model: MergerModel) -> None:
         """Trainees of the last ``peer_support_weeks`` weeks practise with cohort peers: one
