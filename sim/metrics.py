@@ -29,6 +29,7 @@ OUTPUTS: tuple[str, ...] = (
     "client_value",
     "hours_per_employee",
     "team_cross_city_share",
+    "cities_per_team",
 )
 
 
@@ -133,3 +134,17 @@ def team_cross_city_share(team: np.ndarray, city: np.ndarray, active: np.ndarray
     counts = np.bincount(t * n_cities + city.take(members),
                          minlength=(int(t.max()) + 1) * n_cities).reshape(-1, n_cities)
     return float(1.0 - counts.max(axis=1).sum() / members.size)
+
+
+def cities_per_team(team: np.ndarray, city: np.ndarray, active: np.ndarray,
+                    n_cities: int) -> float:
+    """Mean number of cities among the members of each team with members (0 without teams):
+    the case's teams were recruited "from across the organisation"."""
+    members = np.flatnonzero(active & (team >= 0))
+    if members.size == 0:
+        return 0.0
+    t = team.take(members)
+    counts = np.bincount(t * n_cities + city.take(members),
+                         minlength=(int(t.max()) + 1) * n_cities).reshape(-1, n_cities)
+    staffed = counts.sum(axis=1) > 0
+    return float((counts[staffed] > 0).sum(axis=1).mean())

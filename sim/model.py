@@ -513,6 +513,7 @@ class MergerModel(mesa.Model):
             "hours_per_employee": self.hours_cum / max(self.initial_headcount, 1),
             "team_cross_city_share": metrics.team_cross_city_share(
                 self.team, self.city, act, n_cities),
+            "cities_per_team": metrics.cities_per_team(self.team, self.city, act, n_cities),
         }
 
     def frontline_distance(self) -> float:

@@ -14,7 +14,8 @@ from sim import run
 from sim.scenario import Scenario, apply_overrides
 
 #: outputs that describe what a strategy does rather than its effect
-DESCRIPTIVE = {"cost_cum", "hours_per_employee", "teams_active", "team_cross_city_share"}
+DESCRIPTIVE = {"cost_cum", "hours_per_employee", "teams_active", "team_cross_city_share",
+               "cities_per_team"}
 
 ALL_TEAM_PARTS_OFF = {"teams.sessions": False, "teams.value_work": False,
                       "teams.external_activities": False, "teams.pitch": False,
