@@ -234,17 +234,24 @@ class MergerModel(mesa.Model):
         """Openness with the newcomer bonus, capped at 1."""
         return np.minimum(1.0, self.openness + self.openness_bonus)
 
-    def unit_peer_means(self) -> np.ndarray:
-        """Each employee's unit colleagues' mean values (self excluded); own values if alone."""
+    def unit_peer_means(self, slots: np.ndarray | None = None) -> np.ndarray:
+        """Each employee's unit colleagues' mean values (self excluded); own values if alone.
+
+        With ``slots``, only those rows: the unit means are needed whole, the rest per row.
+        """
         weights = self.active.astype(float)
         n_units = self.unit_city.size
         means, counts = group_means(self.values, self.unit, weights, n_units)
-        own_count = counts.take(self.unit)
-        sums = means.take(self.unit, axis=0) * own_count[:, None] - self.values * weights[:, None]
+        values, unit = self.values, self.unit
+        if slots is not None:
+            values, unit, weights = (values.take(slots, axis=0), unit.take(slots),
+                                     weights.take(slots))
+        own_count = counts.take(unit)
+        sums = means.take(unit, axis=0) * own_count[:, None] - values * weights[:, None]
         others = own_count - weights
         with np.errstate(invalid="ignore", divide="ignore"):
             peer = sums / np.maximum(others, 1e-300)[:, None]
-        return np.where(others[:, None] > 0, peer, self.values)
+        return np.where(others[:, None] > 0, peer, values)
 
     def fit_scores(self, slots: np.ndarray | None = None) -> np.ndarray:
         """The weighted fit behind the psychological contract, per slot (or for ``slots``).
@@ -252,10 +259,9 @@ class MergerModel(mesa.Model):
         Hiring needs the fit of a few newcomers only: every term is per row, so computing
         it for those rows gives the same numbers as for everyone.
         """
-        values, peers, team = self.values, self.unit_peer_means(), self.team
+        values, peers, team = self.values, self.unit_peer_means(slots), self.team
         if slots is not None:
-            values, peers, team = (values.take(slots, axis=0), peers.take(slots, axis=0),
-                                   team.take(slots))
+            values, team = values.take(slots, axis=0), team.take(slots)
         person_org = fit(values, self.target)
         person_unit = fit(values, peers)
         in_team = (team >= 0) & self.team_terms
