@@ -165,3 +165,37 @@ def test_unreadable_session_bytes_are_refused(raw, words):
 def test_a_missing_session_file_is_one_line(tmp_path: Path):
     with pytest.raises(ScenarioError, match="session: cannot be read"):
         load_session(tmp_path / "nope.json")
+
+
+def test_the_replay_command_reproduces_the_run_and_writes_the_decision_log(
+        classroom, rule_run, tmp_path: Path):
+    import subprocess
+    import sys
+
+    import pandas as pd
+
+    book = DecisionBook(contrary_choices(rule_run[1]))
+    original = run(classroom, STRATEGY, seed=SEED, decisions=book)
+    path = write_session(session_from_run(classroom, STRATEGY, SEED, book), tmp_path / "c.json")
+    out = tmp_path / "out"
+    done = subprocess.run([sys.executable, "-m", "sim", "replay", str(path), "--out", str(out),
+                           "--format", "csv"], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert "people's decisions" in done.stdout
+    replayed = pd.read_csv(out / "timeseries.csv")
+    assert replayed.to_csv(index=False) == original.timeseries.to_csv(index=False)
+    log = pd.read_csv(out / "decisions.csv")
+    assert (log["source"] == "player").sum() == len(book.player_decisions())
+
+
+def test_the_replay_command_refuses_a_bad_file_in_one_line(tmp_path: Path):
+    import subprocess
+    import sys
+
+    bad = tmp_path / "bad.json"
+    bad.write_text('{"format": "merger-sim session 1", "seed": "x"}')
+    done = subprocess.run([sys.executable, "-m", "sim", "replay", str(bad), "--out",
+                           str(tmp_path / "o")], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "session." in done.stderr
+    assert "Traceback" not in done.stderr
