@@ -17,6 +17,8 @@ Decision points (weeks of the intervention):
 - ``respond``: a played invitee accepts or declines one team's invitation of that week.
 - ``verdict``: central management (the teacher) accepts or rejects a team's pitch.
 - ``gap``: a team chooses which value dimension its behaviour support works on.
+- ``play``: an employee's invitations that week are a person's, not the rule's (a student
+  holds the role that week; one who left is taken over by the rule from the next week on).
 
 People are named by their employee id (``Employee.unique_id``, stable across the run; slots
 are reused after leavers), teams by their index in the scenario's active themes.
@@ -33,7 +35,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import MergerModel
 
-Kind = Literal["invite", "respond", "verdict", "gap"]
+Kind = Literal["invite", "respond", "verdict", "gap", "play"]
 
 
 @dataclass(frozen=True)
@@ -86,6 +88,17 @@ class DecisionBook:
     def _of(self, week: int, kind: Kind) -> list[Decision]:
         return self._by_week.get((week, kind), [])
 
+    def add(self, decisions: list[Decision]) -> None:
+        """More decisions (a class session adds each week's before the week is run)."""
+        for d in decisions:
+            self.decisions.append(d)
+            self._by_week[(d.week, d.kind)].append(d)
+
+    def played_in(self, week: int) -> frozenset[int]:
+        """Employee ids whose invitations are a person's in ``week``."""
+        weekly = {d.actor for d in self._of(week, "play")}
+        return self.played | weekly if weekly else self.played
+
     # ------------------------------------------------------------------ recruitment
 
     def invitations(self, model: MergerModel, src: np.ndarray, invitee: np.ndarray,
@@ -97,8 +110,9 @@ class DecisionBook:
         Returns the (inviter slot, invitee slot) pairs in force.
         """
         uid = model.uid
-        if self.played:
-            keep = ~np.isin(uid[src], list(self.played))
+        played = self.played_in(model.week)
+        if played:
+            keep = ~np.isin(uid[src], list(played))
             src, invitee = src[keep], invitee[keep]
         adj = model.contacts()
         extra_src, extra_inv = [], []
@@ -173,7 +187,8 @@ class DecisionBook:
     # ------------------------------------------------------------------ record
 
     def player_decisions(self) -> list[Decision]:
-        """The choices that took effect, in the order they did: replaying them (with the
-        same played roles) reproduces the run."""
-        return [Decision(e.week, e.kind, e.actor, e.target, e.value)
-                for e in self.log if e.source == "player"]
+        """The choices that took effect, in the order they did, and the weekly ``play``
+        marks: replaying them (with the same static played roles) reproduces the run."""
+        plays = [d for d in self.decisions if d.kind == "play"]
+        return plays + [Decision(e.week, e.kind, e.actor, e.target, e.value)
+                        for e in self.log if e.source == "player"]

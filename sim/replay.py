@@ -47,7 +47,7 @@ class DecisionEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
     week: int = Field(ge=1, le=MAX_WEEKS)
-    kind: Literal["invite", "respond", "verdict", "gap"]
+    kind: Literal["invite", "respond", "verdict", "gap", "play"]
     actor: int = Field(ge=0, le=2**62)
     target: int = Field(default=-1, ge=-1, le=2**62)
     value: int = Field(default=1, ge=0, le=1_000)
@@ -61,6 +61,7 @@ class SessionFile(BaseModel):
     scenario: dict[str, Any]
     strategy: str = Field(min_length=1, max_length=64)
     seed: int = Field(ge=0, le=MAX_SEED)
+    weeks: int | None = Field(default=None, ge=0, le=MAX_WEEKS)
     played: list[int] = Field(default_factory=list, max_length=1_000_000)
     decisions: list[DecisionEntry] = Field(default_factory=list, max_length=1_000_000)
     note: str = Field(default="", max_length=10_000)
@@ -94,9 +95,11 @@ class Session:
     """A validated session: scenario, strategy, seed, played roles and decisions."""
 
     def __init__(self, scenario: Scenario, strategy: str, seed: int,
-                 played: frozenset[int], decisions: list[Decision], note: str = "") -> None:
+                 played: frozenset[int], decisions: list[Decision], note: str = "",
+                 weeks: int | None = None) -> None:
         self.scenario, self.strategy, self.seed = scenario, strategy, seed
         self.played, self.decisions, self.note = played, decisions, note
+        self.weeks = weeks  # how many weeks were run (None: the scenario's horizon)
 
     def book(self) -> DecisionBook:
         """A fresh decision book for one replay."""
@@ -108,6 +111,7 @@ class Session:
             "format": FORMAT,
             "strategy": self.strategy,
             "seed": self.seed,
+            "weeks": self.weeks,
             "note": self.note,
             "played": sorted(self.played),
             "decisions": [{"week": d.week, "kind": d.kind, "actor": d.actor,
@@ -118,10 +122,11 @@ class Session:
 
 
 def session_from_run(scenario: Scenario, strategy: str, seed: int, book: DecisionBook,
-                     note: str = "") -> Session:
-    """The session of a run made with ``book``: the choices that took effect."""
+                     note: str = "", weeks: int | None = None) -> Session:
+    """The session of a run made with ``book``: the choices that took effect (``weeks``:
+    how many weeks were run, if not the whole horizon)."""
     return Session(scenario, strategy, int(seed), frozenset(book.played),
-                   book.player_decisions(), note)
+                   book.player_decisions(), note, weeks)
 
 
 def load_session(path: str | Path) -> Session:
@@ -152,7 +157,7 @@ def parse_session(raw: bytes) -> Session:
         raise ScenarioError(f"session.scenario.{err}") from None
     decisions = [Decision(d.week, d.kind, d.actor, d.target, d.value) for d in body.decisions]
     return Session(scenario, body.strategy, body.seed, frozenset(body.played), decisions,
-                   body.note)
+                   body.note, body.weeks)
 
 
 def write_session(session: Session, path: str | Path, overwrite: bool = False) -> Path:
@@ -184,8 +189,8 @@ def _umask() -> int:
     return mask
 
 
-def replay(session: Session | str | Path, overrides: Mapping[str, Any] | None = None
-           ) -> tuple[RunResult, DecisionBook]:
+def replay(session: Session | str | Path, overrides: Mapping[str, Any] | None = None,
+           weeks: int | None = None) -> tuple[RunResult, DecisionBook]:
     """Rerun a session's run with its decisions (optionally under other parameters).
 
     Returns the run and the decision book with its log (which choices took effect, which the
@@ -195,5 +200,5 @@ def replay(session: Session | str | Path, overrides: Mapping[str, Any] | None = 
         session = load_session(session)
     book = session.book()
     result = run(session.scenario, session.strategy, seed=session.seed, overrides=overrides,
-                 decisions=book)
+                 weeks=session.weeks if weeks is None else weeks, decisions=book)
     return result, book
