@@ -337,6 +337,12 @@ class ClassSession:
             "team": strategy.theme_names[team] if team >= 0 else None,
             "my_invitations": list(self.choices.invites.get(player.uid, [])),
         })
+        if team >= 0 and self.open_week <= self.config.teams.recruitment_weeks:
+            contacts = [self.model.slot_of(int(u)) for u in self._contacts(player.uid)]
+            view["contacts"] = [
+                {"id": int(model.uid[c]), "city": model.city_names[int(model.city[c])],
+                 "theme_fit": round(float(fit(model.values[c], strategy.profile[team])), 3)}
+                for c in contacts if c >= 0 and model.team[c] < 0]
         if self.phase == "running":
             view["offers"] = [
                 {"team": e.target, "theme": strategy.theme_names[e.target],
