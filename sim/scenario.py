@@ -549,14 +549,22 @@ class BusinessSection(Section):
         description="weight of implemented improvements (accepted proposals, each valued by "
                     "the work that produced it)")
     improvements_for_full_value: float = param(
-        4.5, gt=0.0, le=1000.0, unit="proposal-quality units",
-        source="assumption: half of the case's nine teams with proposals of full quality",
+        9.0, gt=0.0, le=1000.0, unit="proposal-quality units",
+        source="assumption: the case's nine teams, each with a proposal of full quality (so "
+               "that the quality of the work, not the count of accepted proposals, sets the "
+               "term: nine proposals at the pitch threshold reach half of it)",
         description="summed quality of implemented proposals at which their contribution "
                     "saturates")
     implementation_weeks: int = param(
         13, ge=0, le=520, unit="weeks",
         source="assumption: about a quarter to put an accepted proposal into practice",
         description="delay between acceptance and the improvement reaching clients")
+    implementation_hours: float = param(
+        200.0, ge=0.0, le=100_000.0, unit="hours per proposal",
+        source="assumption: about five staff-weeks of work to put a proposal into practice "
+               "(procedures, systems, instruction of colleagues)",
+        description="working time an accepted proposal costs to implement, booked at the "
+                    "hour rate when it is put into practice")
 
 
 class DiffusionSection(Section):
@@ -645,6 +653,13 @@ class TeamsSection(Section):
     max_size: int = param(15, ge=1, le=5000, unit="members",
                           source="assumption: a workable team",
                           description="a team stops recruiting at this size")
+    assigned_size: int = param(
+        14, ge=1, le=5000, unit="members",
+        source="calibrated: the mean size self-selected teams reach in the case (127-135 "
+               "members in nine teams, most at max_size), so that assigned-teams differs from "
+               "teams in who joins, not in how many",
+        description="members per team when management assigns them (assigned-teams, or "
+                    "self_selection off), kept within min_size .. max_size")
     join_intercept: float = param(-1.0, ge=-20.0, le=20.0, unit="log-odds",
                                   source="assumption: about a quarter of the invited join",
                                   description="log-odds of joining for an average invitee")
