@@ -294,8 +294,8 @@ class ContractSection(Section):
         source="assumption; direction from Rousseau 1995 and the breach meta-analyses (Zhao et "
                "al. 2007: breach lowers trust and commitment; Bal et al. 2008)",
         description="how strongly the contract scales receptivity to organisation-led change "
-                    "(training, coaching, team sessions, value work, colleagues carrying the "
-                    "new culture): receptivity = clip(1 + slope * (contract - neutral), 0, 2)")
+                    "(training, coaching, team sessions, value work, peer support): "
+                    "receptivity = clip(1 + slope * (contract - neutral), 0, 2)")
 
 
 class EngagementSection(Section):
@@ -811,7 +811,7 @@ class TeamsSection(Section):
         source="assumption, between training's 0.62 (coaching no better than training) and 1.0 "
                "(Olivero, Bane & Kopelman 1997: coaching after training raised productivity "
                "88 % against 22.4 % for training alone, a ratio of 3.9, capped at full "
-               "transfer); in the sensitivity analysis",
+               "transfer); in the sensitivity analysis (experiments/sweeps/assumptions.toml)",
         description="share of the coached shift applied at once")
     coaching_hours: float = param(6.0, ge=0.0, le=1000.0, unit="coach hours per team per round",
                                   source="assumption", description="coach hours per support "
