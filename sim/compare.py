@@ -46,7 +46,9 @@ from sim import counterfactual as cf
 from sim import outcomes as oc
 from sim import stats
 from sim.progress import progress_bar
-from sim.provenance import library_versions
+from sim.provenance import code_fingerprint, git_commit, git_dirty, library_versions
+from sim.sweep.folder import Experiment, check_folder, claim, staged_outputs
+from sim.sweep.store import RunStore
 
 RUNS_DIR = "runs"
 """Sub-folder of the output folder holding the raw per-run tables."""
@@ -549,9 +551,13 @@ def redraw(out_dir: Path | str) -> Path:
     m = tables["manifest"]
     analysis = analyse(tables, m["strategies"], int(m.get("intervention_weeks", 0) or 0),
                        cf.Settings.from_dict(m.get("counterfactual")))
-    save_analysis(analysis, out)
-    figures = draw_all({**tables, **analysis}, out / "figures")
-    return build_report(out, {**tables, **analysis}, figures)
+    derived = COMPARE_OUTPUTS - {RUNS_DIR, "manifest.json", "outcomes.csv", "acculturation.csv",
+                                 "failures.csv"}
+    with staged_outputs(out, derived) as stage:
+        save_analysis(analysis, stage)
+        figures = draw_all({**tables, **analysis}, stage / "figures")
+        build_report(stage, {**tables, **analysis}, figures)
+    return out / "report.html"
 
 
 def _provenance(meta: Mapping[str, Any]) -> dict[str, Any]:
@@ -560,7 +566,9 @@ def _provenance(meta: Mapping[str, Any]) -> dict[str, Any]:
         "scenario_name": meta.get("scenario_name"),
         "scenario_hash": meta.get("scenario_hash"),
         "package_version": meta.get("package_version"),
-        "git_commit": meta.get("git_commit"),
+        "git_commit": meta.get("git_commit") or git_commit(),
+        "git_dirty": git_dirty(),
+        "code_fingerprint": code_fingerprint(),
         **library_versions(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
@@ -582,6 +590,7 @@ def compare(
     on_failure: Callable[[RunRecord], None] | None = None,
     figures: bool = True,
     counterfactual: cf.Settings | None = None,
+    mode: str = "resume",
 ) -> Path:
     """Run a paired strategy comparison and write all outputs to ``out_dir``.
 
@@ -602,13 +611,16 @@ def compare(
             tables, and ``redraw`` can add them later from the saved runs.
         counterfactual: yardsticks of the counterfactual outcomes (used when ``none`` is
             among the strategies; default ``sim.counterfactual.Settings()``).
+        mode: when ``out_dir`` holds another experiment: "resume" refuses, "overwrite"
+            deletes it first, "extend" accepts a comparison that contains all its runs
+            (``sim.sweep.folder``).
 
     Returns:
         Path of report.html.
-    """
-    from sim.plots import draw_all
-    from sim.report import build_report
 
+    Raises:
+        FolderError: ``out_dir`` holds another experiment; nothing was written.
+    """
     if not strategies:
         raise ValueError("strategies: give at least one strategy")
     if isinstance(replications, int) and replications < 1:
@@ -621,17 +633,73 @@ def compare(
         counterfactual=counterfactual or cf.Settings(),
     )
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    experiment = compare_experiment(sc, config)
+    check_folder(out, experiment, mode)  # type: ignore[arg-type]
+    lock = RunStore(out)
+    lock.open()
+    try:
+        claim(out, experiment, mode)  # type: ignore[arg-type]
+        return _run_and_write(sc, label, config, out, run_fn, progress, on_failure, figures)
+    finally:
+        lock.close()
+
+
+#: Everything a comparison derives from its runs; replaced together (``staged_outputs``).
+COMPARE_OUTPUTS = frozenset({
+    RUNS_DIR, "figures", "report.html", "manifest.json", "summary.csv", "paired.csv",
+    "weekly.csv", "outcomes.csv", "acculturation.csv", "acculturation_summary.csv",
+    "failures.csv", *(f"{name}.csv" for name in ("counterfactual", "counterfactual_weekly",
+                                                   "ce_plane", "ceac")),
+})
+
+
+def compare_experiment(scenario: Any, config: CompareConfig) -> Experiment:
+    """The experiment a comparison is, for its folder's record.
+
+    Its runs are named by the same code-independent ids as a sweep's (scenario after the
+    overrides, strategy, seed, recording), for every replication it may plan.
+    """
+    from sim.scenario import apply_overrides, scenario_hash
+    from sim.sweep.plan import run_id
+
+    rule = config.replications if isinstance(config.replications, stats.StoppingRule) else None
+    count = rule.max_replications if rule else int(config.replications)
+    final = apply_overrides(scenario, config.overrides) if config.overrides else scenario
+    shash = scenario_hash(final)
+    settings = {"record": 1, "weeks": config.weeks, "when": None}
+    ids = tuple(run_id(shash, {}, s, config.base_seed + i, settings)
+                for i in range(count) for s in config.strategies)
+    definition = {
+        "scenario_hash": shash,
+        "strategies": list(config.strategies),
+        "base_seed": config.base_seed,
+        "weeks": config.weeks,
+        "replications": ({**rule.__dict__, "key_outcome": config.key_outcome} if rule
+                         else count),
+    }
+    name = getattr(final, "name", None) or config.scenario_path
+    return Experiment(kind="compare", name=str(name), definition=definition, run_ids=ids)
+
+
+def _run_and_write(sc: Any, label: str, config: CompareConfig, out: Path,
+                   run_fn: RunFunction | None, progress: bool,
+                   on_failure: Callable[[RunRecord], None] | None, figures: bool) -> Path:
+    """Run the comparison and write its outputs into ``out``, all together."""
+    from sim.plots import draw_all
+    from sim.report import build_report
+
+    replications, base_seed, weeks = config.replications, config.base_seed, config.weeks
+    key_outcome = config.key_outcome
     started = time.perf_counter()
     records, trace = run_replications(sc, config, run_fn, progress, on_failure)
     wall = time.perf_counter() - started
     raw = assemble(records, config.strategies)
     if raw["outcomes"].empty:
-        raw["failures"].to_csv(out / "failures.csv", index=False)
+        with staged_outputs(out, COMPARE_OUTPUTS) as stage:
+            raw["failures"].to_csv(stage / "failures.csv", index=False)
         first = raw["failures"]["error"].iloc[0].splitlines()[0] if len(raw["failures"]) else ""
         raise CompareError(f"all {len(records)} runs failed (see {out / 'failures.csv'}); "
                            f"first error: {first}")
-    save_raw(raw, out)
     first_ok = next((r for r in records if r.ok), None)
     meta = first_ok.meta if first_ok else {}
     n_ok = raw["outcomes"].groupby("strategy").size().to_dict() if not raw["outcomes"].empty \
@@ -642,7 +710,7 @@ def compare(
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "scenario_path": label,
         "strategies": config.strategies,
-        "replications": "auto" if rule else int(replications),
+        "replications": "auto" if rule else int(replications),  # type: ignore[arg-type]
         "stopping_rule": (
             {**rule.__dict__, "key_outcome": key_outcome, "trace": _jsonable(trace)}
             if rule else None),
@@ -661,14 +729,18 @@ def compare(
         "dimensions": meta.get("dimensions", []),
         "cities": meta.get("cities", []),
         "counterfactual": {"baseline": cf.BASELINE, **config.counterfactual.as_dict()},
+        "experiment": compare_experiment(sc, config).identity,
         "provenance": _provenance(meta),
         "scenario": _scenario_dump(sc),
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
-                                       encoding="utf-8")
     analysis = analyse(raw, config.strategies, manifest["intervention_weeks"],
                        config.counterfactual)
-    save_analysis(analysis, out)
     tables = {**raw, **analysis, "manifest": manifest}
-    drawn = draw_all(tables, out / "figures") if figures else {}
-    return build_report(out, tables, drawn)
+    with staged_outputs(out, COMPARE_OUTPUTS) as stage:
+        save_raw(raw, stage)
+        (stage / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
+                                             encoding="utf-8")
+        save_analysis(analysis, stage)
+        drawn = draw_all(tables, stage / "figures") if figures else {}
+        build_report(stage, tables, drawn)
+    return out / "report.html"

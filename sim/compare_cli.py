@@ -171,10 +171,16 @@ def compare(
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
     figures: Annotated[bool, typer.Option(
         help="draw figures (--no-figures: tables only; add them later with --redraw)")] = True,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="OUT holds another experiment: delete its files first")] = False,
+    extend: Annotated[bool, typer.Option(
+        "--extend", help="OUT holds a comparison whose runs this one contains (fewer "
+                         "replications or strategies): add the new runs")] = False,
 ) -> None:
     """Compare strategies with paired replications; write tables, figures and report.html.
 
-    Replication i uses one seed under every strategy, so differences are paired.
+    Replication i uses one seed under every strategy, so differences are paired. OUT belongs
+    to one experiment: another comparison into it is refused unless --overwrite or --extend.
     """
     from sim.cli_support import (
         UserInputError,
@@ -222,6 +228,10 @@ def compare(
             check_run(config, name, seed=seed, weeks=weeks)
         cf_settings = _counterfactual_settings(config, weeks, names, durability_weeks,
                                                threshold, wtp)
+        if overwrite and extend:
+            raise UserInputError("--overwrite: give --overwrite or --extend, not both")
+        mode = "overwrite" if overwrite else "extend" if extend else "resume"
+        _check_folder(scenario, names, reps, seed, overrides, weeks, key_outcome, out, mode)
         check_out(out)
 
     if added:
@@ -229,6 +239,7 @@ def compare(
                    "nothing need it; --no-counterfactual to leave it out)")
     from sim.compare import CompareError
     from sim.compare import compare as run_compare
+    from sim.sweep.folder import FolderError
 
     def report_failure(rec: object) -> None:
         first = str(getattr(rec, "error", "")).splitlines()[0] if rec else ""
@@ -240,7 +251,9 @@ def compare(
         report = run_compare(scenario, names, reps, out, workers=workers, base_seed=seed,
                              overrides=overrides, weeks=weeks, key_outcome=key_outcome,
                              progress=progress, on_failure=report_failure, figures=figures,
-                             counterfactual=cf_settings)
+                             counterfactual=cf_settings, mode=mode)
+    except FolderError as err:
+        raise fail(str(err)) from None
     except CompareError as err:
         print(f"error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
@@ -249,6 +262,24 @@ def compare(
     _print_stopping(out)
     drawn = ", figures/" if figures else ""
     typer.echo(f"wrote {out}/summary.csv, paired.csv{drawn} and {report}")
+
+
+def _check_folder(scenario: str, names: list[str], reps: object, seed: int,
+                  overrides: dict[str, object], weeks: int | None, key_outcome: str, out: Path,
+                  mode: str) -> None:
+    """Refuse, before any run, an OUT that holds another experiment (nothing is written)."""
+    from sim.cli_support import UserInputError
+    from sim.compare import CompareConfig, compare_experiment
+    from sim.scenario import load_scenario
+    from sim.sweep.folder import FolderError, check_folder
+
+    config = CompareConfig(scenario_path=scenario, strategies=names,
+                           replications=reps, base_seed=seed,  # type: ignore[arg-type]
+                           overrides=overrides, weeks=weeks, key_outcome=key_outcome)
+    try:
+        check_folder(out, compare_experiment(load_scenario(scenario), config), mode)  # type: ignore[arg-type]
+    except FolderError as err:
+        raise UserInputError(str(err)) from None
 
 
 def _print_summary(out: Path, key_outcome: str) -> None:

@@ -24,6 +24,10 @@ SweepFile = Annotated[Path, typer.Argument(help="sweep file (TOML)", show_defaul
 OutOption = Annotated[
     Path | None, typer.Option(help="output folder (default: out/sweeps/<sweep name>)")
 ]
+SensitivityOutOption = Annotated[
+    Path | None,
+    typer.Option(help="output folder (default: out/sensitivity/<sweep name>-<method>)"),
+]
 ExecutorOption = Annotated[str, typer.Option(help="serial, local (process pool) or dask")]
 WorkersOption = Annotated[
     int | None, typer.Option(min=1, help="worker processes for local (default: one per core)")
@@ -41,6 +45,11 @@ TlsCaOption = Annotated[
 TlsCertOption = Annotated[
     Path | None, typer.Option("--tls-cert", help="Dask TLS: this client's certificate (PEM)")
 ]
+OverwriteOption = Annotated[bool, typer.Option(
+    "--overwrite", help="OUT holds another experiment: delete its files first")]
+ExtendOption = Annotated[bool, typer.Option(
+    "--extend", help="OUT holds a smaller experiment whose runs this one contains: add the new "
+                     "runs (e.g. more points, replications or strategies)")]
 TlsKeyOption = Annotated[
     Path | None, typer.Option("--tls-key", help="Dask TLS: this client's private key (PEM)")
 ]
@@ -77,12 +86,25 @@ def _load(sweep_file: Path, executor: str, scheduler: str | None, method: str | 
     return load_sweep(sweep_file, design_method=method)
 
 
-def _check_start(loaded: Any, out: Path) -> None:
-    """Before any run: every strategy can run on the scenario, and OUT can be written."""
+def folder_mode(overwrite: bool, extend: bool) -> str:
+    """The folder mode of ``--overwrite`` / ``--extend`` (not both)."""
+    if overwrite and extend:
+        raise ValueError("--overwrite: give --overwrite or --extend, not both")
+    return "overwrite" if overwrite else "extend" if extend else "resume"
+
+
+def _check_start(loaded: Any, out: Path, mode: str = "resume",
+                 method: str | None = None) -> None:
+    """Before any run: every strategy can run on the scenario, OUT holds no other experiment
+    (nothing is written when it does), and OUT can be written."""
     from sim.runner import check_run
+    from sim.sweep.folder import check_folder
+    from sim.sweep.plan import plan_sweep
+    from sim.sweep.runner import sweep_experiment
 
     for strategy in loaded.spec.strategies:
         check_run(loaded.scenario, strategy)
+    check_folder(out, sweep_experiment(loaded, plan_sweep(loaded, method)), mode)  # type: ignore[arg-type]
     check_out(out)
 
 
@@ -117,7 +139,8 @@ def _report(report, out: Path) -> None:
 
 def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
              scheduler: str | None, retries: int, progress: bool,
-             method: str | None = None, tls: tuple[Path | None, ...] = ()) -> None:
+             method: str | None = None, tls: tuple[Path | None, ...] = (),
+             mode: str = "resume") -> None:
     """Run the sweep's runs into ``out`` (connecting to Dask if asked) and report; exit with
     ``EXIT_RUNS_FAILED`` when runs failed. Shared by ``sweep`` and ``sensitivity``."""
     from sim.sweep.runner import run_sweep
@@ -128,7 +151,7 @@ def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
         with _sweep_errors(checking=False):
             report = run_sweep(loaded, out, executor=executor, workers=workers,
                                scheduler=client, retries=retries, progress=progress,
-                               method=method)
+                               method=method, mode=mode)  # type: ignore[arg-type]
     finally:
         if client is not None:
             client.close()
@@ -148,20 +171,27 @@ def sweep(
     tls_ca_file: TlsCaOption = None,
     tls_cert: TlsCertOption = None,
     tls_key: TlsKeyOption = None,
+    overwrite: OverwriteOption = False,
+    extend: ExtendOption = False,
 ) -> None:
-    """Run a sweep; rerunning the same command resumes and skips stored runs."""
+    """Run a sweep; rerunning the same command resumes and skips stored runs.
+
+    OUT belongs to one experiment: another sweep into it is refused unless --overwrite
+    (delete the old one first) or --extend (add points to it).
+    """
     with _sweep_errors():
+        mode = folder_mode(overwrite, extend)
         loaded = _load(sweep_file, executor, scheduler)
         out = out or Path("out/sweeps") / loaded.spec.name
-        _check_start(loaded, out)
+        _check_start(loaded, out, mode)
     _execute(loaded, out, executor, workers, scheduler, retries, progress,
-             tls=(tls_ca_file, tls_cert, tls_key))
+             tls=(tls_ca_file, tls_cert, tls_key), mode=mode)
 
 
 def sensitivity(
     sweep_file: SweepFile,
     method: Annotated[str, typer.Option(help="morris or sobol")] = "morris",
-    out: OutOption = None,
+    out: SensitivityOutOption = None,
     executor: ExecutorOption = "local",
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -170,18 +200,21 @@ def sensitivity(
     tls_ca_file: TlsCaOption = None,
     tls_cert: TlsCertOption = None,
     tls_key: TlsKeyOption = None,
+    overwrite: OverwriteOption = False,
+    extend: ExtendOption = False,
 ) -> None:
     """Sample the sweep's ranges with Morris or Sobol, run them, and write the indices."""
     from sim.sensitivity import analyse_sweep
 
     with _sweep_errors():
+        mode = folder_mode(overwrite, extend)
         if method not in ("morris", "sobol"):
             raise ValueError(f"--method: {method!r} is not one of morris, sobol")
         loaded = _load(sweep_file, executor, scheduler, method)
         out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
-        _check_start(loaded, out)
+        _check_start(loaded, out, mode, method)
     _execute(loaded, out, executor, workers, scheduler, retries, progress, method,
-             tls=(tls_ca_file, tls_cert, tls_key))
+             tls=(tls_ca_file, tls_cert, tls_key), mode=mode)
     with _sweep_errors():
         written = analyse_sweep(loaded, out, method)
     for path in written:

@@ -332,8 +332,8 @@ def test_cli_without_counterfactual_leaves_none_out(cli: typer.Typer, tmp_path: 
     res = CliRunner().invoke(cli, [
         "compare", CLASSROOM, "--strategies", "training", "--replications", "2",
         "--workers", "1", "--weeks", "10", "--no-counterfactual", "--out", str(out),
-        "--no-progress", "--no-figures"])
-    assert res.exit_code == 0, res.output
+        "--no-progress", "--no-figures", "--overwrite"])  # a table without a record: refused
+    assert res.exit_code == 0, res.output                 # unless --overwrite
     assert "added 'none'" not in res.output and "Effects over none" not in res.output
     assert not (out / "counterfactual.csv").exists()
     assert "no effects over doing nothing" in (out / "report.html").read_text()

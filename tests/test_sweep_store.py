@@ -124,7 +124,8 @@ def test_a_flipped_byte_in_a_page_is_caught_by_its_checksum(
     run_sweep(loaded, out, executor="serial", progress=False)
     victim = RunStore(out).run_path(plan_sweep(loaded).runs[2].key)
     data = bytearray(victim.read_bytes())
-    data[len(data) // 4] ^= 0x55  # inside the first data pages, far from the footer
+    chunk = pq.ParquetFile(victim).metadata.row_group(0).column(1)  # distance_to_target
+    data[chunk.data_page_offset + chunk.total_compressed_size // 2] ^= 0x55  # inside a page
     victim.write_bytes(bytes(data))
     report = run_sweep(loaded, out, executor="serial", progress=False)
     assert [d.path for d in report.damaged] == [victim] and report.computed == 1

@@ -73,3 +73,10 @@ def package_version() -> str:
     from sim.provenance import package_version as _version
 
     return _version()
+
+
+def code_fingerprint() -> str:
+    """The fingerprint of the model code a run executes (part of every run key)."""
+    from sim.provenance import code_fingerprint as _fingerprint
+
+    return _fingerprint()

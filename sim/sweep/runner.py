@@ -10,7 +10,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import subprocess
 import sys
 import time
 from collections import deque
@@ -21,6 +20,7 @@ from typing import Any
 
 from sim.progress import progress_bar
 from sim.sweep.executors import Executor, make_executor
+from sim.sweep.folder import Experiment, Mode, check_folder, claim
 from sim.sweep.plan import Plan, plan_sweep
 from sim.sweep.spec import LoadedSweep
 from sim.sweep.store import Damage, RunStore, atomic_write_bytes, combine
@@ -74,31 +74,39 @@ class _Progress:
             self._bar.stop()
 
 
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parent,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
+def sweep_experiment(loaded: LoadedSweep, plan: Plan) -> Experiment:
+    """The experiment a sweep is, for its folder's record: its runs, in plan order."""
+    ids = tuple(run.id for run in plan.runs)
+    return Experiment(
+        kind="sweep",
+        name=loaded.spec.name,
+        definition={"runs": hashlib.sha256(" ".join(ids).encode()).hexdigest(),
+                    "scenario_hash": plan.scenario_hash},
+        run_ids=ids,
+    )
 
 
-def _versions() -> dict[str, str]:
-    from importlib import metadata
+def provenance_record(plan: Plan) -> dict[str, Any]:
+    """Which code and software computed the runs: one record for sweeps and comparisons."""
+    from sim.provenance import (
+        REPO_ROOT,
+        git_commit,
+        git_dirty,
+        library_versions,
+        model_files,
+        package_version,
+    )
 
-    out = {"python": platform.python_version()}
-    for name in ("mesa", "numpy", "pandas", "pyarrow", "SALib", "distributed"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
+    return {
+        "package_version": package_version(),
+        "code_fingerprint": plan.code,
+        "model_files": [str(p.relative_to(REPO_ROOT)) if p.is_relative_to(REPO_ROOT)
+                        else str(p) for p in model_files()],
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "versions": library_versions(),
+        "platform": platform.platform(),
+    }
 
 
 def write_manifest(
@@ -109,6 +117,7 @@ def write_manifest(
     executor: str,
     workers: int | None,
     started: datetime,
+    action: str = "resume",
 ) -> dict[str, Any]:
     """Write manifest.json: what was run, from which inputs, with which software."""
     spec = loaded.spec
@@ -120,9 +129,8 @@ def write_manifest(
         "sweep_spec": spec.model_dump(mode="json"),
         "scenario_file": str(loaded.scenario_path),
         "scenario_hash": plan.scenario_hash,
-        "package_version": plan.package_version,
-        "git_commit": _git_commit(),
-        "versions": _versions(),
+        "experiment": sweep_experiment(loaded, plan).identity,
+        **provenance_record(plan),
         "parameters": plan.parameter_names,
         "strategies": list(spec.strategies),
         "replications": spec.replications,
@@ -135,6 +143,7 @@ def write_manifest(
         "last_invocation": {
             "executor": executor,
             "workers": workers,
+            "folder": action,
             "started": started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(report.seconds, 3),
@@ -160,6 +169,7 @@ def run_sweep(
     progress: bool = True,
     method: str | None = None,
     security: Any = None,
+    mode: Mode = "resume",
 ) -> SweepReport:
     """Carry out a sweep into ``out``, resuming from whatever is already stored there.
 
@@ -175,6 +185,9 @@ def run_sweep(
         method: override the sweep's design method (used by the sensitivity command).
         security: a ``distributed.security.Security`` for a ``tls://`` scheduler address
             (not needed when ``scheduler`` is a connected Client).
+        mode: what to do when ``out`` holds another experiment: "resume" refuses,
+            "overwrite" deletes it first, "extend" adds the runs of a larger experiment
+            (``sim.sweep.folder``).
 
     Stored run files are checked first; a damaged one is named on stderr, moved to
     ``runs/damaged/`` and computed again. The previous combined tables are moved to
@@ -184,14 +197,19 @@ def run_sweep(
         A report of planned, skipped, computed, failed and damaged runs.
 
     Raises:
+        FolderError: ``out`` holds another experiment (nothing was written).
         StoreError: combining found a file it cannot read (named); no table was written.
     """
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     plan = plan_sweep(loaded, method)
+    experiment = sweep_experiment(loaded, plan)
+    check_folder(Path(out), experiment, mode)  # before anything is written
     store = RunStore(out)
     store.open()
     try:
+        action = claim(store.out, experiment, mode)
+        store.runs.mkdir(exist_ok=True)
         damaged = store.verify(plan.unique_keys)
         for found in damaged:
             print(f"warning: {found.path}: damaged ({found.reason}); moved to "
@@ -202,7 +220,7 @@ def run_sweep(
         report.damaged = damaged
         report.seconds = time.perf_counter() - t0
         report.counts = combine(store, plan)
-        write_manifest(loaded, plan, store, report, executor, workers, started)
+        write_manifest(loaded, plan, store, report, executor, workers, started, action)
         store.clear_stale()
     finally:
         store.close()
@@ -236,7 +254,8 @@ def _execute(
         return report
     when = spec.stop.when.model_dump() if spec.stop.when else None
     pending: deque[RunTask] = deque(
-        RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when) for run in todo
+        RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when, code=plan.code)
+        for run in todo
     )
     bar = _Progress(progress, total=report.unique, done=report.skipped)
     pool: Executor = make_executor(executor_name, workers, scheduler, security)
@@ -255,7 +274,7 @@ def _execute(
                 report.retried += 1
                 pending.appendleft(
                     RunTask(task.spec, task.scenario, task.record, task.weeks, task.when,
-                            task.attempt + 1)
+                            task.attempt + 1, task.code)
                 )
                 continue
             else:

@@ -30,7 +30,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from sim.fileio import atomic_write_bytes, fsync_dir
 from sim.metrics import OUTPUTS
 from sim.sweep.plan import Plan, RunSpec
 from sim.sweep.spec import SweepError
@@ -136,30 +136,6 @@ def check_run_file(path: Path, key: str) -> tuple[pa.Table, dict[str, Any]]:
     return table.replace_schema_metadata(None), info
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file so that readers see either the old state or the whole new file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 def spec_record(spec: RunSpec) -> dict[str, Any]:
     """A run spec as plain JSON."""
     return {
@@ -172,6 +148,7 @@ def spec_record(spec: RunSpec) -> dict[str, Any]:
         "replication": spec.replication,
         "seed": spec.seed,
         "params": spec.params,
+        "id": spec.id,
     }
 
 
@@ -190,7 +167,7 @@ class RunStore:
             SweepLockedError: another live sweep holds the lock (the OS releases it when
                 that process dies, even by SIGKILL).
         """
-        self.runs.mkdir(parents=True, exist_ok=True)
+        self.out.mkdir(parents=True, exist_ok=True)
         fh = open(self.out / ".lock", "a+")  # noqa: SIM115 - held for the sweep's lifetime
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -199,7 +176,8 @@ class RunStore:
             raise SweepLockedError(f"another sweep is writing to {self.out}") from None
         self._lock_fh = fh
         ours = [tmp for name in COMBINED for tmp in self.out.glob(f".{name}*.tmp")]
-        for tmp in [*self.runs.glob(".*.tmp"), *ours]:  # only our own names in DIR
+        runs = self.runs.glob(".*.tmp") if self.runs.is_dir() else []
+        for tmp in [*runs, *ours]:  # only our own names in DIR
             tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
@@ -258,7 +236,7 @@ class RunStore:
             target = self.damaged / f"{stamp}-{n}-{path.name}"
             n += 1
         os.rename(path, target)
-        _fsync_dir(self.runs)
+        fsync_dir(self.runs)
         return target
 
     def retire_combined(self) -> None:
@@ -274,7 +252,7 @@ class RunStore:
         self.stale.mkdir(exist_ok=True)
         for name in present:
             os.replace(self.out / name, self.stale / name)
-        _fsync_dir(self.out)
+        fsync_dir(self.out)
 
     def clear_stale(self) -> None:
         """Remove stale/ once every combined output has been written anew."""
@@ -563,5 +541,5 @@ def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
     else:
         results_path.unlink(missing_ok=True)
     summary.publish()
-    _fsync_dir(store.out)
+    fsync_dir(store.out)
     return counts

@@ -34,6 +34,9 @@ class RunTask:
         weeks: cap on the number of weeks (None: the scenario's horizon).
         when: stop condition {"metric", "below", "above"} or None.
         attempt: 0 for the first try, then 1, 2, ... for retries.
+        code: the fingerprint of the model code the sweep process planned with; a worker
+            whose own code differs refuses the run (it would store results under a key
+            that does not describe them).
     """
 
     spec: RunSpec
@@ -42,6 +45,7 @@ class RunTask:
     weeks: int | None
     when: dict[str, Any] | None
     attempt: int = 0
+    code: str = ""
 
 
 @dataclass(frozen=True)
@@ -103,6 +107,11 @@ def execute_run(task: RunTask) -> RunOutcome:
     machine (memory, files) are marked as worth retrying.
     """
     spec = task.spec
+    if task.code and task.code != _core.code_fingerprint():
+        return RunOutcome(spec.key, False, None, {}, None, error=(
+            f"CodeMismatch: this worker runs other model code (fingerprint "
+            f"{_core.code_fingerprint()}, the sweep planned with {task.code}); start the "
+            "workers from the same installation and checkout"))
     try:
         result = _core.run(
             task.scenario,
