@@ -137,6 +137,10 @@ def compare(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/compare"),
     workers: Annotated[int | None, typer.Option(
         help="worker processes (default: all CPUs; 1 = no pool)")] = None,
+    executor: Annotated[str, typer.Option(
+        help="local (process pool), serial or dask (with --scheduler)")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")] = None,
     seed: Annotated[int, typer.Option(
         help="base seed: replication i uses seed+i under every strategy")] = 0,
     set_: Annotated[list[str] | None, typer.Option(
@@ -215,6 +219,13 @@ def compare(
                                    if replications.strip().lower() == "auto" else None)
         if workers is not None and workers < 1:
             raise UserInputError(f"--workers: must be >= 1, got {workers}")
+        from sim.sweep.executors import EXECUTORS
+
+        if executor not in EXECUTORS:
+            raise UserInputError(f"--executor: unknown executor {executor!r}; choose "
+                                 f"{', '.join(EXECUTORS)}")
+        if executor == "dask" and not scheduler:
+            raise UserInputError("--scheduler: the dask executor needs a scheduler address")
         check_weeks(weeks)
         check_seed(seed, count=reps if isinstance(reps, int) else max_replications)
         if key_outcome not in _known_outcomes():
@@ -247,16 +258,28 @@ def compare(
               f"{getattr(rec, 'replication', '?')} (seed {getattr(rec, 'seed', '?')}): {first}",
               file=sys.stderr)
 
+    client = None
+    if executor == "dask":
+        from sim.sweep_cli import _connect
+
+        try:
+            client = _connect(executor, scheduler)
+        except ValueError as err:
+            raise fail(str(err)) from None
     try:
         report = run_compare(scenario, names, reps, out, workers=workers, base_seed=seed,
                              overrides=overrides, weeks=weeks, key_outcome=key_outcome,
                              progress=progress, on_failure=report_failure, figures=figures,
-                             counterfactual=cf_settings, mode=mode)
+                             counterfactual=cf_settings, mode=mode, executor=executor,
+                             scheduler=client)
     except FolderError as err:
         raise fail(str(err)) from None
     except CompareError as err:
         print(f"error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
+    finally:
+        if client is not None:
+            client.close()
     _print_summary(out, key_outcome)
     _print_counterfactual(out)
     _print_stopping(out)

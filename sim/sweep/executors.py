@@ -149,7 +149,7 @@ class LocalExecutor:
         for var in THREAD_ENV:  # one process per core: BLAS threads would oversubscribe
             os.environ.setdefault(var, "1")
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["sim.sweep.worker"])
+        self._ctx.set_forkserver_preload(["sim.sweep.worker", "sim.runner"])
         start_forkserver()
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[Future[RunOutcome], RunTask] = {}

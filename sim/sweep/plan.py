@@ -187,11 +187,14 @@ def run_key(identifier: str, code: str) -> str:
 def output_settings(loaded: LoadedSweep) -> dict[str, Any]:
     """The sweep settings that shape a run's stored output (recording, stopping)."""
     spec = loaded.spec
-    return {
+    settings = {
         "record": spec.record.every,
         "weeks": spec.stop.weeks,
         "when": spec.stop.when.model_dump() if spec.stop.when else None,
     }
+    if loaded.kind != "sweep":  # a comparison's runs also keep extra tables
+        settings["kind"] = loaded.kind
+    return settings
 
 
 def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:

@@ -13,6 +13,7 @@ import platform
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +22,7 @@ from typing import Any
 from sim.progress import progress_bar
 from sim.sweep.executors import Executor, make_executor
 from sim.sweep.folder import Experiment, Mode, check_folder, claim
-from sim.sweep.plan import Plan, plan_sweep
+from sim.sweep.plan import Plan, RunSpec, plan_sweep
 from sim.sweep.spec import LoadedSweep
 from sim.sweep.store import Damage, RunStore, atomic_write_bytes, combine
 from sim.sweep.worker import RunOutcome, RunTask
@@ -45,6 +46,8 @@ class SweepReport:
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     damaged: list[Damage] = field(default_factory=list)
+    cpu_seconds: float = 0.0
+    peak_rss_mib: float = 0.0
 
     @property
     def runs_per_minute(self) -> float:
@@ -55,7 +58,7 @@ class SweepReport:
 class _Progress:
     """A rich progress bar with time left, or nothing when switched off."""
 
-    def __init__(self, enabled: bool, total: int, done: int) -> None:
+    def __init__(self, enabled: bool, total: int, done: int, label: str = "sweep") -> None:
         self._bar: Any = None
         if not enabled:
             return
@@ -63,7 +66,7 @@ class _Progress:
 
         self._bar = progress_bar(True, TextColumn("{task.fields[failed]} failed"))
         self._bar.start()
-        self._task = self._bar.add_task("sweep", total=total, completed=done, failed=0)
+        self._task = self._bar.add_task(label, total=total, completed=done, failed=0)
 
     def advance(self, failed: int) -> None:
         if self._bar is not None:
@@ -227,17 +230,53 @@ def run_sweep(
     return report
 
 
-def _execute(
-    loaded: LoadedSweep,
-    plan: Plan,
-    store: RunStore,
-    executor_name: str,
-    workers: int | None,
-    scheduler: Any,
-    retries: int,
-    progress: bool,
-    security: Any = None,
-) -> SweepReport:
+@dataclass
+class Execution:
+    """How a plan's runs are carried out (shared by sweeps, sensitivity and comparisons).
+
+    Attributes:
+        executor: "serial", "local" or "dask".
+        workers: local worker processes (default: one per core); for Dask, tasks in flight.
+        scheduler: Dask scheduler address or a connected Client.
+        retries: extra attempts for a lost run or a transient error.
+        progress: show a progress bar with time left.
+        security: TLS settings for a ``tls://`` Dask address.
+        extras_for: the extra tables to keep for a run (a comparison keeps acculturation,
+            and agents and edges of replication 0).
+        run_fn: the run function (default ``sim.run``; tests inject failures).
+        on_failure: called with each failed run's spec and error as it is stored.
+        label: the progress bar's label.
+    """
+
+    executor: str = "local"
+    workers: int | None = None
+    scheduler: Any = None
+    retries: int = DEFAULT_RETRIES
+    progress: bool = True
+    security: Any = None
+    extras_for: Callable[[RunSpec], tuple[str, ...]] | None = None
+    run_fn: Any = None
+    on_failure: Callable[[RunSpec, str], None] | None = None
+    label: str = "sweep"
+
+
+def _execute(loaded: LoadedSweep, plan: Plan, store: RunStore, executor_name: str,
+             workers: int | None, scheduler: Any, retries: int, progress: bool,
+             security: Any = None) -> SweepReport:
+    how = Execution(executor_name, workers, scheduler, retries, progress, security)
+    pool = make_executor(executor_name, workers, scheduler, security)
+    try:
+        return execute_plan(loaded, plan, store, how, pool)
+    finally:
+        pool.close()
+
+
+def execute_plan(loaded: LoadedSweep, plan: Plan, store: RunStore, how: Execution,
+                 pool: Executor) -> SweepReport:
+    """Compute the plan's runs that are not stored yet, writing each as it finishes.
+
+    The pool stays open (a comparison that adds replications in batches reuses it).
+    """
     spec = loaded.spec
     first = {}
     for run in plan.runs:  # one task per unique key: a revisited design point runs once
@@ -254,11 +293,11 @@ def _execute(
         return report
     when = spec.stop.when.model_dump() if spec.stop.when else None
     pending: deque[RunTask] = deque(
-        RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when, code=plan.code)
+        RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when, code=plan.code,
+                extras=how.extras_for(run) if how.extras_for else (), run_fn=how.run_fn)
         for run in todo
     )
-    bar = _Progress(progress, total=report.unique, done=report.skipped)
-    pool: Executor = make_executor(executor_name, workers, scheduler, security)
+    bar = _Progress(how.progress, total=report.unique, done=report.skipped, label=how.label)
     in_flight = 0
     try:
         while pending or in_flight:
@@ -270,21 +309,21 @@ def _execute(
             lost = not isinstance(result, RunOutcome)
             if not lost and result.ok:
                 store.write_outcome(task.spec, result, task.attempt + 1)
-            elif (lost or result.retryable) and task.attempt < retries:
+                report.cpu_seconds += result.cpu_seconds
+                report.peak_rss_mib = max(report.peak_rss_mib, result.peak_rss_mib)
+            elif (lost or result.retryable) and task.attempt < how.retries:
                 report.retried += 1
-                pending.appendleft(
-                    RunTask(task.spec, task.scenario, task.record, task.weeks, task.when,
-                            task.attempt + 1, task.code)
-                )
+                pending.appendleft(task.retry())
                 continue
             else:
                 outcome = result if isinstance(result, RunOutcome) else _lost(task, result)
                 store.write_outcome(task.spec, outcome, task.attempt + 1)
                 report.failed.append(task.spec.key)
+                if how.on_failure is not None:
+                    how.on_failure(task.spec, outcome.error or "")
             report.computed += 1
             bar.advance(len(report.failed))
     finally:
-        pool.close()
         bar.stop()
     return report
 

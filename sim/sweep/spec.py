@@ -32,6 +32,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -356,6 +357,7 @@ class LoadedSweep(BaseModel):
     scenario: Any
     descriptions: dict[str, Any]
     text: str
+    kind: str = "sweep"
 
 
 def parse_sweep(data: dict[str, Any]) -> SweepSpec:
@@ -419,3 +421,26 @@ def load_sweep(path: str | Path, design_method: str | None = None) -> LoadedSwee
         descriptions=descriptions,
         text=text,
     )
+
+
+def comparison_sweep(scenario: Any, label: str, strategies: list[str], replications: int,
+                     base_seed: int = 0, overrides: dict[str, Any] | None = None,
+                     weeks: int | None = None) -> LoadedSweep:
+    """A strategy comparison as a sweep: strategies x replications at one parameter point.
+
+    Why: a comparison is planned, executed, stored and resumed by the sweep machinery, so
+    it runs on every executor and resumes like a sweep. The overrides are applied to the
+    scenario (they are part of its content hash, hence of every run key); ``kind`` marks
+    the plan as a comparison's (its runs keep extra tables, see ``sim.compare``).
+    """
+    final = _core.apply_overrides(scenario, dict(overrides or {})) if overrides else scenario
+    spec = parse_sweep({"name": "compare", "scenario": label or "scenario",
+                        "strategies": list(strategies), "replications": replications,
+                        "base_seed": base_seed, "stop": {"weeks": weeks}})
+    text = json.dumps({"scenario": label, "strategies": list(strategies),
+                       "replications": replications, "base_seed": base_seed,
+                       "overrides": overrides or {}, "weeks": weeks}, sort_keys=True,
+                      default=str)
+    return LoadedSweep(spec=spec, path=Path(label or "scenario"),
+                       scenario_path=Path(label or "scenario"), scenario=final,
+                       descriptions={}, text=text, kind="compare")

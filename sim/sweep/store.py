@@ -155,9 +155,10 @@ def spec_record(spec: RunSpec) -> dict[str, Any]:
 class RunStore:
     """The run files of one output directory."""
 
-    def __init__(self, out: str | Path) -> None:
+    def __init__(self, out: str | Path, combined: tuple[str, ...] = COMBINED) -> None:
         self.out = Path(out)
         self.runs = self.out / "runs"
+        self.combined = combined
         self._lock_fh: Any = None
 
     def open(self) -> None:
@@ -175,7 +176,7 @@ class RunStore:
             fh.close()
             raise SweepLockedError(f"another sweep is writing to {self.out}") from None
         self._lock_fh = fh
-        ours = [tmp for name in COMBINED for tmp in self.out.glob(f".{name}*.tmp")]
+        ours = [tmp for name in self.combined for tmp in self.out.glob(f".{name}*.tmp")]
         runs = self.runs.glob(".*.tmp") if self.runs.is_dir() else []
         for tmp in [*runs, *ours]:  # only our own names in DIR
             tmp.unlink(missing_ok=True)
@@ -190,6 +191,10 @@ class RunStore:
     def run_path(self, key: str) -> Path:
         """Where a completed run is stored."""
         return self.runs / f"{key}.parquet"
+
+    def extra_path(self, key: str, name: str) -> Path:
+        """Where a run's extra table (acculturation, agents, edges) is stored."""
+        return self.runs / f"{key}.{name}.parquet"
 
     def error_path(self, key: str) -> Path:
         """Where a failed run's error is stored."""
@@ -221,10 +226,30 @@ class RunStore:
             if not path.exists() and not path.is_symlink():
                 continue
             try:
-                check_run_file(path, key)
+                _, info = check_run_file(path, key)
+                for name, rows in (info.get("extras") or {}).items():
+                    self.read_extra(key, name, rows)
             except DamagedRun as exc:
                 found.append(Damage(path, str(exc), self._move_aside(path)))
         return found
+
+    def read_extra(self, key: str, name: str, rows: int | None = None) -> pa.Table:
+        """A run's extra table, checked (page checksums, and the row count when given).
+
+        Raises:
+            DamagedRun: missing, unreadable or short.
+        """
+        path = self.extra_path(key, name)
+        try:
+            table = pq.ParquetFile(path, page_checksum_verification=True).read(
+                use_threads=False)
+        except Exception as exc:  # untrusted bytes: any failure means unreadable
+            raise DamagedRun(f"its {name} table {path.name} is missing or unreadable "
+                             f"({_one_line(exc)})") from None
+        if rows is not None and table.num_rows != rows:
+            raise DamagedRun(f"its {name} table has {table.num_rows} rows where its record "
+                             f"says {rows}")
+        return table
 
     def _move_aside(self, path: Path) -> Path:
         """Move a damaged file into runs/damaged/, named with the time; never overwrite."""
@@ -246,7 +271,7 @@ class RunStore:
         a run whose file has since been damaged; it stays readable in stale/ until the new
         tables are in place.
         """
-        present = [name for name in COMBINED if (self.out / name).is_file()]
+        present = [name for name in self.combined if (self.out / name).is_file()]
         if not present:
             return
         self.stale.mkdir(exist_ok=True)
@@ -258,18 +283,26 @@ class RunStore:
         """Remove stale/ once every combined output has been written anew."""
         if not self.stale.is_dir():
             return
-        for name in COMBINED:
+        for name in self.combined:
             (self.stale / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # not empty: something else is in there; keep it
             self.stale.rmdir()
 
     def done_keys(self) -> set[str]:
         """Keys of the runs that completed (failed runs are tried again on resume)."""
-        return {p.name.removesuffix(".parquet") for p in self.runs.glob("*.parquet")}
+        names = (p.name.removesuffix(".parquet") for p in self.runs.glob("*.parquet"))
+        return {name for name in names if "." not in name}  # not the extra tables
 
     def write_outcome(self, spec: RunSpec, outcome: RunOutcome, attempts: int) -> None:
         """Store a run's outcome atomically (a success also removes an old error file)."""
         if outcome.ok and outcome.table is not None:
+            extras = {}
+            for name, frame in sorted(outcome.extras.items()):  # before the run file: a
+                extra = pa.Table.from_pandas(frame, preserve_index=False)  # run file means
+                sink = pa.BufferOutputStream()                              # all is there
+                pq.write_table(extra, sink, write_page_checksum=True)
+                atomic_write_bytes(self.extra_path(spec.key, name), sink.getvalue().to_pybytes())
+                extras[name] = extra.num_rows
             table = pa.Table.from_pandas(outcome.table, preserve_index=False)
             info = {
                 "spec": spec_record(spec),
@@ -277,6 +310,8 @@ class RunStore:
                 "stopped_week": outcome.stopped_week,
                 "rows": table.num_rows,
             }
+            if extras:
+                info["extras"] = extras
             table = table.replace_schema_metadata(
                 {META_KEY: json.dumps(info, sort_keys=True, default=str).encode()}
             )
@@ -404,9 +439,9 @@ class _SummaryWriter:
     100,000 of them (and a DataFrame of them) in memory at the end of the sweep.
     """
 
-    def __init__(self, out: Path, schema: pa.Schema) -> None:
+    def __init__(self, out: Path, schema: pa.Schema, name: str = "summary") -> None:
         self.schema = schema
-        self.paths = {"parquet": out / "summary.parquet", "csv": out / "summary.csv"}
+        self.paths = {"parquet": out / f"{name}.parquet", "csv": out / f"{name}.csv"}
         self.tmp = {kind: out / f".{path.name}.tmp" for kind, path in self.paths.items()}
         self._parquet = pq.ParquetWriter(self.tmp["parquet"], schema)
         self._csv = pacsv.CSVWriter(str(self.tmp["csv"]), schema)
@@ -463,7 +498,7 @@ def _system_allocator() -> Iterator[None]:
         pa.set_memory_pool(previous)
 
 
-def combine(store: RunStore, plan: Plan) -> dict[str, int]:
+def combine(store: RunStore, plan: Plan, summary: str = "summary") -> dict[str, int]:
     """Stream the run files into results.parquet and the per-run summary tables.
 
     Rows of results.parquet follow the plan order, one per run and recorded week, so the
@@ -481,15 +516,15 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
             in the message); no combined table is written.
     """
     with _system_allocator():
-        return _combine(store, plan)
+        return _combine(store, plan, summary)
 
 
-def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
+def _combine(store: RunStore, plan: Plan, summary_name: str) -> dict[str, int]:
     ptypes = parameter_types(plan)
     finals = _final_types(store, plan, ptypes)
     summary_schema = pa.schema([*LABEL_TYPES.items(), *ptypes.items(), *STATUS_COLUMNS.items(),
                                 *finals.items()])
-    summary = _SummaryWriter(store.out, summary_schema)
+    summary = _SummaryWriter(store.out, summary_schema, summary_name)
     results_path = store.out / "results.parquet"
     tmp_results = store.out / ".results.parquet.tmp"
     writer: pq.ParquetWriter | None = None
