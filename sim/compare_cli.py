@@ -280,6 +280,7 @@ def compare(
     finally:
         if client is not None:
             client.close()
+    _print_runs(out)
     _print_summary(out, key_outcome)
     _print_counterfactual(out)
     _print_stopping(out)
@@ -303,6 +304,17 @@ def _check_folder(scenario: str, names: list[str], reps: object, seed: int,
         check_folder(out, compare_experiment(load_scenario(scenario), config), mode)  # type: ignore[arg-type]
     except FolderError as err:
         raise UserInputError(str(err)) from None
+
+
+def _print_runs(out: Path) -> None:
+    """How many runs were computed now and how many were already stored (a resume)."""
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    last = manifest.get("last_invocation") or {}
+    typer.echo(f"runs: {last.get('computed', 0)} computed, {last.get('skipped', 0)} already "
+               f"stored, {manifest.get('runs_failed', 0)} failed "
+               f"({manifest.get('executor', 'local')}, {last.get('wall_seconds', 0):.1f} s)")
 
 
 def _print_summary(out: Path, key_outcome: str) -> None:

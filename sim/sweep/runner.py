@@ -125,6 +125,7 @@ def write_manifest(
     """Write manifest.json: what was run, from which inputs, with which software."""
     spec = loaded.spec
     manifest = {
+        "kind": "sweep",
         "sweep": spec.name,
         "description": spec.description,
         "sweep_file": str(loaded.path),
@@ -135,6 +136,7 @@ def write_manifest(
         "experiment": sweep_experiment(loaded, plan).identity,
         **provenance_record(plan),
         "parameters": plan.parameter_names,
+        "intervention_weeks": loaded.scenario.horizon.intervention_weeks,
         "strategies": list(spec.strategies),
         "replications": spec.replications,
         "seeds": [spec.base_seed + i for i in range(spec.replications)],
