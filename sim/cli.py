@@ -40,10 +40,29 @@ scenarios_app = typer.Typer(no_args_is_help=True, help="List, show and validate 
 app.add_typer(scenarios_app, name="scenarios")
 
 
+def version_text() -> str:
+    """The version line: package version, model code fingerprint, commit (and dirty flag)."""
+    from sim.provenance import code_fingerprint, git_commit, git_dirty, package_version
+
+    commit = git_commit()
+    where = f", commit {commit[:12]}{' with uncommitted changes' if git_dirty() else ''}" \
+        if commit else ""
+    return f"merger-sim {package_version()} (model code {code_fingerprint()}{where})"
+
+
+def _show_version(value: bool) -> None:
+    if value:
+        typer.echo(version_text())
+        raise typer.Exit(0)
+
+
 @app.callback()
 def _global_options(
     debug: Annotated[bool, typer.Option(
         "--debug", help=f"show the traceback of any error (also: {DEBUG_ENV}=1)")] = False,
+    version: Annotated[bool, typer.Option(
+        "--version", help="print the version and the model code's fingerprint, and exit",
+        callback=_show_version, is_eager=True)] = False,
 ) -> None:
     """Agent-based simulation of a merger of municipal social services."""
     if debug:

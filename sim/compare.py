@@ -51,7 +51,7 @@ from sim.sweep.folder import Experiment, check_folder, claim, staged_outputs
 from sim.sweep.plan import Plan, RunSpec, plan_sweep
 from sim.sweep.runner import Execution, execute_plan, provenance_record
 from sim.sweep.spec import LoadedSweep, comparison_sweep
-from sim.sweep.store import RunStore, combine
+from sim.sweep.store import RunStore, combine, write_results_csv
 
 RUNS_DIR = "runs"
 """Sub-folder of the output folder holding the stored runs."""
@@ -61,7 +61,7 @@ DEFAULT_KEY_OUTCOME = "distance_to_target_final"
 at the end of the follow-up: the durable alignment the case is about)."""
 
 #: The combined tables of a comparison's runs (moved aside while a comparison runs).
-COMBINED = ("results.parquet", "run_summary.parquet", "run_summary.csv")
+COMBINED = ("results.parquet", "run_summary.parquet", "run_summary.csv", "results.csv")
 
 
 class CompareError(RuntimeError):
@@ -437,6 +437,7 @@ def compare(
     executor: str = "local",
     scheduler: Any = None,
     security: Any = None,
+    csv: bool = False,
 ) -> Path:
     """Run (or resume) a paired strategy comparison and write all outputs to ``out_dir``.
 
@@ -463,6 +464,7 @@ def compare(
         executor: "local" (process pool), "serial" or "dask" (with ``scheduler``).
         scheduler: Dask scheduler address or a connected Client.
         security: TLS settings for a ``tls://`` scheduler address.
+        csv: also write ``results.csv`` (every run and week).
 
     Returns:
         Path of report.html.
@@ -501,14 +503,14 @@ def compare(
         how = Execution(executor=executor, workers=n_workers, scheduler=scheduler,
                         progress=progress, security=security, extras_for=_detail,
                         run_fn=run_fn, on_failure=failed, label="compare")
-        return _run_and_write(sc, config, out, store, how, figures, experiment, action)
+        return _run_and_write(sc, config, out, store, how, figures, experiment, action, csv)
     finally:
         store.close()
 
 
 def _run_and_write(sc: Any, config: CompareConfig, out: Path, store: RunStore,
                    how: Execution, figures: bool, experiment: Experiment,
-                   action: str) -> Path:
+                   action: str, csv: bool = False) -> Path:
     """Run the comparison's batches (resuming), combine, analyse and write the outputs."""
     from sim.sweep.executors import make_executor
 
@@ -554,6 +556,8 @@ def _run_and_write(sc: Any, config: CompareConfig, out: Path, store: RunStore,
     finally:
         pool.close()
     counts = combine(store, plan, summary="run_summary")
+    if csv:
+        write_results_csv(out)
     store.clear_stale()
     wall = time.perf_counter() - started
     meta = _first_meta(store, plan)

@@ -177,6 +177,9 @@ def compare(
         help="draw figures (--no-figures: tables only; add them later with --redraw)")] = True,
     overwrite: Annotated[bool, typer.Option(
         "--overwrite", help="OUT holds another experiment: delete its files first")] = False,
+    csv: Annotated[bool, typer.Option(
+        "--csv", help="also write results.csv: every run and week (as results.parquet)")]
+    = False,
     extend: Annotated[bool, typer.Option(
         "--extend", help="OUT holds a comparison whose runs this one contains (fewer "
                          "replications or strategies): add the new runs")] = False,
@@ -271,7 +274,7 @@ def compare(
                              overrides=overrides, weeks=weeks, key_outcome=key_outcome,
                              progress=progress, on_failure=report_failure, figures=figures,
                              counterfactual=cf_settings, mode=mode, executor=executor,
-                             scheduler=client)
+                             scheduler=client, csv=csv)
     except FolderError as err:
         raise fail(str(err)) from None
     except CompareError as err:

@@ -50,6 +50,8 @@ OverwriteOption = Annotated[bool, typer.Option(
 ExtendOption = Annotated[bool, typer.Option(
     "--extend", help="OUT holds a smaller experiment whose runs this one contains: add the new "
                      "runs (e.g. more points, replications or strategies)")]
+CsvOption = Annotated[bool, typer.Option(
+    "--csv", help="also write results.csv: every run and recorded week (as results.parquet)")]
 TlsKeyOption = Annotated[
     Path | None, typer.Option("--tls-key", help="Dask TLS: this client's private key (PEM)")
 ]
@@ -129,7 +131,7 @@ def _report(report, out: Path) -> None:
         f"stored, {report.computed} computed, {len(report.failed)} failed, "
         f"{report.seconds:.1f} s ({report.runs_per_minute:.0f} runs/min)"
     )
-    for name in ("results.parquet", "summary.csv", "manifest.json"):
+    for name in ("results.parquet", "results.csv", "summary.csv", "manifest.json"):
         if (out / name).exists():
             typer.echo(f"wrote {out / name}")
     if report.failed:
@@ -140,7 +142,7 @@ def _report(report, out: Path) -> None:
 def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
              scheduler: str | None, retries: int, progress: bool,
              method: str | None = None, tls: tuple[Path | None, ...] = (),
-             mode: str = "resume") -> None:
+             mode: str = "resume", csv: bool = False) -> None:
     """Run the sweep's runs into ``out`` (connecting to Dask if asked) and report; exit with
     ``EXIT_RUNS_FAILED`` when runs failed. Shared by ``sweep`` and ``sensitivity``."""
     from sim.sweep.runner import run_sweep
@@ -151,7 +153,7 @@ def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
         with _sweep_errors(checking=False):
             report = run_sweep(loaded, out, executor=executor, workers=workers,
                                scheduler=client, retries=retries, progress=progress,
-                               method=method, mode=mode)  # type: ignore[arg-type]
+                               method=method, mode=mode, csv=csv)  # type: ignore[arg-type]
     finally:
         if client is not None:
             client.close()
@@ -173,6 +175,7 @@ def sweep(
     tls_key: TlsKeyOption = None,
     overwrite: OverwriteOption = False,
     extend: ExtendOption = False,
+    csv: CsvOption = False,
 ) -> None:
     """Run a sweep; rerunning the same command resumes and skips stored runs.
 
@@ -185,7 +188,7 @@ def sweep(
         out = out or Path("out/sweeps") / loaded.spec.name
         _check_start(loaded, out, mode)
     _execute(loaded, out, executor, workers, scheduler, retries, progress,
-             tls=(tls_ca_file, tls_cert, tls_key), mode=mode)
+             tls=(tls_ca_file, tls_cert, tls_key), mode=mode, csv=csv)
 
 
 def sensitivity(

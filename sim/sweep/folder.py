@@ -54,7 +54,7 @@ KNOWN_ENTRIES = frozenset({
     "paired.csv", "weekly.csv", "outcomes.csv", "acculturation.csv",
     "acculturation_summary.csv", "failures.csv", "counterfactual.csv",
     "counterfactual_weekly.csv", "ce_plane.csv", "ceac.csv", "report.html", ".retired",
-    "run_summary.parquet", "run_summary.csv",
+    "run_summary.parquet", "run_summary.csv", "results.csv",
 })
 
 

@@ -24,7 +24,7 @@ from sim.sweep.executors import Executor, make_executor
 from sim.sweep.folder import Experiment, Mode, check_folder, claim
 from sim.sweep.plan import Plan, RunSpec, plan_sweep
 from sim.sweep.spec import LoadedSweep
-from sim.sweep.store import Damage, RunStore, atomic_write_bytes, combine
+from sim.sweep.store import Damage, RunStore, atomic_write_bytes, combine, write_results_csv
 from sim.sweep.worker import RunOutcome, RunTask
 
 #: Default number of extra attempts for a run whose worker was lost (or that hit a transient
@@ -175,6 +175,7 @@ def run_sweep(
     method: str | None = None,
     security: Any = None,
     mode: Mode = "resume",
+    csv: bool = False,
 ) -> SweepReport:
     """Carry out a sweep into ``out``, resuming from whatever is already stored there.
 
@@ -193,6 +194,7 @@ def run_sweep(
         mode: what to do when ``out`` holds another experiment: "resume" refuses,
             "overwrite" deletes it first, "extend" adds the runs of a larger experiment
             (``sim.sweep.folder``).
+        csv: also write ``results.csv`` (every run and recorded week).
 
     Stored run files are checked first; a damaged one is named on stderr, moved to
     ``runs/damaged/`` and computed again. The previous combined tables are moved to
@@ -225,6 +227,8 @@ def run_sweep(
         report.damaged = damaged
         report.seconds = time.perf_counter() - t0
         report.counts = combine(store, plan)
+        if csv:
+            write_results_csv(store.out)
         write_manifest(loaded, plan, store, report, executor, workers, started, action)
         store.clear_stale()
     finally:

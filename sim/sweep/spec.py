@@ -318,6 +318,8 @@ def _check_parameters(spec: SweepSpec, scenario: Any) -> dict[str, Any]:
         elif isinstance(param, Steps):
             _check_value(f"{where}.start", info, param.start)
             _check_value(f"{where}.stop", info, param.stop)
+            for v in param.expand():
+                _check_value(f"{where}.step", info, v)
         else:
             lo, hi = range_bounds(param, info)
             if lo is None or hi is None:
@@ -337,8 +339,22 @@ def range_bounds(param: Range, info: Any) -> tuple[float | None, float | None]:
 
 
 def _check_value(where: str, info: Any, value: Any) -> None:
+    """A level must have the parameter's type (a number for a numeric one, a whole number
+    for an integer one: never rounded silently) and lie within its bounds."""
     lo = getattr(info, "minimum", None)
     hi = getattr(info, "maximum", None)
+    kind = getattr(info, "kind", None)
+    path = getattr(info, "path", "the parameter")
+    if kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SweepError(f"{where}: {value!r} is not a number ({path} is numeric)")
+        if not math.isfinite(value):
+            raise SweepError(f"{where}: {value!r} is not a finite number")
+        if kind == "int" and not float(value).is_integer():
+            raise SweepError(f"{where}: {value!r} is not a whole number ({path} takes whole "
+                             "numbers; it is not rounded)")
+    elif kind == "bool" and not isinstance(value, bool):
+        raise SweepError(f"{where}: {value!r} is not true or false ({path} is a switch)")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if lo is not None and value < lo:
             raise SweepError(f"{where}: {value} is below the minimum {lo}")

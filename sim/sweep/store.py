@@ -40,7 +40,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
-from sim.fileio import atomic_write_bytes, fsync_dir
+from sim.fileio import atomic_write, atomic_write_bytes, fsync_dir
 from sim.metrics import OUTPUTS
 from sim.sweep.plan import Plan, RunSpec
 from sim.sweep.spec import SweepError
@@ -67,7 +67,7 @@ RUN_FILE_COLUMNS = ("week", *OUTPUTS)
 
 #: The combined outputs of a sweep, derived from the run files (moved to ``stale/`` while a
 #: sweep runs, replaced when it has combined).
-COMBINED = ("results.parquet", "summary.parquet", "summary.csv", "manifest.json")
+COMBINED = ("results.parquet", "summary.parquet", "summary.csv", "manifest.json", "results.csv")
 
 
 class SweepLockedError(RuntimeError):
@@ -578,3 +578,24 @@ def _combine(store: RunStore, plan: Plan, summary_name: str) -> dict[str, int]:
     summary.publish()
     fsync_dir(store.out)
     return counts
+
+
+def write_results_csv(out: Path) -> Path | None:
+    """Write ``results.csv`` (every run and recorded week) from ``results.parquet``.
+
+    Streamed a row group at a time, through a temporary file: memory stays flat and the
+    file appears whole or not at all. Returns the path, or None when there are no results.
+    """
+    source = out / "results.parquet"
+    if not source.is_file():
+        return None
+    target = out / "results.csv"
+
+    def write(tmp: Path) -> None:
+        parquet = pq.ParquetFile(source)
+        with pacsv.CSVWriter(str(tmp), parquet.schema_arrow) as writer:
+            for i in range(parquet.num_row_groups):
+                writer.write_table(parquet.read_row_group(i))
+
+    atomic_write(target, write)
+    return target
