@@ -28,6 +28,7 @@ from sim.cli_support import (
     check_seed,
     check_strategy,
     check_weeks,
+    fail,
     parse_sets,
     report_unexpected,
     user_errors,
@@ -63,10 +64,19 @@ def _global_options(
     version: Annotated[bool, typer.Option(
         "--version", help="print the version and the model code's fingerprint, and exit",
         callback=_show_version, is_eager=True)] = False,
+    plugin: Annotated[list[str] | None, typer.Option(
+        "--plugin", help="load strategies and outcomes from a module file (.py) or module "
+                         "name (repeatable; see docs/outcomes.md, Plugins)")] = None,
 ) -> None:
     """Agent-based simulation of a merger of municipal social services."""
     if debug:
         os.environ[DEBUG_ENV] = "1"
+    from sim.plugins import PluginError, ensure
+
+    try:
+        ensure([str(Path(p).resolve()) if p.endswith(".py") else p for p in plugin or []])
+    except PluginError as err:
+        raise fail(f"--plugin: {err}") from None
 
 SetOption = Annotated[list[str] | None, typer.Option(
     "--set", help="Override a parameter by dotted path, e.g. --set interaction.noise_sd=0.01")]

@@ -70,11 +70,12 @@ def _parse_replications(text: str, precision: float, min_replications: int,
 
 
 def _known_outcomes() -> set[str]:
-    """Per-run outcome columns the stopping rule may watch."""
-    from sim.outcomes import OUTCOME_INFO, SNAPSHOT_METRICS
+    """Per-run outcomes the stopping rule may watch (with the plugins')."""
+    from sim.observables import run_outcomes
+    from sim.plugins import ensure
 
-    return set(OUTCOME_INFO) | {f"{m}{s}" for m in SNAPSHOT_METRICS
-                                for s in ("_end_intervention", "_final")}
+    ensure()
+    return set(run_outcomes())
 
 
 def _half_width(half_width: float | None, key_outcome: str) -> float:
@@ -232,7 +233,8 @@ def compare(
         check_weeks(weeks)
         check_seed(seed, count=reps if isinstance(reps, int) else max_replications)
         if key_outcome not in _known_outcomes():
-            raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}")
+            raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}; known: "
+                                 f"{', '.join(sorted(_known_outcomes()))}")
         overrides = parse_sets(set_)
         from sim.runner import check_run
         from sim.scenario import apply_overrides, load_scenario

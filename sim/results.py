@@ -125,6 +125,9 @@ def load_results(folder: str | Path) -> Results:
     if not manifest_path.is_file():
         raise ResultsError(f"{out}: no stored results (no manifest.json)")
     manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    from sim.plugins import ensure
+
+    ensure(list(manifest.get("plugins") or []))  # their outcomes are part of ``outcomes``
     kind = manifest.get("kind", "sweep")
     summary = out / RUN_SUMMARY.get(kind, "summary.parquet")
     if not summary.is_file():

@@ -81,10 +81,18 @@ def analyse(
 
 def _outcomes(out: Path, outputs: list[str], week: int | str) -> pd.DataFrame:
     """One row per run with the analysed outputs at the chosen week."""
+    from sim.observables import weekly
+    from sim.results import load_results
+
+    labels = ["run", "group", "sample", "strategy"]
     if week == "final":
-        summary = pd.read_parquet(out / "summary.parquet")
-        renamed = {f"final_{m}": m for m in outputs}
-        return summary.rename(columns=renamed)[["run", "group", "sample", "strategy", *outputs]]
+        results = load_results(out)
+        renamed = {f"final_{m}": m for m in outputs if m in weekly()}
+        frame = results.experiments.rename(columns=renamed)
+        per_run = [m for m in outputs if m not in weekly()]  # durability, weeks to ...
+        if per_run:
+            frame = frame.merge(results.outcomes[["run", *per_run]], on="run", how="left")
+        return frame[frame["status"] == "ok"][[*labels, *outputs]]
     import pyarrow.parquet as pq
 
     table = pq.read_table(out / "results.parquet", filters=[("week", "==", int(week))],
@@ -111,6 +119,7 @@ def indices_table(loaded: Any, out: Path | str, method: str) -> pd.DataFrame:
     outputs = list(spec.sensitivity.outputs)
     data = _outcomes(out, outputs, spec.sensitivity.week)
     means = data.groupby(["group", "strategy", "sample"])[outputs].mean()
+    counts = data.groupby(["group", "strategy", "sample"]).size()
     frames = []
     for group in range(plan.groups):
         for strategy in spec.strategies:
@@ -118,10 +127,19 @@ def indices_table(loaded: Any, out: Path | str, method: str) -> pd.DataFrame:
                 block = means.loc[(group, strategy)].reindex(range(plan.samples))
             except KeyError:
                 block = pd.DataFrame(index=range(plan.samples), columns=outputs)
-            missing = block.index[block[outputs].isna().any(axis=1)]
-            if len(missing):
-                raise ValueError(f"runs: design point {int(missing[0])} of {strategy} has no "
+            done = counts.reindex([(group, strategy, i) for i in range(plan.samples)])
+            missing = [i for i, n in enumerate(done.to_numpy()) if not n > 0]
+            if missing:
+                raise ValueError(f"runs: design point {missing[0]} of {strategy} has no "
                                  "completed run; rerun the command to complete the sweep")
+            for output in outputs:
+                undefined = block.index[block[output].isna()]
+                if len(undefined):
+                    raise ValueError(
+                        f"sensitivity.outputs: {output} is undefined at design point "
+                        f"{int(undefined[0])} of {strategy} in every replication (e.g. a "
+                        "durability when nothing was gained); Morris and Sobol need a value "
+                        "at every point: analyse another outcome")
             for output in outputs:
                 table = analyse(problem, x, block[output].to_numpy(), method,
                                 num_levels=spec.design.levels,

@@ -136,6 +136,7 @@ def write_manifest(
         "experiment": sweep_experiment(loaded, plan).identity,
         **provenance_record(plan),
         "parameters": plan.parameter_names,
+        "plugins": list(loaded.plugins),
         "intervention_weeks": loaded.scenario.horizon.intervention_weeks,
         "strategies": list(spec.strategies),
         "replications": spec.replications,
@@ -300,7 +301,8 @@ def execute_plan(loaded: LoadedSweep, plan: Plan, store: RunStore, how: Executio
     when = spec.stop.when.model_dump() if spec.stop.when else None
     pending: deque[RunTask] = deque(
         RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when, code=plan.code,
-                extras=how.extras_for(run) if how.extras_for else (), run_fn=how.run_fn)
+                extras=how.extras_for(run) if how.extras_for else (), run_fn=how.run_fn,
+                plugins=loaded.plugins)
         for run in todo
     )
     bar = _Progress(how.progress, total=report.unique, done=report.skipped, label=how.label)

@@ -181,7 +181,8 @@ class When(_Strict):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in METRICS:
-            raise ValueError(f"unknown metric {v!r}; known: {', '.join(METRICS)}")
+            raise ValueError(f"unknown metric {v!r}: a stop condition watches a weekly "
+                             f"output; known: {', '.join(METRICS)}")
         return v
 
     @model_validator(mode="after")
@@ -207,10 +208,23 @@ class Sensitivity(_Strict):
     @field_validator("outputs")
     @classmethod
     def _known(cls, v: list[str]) -> list[str]:
-        bad = [m for m in v if m not in METRICS]
+        from sim.observables import registry
+
+        known = registry()
+        bad = [m for m in v if m not in known]
         if bad:
-            raise ValueError(f"unknown metric(s) {bad}; known: {', '.join(METRICS)}")
+            raise ValueError(f"unknown outcome(s) {bad}; known: {', '.join(known)}")
         return v
+
+    @model_validator(mode="after")
+    def _run_outcomes_at_the_end(self) -> Sensitivity:
+        from sim.observables import weekly
+
+        per_run = [m for m in self.outputs if m not in weekly()]
+        if per_run and self.week != "final":
+            raise ValueError(f"week: {per_run[0]} is one number per run; analyse it with "
+                             "week = \"final\"")
+        return self
 
 
 class SweepSpec(_Strict):
@@ -230,6 +244,7 @@ class SweepSpec(_Strict):
     record: Record = Record()
     stop: Stop = Stop()
     sensitivity: Sensitivity = Sensitivity()
+    plugins: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -374,6 +389,7 @@ class LoadedSweep(BaseModel):
     descriptions: dict[str, Any]
     text: str
     kind: str = "sweep"
+    plugins: tuple[str, ...] = ()
 
 
 def parse_sweep(data: dict[str, Any]) -> SweepSpec:
@@ -405,6 +421,7 @@ def load_sweep(path: str | Path, design_method: str | None = None) -> LoadedSwee
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SweepError(f"sweep: {path} is not valid TOML: {exc}") from None
+    _load_plugins(data.get("plugins"), path.parent)
     if design_method is not None:
         design = data.get("design")
         data["design"] = {**(design if isinstance(design, dict) else {}), "method": design_method}
@@ -436,7 +453,29 @@ def load_sweep(path: str | Path, design_method: str | None = None) -> LoadedSwee
         scenario=scenario,
         descriptions=descriptions,
         text=text,
+        plugins=_core_plugins(),
     )
+
+
+def _load_plugins(specs: Any, base: Path) -> None:
+    """Load the sweep file's plugins before its strategies and outcomes are checked."""
+    from sim.plugins import PluginError, ensure
+
+    if specs is None:
+        specs = []
+    if not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):
+        raise SweepError("plugins: give a list of module files or names")
+    resolved = [str((base / s).resolve()) if s.endswith(".py") else s for s in specs]
+    try:
+        ensure(resolved)
+    except PluginError as exc:
+        raise SweepError(str(exc)) from None
+
+
+def _core_plugins() -> tuple[str, ...]:
+    from sim.plugins import loaded_modules
+
+    return loaded_modules()
 
 
 def comparison_sweep(scenario: Any, label: str, strategies: list[str], replications: int,
@@ -459,4 +498,4 @@ def comparison_sweep(scenario: Any, label: str, strategies: list[str], replicati
                       default=str)
     return LoadedSweep(spec=spec, path=Path(label or "scenario"),
                        scenario_path=Path(label or "scenario"), scenario=final,
-                       descriptions={}, text=text, kind="compare")
+                       descriptions={}, text=text, kind="compare", plugins=_core_plugins())

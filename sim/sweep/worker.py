@@ -42,6 +42,7 @@ class RunTask:
         extras: tables kept beside the weekly one: "acculturation" (modes per city from
             the agent snapshots), "agents" (the snapshots), "edges" (the tie snapshots).
         run_fn: the run function (default ``sim.run``); tests inject failures with it.
+        plugins: plugin modules to load before the run (``sim.plugins``).
     """
 
     spec: RunSpec
@@ -53,6 +54,7 @@ class RunTask:
     code: str = ""
     extras: tuple[str, ...] = ()
     run_fn: Any = None
+    plugins: tuple[str, ...] = ()
 
     def retry(self) -> RunTask:
         """The same task, one attempt later."""
@@ -147,6 +149,10 @@ def execute_run(task: RunTask) -> RunOutcome:
     machine (memory, files) are marked as worth retrying.
     """
     spec = task.spec
+    try:
+        _core.load_plugins(task.plugins)
+    except ValueError as exc:
+        return RunOutcome(spec.key, False, None, {}, None, error=f"PluginError: {exc}")
     if task.code and task.code != _core.code_fingerprint():
         return RunOutcome(spec.key, False, None, {}, None, error=(
             f"CodeMismatch: this worker runs other model code (fingerprint "
