@@ -276,6 +276,11 @@ def discover(out: Path | str, question: Question, fig_dir: Path | str | None = N
     stem = f"discovery_{question.better}_vs_{question.worse}_{question.outcome}"
     stem = stem.replace("+", "_plus_")
     table = limits.merge(stats, on="box", how="left") if len(stats) else limits
+    direction = "lower" if question.lower_is_better else "higher"
+    table = table.assign(outcome=question.outcome, week=str(question.week),  # the question,
+                         better=question.better, worse=question.worse,   # so the table says
+                         direction=direction, margin=question.margin,     # what a win was
+                         peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
     table_dir = Path(table_dir) if table_dir is not None else out
     table_dir.mkdir(parents=True, exist_ok=True)
     csv_path = table_dir / f"{stem}_boxes.csv"
@@ -283,7 +288,9 @@ def discover(out: Path | str, question: Question, fig_dir: Path | str | None = N
     points = x.assign(advantage=advantage.to_numpy(), win=cases).reset_index()
     share = float(cases.mean()) if len(cases) else float("nan")
     fig = plot_boxes(x, cases, limits, stats,
-                     f"{question.describe()} (wins at {share:.0%} of points)")
+                     f"{question.describe()} (wins at {share:.0%} of points)\n"
+                     f"a win: {direction} by more than {question.margin:g}; PRIM peel "
+                     f"{PEEL_ALPHA:g}, minimum mass {MASS_MIN:g}")
     figures = save_figure(fig, fig_dir or out / "figures", stem)
     return {"paths": [csv_path, *figures], "share": share, "limits": limits, "stats": stats,
             "points": points}
