@@ -202,10 +202,12 @@ def _command_line_error(err: Exception) -> int:
 from sim.compare_cli import compare  # noqa: E402
 from sim.dashboard_cli import dashboard  # noqa: E402
 from sim.discovery_cli import discover  # noqa: E402
-from sim.sweep_cli import sensitivity, sweep  # noqa: E402
+from sim.sweep_cli import export, sensitivity, sweep, verify  # noqa: E402
 
 app.command("compare")(compare)
 app.command("sweep")(sweep)
 app.command("sensitivity")(sensitivity)
 app.command("discover")(discover)
+app.command("export")(export)
+app.command("verify")(verify)
 app.command("dashboard")(dashboard)

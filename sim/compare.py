@@ -49,7 +49,7 @@ from sim import stats
 from sim.results import Results, load_results
 from sim.sweep.folder import Experiment, check_folder, claim, staged_outputs
 from sim.sweep.plan import Plan, RunSpec, plan_sweep
-from sim.sweep.runner import Execution, execute_plan, provenance_record
+from sim.sweep.runner import Execution, execute_plan, provenance_record, run_settings_record
 from sim.sweep.spec import LoadedSweep, comparison_sweep
 from sim.sweep.store import RunStore, combine, write_results_csv
 
@@ -596,6 +596,7 @@ def _run_and_write(sc: Any, config: CompareConfig, out: Path, store: RunStore,
                                for k, v in invocation.items()},
                             "wall_seconds": round(wall, 3)},
         "scenario": _scenario_dump(sc),
+        **run_settings_record(loaded),
     }
     results = Results(out, manifest, pd.read_parquet(out / "run_summary.parquet"),
                       pd.read_parquet(out / "results.parquet")

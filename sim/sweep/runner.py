@@ -89,6 +89,17 @@ def sweep_experiment(loaded: LoadedSweep, plan: Plan) -> Experiment:
     )
 
 
+def run_settings_record(loaded: LoadedSweep) -> dict[str, Any]:
+    """What every run of the experiment was given besides its own spec: the scenario (after
+    the fixed overrides) and the recording and stop settings (``verify`` reruns from it)."""
+    spec = loaded.spec
+    return {
+        "run_scenario": loaded.scenario.model_dump(mode="json"),
+        "run_settings": {"record": spec.record.every, "weeks": spec.stop.weeks,
+                         "when": spec.stop.when.model_dump() if spec.stop.when else None},
+    }
+
+
 def provenance_record(plan: Plan) -> dict[str, Any]:
     """Which code and software computed the runs: one record for sweeps and comparisons."""
     from sim.provenance import (
@@ -131,6 +142,8 @@ def write_manifest(
         "sweep_file": str(loaded.path),
         "sweep_sha256": hashlib.sha256(loaded.text.encode()).hexdigest(),
         "sweep_spec": spec.model_dump(mode="json"),
+        "sweep_text": loaded.text,
+        **run_settings_record(loaded),
         "scenario_file": str(loaded.scenario_path),
         "scenario_hash": plan.scenario_hash,
         "experiment": sweep_experiment(loaded, plan).identity,
