@@ -247,8 +247,8 @@ def compare(
         if overwrite and extend:
             raise UserInputError("--overwrite: give --overwrite or --extend, not both")
         mode = "overwrite" if overwrite else "extend" if extend else "resume"
-        _check_folder(scenario, names, reps, seed, overrides, weeks, key_outcome, out, mode)
         check_out(out)
+        _check_folder(scenario, names, reps, seed, overrides, weeks, key_outcome, out, mode)
 
     if added:
         typer.echo("counterfactual: added 'none' as the baseline (the effects over doing "

@@ -106,8 +106,8 @@ def _check_start(loaded: Any, out: Path, mode: str = "resume",
 
     for strategy in loaded.spec.strategies:
         check_run(loaded.scenario, strategy)
-    check_folder(out, sweep_experiment(loaded, plan_sweep(loaded, method)), mode)  # type: ignore[arg-type]
     check_out(out)
+    check_folder(out, sweep_experiment(loaded, plan_sweep(loaded, method)), mode)  # type: ignore[arg-type]
 
 
 def _connect(executor: str, scheduler: str | None, tls: tuple[Path | None, ...] = ()):
