@@ -327,6 +327,7 @@ def execute_plan(loaded: LoadedSweep, plan: Plan, store: RunStore, how: Executio
                 in_flight += 1
             task, result = pool.next_done()
             in_flight -= 1
+            result = _checked(result, task)
             lost = not isinstance(result, RunOutcome)
             if not lost and result.ok:
                 store.write_outcome(task.spec, result, task.attempt + 1)
@@ -347,6 +348,26 @@ def execute_plan(loaded: LoadedSweep, plan: Plan, store: RunStore, how: Executio
     finally:
         bar.stop()
     return report
+
+
+def _checked(result: Any, task: RunTask) -> Any:
+    """A successful outcome from a worker that ran other code becomes a failure.
+
+    Why here too: a worker of another installation (an older merger-sim on a cluster) does
+    not check the fingerprint itself; its outcome then lacks the fingerprint of this code.
+    """
+    if not isinstance(result, RunOutcome) and type(result).__name__ == "RunOutcome":
+        theirs = ""  # a RunOutcome class from other code altogether
+    elif isinstance(result, RunOutcome) and result.ok:
+        theirs = getattr(result, "code", "")
+    else:
+        return result
+    if task.code and theirs != task.code:
+        return RunOutcome(task.spec.key, False, None, {}, None, error=(
+            f"CodeMismatch: the worker ran other model code (fingerprint {theirs or 'none'}, "
+            f"the sweep planned with {task.code}); start the workers from the same "
+            "installation and checkout"))
+    return result
 
 
 def _lost(task: RunTask, exc: BaseException) -> RunOutcome:

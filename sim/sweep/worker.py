@@ -76,6 +76,7 @@ class RunOutcome:
     extras: dict[str, pd.DataFrame] = field(default_factory=dict)
     cpu_seconds: float = 0.0
     peak_rss_mib: float = 0.0
+    code: str = ""
 
 
 #: Errors of the machine rather than of the run; worth another attempt.
@@ -176,7 +177,8 @@ def execute_run(task: RunTask) -> RunOutcome:
         stopped = int(ts["week"].iloc[-1]) if cut is not None else None
         return RunOutcome(spec.key, True, table, _jsonable(result.meta), stopped,
                           extras=extra_tables(result, task.extras),
-                          cpu_seconds=time.process_time() - cpu, peak_rss_mib=_peak_rss_mib())
+                          cpu_seconds=time.process_time() - cpu, peak_rss_mib=_peak_rss_mib(),
+                          code=_core.code_fingerprint())
     except Exception as exc:  # a failing run is data, not a crash
         return RunOutcome(
             spec.key,
