@@ -12,8 +12,8 @@ import typer
 from typer.testing import CliRunner
 
 from sim import run
+from sim.cli.compare import compare as compare_command
 from sim.compare import CompareError, compare, load_tables, redraw
-from sim.compare_cli import compare as compare_command
 from sim.report import SECTIONS
 from sim.stats import StoppingRule
 

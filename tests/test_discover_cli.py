@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.discovery_cli import parse_question
+from sim.cli.discover import parse_question
 
 ROOT = Path(__file__).resolve().parent.parent
 STEM = "discovery_training_vs_none_distance_to_target"

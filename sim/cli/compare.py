@@ -30,7 +30,7 @@ alignment gain the outcomes count (sim.outcomes.MIN_GAIN)."""
 
 def _parse_strategies(text: str) -> list[str]:
     """Comma-separated strategy names, validated against the registry, order kept."""
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
     from sim.strategies import STRATEGIES
 
     names = [s.strip() for s in text.split(",") if s.strip()]
@@ -49,7 +49,7 @@ def _parse_replications(text: str, precision: float, min_replications: int,
                         max_replications: int, batch: int,
                         half_width: float | None = None) -> object:
     """An int >= 1, or a StoppingRule for "auto"."""
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
     from sim.stats import StoppingRule
 
     if text.strip().lower() == "auto":
@@ -80,7 +80,7 @@ def _known_outcomes() -> set[str]:
 
 def _half_width(half_width: float | None, key_outcome: str) -> float:
     """The paired-difference target of ``auto``: given, or the default key outcome's."""
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
 
     if half_width is not None:
         return half_width
@@ -99,7 +99,7 @@ def _counterfactual_settings(scenario: object, weeks: int | None, strategies: li
     A ``--durability-weeks`` the user gives must end within the run; the default (52) is
     kept even for a short run, whose report then says the durability is undefined.
     """
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
     from sim.counterfactual import (
         BASELINE,
         DEFAULT_DURABILITY_WEEKS,
@@ -190,7 +190,7 @@ def compare(
     Replication i uses one seed under every strategy, so differences are paired. OUT belongs
     to one experiment: another comparison into it is refused unless --overwrite or --extend.
     """
-    from sim.cli_support import (
+    from sim.cli.errors import (
         UserInputError,
         check_out,
         check_seed,
@@ -265,7 +265,7 @@ def compare(
 
     client = None
     if executor == "dask":
-        from sim.sweep_cli import _connect
+        from sim.cli.sweep import _connect
 
         try:
             client = _connect(executor, scheduler)
@@ -297,7 +297,7 @@ def _check_folder(scenario: str, names: list[str], reps: object, seed: int,
                   overrides: dict[str, object], weeks: int | None, key_outcome: str, out: Path,
                   mode: str) -> None:
     """Refuse, before any run, an OUT that holds another experiment (nothing is written)."""
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
     from sim.compare import CompareConfig, compare_experiment
     from sim.scenario import load_scenario
     from sim.sweep.folder import FolderError, check_folder

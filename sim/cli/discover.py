@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli_support import UserInputError, check_out, fail, user_errors
+from sim.cli.errors import UserInputError, check_out, fail, user_errors
 
 #: The free-text form of a question: "A beats B on OUTCOME [at week N | at the end]".
 QUESTION_PATTERN = re.compile(
