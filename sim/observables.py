@@ -73,9 +73,10 @@ WEEKLY_INFO: dict[str, tuple[str, str, Better]] = {
     "teams_active": ("Active teams", "teams", "higher"),
     "proposals_accepted": ("Proposals accepted", "proposals", "higher"),
     "client_value": ("Client value", "index", "higher"),
-    "hours_per_employee": ("Hours per employee", "hours per week", "lower"),
-    "team_cross_city_share": ("Cross-city share of team members", "share", "higher"),
     "identification": ("Identification with the organisation", "0-1", "higher"),
+    "hours_per_employee": ("Intervention time per employee (cumulative)", "hours", "lower"),
+    "team_cross_city_share": ("Team members from another city", "share", "higher"),
+    "cities_per_team": ("Cities per team", "cities", "higher"),
 }
 
 #: Suffixes of the snapshot outcomes declared for every weekly output.

@@ -1,7 +1,8 @@
 """The ``merger-sim`` command line (also ``python -m sim``): the app, its global options, and
 the one place where any error becomes one line (:func:`main`).
 
-One module per command: ``run`` (``run``, ``scenarios list|show|validate``), ``compare``,
+One module per command: ``run`` (``run``, ``scenarios list|show|validate``), ``replay``,
+``compare``,
 ``sweep`` (``sweep``, ``sensitivity``), ``discover``, ``archive`` (``export``, ``verify``),
 and ``sim.dashboard_cli`` (``dashboard``); ``errors`` holds the error handling and the input
 checks every command shares (one ``EXIT_BAD_INPUT``). Heavy modules are imported inside the
@@ -111,10 +112,11 @@ def _command_line_error(err: Exception) -> int:
 
 # One module per command (sim/cli/<command>.py); each imports its heavy dependencies inside
 # the command, so `merger-sim --help` stays fast.
-from sim.cli import archive, compare, discover, run, sweep  # noqa: E402
+from sim.cli import archive, compare, discover, replay, run, sweep  # noqa: E402
 from sim.dashboard_cli import dashboard  # noqa: E402
 
 app.command("run")(run.run)
+app.command("replay")(replay.replay)
 app.add_typer(run.scenarios_app, name="scenarios")
 app.command("compare")(compare.compare)
 app.command("sweep")(sweep.sweep)
