@@ -11,8 +11,8 @@ Two ways to provide them:
   (``merger-sim --plugin plugins/mine.py compare ...``). The module lists what it adds in
   ``STRATEGIES = [...]`` and ``OUTCOMES = [...]``.
 
-A strategy class has ``name``, ``summary``, ``setup(model)`` and ``week(model)`` (and
-``vacate(model, slots)`` if it keeps per-employee state; ``sim.strategies.base``). An
+A strategy class has ``name``, ``summary``, ``setup(model)``, ``week(model)`` and
+``vacate(model, slots)`` (called when employees leave; ``sim.strategies.base``). An
 outcome is ``Observable(name, label, unit, better, function=f)`` with ``f(ts, meta) ->
 float``. Plugin source is part of the code fingerprint (``sim.provenance``), so an edited
 plugin recomputes the runs that used it; workers load the same modules and check it.
@@ -57,10 +57,12 @@ def register_strategy(cls: Any, source: str = "plugin") -> None:
     from sim.strategies import STRATEGIES
 
     name = getattr(cls, "name", None)
-    missing = [a for a in ("name", "summary", "setup", "week") if not hasattr(cls, a)]
+    missing = [a for a in ("name", "summary", "setup", "week", "vacate")
+               if not hasattr(cls, a)]
     if not isinstance(cls, type) or missing or not isinstance(name, str) or not name:
         raise PluginError(f"{source}: {cls!r} is not a strategy class (it needs name, "
-                          f"summary, setup(model) and week(model); missing: "
+                          f"summary, setup(model), week(model) and vacate(model, slots); "
+                          f"missing: "
                           f"{', '.join(missing) or 'a name'})")
     known = STRATEGIES.get(name)
     if known is not None and known is not cls and known.__module__.startswith("sim."):

@@ -48,6 +48,9 @@ class TownHall:
     def setup(self, model: Any) -> None:
         """Nothing to prepare: the strategy keeps no per-employee state."""
 
+    def vacate(self, model: Any, slots: np.ndarray) -> None:
+        """Nothing to forget when employees leave: no per-employee state."""
+
     def week(self, model: Any) -> None:
         """Hold a meeting in every fourth week of the intervention."""
         if not model.in_intervention or model.week % EVERY_WEEKS:
