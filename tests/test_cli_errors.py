@@ -299,7 +299,7 @@ def test_one_exit_code_constant_for_bad_input():
     import sim.cli.errors
     import sim.cli.sweep
 
-    sources = [p.read_text() for p in (ROOT / "sim").glob("*.py")]
+    sources = [p.read_text() for p in (ROOT / "sim").rglob("*.py")]
     assert sum("EXIT_BAD_INPUT = " in s for s in sources) == 1
     assert sim.cli.errors.EXIT_BAD_INPUT == 2 and not hasattr(sim.cli.sweep, "EXIT_BAD_INPUT")
 
