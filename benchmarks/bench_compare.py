@@ -40,7 +40,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-figures", action="store_true")
     args = parser.parse_args(argv)
 
-    import pandas as pd
+    import json
 
     from sim.compare import compare
 
@@ -50,19 +50,17 @@ def main(argv: list[str] | None = None) -> int:
         compare(args.scenario, strategies, args.replications, Path(tmp) / "out",
                 workers=args.workers, progress=False, figures=not args.no_figures)
         wall = time.perf_counter() - start
-        runs_table = pd.read_parquet(Path(tmp) / "out" / "runs" / "outcomes.parquet")
+        manifest = json.loads((Path(tmp) / "out" / "manifest.json").read_text())
+    last = manifest["last_invocation"]
     runs = len(strategies) * args.replications
     print(f"workload: {Path(args.scenario).name}, {args.strategies} x {args.replications} "
           f"replications = {runs} runs, {args.workers} workers, "
           f"figures {'off' if args.no_figures else 'on'}")
     print(f"wall time: {wall:.1f} s ({runs / wall:.2f} runs/s)")
-    per_run = runs_table.groupby("strategy")[["seconds", "cpu_seconds"]].mean()
-    print("mean per run inside a worker (wall / CPU s): "
-          + ", ".join(f"{s} {r.seconds:.2f} / {r.cpu_seconds:.2f}"
-                      for s, r in per_run.iterrows()))
+    run_cpu = float(last["cpu_seconds"])
+    print(f"mean CPU per run inside a worker: {run_cpu / runs:.2f} s")
     own = resource.getrusage(resource.RUSAGE_SELF)
     parent_cpu = own.ru_utime + own.ru_stime
-    run_cpu = float(runs_table["cpu_seconds"].sum())
     print(f"CPU: runs {run_cpu:.1f} s in workers, parent {parent_cpu:.1f} s "
           f"(imports, tables, figures, report); wall time on an otherwise idle machine "
           f"is about runs / workers + parent = {run_cpu / args.workers + parent_cpu:.1f} s")
@@ -70,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"load average during the benchmark: {load:.1f} on {os.cpu_count()} CPUs "
           "(above the CPU count, other processes shared the machine)")
     print(f"peak RSS: parent {peak_rss_mib(resource.RUSAGE_SELF):.0f} MiB, "
-          f"largest worker {runs_table['peak_rss_mib'].max():.0f} MiB")
+          f"largest worker {last['peak_rss_mib']:.0f} MiB")
     return 0
 
 

@@ -1,40 +1,41 @@
-"""Compare strategies: paired replications in parallel, statistics, figures and a report.
+"""Compare strategies: paired replications on the experiment engine, statistics, figures, report.
 
-The workflow, in order:
+A comparison is an experiment like a sweep: strategies x replications at one parameter point,
+planned, executed (serially, in local processes or on Dask), stored and resumed by the sweep
+machinery (``sim.sweep``). The workflow, in order:
 
 1. **Run.** Replication ``i`` uses seed ``base_seed + i`` under *every* strategy (common
    random numbers), so strategy differences are paired on identical initial populations and
-   networks. Runs go to a local process pool (``concurrent.futures``); a rich progress bar
-   shows runs done and time left. A run that raises is recorded with its error in
-   ``failures.csv``; all other runs are kept.
+   networks. Each run is stored as it finishes (``runs/<key>.parquet``, with its
+   acculturation table, and agents and edges for replication 0); a killed comparison
+   resumes where it stopped and edited model code recomputes (the run keys hold the code's
+   fingerprint). A run that raises is stored with its error and reported; the rest are kept.
 2. **Replications.** Either a fixed number, or ``auto``: batches are added until the key
    outcome's 95 % interval is within a relative precision target for every strategy and,
    with a half-width target, the interval of every paired difference with the baseline
    (``none`` when present) is at most that wide, up to a cap (``sim.stats.StoppingRule``;
    Lee et al. 2015, JASSS 18(4) 4).
-3. **Save raw results** (``runs/*.parquet``) so analysis and figures never need a rerun.
+3. **Combine** the run files into ``results.parquet`` and ``run_summary.parquet`` (the
+   sweep's tables); ``sim.results.load_results`` reads them back.
 4. **Analyse** into ``summary.csv``, ``paired.csv``, ``weekly.csv``, ``outcomes.csv``,
-   ``acculturation.csv``, ``acculturation_summary.csv`` and ``manifest.json``; when ``none``
-   is compared, also the counterfactual outcomes (``sim.counterfactual``):
-   ``counterfactual.csv``, ``counterfactual_weekly.csv``, ``ce_plane.csv``, ``ceac.csv``.
-5. **Draw** ``figures/*.png|svg`` and write ``report.html``. ``redraw(DIR)`` repeats steps
-   4-5 from the saved raw results.
+   ``acculturation.csv``, ``acculturation_summary.csv``, ``failures.csv`` and
+   ``manifest.json``; when ``none`` is compared, also the counterfactual outcomes
+   (``sim.counterfactual``): ``counterfactual.csv``, ``counterfactual_weekly.csv``,
+   ``ce_plane.csv``, ``ceac.csv``.
+5. **Draw** ``figures/*.png|svg`` and write ``report.html``. Steps 4-5 write into a staging
+   folder and replace the previous outputs together. ``redraw(DIR)`` repeats them from the
+   stored runs.
 """
 
 from __future__ import annotations
 
 import json
-import math
-import multiprocessing
 import os
 import platform
 import shlex
 import sys
 import time
-import traceback
 from collections.abc import Callable, Mapping, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,15 +46,23 @@ import pandas as pd
 from sim import counterfactual as cf
 from sim import outcomes as oc
 from sim import stats
-from sim.progress import progress_bar
-from sim.provenance import library_versions
+from sim.results import Results, load_results
+from sim.sweep.folder import Experiment, check_folder, claim, staged_outputs
+from sim.sweep.plan import Plan, RunSpec, plan_sweep
+from sim.sweep.runner import Execution, execute_plan, provenance_record, run_settings_record
+from sim.sweep.spec import LoadedSweep, comparison_sweep
+from sim.sweep.store import RunStore, combine, write_results_csv
 
 RUNS_DIR = "runs"
-"""Sub-folder of the output folder holding the raw per-run tables."""
+"""Sub-folder of the output folder holding the stored runs."""
 
 DEFAULT_KEY_OUTCOME = "distance_to_target_final"
 """Outcome whose precision decides ``--replications auto`` (distance to the target culture
 at the end of the follow-up: the durable alignment the case is about)."""
+
+#: The combined tables of a comparison's runs (moved aside while a comparison runs).
+COMBINED = ("results.parquet", "run_summary.parquet", "run_summary.csv", "results.csv")
+
 
 class CompareError(RuntimeError):
     """The comparison produced nothing to analyse (e.g. every run failed)."""
@@ -64,93 +73,13 @@ RunFunction = Callable[..., Any]
 
 
 @dataclass(frozen=True)
-class RunTask:
-    """One run to do: a strategy under one replication's seed."""
-
-    scenario: Any
-    strategy: str
-    replication: int
-    seed: int
-    overrides: Mapping[str, Any]
-    weeks: int | None
-    keep_detail: bool
-
-
-@dataclass
-class RunRecord:
-    """What one run returns to the parent process (small: no full model state)."""
+class RunFailure:
+    """A failed run, as reported while the comparison goes on."""
 
     strategy: str
     replication: int
     seed: int
-    seconds: float
-    error: str | None = None
-    cpu_seconds: float = math.nan
-    peak_rss_mib: float = math.nan
-    timeseries: pd.DataFrame | None = None
-    outcomes: dict[str, float] = field(default_factory=dict)
-    acculturation: pd.DataFrame | None = None
-    agents: pd.DataFrame | None = None
-    edges: pd.DataFrame | None = None
-    meta: dict[str, Any] = field(default_factory=dict)
-
-    @property
-    def ok(self) -> bool:
-        """True when the run finished without an exception."""
-        return self.error is None
-
-
-def _default_run(*args: Any, **kwargs: Any) -> Any:
-    """Call ``sim.run`` (imported late so importing this module stays light)."""
-    from sim import run
-
-    return run(*args, **kwargs)
-
-
-def execute(task: RunTask, run_fn: RunFunction | None = None) -> RunRecord:
-    """Do one run and reduce it to what the comparison needs; never raises.
-
-    Runs in a worker process. Derived outcomes and acculturation modes are computed here
-    so that only small tables travel back; agent snapshots and edges are kept only for the
-    exemplar replication (``keep_detail``) that the network and value-space figures show.
-    """
-    fn = run_fn or _default_run
-    start = time.perf_counter()
-    cpu_start = time.process_time()
-    rec = RunRecord(task.strategy, task.replication, task.seed, 0.0)
-    try:
-        res = fn(task.scenario, strategy=task.strategy, seed=task.seed,
-                 overrides=dict(task.overrides), weeks=task.weeks)
-        meta = dict(res.meta)
-        ts = res.timeseries.copy()
-        rec.outcomes = oc.run_outcomes(ts, meta)
-        target = meta.get("target") or {}
-        if target and res.agents is not None and len(res.agents):
-            rec.acculturation = oc.acculturation(res.agents, target)
-        rec.timeseries = ts
-        rec.meta = _jsonable(meta)
-        if task.keep_detail:
-            rec.agents = res.agents.copy()
-            parts = [df.assign(week=int(w)) for w, df in (res.edges or {}).items()]
-            if parts:
-                rec.edges = pd.concat(parts, ignore_index=True)[
-                    ["week", "source", "target", "weight"]]
-    except Exception as exc:
-        rec.error = f"{type(exc).__name__}: {exc}\n{traceback.format_exc(limit=6)}"
-    rec.seconds = time.perf_counter() - start
-    rec.cpu_seconds = time.process_time() - cpu_start
-    rec.peak_rss_mib = _peak_rss_mib()
-    return rec
-
-
-def _peak_rss_mib() -> float:
-    """Peak resident memory of this (worker) process so far, in MiB; NaN if unknown."""
-    try:
-        import resource
-    except ImportError:  # not on Windows
-        return math.nan
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    return rss / 2**20 if sys.platform == "darwin" else rss / 2**10
+    error: str
 
 
 def _jsonable(obj: Any) -> Any:
@@ -166,6 +95,7 @@ def _jsonable(obj: Any) -> Any:
     return str(obj)
 
 
+
 @dataclass
 class CompareConfig:
     """Everything that defines a comparison; stored in the manifest to reproduce it.
@@ -178,6 +108,7 @@ class CompareConfig:
         overrides: dotted parameter path -> value, applied to every run.
         weeks: horizon override (None: the scenario's).
         workers: worker processes (1: run in this process).
+        executor: "local" (process pool), "serial" or "dask".
         key_outcome: outcome the stopping rule watches.
         counterfactual: yardsticks of the outcomes over ``none``.
     """
@@ -189,6 +120,7 @@ class CompareConfig:
     overrides: dict[str, Any] = field(default_factory=dict)
     weeks: int | None = None
     workers: int = 1
+    executor: str = "local"
     key_outcome: str = DEFAULT_KEY_OUTCOME
     counterfactual: cf.Settings = field(default_factory=cf.Settings)
 
@@ -235,12 +167,14 @@ def difference_baseline(strategies: Sequence[str]) -> str:
     return cf.BASELINE if cf.BASELINE in strategies else strategies[0]
 
 
-def key_differences(records: Sequence[RunRecord], strategies: Sequence[str],
+
+
+def key_differences(outcomes: pd.DataFrame, strategies: Sequence[str],
                     key_outcome: str) -> dict[str, list[float]]:
     """Paired differences of the key outcome, each strategy minus the baseline, by seed."""
     base = difference_baseline(strategies)
-    value = {(r.strategy, r.replication): r.outcomes.get(key_outcome, math.nan)
-             for r in records if r.ok}
+    value = {(r.strategy, r.replication): r.value
+             for r in outcomes.assign(value=outcomes.get(key_outcome)).itertuples(index=False)}
     reps = sorted({rep for (s, rep) in value if s == base})
     return {f"{s} - {base}": [value[(s, i)] - value[(base, i)] for i in reps
                               if (s, i) in value]
@@ -252,64 +186,6 @@ def _format_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     return str(value)
-
-
-class _Pool:
-    """Run tasks serially (workers = 1) or in a process pool, yielding records as done."""
-
-    def __init__(self, workers: int, run_fn: RunFunction | None) -> None:
-        self.workers = workers
-        self.run_fn = run_fn
-        self.executor: ProcessPoolExecutor | None = None
-        self.broken = False
-        """True once a worker process died: no further batches are submitted."""
-        if workers > 1:
-            # forkserver (spawn where missing): forking a parent that already runs BLAS and
-            # progress-bar threads can deadlock; workers import sim once and are reused.
-            methods = multiprocessing.get_all_start_methods()
-            ctx = multiprocessing.get_context("forkserver" if "forkserver" in methods
-                                              else "spawn")
-            self.executor = ProcessPoolExecutor(max_workers=workers, mp_context=ctx)
-
-    def submit(self, tasks: Sequence[RunTask]) -> list[tuple[Future[RunRecord] | None, RunTask]]:
-        """Queue tasks; serial mode keeps the tasks for lazy execution (future None)."""
-        if self.executor is None:
-            return [(None, t) for t in tasks]
-        return [(self.executor.submit(execute, t, self.run_fn), t) for t in tasks]
-
-    def results(self, handles: Sequence[tuple[Future[RunRecord] | None, RunTask]]) -> Any:
-        """Yield a RunRecord per handle, in completion order; failures become records."""
-        if self.executor is None:
-            for _, task in handles:
-                yield execute(task, self.run_fn)
-            return
-        from concurrent.futures import as_completed
-
-        task_of = {fut: task for fut, task in handles if fut is not None}
-        for fut in as_completed(task_of):
-            try:
-                yield fut.result()
-            except BrokenProcessPool as exc:  # a worker died (e.g. killed for memory)
-                self.broken = True
-                t = task_of[fut]
-                yield RunRecord(t.strategy, t.replication, t.seed, 0.0,
-                                error=f"{type(exc).__name__}: {exc}")
-            except Exception as exc:
-                t = task_of[fut]
-                yield RunRecord(t.strategy, t.replication, t.seed, 0.0,
-                                error=f"{type(exc).__name__}: {exc}")
-
-    def close(self) -> None:
-        """Shut the pool down (cancels nothing already finished)."""
-        if self.executor is not None:
-            self.executor.shutdown(wait=True, cancel_futures=True)
-
-
-def _progress(enabled: bool) -> Any:
-    """The progress bar of a comparison: runs done / total, elapsed and remaining time."""
-    from rich.progress import TextColumn
-
-    return progress_bar(enabled, TextColumn("runs"))
 
 
 def _resolve_scenario(scenario: Any) -> tuple[Any, str]:
@@ -328,121 +204,6 @@ def _scenario_dump(scenario: Any) -> Any:
     if hasattr(scenario, "model_dump"):
         return scenario.model_dump(mode="json")
     return _jsonable(scenario)
-
-
-def run_replications(
-    scenario: Any,
-    config: CompareConfig,
-    run_fn: RunFunction | None = None,
-    progress: bool = True,
-    on_failure: Callable[[RunRecord], None] | None = None,
-) -> tuple[list[RunRecord], list[dict[str, Any]]]:
-    """Run every strategy under common seeds until the replication target is met.
-
-    Args:
-        scenario: scenario object passed to the run function.
-        config: the comparison's settings.
-        run_fn: run function (default ``sim.run``); must be picklable for workers > 1.
-        progress: show the progress bar.
-        on_failure: called with each failed run's record as it arrives.
-
-    Returns:
-        (all run records, the stopping-rule trace: one dict per check).
-    """
-    rule = config.replications if isinstance(config.replications, stats.StoppingRule) else None
-    target = rule.next_count(0, {}) if rule else int(config.replications)
-    total_max = (rule.max_replications if rule else target) * len(config.strategies)
-    workers = max(1, min(config.workers, total_max))
-    pool = _Pool(workers, run_fn)
-    records: list[RunRecord] = []
-    trace: list[dict[str, Any]] = []
-    done = 0
-    bar = _progress(progress)
-    try:
-        task_id = None
-        while target > done:
-            tasks = [
-                RunTask(scenario, s, i, config.base_seed + i, config.overrides, config.weeks,
-                        keep_detail=(i == 0))
-                for i in range(done, target) for s in config.strategies
-            ]
-            handles = pool.submit(tasks)
-            if task_id is None:
-                bar.start()
-                task_id = bar.add_task("compare", total=len(tasks))
-            else:
-                bar.update(task_id, total=target * len(config.strategies))
-            for rec in pool.results(handles):
-                records.append(rec)
-                if not rec.ok and on_failure is not None:
-                    on_failure(rec)
-                bar.advance(task_id)
-            done = target
-            if rule is None or pool.broken:
-                break
-            samples = {
-                s: [r.outcomes.get(config.key_outcome, math.nan)
-                    for r in records if r.ok and r.strategy == s]
-                for s in config.strategies
-            }
-            diffs = key_differences(records, config.strategies, config.key_outcome) \
-                if rule.half_width is not None else {}
-            trace.append({
-                "replications": done,
-                **{f"relative_precision[{s}]": stats.relative_precision(v, rule.level)
-                   for s, v in samples.items()},
-                **{f"half_width[{p}]": rule.difference_half_width(d) for p, d in diffs.items()},
-                "met": rule.is_met(samples, diffs),
-            })
-            target = rule.next_count(done, samples, diffs)
-    finally:
-        bar.stop()
-        pool.close()
-    return records, trace
-
-
-def assemble(records: Sequence[RunRecord],
-             strategies: Sequence[str] | None = None) -> dict[str, pd.DataFrame]:
-    """Raw per-run tables from run records (only successful runs; failures separately).
-
-    Rows are ordered by strategy in the user's order (``strategies``), then replication.
-    """
-    ok = [r for r in records if r.ok]
-    keys = ["strategy", "replication", "seed"]
-
-    def tag(df: pd.DataFrame, r: RunRecord) -> pd.DataFrame:
-        return df.assign(strategy=r.strategy, replication=r.replication, seed=r.seed)[
-            keys + list(df.columns)]
-
-    def cat(frames: list[pd.DataFrame]) -> pd.DataFrame:
-        return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
-
-    out = {
-        "timeseries": cat([tag(r.timeseries, r) for r in ok if r.timeseries is not None]),
-        "outcomes": pd.DataFrame(
-            [{"strategy": r.strategy, "replication": r.replication, "seed": r.seed,
-              "seconds": r.seconds, "cpu_seconds": r.cpu_seconds,
-              "peak_rss_mib": r.peak_rss_mib, **r.outcomes}
-             for r in ok]),
-        "acculturation": cat([tag(r.acculturation, r) for r in ok
-                              if r.acculturation is not None]),
-        "agents": cat([tag(r.agents, r) for r in ok if r.agents is not None]),
-        "edges": cat([tag(r.edges, r) for r in ok if r.edges is not None]),
-        "failures": pd.DataFrame(
-            [{"strategy": r.strategy, "replication": r.replication, "seed": r.seed,
-              "error": r.error} for r in records if not r.ok],
-            columns=["strategy", "replication", "seed", "error"]),
-    }
-    rank = {s: i for i, s in enumerate(strategies or sorted({r.strategy for r in records}))}
-    for name in ("timeseries", "outcomes", "acculturation", "agents", "edges"):
-        df = out[name]
-        if not df.empty:
-            keys = [c for c in ("strategy", "replication", "week") if c in df.columns]
-            out[name] = df.sort_values(
-                keys, kind="stable",
-                key=lambda col: col.map(rank) if col.name == "strategy" else col,
-            ).reset_index(drop=True)
-    return out
 
 
 def outcome_columns(outcomes: pd.DataFrame) -> list[str]:
@@ -482,17 +243,6 @@ def analyse(raw: Mapping[str, pd.DataFrame], strategies: Sequence[str],
             "acculturation_summary": acc_summary, **cf_tables}
 
 
-def save_raw(raw: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
-    """Write the raw per-run tables as Parquet (and CSV for the small ones)."""
-    runs = out_dir / RUNS_DIR
-    runs.mkdir(parents=True, exist_ok=True)
-    for name in ("timeseries", "outcomes", "acculturation", "agents", "edges"):
-        raw[name].to_parquet(runs / f"{name}.parquet", index=False)
-    raw["outcomes"].to_csv(out_dir / "outcomes.csv", index=False)
-    raw["acculturation"].to_csv(out_dir / "acculturation.csv", index=False)
-    raw["failures"].to_csv(out_dir / "failures.csv", index=False)
-
-
 COUNTERFACTUAL_TABLES = ("counterfactual", "counterfactual_weekly", "ce_plane", "ceac")
 """Tables written only when ``none`` is part of the comparison."""
 
@@ -511,29 +261,115 @@ def save_analysis(tables: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
             path.unlink(missing_ok=True)
 
 
-def load_tables(out_dir: Path | str) -> dict[str, Any]:
-    """Load a comparison's saved raw tables and manifest (no rerun).
 
-    Returns:
-        Dict with timeseries, outcomes, acculturation, agents, edges, failures (DataFrames)
-        and manifest (dict).
+def _detail(run: RunSpec) -> tuple[str, ...]:
+    """The extra tables a comparison keeps per run: the acculturation modes always; agents
+    and edges for replication 0, the exemplar the network and value-space figures show."""
+    return ("acculturation", "agents", "edges") if run.replication == 0 else ("acculturation",)
+
+
+def comparison_plan(scenario: Any, config: CompareConfig,
+                    replications: int) -> tuple[LoadedSweep, Plan]:
+    """The comparison with ``replications`` replications as a sweep, and its plan."""
+    loaded = comparison_sweep(scenario, config.scenario_path, list(config.strategies),
+                              replications, config.base_seed, dict(config.overrides),
+                              config.weeks)
+    return loaded, plan_sweep(loaded)
+
+
+def compare_experiment(scenario: Any, config: CompareConfig) -> Experiment:
+    """The experiment a comparison is, for its folder's record.
+
+    Its runs are every run it may plan (up to the cap under ``auto``), named by the same
+    code-independent ids as a sweep's.
     """
-    out = Path(out_dir)
-    runs = out / RUNS_DIR
-    if not (out / "manifest.json").is_file() or not runs.is_dir():
-        raise FileNotFoundError(f"{out}: not a comparison folder (no manifest.json or runs/)")
-    tables: dict[str, Any] = {
-        name: pd.read_parquet(runs / f"{name}.parquet")
-        for name in ("timeseries", "outcomes", "acculturation", "agents", "edges")
+    rule = config.replications if isinstance(config.replications, stats.StoppingRule) else None
+    count = rule.max_replications if rule else int(config.replications)
+    _, plan = comparison_plan(scenario, config, count)
+    definition = {
+        "scenario_hash": plan.scenario_hash,
+        "strategies": list(config.strategies),
+        "base_seed": config.base_seed,
+        "weeks": config.weeks,
+        "replications": ({**rule.__dict__, "key_outcome": config.key_outcome} if rule
+                         else count),
     }
-    failures = out / "failures.csv"
-    tables["failures"] = pd.read_csv(failures) if failures.stat().st_size > 1 else pd.DataFrame()
-    tables["manifest"] = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-    return tables
+    name = getattr(scenario, "name", None) or config.scenario_path
+    return Experiment(kind="compare", name=str(name), definition=definition,
+                      run_ids=tuple(run.id for run in plan.runs))
+
+
+def _stored_outcomes(store: RunStore, plan: Plan) -> pd.DataFrame:
+    """Derived outcomes of the plan's completed runs, read from their files."""
+    done = store.done_keys()
+    rows = []
+    for run in plan.runs:
+        if run.key in done:
+            table, info = store.read_run(run.key)
+            values = oc.run_outcomes(table.to_pandas(), info.get("meta") or {})
+            rows.append({"strategy": run.strategy, "replication": run.replication,
+                         "seed": run.seed, **values})
+    return pd.DataFrame(rows, columns=None if rows else ["strategy", "replication", "seed"])
+
+
+def _first_meta(store: RunStore, plan: Plan) -> dict[str, Any]:
+    """The run metadata of the first completed run (scenario facts shared by all runs)."""
+    done = store.done_keys()
+    for run in plan.runs:
+        if run.key in done:
+            return dict(store.read_run(run.key)[1].get("meta") or {})
+    return {}
+
+
+def raw_tables(results: Results) -> dict[str, pd.DataFrame]:
+    """A comparison's per-run tables from its stored results, labelled by strategy,
+    replication and seed in plan order (strategies in the user's order, then replications):
+    timeseries, outcomes, acculturation, agents, edges and failures."""
+    drop = ["run", "run_key", "group", "sample", "point"]
+    weekly = results.weekly
+    outcomes = results.outcomes
+    return {
+        "timeseries": weekly.drop(columns=[c for c in drop if c in weekly.columns]),
+        "outcomes": outcomes.drop(columns=[c for c in drop if c in outcomes.columns]),
+        "acculturation": results.table("acculturation"),
+        "agents": results.table("agents"),
+        "edges": results.table("edges"),
+        "failures": results.failures,
+    }
+
+
+def save_raw(raw: Mapping[str, pd.DataFrame], out_dir: Path) -> None:
+    """Write the per-run tables a reader opens without Python: outcomes, acculturation and
+    failures as CSV (the weekly rows are in ``results.parquet``)."""
+    raw["outcomes"].to_csv(out_dir / "outcomes.csv", index=False)
+    raw["acculturation"].to_csv(out_dir / "acculturation.csv", index=False)
+    raw["failures"].to_csv(out_dir / "failures.csv", index=False)
+
+
+def load_tables(out_dir: Path | str) -> dict[str, Any]:
+    """A comparison's stored tables and manifest (no rerun), via ``sim.results``.
+
+    Raises:
+        FileNotFoundError: the folder holds no comparison.
+    """
+    results = load_results(out_dir)
+    if results.kind != "compare":
+        raise FileNotFoundError(f"{out_dir}: not a comparison folder")
+    return {**raw_tables(results), "manifest": results.manifest}
+
+
+#: Everything a comparison derives from its stored runs; replaced together.
+DERIVED = frozenset({
+    "figures", "report.html", "summary.csv", "paired.csv", "weekly.csv",
+    "acculturation_summary.csv", *(f"{name}.csv" for name in COUNTERFACTUAL_TABLES),
+})
+#: ... and what is written beside them once per run of the command.
+COMPARE_OUTPUTS = DERIVED | {"manifest.json", "outcomes.csv", "acculturation.csv",
+                             "failures.csv"}
 
 
 def redraw(out_dir: Path | str) -> Path:
-    """Rebuild tables, figures and report.html of a comparison from its saved raw results.
+    """Rebuild tables, figures and report.html of a comparison from its stored runs.
 
     Args:
         out_dir: a folder written by ``compare``.
@@ -541,26 +377,41 @@ def redraw(out_dir: Path | str) -> Path:
     Returns:
         Path of the rewritten report.
     """
-    from sim.plots import draw_all
-    from sim.report import build_report
-
     out = Path(out_dir)
     tables = load_tables(out)
     m = tables["manifest"]
     analysis = analyse(tables, m["strategies"], int(m.get("intervention_weeks", 0) or 0),
                        cf.Settings.from_dict(m.get("counterfactual")))
-    save_analysis(analysis, out)
-    figures = draw_all({**tables, **analysis}, out / "figures")
-    return build_report(out, {**tables, **analysis}, figures)
+    _write_derived(out, DERIVED, {**tables, **analysis}, analysis, figures=True)
+    return out / "report.html"
 
 
-def _provenance(meta: Mapping[str, Any]) -> dict[str, Any]:
-    """Provenance of the comparison: model version and commit, scenario hash, library versions."""
+def _write_derived(out: Path, names: frozenset[str], tables: dict[str, Any],
+                   analysis: Mapping[str, pd.DataFrame], figures: bool,
+                   raw: Mapping[str, pd.DataFrame] | None = None) -> None:
+    """Write tables, figures and report into a staging folder and swap them in together."""
+    from sim.plots import draw_all
+    from sim.report import build_report
+
+    with staged_outputs(out, names) as stage:
+        if raw is not None:
+            save_raw(raw, stage)
+            (stage / "manifest.json").write_text(
+                json.dumps(tables["manifest"], indent=2, default=str), encoding="utf-8")
+        save_analysis(analysis, stage)
+        drawn = draw_all(tables, stage / "figures") if figures else {}
+        build_report(stage, tables, drawn)
+
+
+def _provenance(meta: Mapping[str, Any], plan: Plan | None = None) -> dict[str, Any]:
+    """Provenance of the comparison: scenario, code fingerprint, commit and dirty flag,
+    library versions (the sweep's record, with the versions also at the top level)."""
+    from sim.provenance import library_versions
+
     return {
         "scenario_name": meta.get("scenario_name"),
         "scenario_hash": meta.get("scenario_hash"),
-        "package_version": meta.get("package_version"),
-        "git_commit": meta.get("git_commit"),
+        **(provenance_record(plan) if plan is not None else {}),
         **library_versions(),
         "platform": platform.platform(),
         "cpus": os.cpu_count(),
@@ -579,11 +430,16 @@ def compare(
     key_outcome: str = DEFAULT_KEY_OUTCOME,
     run_fn: RunFunction | None = None,
     progress: bool = True,
-    on_failure: Callable[[RunRecord], None] | None = None,
+    on_failure: Callable[[RunFailure], None] | None = None,
     figures: bool = True,
     counterfactual: cf.Settings | None = None,
+    mode: str = "resume",
+    executor: str = "local",
+    scheduler: Any = None,
+    security: Any = None,
+    csv: bool = False,
 ) -> Path:
-    """Run a paired strategy comparison and write all outputs to ``out_dir``.
+    """Run (or resume) a paired strategy comparison and write all outputs to ``out_dir``.
 
     Args:
         scenario: a scenario file path, or a loaded scenario object.
@@ -595,80 +451,169 @@ def compare(
         overrides: dotted parameter path -> value for every run.
         weeks: horizon override.
         key_outcome: outcome column watched by the stopping rule.
-        run_fn: run function (default ``sim.run``); for tests and other models.
+        run_fn: run function (default ``sim.run``); for tests (module level, picklable).
         progress: show a progress bar on stderr.
         on_failure: callback for each failed run as it happens.
         figures: draw the figures (a few seconds each); without them the report has only
-            tables, and ``redraw`` can add them later from the saved runs.
+            tables, and ``redraw`` can add them later from the stored runs.
         counterfactual: yardsticks of the counterfactual outcomes (used when ``none`` is
             among the strategies; default ``sim.counterfactual.Settings()``).
+        mode: when ``out_dir`` holds another experiment: "resume" refuses, "overwrite"
+            deletes it first, "extend" accepts a comparison that contains all its runs
+            (``sim.sweep.folder``).
+        executor: "local" (process pool), "serial" or "dask" (with ``scheduler``).
+        scheduler: Dask scheduler address or a connected Client.
+        security: TLS settings for a ``tls://`` scheduler address.
+        csv: also write ``results.csv`` (every run and week).
 
     Returns:
         Path of report.html.
-    """
-    from sim.plots import draw_all
-    from sim.report import build_report
 
+    Raises:
+        FolderError: ``out_dir`` holds another experiment; nothing was written.
+        CompareError: every run failed (``failures.csv`` names them).
+    """
     if not strategies:
         raise ValueError("strategies: give at least one strategy")
     if isinstance(replications, int) and replications < 1:
         raise ValueError(f"replications: must be >= 1, got {replications}")
     sc, label = _resolve_scenario(scenario)
+    n_workers = workers or os.cpu_count() or 1
+    if executor == "local" and n_workers == 1:
+        executor = "serial"  # one worker: no pool, as before
     config = CompareConfig(
         scenario_path=label, strategies=list(strategies), replications=replications,
         base_seed=base_seed, overrides=dict(overrides or {}), weeks=weeks,
-        workers=workers or os.cpu_count() or 1, key_outcome=key_outcome,
+        workers=n_workers, executor=executor, key_outcome=key_outcome,
         counterfactual=counterfactual or cf.Settings(),
     )
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    experiment = compare_experiment(sc, config)
+    check_folder(out, experiment, mode)  # type: ignore[arg-type]
+    store = RunStore(out, combined=COMBINED)
+    store.open()
+    try:
+        action = claim(out, experiment, mode)  # type: ignore[arg-type]
+        store.runs.mkdir(exist_ok=True)
+
+        def failed(spec: RunSpec, error: str) -> None:
+            if on_failure is not None:
+                on_failure(RunFailure(spec.strategy, spec.replication, spec.seed, error))
+
+        how = Execution(executor=executor, workers=n_workers, scheduler=scheduler,
+                        progress=progress, security=security, extras_for=_detail,
+                        run_fn=run_fn, on_failure=failed, label="compare")
+        return _run_and_write(sc, config, out, store, how, figures, experiment, action, csv)
+    finally:
+        store.close()
+
+
+def _run_and_write(sc: Any, config: CompareConfig, out: Path, store: RunStore,
+                   how: Execution, figures: bool, experiment: Experiment,
+                   action: str, csv: bool = False) -> Path:
+    """Run the comparison's batches (resuming), combine, analyse and write the outputs."""
+    from sim.sweep.executors import make_executor
+
+    rule = config.replications if isinstance(config.replications, stats.StoppingRule) \
+        else None
+    target = rule.next_count(0, {}) if rule else int(config.replications)  # type: ignore[arg-type]
     started = time.perf_counter()
-    records, trace = run_replications(sc, config, run_fn, progress, on_failure)
+    trace: list[dict[str, Any]] = []
+    invocation = {"computed": 0, "skipped": 0, "retried": 0, "cpu_seconds": 0.0,
+                  "peak_rss_mib": 0.0}
+    store.retire_combined()
+    pool = make_executor(how.executor, how.workers, how.scheduler, how.security)
+    try:
+        while True:
+            loaded, plan = comparison_plan(sc, config, target)
+            for found in store.verify(plan.unique_keys):
+                print(f"warning: {found.path}: damaged ({found.reason}); moved to "
+                      f"{found.moved_to}; computing it again", file=sys.stderr)
+            report = execute_plan(loaded, plan, store, how, pool)
+            for name in ("computed", "retried", "cpu_seconds"):
+                invocation[name] += getattr(report, name)
+            invocation["skipped"] = report.skipped if not trace else invocation["skipped"]
+            invocation["peak_rss_mib"] = max(invocation["peak_rss_mib"], report.peak_rss_mib)
+            if rule is None:
+                break
+            outcomes = _stored_outcomes(store, plan)
+            samples = {s: outcomes.loc[outcomes["strategy"] == s, config.key_outcome].tolist()
+                       if config.key_outcome in outcomes else []
+                       for s in config.strategies}
+            diffs = key_differences(outcomes, config.strategies, config.key_outcome) \
+                if rule.half_width is not None and config.key_outcome in outcomes else {}
+            trace.append({
+                "replications": target,
+                **{f"relative_precision[{s}]": stats.relative_precision(v, rule.level)
+                   for s, v in samples.items()},
+                **{f"half_width[{p}]": rule.difference_half_width(d) for p, d in diffs.items()},
+                "met": rule.is_met(samples, diffs),
+            })
+            following = rule.next_count(target, samples, diffs)
+            if following <= target:
+                break
+            target = following
+    finally:
+        pool.close()
+    counts = combine(store, plan, summary="run_summary")
+    if csv:
+        write_results_csv(out)
+    store.clear_stale()
     wall = time.perf_counter() - started
-    raw = assemble(records, config.strategies)
-    if raw["outcomes"].empty:
-        raw["failures"].to_csv(out / "failures.csv", index=False)
-        first = raw["failures"]["error"].iloc[0].splitlines()[0] if len(raw["failures"]) else ""
-        raise CompareError(f"all {len(records)} runs failed (see {out / 'failures.csv'}); "
-                           f"first error: {first}")
-    save_raw(raw, out)
-    first_ok = next((r for r in records if r.ok), None)
-    meta = first_ok.meta if first_ok else {}
-    n_ok = raw["outcomes"].groupby("strategy").size().to_dict() if not raw["outcomes"].empty \
-        else {}
-    rule = replications if isinstance(replications, stats.StoppingRule) else None
+    meta = _first_meta(store, plan)
     manifest = {
+        "kind": "compare",
         "command": config.command(out),
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
-        "scenario_path": label,
+        "scenario_path": config.scenario_path,
         "strategies": config.strategies,
-        "replications": "auto" if rule else int(replications),
+        "replications": "auto" if rule else int(config.replications),  # type: ignore[arg-type]
         "stopping_rule": (
-            {**rule.__dict__, "key_outcome": key_outcome, "trace": _jsonable(trace)}
+            {**rule.__dict__, "key_outcome": config.key_outcome, "trace": _jsonable(trace)}
             if rule else None),
-        "replications_done": max((r.replication for r in records), default=-1) + 1,
-        "runs_ok": {str(k): int(v) for k, v in n_ok.items()},
-        "runs_failed": len(raw["failures"]),
-        "base_seed": base_seed,
-        "seeds": f"{base_seed} .. {base_seed + max((r.replication for r in records), default=0)}",
+        "replications_done": target,
+        "runs_ok": {},
+        "runs_failed": counts["failed"],
+        "base_seed": config.base_seed,
+        "seeds": f"{config.base_seed} .. {config.base_seed + target - 1}",
         "overrides": _jsonable(config.overrides),
-        "weeks": weeks,
+        "weeks": config.weeks,
         "workers": config.workers,
+        "executor": config.executor,
         "wall_seconds": round(wall, 3),
+        "parameters": [],
+        "plugins": list(loaded.plugins),
         "intervention_weeks": int(meta.get("intervention_weeks", 0) or 0),
         "followup_weeks": int(meta.get("followup_weeks", 0) or 0),
         "target": meta.get("target", {}),
         "dimensions": meta.get("dimensions", []),
         "cities": meta.get("cities", []),
         "counterfactual": {"baseline": cf.BASELINE, **config.counterfactual.as_dict()},
-        "provenance": _provenance(meta),
+        "experiment": experiment.identity,
+        "folder": action,
+        "provenance": _provenance(meta, plan),
+        "last_invocation": {**{k: round(v, 3) if isinstance(v, float) else v
+                               for k, v in invocation.items()},
+                            "wall_seconds": round(wall, 3)},
         "scenario": _scenario_dump(sc),
+        **run_settings_record(loaded),
     }
-    (out / "manifest.json").write_text(json.dumps(manifest, indent=2, default=str),
-                                       encoding="utf-8")
+    results = Results(out, manifest, pd.read_parquet(out / "run_summary.parquet"),
+                      pd.read_parquet(out / "results.parquet")
+                      if (out / "results.parquet").is_file() else pd.DataFrame(), [])
+    raw = raw_tables(results)
+    manifest["runs_ok"] = {str(k): int(v) for k, v in
+                           raw["outcomes"].groupby("strategy", sort=False).size().items()} \
+        if not raw["outcomes"].empty else {}
+    if raw["outcomes"].empty:
+        with staged_outputs(out, COMPARE_OUTPUTS) as stage:
+            raw["failures"].to_csv(stage / "failures.csv", index=False)
+        first = str(raw["failures"]["error"].iloc[0]).splitlines()[0] \
+            if len(raw["failures"]) else ""
+        raise CompareError(f"all {counts['failed']} runs failed (see "
+                           f"{out / 'failures.csv'}); first error: {first}")
     analysis = analyse(raw, config.strategies, manifest["intervention_weeks"],
                        config.counterfactual)
-    save_analysis(analysis, out)
     tables = {**raw, **analysis, "manifest": manifest}
-    drawn = draw_all(tables, out / "figures") if figures else {}
-    return build_report(out, tables, drawn)
+    _write_derived(out, COMPARE_OUTPUTS, tables, analysis, figures, raw)
+    return out / "report.html"

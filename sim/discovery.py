@@ -23,16 +23,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
-#: Outcomes where a lower value is the better one (the rest: higher is better).
-LOWER_IS_BETTER = frozenset({
-    "distance_to_target",
-    "culture_spread",
-    "city_divergence",
-    "city_modularity",
-    "leavers_cum",
-    "cost_cum",
-})
-
 #: PRIM's default peeling step and minimum box mass (Friedman & Fisher 1999: 0.05).
 PEEL_ALPHA = 0.05
 MASS_MIN = 0.05
@@ -48,11 +38,12 @@ class Question:
     Attributes:
         better: the strategy whose win is the case of interest.
         worse: the strategy it is compared with.
-        outcome: a weekly output (``distance_to_target``, ``cost_cum``, ...).
+        outcome: a weekly output (``distance_to_target``, ``cost_cum``, ...) or a run
+            outcome (``durability``, ``weeks_to_integration``, ...; at week "final").
         week: the week to compare at, or "final" (each run's last recorded week).
         margin: how much better counts as a win (in the outcome's unit; default 0).
-        direction: "lower" or "higher" is better; default: the outcome's own direction
-            (lower for the outcomes in ``LOWER_IS_BETTER``, higher for the rest).
+        direction: "lower" or "higher" is better; default: the outcome's own direction,
+            as the registry declares it (``sim.observables``).
     """
 
     better: str
@@ -67,7 +58,9 @@ class Question:
         """Whether a lower outcome value is the better one."""
         if self.direction is not None:
             return self.direction == "lower"
-        return self.outcome in LOWER_IS_BETTER
+        from sim.observables import get
+
+        return get(self.outcome).better == "lower"
 
     def describe(self) -> str:
         """The question in words."""
@@ -87,14 +80,23 @@ def paired_cases(out: Path | str, question: Question) -> tuple[pd.DataFrame, pd.
         ValueError: a strategy is not in the sweep, the week was not recorded, or the two
             strategies' runs of a point and replication do not share a seed.
     """
+    from sim.observables import weekly
+    from sim.results import load_results
+
     out = Path(out)
-    summary = pd.read_parquet(out / "summary.parquet")
+    results = load_results(out)
+    summary = results.experiments
     summary = summary[summary["status"] == "ok"]
     params = [c for c in summary.columns if "." in c]
     for name in (question.better, question.worse):
         if name not in set(summary["strategy"]):
             raise ValueError(f"question: strategy {name!r} is not in this sweep")
-    if question.week == "final":
+    if question.outcome not in weekly():  # a run outcome: computed from the weekly rows
+        if question.week != "final":
+            raise ValueError(f"question.week: {question.outcome} is one number per run; "
+                             "use the final week")
+        values = results.outcomes[["point", "strategy", "replication", question.outcome]]
+    elif question.week == "final":
         values = summary.rename(columns={f"final_{question.outcome}": question.outcome})
     else:
         import pyarrow.parquet as pq
@@ -274,6 +276,11 @@ def discover(out: Path | str, question: Question, fig_dir: Path | str | None = N
     stem = f"discovery_{question.better}_vs_{question.worse}_{question.outcome}"
     stem = stem.replace("+", "_plus_")
     table = limits.merge(stats, on="box", how="left") if len(stats) else limits
+    direction = "lower" if question.lower_is_better else "higher"
+    table = table.assign(outcome=question.outcome, week=str(question.week),  # the question,
+                         better=question.better, worse=question.worse,   # so the table says
+                         direction=direction, margin=question.margin,     # what a win was
+                         peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
     table_dir = Path(table_dir) if table_dir is not None else out
     table_dir.mkdir(parents=True, exist_ok=True)
     csv_path = table_dir / f"{stem}_boxes.csv"
@@ -281,7 +288,9 @@ def discover(out: Path | str, question: Question, fig_dir: Path | str | None = N
     points = x.assign(advantage=advantage.to_numpy(), win=cases).reset_index()
     share = float(cases.mean()) if len(cases) else float("nan")
     fig = plot_boxes(x, cases, limits, stats,
-                     f"{question.describe()} (wins at {share:.0%} of points)")
+                     f"{question.describe()} (wins at {share:.0%} of points)\n"
+                     f"a win: {direction} by more than {question.margin:g}; PRIM peel "
+                     f"{PEEL_ALPHA:g}, minimum mass {MASS_MIN:g}")
     figures = save_figure(fig, fig_dir or out / "figures", stem)
     return {"paths": [csv_path, *figures], "share": share, "limits": limits, "stats": stats,
             "points": points}

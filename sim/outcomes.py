@@ -78,52 +78,29 @@ MODES = ("integration", "assimilation", "separation", "deculturation")
 SNAPSHOT_METRICS = OUTPUTS
 """Weekly metrics whose value at the end of the intervention and at the end are reported."""
 
-OUTCOME_INFO: dict[str, tuple[str, str]] = {
-    "weeks_to_integration": ("Time to integration", "weeks"),
-    "integration_reached": ("Integration reached", "share of runs"),
-    "weeks_to_alignment": ("Time to alignment", "weeks"),
-    "alignment_reached": ("Alignment reached", "share of runs"),
-    "alignment_gain_intervention": ("Alignment gained in intervention", "percentage points"),
-    "alignment_gain_final": ("Alignment gained at end", "percentage points"),
-    "durability": ("Durability of alignment", "ratio"),
-    "cost_total": ("Total cost", "EUR"),
-    "cost_per_alignment_point": ("Cost per point of alignment", "EUR per percentage point"),
-}
-"""Human label and unit per derived outcome, for tables and figure axes."""
+def _info(kind: str) -> dict[str, tuple[str, str]]:
+    from sim import observables
 
-METRIC_INFO: dict[str, tuple[str, str]] = {
-    "distance_to_target": ("Distance to target culture", "normalised, 0-1"),
-    "culture_spread": ("Culture spread", "normalised, 0-1"),
-    "city_divergence": ("Divergence between cities", "normalised, 0-1"),
-    "cross_city_ties": ("Cross-city ties", "share of tie weight"),
-    "city_modularity": ("City modularity", "modularity Q"),
-    "contract_strength": ("Psychological contract", "0-1"),
-    "identification": ("Identification with the organisation", "0-1"),
-    "engagement": ("Engagement", "0-1"),
-    "headcount": ("Headcount", "employees"),
-    "leavers_cum": ("Leavers (cumulative)", "employees"),
-    "cost_cum": ("Cost (cumulative)", "EUR"),
-    "teams_active": ("Active teams", "teams"),
-    "proposals_accepted": ("Proposals accepted", "proposals"),
-    "client_value": ("Client value", "index"),
-    "hours_per_employee": ("Intervention time per employee (cumulative)", "hours"),
-    "team_cross_city_share": ("Team members from another city", "share"),
-    "cities_per_team": ("Cities per team", "cities"),
-}
-"""Human label and unit per weekly metric (DESIGN section 3)."""
+    source = observables.weekly() if kind == "weekly" else \
+        {o.name: o for o in observables.DERIVED}
+    return {name: (o.label, o.unit) for name, o in source.items()}
+
+
+def __getattr__(name: str) -> dict[str, tuple[str, str]]:
+    """``METRIC_INFO`` and ``OUTCOME_INFO``: label and unit per weekly metric and per derived
+    outcome, read from the registry (``sim.observables``), which declares them once."""
+    if name == "METRIC_INFO":
+        return _info("weekly")
+    if name == "OUTCOME_INFO":
+        return _info("derived")
+    raise AttributeError(f"module 'sim.outcomes' has no attribute {name!r}")
 
 
 def label(name: str) -> str:
     """Axis label "Label (unit)" for a weekly metric or a derived outcome column."""
-    for suffix, when in (("_end_intervention", " at end of intervention"), ("_final", " at end")):
-        base = name.removesuffix(suffix)
-        if base != name and base in METRIC_INFO:
-            text, unit = METRIC_INFO[base]
-            return f"{text}{when} ({unit})"
-    info = METRIC_INFO.get(name) or OUTCOME_INFO.get(name)
-    if info is None:
-        return name.replace("_", " ")
-    return f"{info[0]} ({info[1]})"
+    from sim.observables import label as _label
+
+    return _label(name)
 
 
 def first_sustained_week(
@@ -163,57 +140,20 @@ def time_to_reduction(
     return first_sustained_week(ts["week"].to_numpy(), cond, sustain)
 
 
-def _value_at(ts: pd.DataFrame, column: str, week: int) -> float:
-    """Value of ``column`` at ``week``, or at the last week before it."""
-    sub = ts[ts["week"] <= week]
-    return float(sub[column].iloc[-1]) if len(sub) else math.nan
-
-
-def end_of_intervention(ts: pd.DataFrame, meta: Mapping[str, Any]) -> int:
-    """Week at which the intervention ends (capped at the last simulated week)."""
-    last = int(ts["week"].max())
-    return min(int(meta.get("intervention_weeks", last)), last)
-
-
 def run_outcomes(ts: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, float]:
-    """All scalar derived outcomes of one run.
+    """All scalar derived outcomes of one run (every run outcome of ``sim.observables``).
 
     Args:
         ts: the run's weekly timeseries (week 0 = initial state).
         meta: the run's metadata; ``intervention_weeks`` is used.
 
     Returns:
-        Flat dict: the derived outcomes of OUTCOME_INFO plus ``<metric>_end_intervention``
-        and ``<metric>_final`` for every metric in SNAPSHOT_METRICS present in ``ts``.
+        Flat dict: ``<metric>_end_intervention`` and ``<metric>_final`` for every weekly
+        metric present in ``ts``, the case's derived outcomes, and plugins' outcomes.
     """
-    ts = ts.sort_values("week").reset_index(drop=True)
-    week_i = end_of_intervention(ts, meta)
-    week_f = int(ts["week"].max())
-    out: dict[str, float] = {}
-    for metric in SNAPSHOT_METRICS:
-        if metric in ts.columns:
-            out[f"{metric}_end_intervention"] = _value_at(ts, metric, week_i)
-            out[f"{metric}_final"] = _value_at(ts, metric, week_f)
+    from sim.observables import evaluate
 
-    t_int = time_to_reduction(ts, "city_divergence")
-    t_align = time_to_reduction(ts, "distance_to_target")
-    out["weeks_to_integration"] = t_int
-    out["integration_reached"] = float(math.isfinite(t_int))
-    out["weeks_to_alignment"] = t_align
-    out["alignment_reached"] = float(math.isfinite(t_align))
-
-    d0 = float(ts["distance_to_target"].iloc[0])
-    d_i = _value_at(ts, "distance_to_target", week_i)
-    d_f = float(ts["distance_to_target"].iloc[-1])
-    gain_i, gain_f = d0 - d_i, d0 - d_f
-    out["alignment_gain_intervention"] = 100.0 * gain_i
-    out["alignment_gain_final"] = 100.0 * gain_f
-    out["durability"] = gain_f / gain_i if gain_i >= MIN_GAIN and week_f > week_i else math.nan
-
-    cost = float(ts["cost_cum"].iloc[-1]) if "cost_cum" in ts.columns else math.nan
-    out["cost_total"] = cost
-    out["cost_per_alignment_point"] = cost / (100.0 * gain_f) if gain_f >= MIN_GAIN else math.nan
-    return out
+    return evaluate(ts, meta)
 
 
 def value_columns(agents: pd.DataFrame) -> list[str]:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import operator
-import os
-import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,6 +17,7 @@ from typing import Any, Literal
 import pandas as pd
 
 from sim.decisions import DecisionBook
+from sim.fileio import atomic_write
 from sim.model import MergerModel
 from sim.provenance import git_commit, library_versions, now_iso, package_version
 from sim.scenario import (
@@ -168,18 +167,6 @@ def _whole(value: Any, otherwise: int) -> int:
         return otherwise
 
 
-def _atomic_write(path: Path, write) -> None:
-    """Write through a temporary file in the same folder, then rename: never half a file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    os.close(fd)
-    try:
-        write(Path(tmp))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-
-
 def write_result(result: RunResult, out: Path,
                  fmt: Literal["parquet", "csv"] = "parquet") -> list[Path]:
     """Write timeseries, agents and meta.json into ``out``; returns the paths written."""
@@ -188,12 +175,12 @@ def write_result(result: RunResult, out: Path,
     for name, frame in (("timeseries", result.timeseries), ("agents", result.agents)):
         path = out / f"{name}.{fmt}"
         if fmt == "parquet":
-            _atomic_write(path, lambda p, f=frame: f.to_parquet(p, index=False))
+            atomic_write(path, lambda p, f=frame: f.to_parquet(p, index=False))
         else:
-            _atomic_write(path, lambda p, f=frame: f.to_csv(p, index=False))
+            atomic_write(path, lambda p, f=frame: f.to_csv(p, index=False))
         written.append(path)
     meta_path = out / "meta.json"
-    _atomic_write(meta_path, lambda p: p.write_text(json.dumps(result.meta, indent=2,
+    atomic_write(meta_path, lambda p: p.write_text(json.dumps(result.meta, indent=2,
                                                                sort_keys=True) + "\n"))
     written.append(meta_path)
     return written

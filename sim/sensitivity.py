@@ -13,6 +13,9 @@ describe the expected outcome, not one draw of the noise.
 
 from __future__ import annotations
 
+import math
+import sys
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +37,7 @@ def analyse(
     num_levels: int = 4,
     second_order: bool = False,
     seed: int = 0,
+    pairs_out: list[pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Sensitivity indices of one output, as a tidy table.
 
@@ -45,6 +49,8 @@ def analyse(
         num_levels: Morris grid levels (as used for sampling).
         second_order: whether the Sobol sample includes second-order rows.
         seed: seed of the bootstrap for the confidence intervals.
+        pairs_out: with Sobol and ``second_order``, the second-order indices (parameter_a,
+            parameter_b, S2, conf) are appended to this list.
 
     Returns:
         Columns parameter, index, value, conf (half-width of the 95% interval; NaN where
@@ -55,13 +61,23 @@ def analyse(
     if method == "sobol":
         from SALib.analyze import sobol
 
-        si = sobol.analyze(problem, y, calc_second_order=second_order,
-                           num_resamples=NUM_RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
+        with warnings.catch_warnings():  # our own warnings say it in the output's terms
+            warnings.simplefilter("ignore")
+            si = sobol.analyze(problem, y, calc_second_order=second_order,
+                               num_resamples=NUM_RESAMPLES, conf_level=CONF_LEVEL, seed=seed)
         for i, name in enumerate(problem["names"]):
             rows.append({"parameter": name, "index": "S1", "value": si["S1"][i],
                          "conf": si["S1_conf"][i]})
             rows.append({"parameter": name, "index": "ST", "value": si["ST"][i],
                          "conf": si["ST_conf"][i]})
+        if second_order:
+            names = problem["names"]
+            pairs = [{"parameter_a": names[i], "parameter_b": names[j],
+                      "S2": si["S2"][i][j], "conf": si["S2_conf"][i][j]}
+                     for i in range(len(names)) for j in range(i + 1, len(names))]
+            if pairs_out is not None:
+                pairs_out.append(pd.DataFrame(
+                    pairs, columns=["parameter_a", "parameter_b", "S2", "conf"]))
     elif method == "morris":
         from SALib.analyze import morris
 
@@ -79,12 +95,76 @@ def analyse(
     return pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
 
 
+#: Smallest interval half-width that counts as "wider than its index" (an index of a
+#: parameter without effect is near 0, and any honest interval is wider than that).
+CONF_FLOOR = 0.05
+#: Share of the variance of the design-point means that run-to-run noise may make up.
+NOISE_SHARE = 0.1
+
+
+def sobol_warnings(table: pd.DataFrame, samples: int, where: str) -> list[str]:
+    """What makes a Sobol table unfit to report, in words (empty: nothing found).
+
+    Checks: N (``samples``) is a power of two (Sobol sequences are balanced only then);
+    each index lies in [0, 1] within its interval; no interval is wider than its index
+    (above ``CONF_FLOOR``).
+    """
+    found = []
+    if samples & (samples - 1):
+        found.append(f"{where}: N = {samples} is not a power of two; Sobol's sequence is "
+                     f"balanced at powers of two (use {1 << samples.bit_length()})")
+    for row in table.itertuples(index=False):
+        value, conf = float(row.value), float(row.conf)
+        if not (math.isfinite(value) and math.isfinite(conf)):
+            found.append(f"{where}: {row.index} of {row.parameter} is undefined")
+            continue
+        if value + conf < 0 or value - conf > 1:
+            found.append(f"{where}: {row.index} of {row.parameter} = {value:.3g} +- "
+                         f"{conf:.3g} lies outside [0, 1] beyond its interval: N is too "
+                         "small for these indices")
+        elif conf > max(abs(value), CONF_FLOOR):
+            found.append(f"{where}: the interval of {row.index} of {row.parameter} "
+                         f"(+- {conf:.3g}) is wider than the index ({value:.3g}): "
+                         "increase N")
+    return found
+
+
+def noise_warning(data: pd.DataFrame, output: str, where: str) -> str | None:
+    """A warning when the replications are too few for the run-to-run noise.
+
+    The indices use the mean over replications per design point; the noise left in those
+    means (within-point variance / replications) should be a small share of their spread.
+    """
+    groups = data.groupby("sample")[output]
+    reps = int(groups.size().min()) if len(data) else 0
+    means = groups.mean()
+    spread = float(means.var(ddof=1)) if len(means) > 1 else 0.0
+    if reps < 2:
+        return (f"{where}: one replication per design point: the run-to-run noise cannot be "
+                "told from the parameters' effects (use replications >= 2)")
+    noise = float(groups.var(ddof=1).mean()) / reps
+    if spread <= 0 or noise / spread > NOISE_SHARE:
+        share = noise / spread if spread > 0 else math.inf
+        return (f"{where}: run-to-run noise is {share:.0%} of the variance of the design-point "
+                f"means (over {NOISE_SHARE:.0%}): too few replications ({reps}) for this "
+                "output")
+    return None
+
+
 def _outcomes(out: Path, outputs: list[str], week: int | str) -> pd.DataFrame:
     """One row per run with the analysed outputs at the chosen week."""
+    from sim.observables import weekly
+    from sim.results import load_results
+
+    labels = ["run", "group", "sample", "strategy"]
     if week == "final":
-        summary = pd.read_parquet(out / "summary.parquet")
-        renamed = {f"final_{m}": m for m in outputs}
-        return summary.rename(columns=renamed)[["run", "group", "sample", "strategy", *outputs]]
+        results = load_results(out)
+        renamed = {f"final_{m}": m for m in outputs if m in weekly()}
+        frame = results.experiments.rename(columns=renamed)
+        per_run = [m for m in outputs if m not in weekly()]  # durability, weeks to ...
+        if per_run:
+            frame = frame.merge(results.outcomes[["run", *per_run]], on="run", how="left")
+        return frame[frame["status"] == "ok"][[*labels, *outputs]]
     import pyarrow.parquet as pq
 
     table = pq.read_table(out / "results.parquet", filters=[("week", "==", int(week))],
@@ -96,7 +176,14 @@ def _outcomes(out: Path, outputs: list[str], week: int | str) -> pd.DataFrame:
 
 
 def indices_table(loaded: Any, out: Path | str, method: str) -> pd.DataFrame:
-    """Sensitivity indices for every output, strategy and enumerated-value group.
+    """Sensitivity indices for every output, strategy and enumerated-value group."""
+    return indices_tables(loaded, out, method)[0]
+
+
+def indices_tables(loaded: Any, out: Path | str,
+                   method: str) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+    """Sensitivity indices for every output, strategy and enumerated-value group, the
+    second-order Sobol indices (None unless sampled) and the warnings.
 
     Raises:
         ValueError: a design point has no completed run (its indices would be wrong).
@@ -111,31 +198,57 @@ def indices_table(loaded: Any, out: Path | str, method: str) -> pd.DataFrame:
     outputs = list(spec.sensitivity.outputs)
     data = _outcomes(out, outputs, spec.sensitivity.week)
     means = data.groupby(["group", "strategy", "sample"])[outputs].mean()
+    counts = data.groupby(["group", "strategy", "sample"]).size()
     frames = []
+    second: list[pd.DataFrame] = []
+    found: list[str] = []
     for group in range(plan.groups):
         for strategy in spec.strategies:
             try:
                 block = means.loc[(group, strategy)].reindex(range(plan.samples))
             except KeyError:
                 block = pd.DataFrame(index=range(plan.samples), columns=outputs)
-            missing = block.index[block[outputs].isna().any(axis=1)]
-            if len(missing):
-                raise ValueError(f"runs: design point {int(missing[0])} of {strategy} has no "
+            done = counts.reindex([(group, strategy, i) for i in range(plan.samples)])
+            missing = [i for i, n in enumerate(done.to_numpy()) if not n > 0]
+            if missing:
+                raise ValueError(f"runs: design point {missing[0]} of {strategy} has no "
                                  "completed run; rerun the command to complete the sweep")
             for output in outputs:
+                undefined = block.index[block[output].isna()]
+                if len(undefined):
+                    raise ValueError(
+                        f"sensitivity.outputs: {output} is undefined at design point "
+                        f"{int(undefined[0])} of {strategy} in every replication (e.g. a "
+                        "durability when nothing was gained); Morris and Sobol need a value "
+                        "at every point: analyse another outcome")
+            for output in outputs:
+                pairs: list[pd.DataFrame] = []
                 table = analyse(problem, x, block[output].to_numpy(), method,
                                 num_levels=spec.design.levels,
-                                second_order=spec.design.second_order, seed=spec.design.seed)
+                                second_order=spec.design.second_order, seed=spec.design.seed,
+                                pairs_out=pairs)
+                where = f"{output}, {strategy}" + (f", group {group}" if plan.groups > 1
+                                                    else "")
+                if method == "sobol":
+                    found += sobol_warnings(table, spec.design.samples, where)
+                    second += [p.assign(group=group, strategy=strategy, output=output)
+                               for p in pairs]
+                subset = data[(data["group"] == group) & (data["strategy"] == strategy)]
+                noise = noise_warning(subset, output, where)
+                if noise:
+                    found.append(noise)
                 table.insert(0, "output", output)
                 table.insert(0, "strategy", strategy)
                 table.insert(0, "group", group)
                 frames.append(table)
     result = pd.concat(frames, ignore_index=True)
+    cols = ["group", "strategy", "output", "parameter_a", "parameter_b", "S2", "conf"]
+    pairs_table = pd.concat(second, ignore_index=True)[cols] if second else None
     first = {r.group: r.params for r in plan.runs}
     enumerated = [p for p in plan.parameter_names if p not in plan.ranged]
     for name in enumerated:
         result[name] = [first[g][name] for g in result["group"]]
-    return result
+    return result, pairs_table, found
 
 
 def plot_indices(table: pd.DataFrame, method: str, title: str = "") -> Any:
@@ -175,12 +288,29 @@ def plot_indices(table: pd.DataFrame, method: str, title: str = "") -> Any:
 
 
 def analyse_sweep(loaded: Any, out: Path | str, method: str) -> list[Path]:
-    """Write ``indices.csv`` and ``figures/sensitivity.{png,svg}`` for a completed sweep."""
+    """Write ``indices.csv`` and ``figures/sensitivity.{png,svg}`` for a completed sweep;
+    with Sobol's second order sampled, ``sobol_second_order.csv``; the warnings (printed
+    on stderr too) in ``sensitivity_warnings.txt``."""
     from sim.plots.style import save_figure
 
     out = Path(out)
-    table = indices_table(loaded, out, method)
+    table, second, found = indices_tables(loaded, out, method)
     path = out / "indices.csv"
     table.to_csv(path, index=False)
+    written = [path]
+    pairs_path = out / "sobol_second_order.csv"
+    if second is not None:
+        second.to_csv(pairs_path, index=False)
+        written.append(pairs_path)
+    else:
+        pairs_path.unlink(missing_ok=True)
+    notes = out / "sensitivity_warnings.txt"
+    for line in found:
+        print(f"warning: {line}", file=sys.stderr)
+    if found:
+        notes.write_text("".join(f"{line}\n" for line in found), encoding="utf-8")
+        written.append(notes)
+    else:
+        notes.unlink(missing_ok=True)
     fig = plot_indices(table, method, f"{loaded.spec.name}: {method} sensitivity")
-    return [path, *save_figure(fig, out / "figures", "sensitivity")]
+    return [*written, *save_figure(fig, out / "figures", "sensitivity")]

@@ -17,7 +17,7 @@ import pandas as pd
 import pytest
 from test_fuzz_inputs import assert_one_clear_line, invoke
 
-from sim.cli_support import DEBUG_ENV, EXIT_BAD_INPUT, EXIT_INTERNAL
+from sim.cli.errors import DEBUG_ENV, EXIT_BAD_INPUT, EXIT_INTERNAL
 from sim.runner import check_run, run
 from sim.scenario import (
     MAX_ESTIMATED_MEMORY,
@@ -296,12 +296,12 @@ def test_debug_shows_the_traceback(monkeypatch, tmp_path):
 
 
 def test_one_exit_code_constant_for_bad_input():
-    import sim.cli_support
-    import sim.sweep_cli
+    import sim.cli.errors
+    import sim.cli.sweep
 
-    sources = [p.read_text() for p in (ROOT / "sim").glob("*.py")]
+    sources = [p.read_text() for p in (ROOT / "sim").rglob("*.py")]
     assert sum("EXIT_BAD_INPUT = " in s for s in sources) == 1
-    assert sim.cli_support.EXIT_BAD_INPUT == 2 and not hasattr(sim.sweep_cli, "EXIT_BAD_INPUT")
+    assert sim.cli.errors.EXIT_BAD_INPUT == 2 and not hasattr(sim.cli.sweep, "EXIT_BAD_INPUT")
 
 
 def test_docs_state_the_bounds_the_code_enforces():

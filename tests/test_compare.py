@@ -12,8 +12,8 @@ import typer
 from typer.testing import CliRunner
 
 from sim import run
+from sim.cli.compare import compare as compare_command
 from sim.compare import CompareError, compare, load_tables, redraw
-from sim.compare_cli import compare as compare_command
 from sim.report import SECTIONS
 from sim.stats import StoppingRule
 
@@ -31,7 +31,7 @@ def failing_run(scenario, strategy, seed, overrides, weeks):
 
 
 def no_runs(*args, **kwargs):
-    """Stand-in for sim.compare.execute while redrawing: any call is a failure."""
+    """Stand-in for the engine's run loop while redrawing: any call is a failure."""
     raise AssertionError("redraw must not run the model")
 
 
@@ -44,7 +44,7 @@ def done(tmp_path_factory: pytest.TempPathFactory) -> Path:
     compare(CLASSROOM, PAIR, 4, out, workers=2, base_seed=10, progress=False, figures=False)
     assert not (out / "figures").exists()
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cmp, "execute", no_runs)
+        mp.setattr(cmp, "execute_plan", no_runs)
         redraw(out)
     return out
 
@@ -52,10 +52,13 @@ def done(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_outputs_exist(done: Path) -> None:
     for name in ("summary.csv", "paired.csv", "weekly.csv", "outcomes.csv",
                  "acculturation.csv", "acculturation_summary.csv", "failures.csv",
-                 "manifest.json", "report.html", "runs/timeseries.parquet",
+                 "manifest.json", "report.html", "results.parquet", "run_summary.parquet",
                  "counterfactual.csv", "counterfactual_weekly.csv", "ce_plane.csv", "ceac.csv",
-                 "runs/outcomes.parquet", "runs/agents.parquet", "runs/edges.parquet"):
+                 "experiment.json"):
         assert (done / name).is_file(), name
+    tables = load_tables(done)  # agents and edges of replication 0 only, for the figures
+    assert set(tables["agents"]["replication"]) == {0} == set(tables["edges"]["replication"])
+    assert len(list((done / "runs").glob("*.acculturation.parquet"))) == 8
     figures = {p.name for p in (done / "figures").iterdir()}
     for stem in ("timeseries", "paired_differences", "cost_alignment", "value_space",
                  "network_none", "network_training", "effect_over_none", "ce_plane", "ceac"):
@@ -63,7 +66,7 @@ def test_outputs_exist(done: Path) -> None:
 
 
 def test_common_random_numbers(done: Path) -> None:
-    ts = pd.read_parquet(done / "runs" / "timeseries.parquet")
+    ts = pd.read_parquet(done / "results.parquet")
     outcomes = pd.read_csv(done / "outcomes.csv")
     assert sorted(outcomes["seed"].unique()) == [10, 11, 12, 13]
     assert (outcomes["seed"] == 10 + outcomes["replication"]).all()
@@ -140,6 +143,7 @@ def test_failed_run_is_reported_and_rest_kept(tmp_path: Path) -> None:
             run_fn=failing_run, progress=False, on_failure=failures.append,
             figures=False)
     assert len(failures) == 1 and "boom in the model" in failures[0].error
+    assert (failures[0].strategy, failures[0].seed) == ("training", 11)
     table = pd.read_csv(tmp_path / "failures.csv")
     assert table[["strategy", "seed"]].values.tolist() == [["training", 11]]
     outcomes = pd.read_csv(tmp_path / "outcomes.csv")
@@ -153,12 +157,12 @@ def test_failed_run_is_reported_and_rest_kept(tmp_path: Path) -> None:
 def test_progress_bar_shows_runs_done_and_time_left() -> None:
     from rich.progress import MofNCompleteColumn, TimeRemainingColumn
 
-    from sim.compare import _progress
+    from sim.progress import progress_bar
 
-    bar = _progress(True)
+    bar = progress_bar(True)
     kinds = {type(c) for c in bar.columns}
     assert {MofNCompleteColumn, TimeRemainingColumn} <= kinds
-    assert _progress(False).disable
+    assert progress_bar(False).disable
 
 
 def test_all_runs_failing_is_an_error(tmp_path: Path) -> None:
@@ -173,9 +177,8 @@ def test_serial_and_parallel_agree(tmp_path: Path) -> None:
             figures=False)
     compare(CLASSROOM, order, 2, tmp_path / "p", workers=2, weeks=WEEKS, progress=False,
             figures=False)
-    a = pd.read_parquet(tmp_path / "s" / "runs" / "timeseries.parquet")
-    b = pd.read_parquet(tmp_path / "p" / "runs" / "timeseries.parquet")
-    pd.testing.assert_frame_equal(a, b)
+    for name in ("results.parquet", "summary.csv", "paired.csv", "outcomes.csv"):
+        assert (tmp_path / "s" / name).read_bytes() == (tmp_path / "p" / name).read_bytes()
     summary = pd.read_csv(tmp_path / "p" / "summary.csv")
     assert list(dict.fromkeys(summary["strategy"])) == order
     paired = pd.read_csv(tmp_path / "p" / "paired.csv")

@@ -15,7 +15,7 @@ import typer
 from typer.testing import CliRunner
 
 from sim import counterfactual as cf
-from sim.compare_cli import compare as compare_command
+from sim.cli.compare import compare as compare_command
 from sim.stats import StoppingRule, fdr_bh
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -332,8 +332,8 @@ def test_cli_without_counterfactual_leaves_none_out(cli: typer.Typer, tmp_path: 
     res = CliRunner().invoke(cli, [
         "compare", CLASSROOM, "--strategies", "training", "--replications", "2",
         "--workers", "1", "--weeks", "10", "--no-counterfactual", "--out", str(out),
-        "--no-progress", "--no-figures"])
-    assert res.exit_code == 0, res.output
+        "--no-progress", "--no-figures", "--overwrite"])  # a table without a record: refused
+    assert res.exit_code == 0, res.output                 # unless --overwrite
     assert "added 'none'" not in res.output and "Effects over none" not in res.output
     assert not (out / "counterfactual.csv").exists()
     assert "no effects over doing nothing" in (out / "report.html").read_text()
@@ -365,7 +365,7 @@ def test_cli_bad_counterfactual_options_exit_2_with_one_line(
 
 
 def test_readme_main_job_compares_with_none_and_shows_the_table() -> None:
-    from sim import compare_cli
+    from sim.cli import compare as compare_cli
 
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     block = text.split("<!-- main-command -->")[1].split("<!-- /main-command -->")[0]

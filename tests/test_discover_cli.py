@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.discovery_cli import parse_question
+from sim.cli.discover import parse_question
 
 ROOT = Path(__file__).resolve().parent.parent
 STEM = "discovery_training_vs_none_distance_to_target"
@@ -93,6 +93,9 @@ def test_discover_writes_boxes_points_and_figure_from_paired_runs(sweep_dir, tmp
     dose = boxes[(boxes["box"] == 1) & (boxes["parameter"] == "training.dose")].iloc[0]
     assert dose["restricted"] and dose["min"] > 0.0
     assert 0.0 < boxes["coverage"].iloc[0] <= 1.0 and 0.0 < boxes["density"].iloc[0] <= 1.0
+    # the table records the question: what a win was (margin, direction), PRIM's settings
+    assert set(boxes["margin"]) == {0.002} and set(boxes["direction"]) == {"lower"}
+    assert set(boxes["week"].astype(str)) == {"12"} and set(boxes["peel_alpha"]) == {0.05}
 
 
 def test_question_in_words_asks_the_same_as_the_options(sweep_dir, tmp_path):

@@ -163,7 +163,8 @@ def mutated_scenario(draw: st.DrawFn) -> tuple[str, dict[str, Any]]:
             if isinstance(parent[key], bool):
                 parent[key] = draw(st.booleans())
             elif isinstance(parent[key], int):
-                parent[key] = draw(st.integers(0, 2 * parent[key] + 1))
+                # an earlier mutation may have made it negative: stay a valid interval
+                parent[key] = draw(st.integers(0, max(1, 2 * parent[key] + 1)))
             elif isinstance(parent[key], float):
                 parent[key] = draw(st.floats(0.0, 1.0))
         elif action == "replace":

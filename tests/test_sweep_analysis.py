@@ -148,3 +148,63 @@ def test_discovery_on_a_real_sweep_writes_boxes_and_a_figure(tmp_path: Path) -> 
     dose = csv[(csv["box"] == 1) & (csv["parameter"] == "training.dose")].iloc[0]
     assert dose["restricted"] and dose["min"] > summary["training.dose"].min()
     assert all(p.is_file() for p in found["paths"])
+
+
+def test_sobol_warnings_fire_on_a_small_n_and_stay_silent_on_an_adequate_one() -> None:
+    from SALib.sample import sobol
+
+    from sim.sensitivity import sobol_warnings
+
+    x = sobol.sample(PROBLEM, 2048, calc_second_order=False, seed=1)
+    assert sobol_warnings(analyse(PROBLEM, x, ishigami(x), "sobol", seed=1), 2048, "y") == []
+    small = sobol.sample(PROBLEM, 8, calc_second_order=False, seed=1)
+    found = sobol_warnings(analyse(PROBLEM, small, ishigami(small), "sobol", seed=1), 8, "y")
+    assert found and any("wider than the index" in w or "outside [0, 1]" in w for w in found)
+    odd = sobol_warnings(analyse(PROBLEM, x, ishigami(x), "sobol", seed=1), 2000, "y")
+    assert any("not a power of two" in w for w in odd)
+
+
+def test_sobol_second_order_indices_of_ishigami() -> None:
+    from SALib.sample import sobol
+
+    x = sobol.sample(PROBLEM, 4096, calc_second_order=True, seed=3)
+    found: list[pd.DataFrame] = []
+    analyse(PROBLEM, x, ishigami(x), "sobol", second_order=True, seed=3, pairs_out=found)
+    pairs = found[0].set_index(["parameter_a", "parameter_b"])
+    assert len(pairs) == 3
+    s13 = pairs.loc[("x1", "x3")]
+    assert abs(s13["S2"] - V13 / VAR) <= max(s13["conf"], 0.05)
+    assert abs(pairs.loc[("x1", "x2"), "S2"]) <= max(pairs.loc[("x1", "x2"), "conf"], 0.05)
+
+
+def test_noise_warning_asks_for_replications() -> None:
+    from sim.sensitivity import noise_warning
+
+    rng = np.random.default_rng(0)
+    signal = pd.DataFrame({"sample": np.repeat(np.arange(20), 3),
+                           "y": np.repeat(np.arange(20.0), 3) + rng.normal(0, 0.01, 60)})
+    assert noise_warning(signal, "y", "y") is None
+    noise = signal.assign(y=rng.normal(0, 1, 60))
+    assert "too few replications" in (noise_warning(noise, "y", "y") or "")
+    one = signal.drop_duplicates("sample")
+    assert "one replication" in (noise_warning(one, "y", "y") or "")
+
+
+def test_sobol_command_writes_second_order_indices_and_its_warnings(tmp_path: Path) -> None:
+    path = tmp_path / "sa.toml"
+    path.write_text(SWEEP.replace("levels = 4", "levels = 4\nsecond_order = true")
+                    .replace('outputs = ["distance_to_target", "cost_cum"]',
+                             'outputs = ["distance_to_target"]'))
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "sim", "sensitivity", str(path), "--method", "sobol", "--out",
+         str(out), "--workers", "2", "--no-progress"],
+        capture_output=True, text=True, cwd=ROOT, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    pairs = pd.read_csv(out / "sobol_second_order.csv")
+    assert len(pairs) == 2 * 3  # two strategies, three pairs of three parameters
+    assert {"parameter_a", "parameter_b", "S2", "conf"} <= set(pairs.columns)
+    notes = (out / "sensitivity_warnings.txt").read_text()
+    assert "one replication per design point" in notes  # N = 4 and 1 replication: warned
+    assert "warning: " in proc.stderr and "wider than the index" in notes

@@ -105,10 +105,11 @@ def tls_cluster(certs: Path) -> Iterator[str]:
         [sys.executable, "-m", "distributed.cli.dask_scheduler",
          *_local(doc_line("dask scheduler --host 10.0.0.5"), port)],
         cwd=certs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    worker = subprocess.Popen(
+    worker = subprocess.Popen(  # the worker runs the code under test (workers check it)
         [sys.executable, "-m", "distributed.cli.dask_worker",
          *_local(doc_line("dask worker tls://"), port)],
-        cwd=certs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        cwd=certs, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        env=os.environ | {"PYTHONPATH": str(ROOT)})
     try:
         security = Security(tls_ca_file=str(certs / "ca.pem"),
                             tls_client_cert=str(certs / "client.pem"),

@@ -55,10 +55,19 @@ def run(scenario: Any, strategy: str, seed: int, overrides: dict[str, Any], week
 
 
 def strategy_names() -> list[str]:
-    """Names of the registered strategies."""
+    """Names of the registered strategies (with the installed plugins')."""
+    from sim.plugins import ensure
     from sim.strategies import STRATEGIES
 
+    ensure()
     return list(STRATEGIES)
+
+
+def load_plugins(modules: tuple[str, ...]) -> None:
+    """Load the entry-point plugins and the given plugin modules (once per process)."""
+    from sim.plugins import ensure
+
+    ensure(modules)
 
 
 def scenario_hash(scenario: Any) -> str:
@@ -73,3 +82,11 @@ def package_version() -> str:
     from sim.provenance import package_version as _version
 
     return _version()
+
+
+def code_fingerprint() -> str:
+    """The fingerprint of the model code a run executes (part of every run key)."""
+    from sim.plugins import plugin_files
+    from sim.provenance import code_fingerprint as _fingerprint
+
+    return _fingerprint(plugin_files())

@@ -9,12 +9,15 @@ order in which runs finish.
 
 from __future__ import annotations
 
+import contextlib
 import multiprocessing
 import os
 import ssl
+import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
@@ -101,6 +104,37 @@ def watch_parent(pid: int) -> None:
     threading.Thread(target=_exit_when_gone, args=(pid,), daemon=True).start()
 
 
+@contextlib.contextmanager
+def _environment(**values: str) -> Iterator[None]:
+    """Set environment variables for the duration of the block, then restore them."""
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def start_forkserver() -> None:
+    """Start the fork server (once per process) with this process's import path.
+
+    Why: Python 3.12's fork server runs ``python -c ...``, which puts the working directory
+    first on its import path and ignores this process's path; started from inside a
+    checkout it would import that checkout's ``sim`` while this process runs another. The
+    server gets exactly this process's path (``PYTHONPATH``, and ``PYTHONSAFEPATH`` so that
+    nothing is put before it). Workers check the code fingerprint too (``sim.sweep.worker``).
+    """
+    from multiprocessing import forkserver
+
+    path = os.pathsep.join(p or os.getcwd() for p in sys.path)
+    with _environment(PYTHONPATH=path, PYTHONSAFEPATH="1"):
+        forkserver.ensure_running()
+
+
 class LocalExecutor:
     """A pool of local worker processes; rebuilds the pool if a worker dies.
 
@@ -115,7 +149,8 @@ class LocalExecutor:
         for var in THREAD_ENV:  # one process per core: BLAS threads would oversubscribe
             os.environ.setdefault(var, "1")
         self._ctx = multiprocessing.get_context("forkserver")
-        self._ctx.set_forkserver_preload(["sim.sweep.worker"])
+        self._ctx.set_forkserver_preload(["sim.sweep.worker", "sim.runner"])
+        start_forkserver()
         self._pool: ProcessPoolExecutor | None = None
         self._futures: dict[Future[RunOutcome], RunTask] = {}
 

@@ -1,10 +1,13 @@
 """Expand a sweep into a deterministic list of run specs, each keyed by its inputs.
 
-A run's key is a hash of everything that determines its output: the scenario's content
-hash (after the sweep's fixed overrides), the parameter values, the strategy, the seed,
-what is recorded, when the run stops, and the package version. Two runs with the same key
-give the same bytes, so a stored key means "done" and a resumed sweep can skip it; a new
-package version or an edited scenario gives new keys, so stale results are never reused.
+A run's id is a hash of what the user asked for: the scenario's content hash (after the
+sweep's fixed overrides), the parameter values, the strategy, the seed, what is recorded and
+when the run stops. Its key adds the code fingerprint (``sim.provenance.code_fingerprint``:
+the source of the model modules a run executes and the numerical libraries' versions). Two
+runs with the same key give the same bytes, so a stored key means "done" and a resumed sweep
+can skip it; edited model code, another library version or an edited scenario gives new
+keys, so stale results are never reused. The id, which does not change with the code, is
+what names the experiment's runs in its folder record (``sim.sweep.folder``).
 
 Common random numbers: replication ``i`` runs with seed ``base_seed + i`` for every
 strategy and every parameter point, so differences between strategies or points are not
@@ -34,7 +37,7 @@ class RunSpec:
 
     Attributes:
         index: position in the plan (0-based), stable for a given sweep file.
-        key: hash of the inputs; the name of the run's result file.
+        key: hash of the inputs and the code; the name of the run's result file.
         point: index of the parameter point (a row of the design).
         sample: index of the point within its design (for sensitivity analysis).
         group: index of the combination of enumerated values the point belongs to.
@@ -42,6 +45,7 @@ class RunSpec:
         replication: 0-based replication number.
         seed: the run's seed (base_seed + replication).
         params: the swept parameter values, dotted path -> value.
+        id: hash of the inputs without the code (the same under edited code).
     """
 
     index: int
@@ -53,6 +57,7 @@ class RunSpec:
     replication: int
     seed: int
     params: dict[str, Any] = field(hash=False)
+    id: str = ""
 
 
 @dataclass(frozen=True)
@@ -67,6 +72,7 @@ class Plan:
     groups: int
     scenario_hash: str
     package_version: str
+    code: str = ""
 
     @property
     def unique_keys(self) -> list[str]:
@@ -154,35 +160,41 @@ def design_matrix(loaded: LoadedSweep, method: str | None = None) -> np.ndarray:
     raise ValueError(f"unknown design method {method!r}")
 
 
-def run_key(
+def run_id(
     scenario_hash: str,
     params: dict[str, Any],
     strategy: str,
     seed: int,
-    version: str,
     settings: dict[str, Any],
 ) -> str:
-    """Hash of everything that determines a run's stored output."""
+    """Hash of the inputs that determine a run's output, without the code."""
     payload = {
         "scenario": scenario_hash,
         "params": sorted(params.items()),
         "strategy": strategy,
         "seed": seed,
-        "version": version,
         "settings": settings,
     }
     text = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:KEY_LENGTH]
 
 
+def run_key(identifier: str, code: str) -> str:
+    """The stored run's key: its id and the fingerprint of the code that computes it."""
+    return hashlib.sha256(f"{identifier}:{code}".encode()).hexdigest()[:KEY_LENGTH]
+
+
 def output_settings(loaded: LoadedSweep) -> dict[str, Any]:
     """The sweep settings that shape a run's stored output (recording, stopping)."""
     spec = loaded.spec
-    return {
+    settings = {
         "record": spec.record.every,
         "weeks": spec.stop.weeks,
         "when": spec.stop.when.model_dump() if spec.stop.when else None,
     }
+    if loaded.kind != "sweep":  # a comparison's runs also keep extra tables
+        settings["kind"] = loaded.kind
+    return settings
 
 
 def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
@@ -198,6 +210,7 @@ def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
     integer = {p: _is_int_parameter(info) for p, info in loaded.descriptions.items()}
     scenario_hash = _core.scenario_hash(loaded.scenario)
     version = _core.package_version()
+    code = _core.code_fingerprint()
     settings = output_settings(loaded)
     names = list(enumerated) + list(bounds)
 
@@ -211,11 +224,11 @@ def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
             for strategy in spec.strategies:
                 for rep in range(spec.replications):
                     seed = spec.base_seed + rep
-                    key = run_key(scenario_hash, params, strategy, seed, version, settings)
+                    ident = run_id(scenario_hash, params, strategy, seed, settings)
                     runs.append(
                         RunSpec(
                             index=len(runs),
-                            key=key,
+                            key=run_key(ident, code),
                             point=point,
                             sample=sample,
                             group=group,
@@ -223,6 +236,7 @@ def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
                             replication=rep,
                             seed=seed,
                             params=params,
+                            id=ident,
                         )
                     )
             point += 1
@@ -235,4 +249,5 @@ def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
         groups=len(combos),
         scenario_hash=scenario_hash,
         package_version=version,
+        code=code,
     )

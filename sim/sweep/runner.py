@@ -10,10 +10,10 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import subprocess
 import sys
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,9 +21,10 @@ from typing import Any
 
 from sim.progress import progress_bar
 from sim.sweep.executors import Executor, make_executor
-from sim.sweep.plan import Plan, plan_sweep
+from sim.sweep.folder import Experiment, Mode, check_folder, claim
+from sim.sweep.plan import Plan, RunSpec, plan_sweep
 from sim.sweep.spec import LoadedSweep
-from sim.sweep.store import Damage, RunStore, atomic_write_bytes, combine
+from sim.sweep.store import Damage, RunStore, atomic_write_bytes, combine, write_results_csv
 from sim.sweep.worker import RunOutcome, RunTask
 
 #: Default number of extra attempts for a run whose worker was lost (or that hit a transient
@@ -45,6 +46,8 @@ class SweepReport:
     seconds: float = 0.0
     counts: dict[str, int] = field(default_factory=dict)
     damaged: list[Damage] = field(default_factory=list)
+    cpu_seconds: float = 0.0
+    peak_rss_mib: float = 0.0
 
     @property
     def runs_per_minute(self) -> float:
@@ -55,7 +58,7 @@ class SweepReport:
 class _Progress:
     """A rich progress bar with time left, or nothing when switched off."""
 
-    def __init__(self, enabled: bool, total: int, done: int) -> None:
+    def __init__(self, enabled: bool, total: int, done: int, label: str = "sweep") -> None:
         self._bar: Any = None
         if not enabled:
             return
@@ -63,7 +66,7 @@ class _Progress:
 
         self._bar = progress_bar(True, TextColumn("{task.fields[failed]} failed"))
         self._bar.start()
-        self._task = self._bar.add_task("sweep", total=total, completed=done, failed=0)
+        self._task = self._bar.add_task(label, total=total, completed=done, failed=0)
 
     def advance(self, failed: int) -> None:
         if self._bar is not None:
@@ -74,31 +77,50 @@ class _Progress:
             self._bar.stop()
 
 
-def _git_commit() -> str | None:
-    try:
-        out = subprocess.run(
-            ["git", "rev-parse", "HEAD"],
-            capture_output=True,
-            text=True,
-            check=True,
-            cwd=Path(__file__).resolve().parent,
-            timeout=10,
-        )
-    except (OSError, subprocess.SubprocessError):
-        return None
-    return out.stdout.strip() or None
+def sweep_experiment(loaded: LoadedSweep, plan: Plan) -> Experiment:
+    """The experiment a sweep is, for its folder's record: its runs, in plan order."""
+    ids = tuple(run.id for run in plan.runs)
+    return Experiment(
+        kind="sweep",
+        name=loaded.spec.name,
+        definition={"runs": hashlib.sha256(" ".join(ids).encode()).hexdigest(),
+                    "scenario_hash": plan.scenario_hash},
+        run_ids=ids,
+    )
 
 
-def _versions() -> dict[str, str]:
-    from importlib import metadata
+def run_settings_record(loaded: LoadedSweep) -> dict[str, Any]:
+    """What every run of the experiment was given besides its own spec: the scenario (after
+    the fixed overrides) and the recording and stop settings (``verify`` reruns from it)."""
+    spec = loaded.spec
+    return {
+        "run_scenario": loaded.scenario.model_dump(mode="json"),
+        "run_settings": {"record": spec.record.every, "weeks": spec.stop.weeks,
+                         "when": spec.stop.when.model_dump() if spec.stop.when else None},
+    }
 
-    out = {"python": platform.python_version()}
-    for name in ("mesa", "numpy", "pandas", "pyarrow", "SALib", "distributed"):
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            continue
-    return out
+
+def provenance_record(plan: Plan) -> dict[str, Any]:
+    """Which code and software computed the runs: one record for sweeps and comparisons."""
+    from sim.provenance import (
+        REPO_ROOT,
+        git_commit,
+        git_dirty,
+        library_versions,
+        model_files,
+        package_version,
+    )
+
+    return {
+        "package_version": package_version(),
+        "code_fingerprint": plan.code,
+        "model_files": [str(p.relative_to(REPO_ROOT)) if p.is_relative_to(REPO_ROOT)
+                        else str(p) for p in model_files()],
+        "git_commit": git_commit(),
+        "git_dirty": git_dirty(),
+        "versions": library_versions(),
+        "platform": platform.platform(),
+    }
 
 
 def write_manifest(
@@ -109,21 +131,26 @@ def write_manifest(
     executor: str,
     workers: int | None,
     started: datetime,
+    action: str = "resume",
 ) -> dict[str, Any]:
     """Write manifest.json: what was run, from which inputs, with which software."""
     spec = loaded.spec
     manifest = {
+        "kind": "sweep",
         "sweep": spec.name,
         "description": spec.description,
         "sweep_file": str(loaded.path),
         "sweep_sha256": hashlib.sha256(loaded.text.encode()).hexdigest(),
         "sweep_spec": spec.model_dump(mode="json"),
+        "sweep_text": loaded.text,
+        **run_settings_record(loaded),
         "scenario_file": str(loaded.scenario_path),
         "scenario_hash": plan.scenario_hash,
-        "package_version": plan.package_version,
-        "git_commit": _git_commit(),
-        "versions": _versions(),
+        "experiment": sweep_experiment(loaded, plan).identity,
+        **provenance_record(plan),
         "parameters": plan.parameter_names,
+        "plugins": list(loaded.plugins),
+        "intervention_weeks": loaded.scenario.horizon.intervention_weeks,
         "strategies": list(spec.strategies),
         "replications": spec.replications,
         "seeds": [spec.base_seed + i for i in range(spec.replications)],
@@ -135,6 +162,7 @@ def write_manifest(
         "last_invocation": {
             "executor": executor,
             "workers": workers,
+            "folder": action,
             "started": started.isoformat(timespec="seconds"),
             "finished": datetime.now(UTC).isoformat(timespec="seconds"),
             "seconds": round(report.seconds, 3),
@@ -160,6 +188,8 @@ def run_sweep(
     progress: bool = True,
     method: str | None = None,
     security: Any = None,
+    mode: Mode = "resume",
+    csv: bool = False,
 ) -> SweepReport:
     """Carry out a sweep into ``out``, resuming from whatever is already stored there.
 
@@ -175,6 +205,10 @@ def run_sweep(
         method: override the sweep's design method (used by the sensitivity command).
         security: a ``distributed.security.Security`` for a ``tls://`` scheduler address
             (not needed when ``scheduler`` is a connected Client).
+        mode: what to do when ``out`` holds another experiment: "resume" refuses,
+            "overwrite" deletes it first, "extend" adds the runs of a larger experiment
+            (``sim.sweep.folder``).
+        csv: also write ``results.csv`` (every run and recorded week).
 
     Stored run files are checked first; a damaged one is named on stderr, moved to
     ``runs/damaged/`` and computed again. The previous combined tables are moved to
@@ -184,14 +218,19 @@ def run_sweep(
         A report of planned, skipped, computed, failed and damaged runs.
 
     Raises:
+        FolderError: ``out`` holds another experiment (nothing was written).
         StoreError: combining found a file it cannot read (named); no table was written.
     """
     started = datetime.now(UTC)
     t0 = time.perf_counter()
     plan = plan_sweep(loaded, method)
+    experiment = sweep_experiment(loaded, plan)
+    check_folder(Path(out), experiment, mode)  # before anything is written
     store = RunStore(out)
     store.open()
     try:
+        action = claim(store.out, experiment, mode)
+        store.runs.mkdir(exist_ok=True)
         damaged = store.verify(plan.unique_keys)
         for found in damaged:
             print(f"warning: {found.path}: damaged ({found.reason}); moved to "
@@ -202,24 +241,62 @@ def run_sweep(
         report.damaged = damaged
         report.seconds = time.perf_counter() - t0
         report.counts = combine(store, plan)
-        write_manifest(loaded, plan, store, report, executor, workers, started)
+        if csv:
+            write_results_csv(store.out)
+        write_manifest(loaded, plan, store, report, executor, workers, started, action)
         store.clear_stale()
     finally:
         store.close()
     return report
 
 
-def _execute(
-    loaded: LoadedSweep,
-    plan: Plan,
-    store: RunStore,
-    executor_name: str,
-    workers: int | None,
-    scheduler: Any,
-    retries: int,
-    progress: bool,
-    security: Any = None,
-) -> SweepReport:
+@dataclass
+class Execution:
+    """How a plan's runs are carried out (shared by sweeps, sensitivity and comparisons).
+
+    Attributes:
+        executor: "serial", "local" or "dask".
+        workers: local worker processes (default: one per core); for Dask, tasks in flight.
+        scheduler: Dask scheduler address or a connected Client.
+        retries: extra attempts for a lost run or a transient error.
+        progress: show a progress bar with time left.
+        security: TLS settings for a ``tls://`` Dask address.
+        extras_for: the extra tables to keep for a run (a comparison keeps acculturation,
+            and agents and edges of replication 0).
+        run_fn: the run function (default ``sim.run``; tests inject failures).
+        on_failure: called with each failed run's spec and error as it is stored.
+        label: the progress bar's label.
+    """
+
+    executor: str = "local"
+    workers: int | None = None
+    scheduler: Any = None
+    retries: int = DEFAULT_RETRIES
+    progress: bool = True
+    security: Any = None
+    extras_for: Callable[[RunSpec], tuple[str, ...]] | None = None
+    run_fn: Any = None
+    on_failure: Callable[[RunSpec, str], None] | None = None
+    label: str = "sweep"
+
+
+def _execute(loaded: LoadedSweep, plan: Plan, store: RunStore, executor_name: str,
+             workers: int | None, scheduler: Any, retries: int, progress: bool,
+             security: Any = None) -> SweepReport:
+    how = Execution(executor_name, workers, scheduler, retries, progress, security)
+    pool = make_executor(executor_name, workers, scheduler, security)
+    try:
+        return execute_plan(loaded, plan, store, how, pool)
+    finally:
+        pool.close()
+
+
+def execute_plan(loaded: LoadedSweep, plan: Plan, store: RunStore, how: Execution,
+                 pool: Executor) -> SweepReport:
+    """Compute the plan's runs that are not stored yet, writing each as it finishes.
+
+    The pool stays open (a comparison that adds replications in batches reuses it).
+    """
     spec = loaded.spec
     first = {}
     for run in plan.runs:  # one task per unique key: a revisited design point runs once
@@ -236,10 +313,12 @@ def _execute(
         return report
     when = spec.stop.when.model_dump() if spec.stop.when else None
     pending: deque[RunTask] = deque(
-        RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when) for run in todo
+        RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when, code=plan.code,
+                extras=how.extras_for(run) if how.extras_for else (), run_fn=how.run_fn,
+                plugins=loaded.plugins)
+        for run in todo
     )
-    bar = _Progress(progress, total=report.unique, done=report.skipped)
-    pool: Executor = make_executor(executor_name, workers, scheduler, security)
+    bar = _Progress(how.progress, total=report.unique, done=report.skipped, label=how.label)
     in_flight = 0
     try:
         while pending or in_flight:
@@ -248,26 +327,47 @@ def _execute(
                 in_flight += 1
             task, result = pool.next_done()
             in_flight -= 1
+            result = _checked(result, task)
             lost = not isinstance(result, RunOutcome)
             if not lost and result.ok:
                 store.write_outcome(task.spec, result, task.attempt + 1)
-            elif (lost or result.retryable) and task.attempt < retries:
+                report.cpu_seconds += result.cpu_seconds
+                report.peak_rss_mib = max(report.peak_rss_mib, result.peak_rss_mib)
+            elif (lost or result.retryable) and task.attempt < how.retries:
                 report.retried += 1
-                pending.appendleft(
-                    RunTask(task.spec, task.scenario, task.record, task.weeks, task.when,
-                            task.attempt + 1)
-                )
+                pending.appendleft(task.retry())
                 continue
             else:
                 outcome = result if isinstance(result, RunOutcome) else _lost(task, result)
                 store.write_outcome(task.spec, outcome, task.attempt + 1)
                 report.failed.append(task.spec.key)
+                if how.on_failure is not None:
+                    how.on_failure(task.spec, outcome.error or "")
             report.computed += 1
             bar.advance(len(report.failed))
     finally:
-        pool.close()
         bar.stop()
     return report
+
+
+def _checked(result: Any, task: RunTask) -> Any:
+    """A successful outcome from a worker that ran other code becomes a failure.
+
+    Why here too: a worker of another installation (an older merger-sim on a cluster) does
+    not check the fingerprint itself; its outcome then lacks the fingerprint of this code.
+    """
+    if not isinstance(result, RunOutcome) and type(result).__name__ == "RunOutcome":
+        theirs = ""  # a RunOutcome class from other code altogether
+    elif isinstance(result, RunOutcome) and result.ok:
+        theirs = getattr(result, "code", "")
+    else:
+        return result
+    if task.code and theirs != task.code:
+        return RunOutcome(task.spec.key, False, None, {}, None, error=(
+            f"CodeMismatch: the worker ran other model code (fingerprint {theirs or 'none'}, "
+            f"the sweep planned with {task.code}); start the workers from the same "
+            "installation and checkout"))
+    return result
 
 
 def _lost(task: RunTask, exc: BaseException) -> RunOutcome:

@@ -32,6 +32,7 @@ Example::
 
 from __future__ import annotations
 
+import json
 import math
 import tomllib
 from pathlib import Path
@@ -180,7 +181,8 @@ class When(_Strict):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in METRICS:
-            raise ValueError(f"unknown metric {v!r}; known: {', '.join(METRICS)}")
+            raise ValueError(f"unknown metric {v!r}: a stop condition watches a weekly "
+                             f"output; known: {', '.join(METRICS)}")
         return v
 
     @model_validator(mode="after")
@@ -206,10 +208,23 @@ class Sensitivity(_Strict):
     @field_validator("outputs")
     @classmethod
     def _known(cls, v: list[str]) -> list[str]:
-        bad = [m for m in v if m not in METRICS]
+        from sim.observables import registry
+
+        known = registry()
+        bad = [m for m in v if m not in known]
         if bad:
-            raise ValueError(f"unknown metric(s) {bad}; known: {', '.join(METRICS)}")
+            raise ValueError(f"unknown outcome(s) {bad}; known: {', '.join(known)}")
         return v
+
+    @model_validator(mode="after")
+    def _run_outcomes_at_the_end(self) -> Sensitivity:
+        from sim.observables import weekly
+
+        per_run = [m for m in self.outputs if m not in weekly()]
+        if per_run and self.week != "final":
+            raise ValueError(f"week: {per_run[0]} is one number per run; analyse it with "
+                             "week = \"final\"")
+        return self
 
 
 class SweepSpec(_Strict):
@@ -229,6 +244,7 @@ class SweepSpec(_Strict):
     record: Record = Record()
     stop: Stop = Stop()
     sensitivity: Sensitivity = Sensitivity()
+    plugins: list[str] = Field(default_factory=list)
 
     @field_validator("name")
     @classmethod
@@ -317,6 +333,8 @@ def _check_parameters(spec: SweepSpec, scenario: Any) -> dict[str, Any]:
         elif isinstance(param, Steps):
             _check_value(f"{where}.start", info, param.start)
             _check_value(f"{where}.stop", info, param.stop)
+            for v in param.expand():
+                _check_value(f"{where}.step", info, v)
         else:
             lo, hi = range_bounds(param, info)
             if lo is None or hi is None:
@@ -336,8 +354,22 @@ def range_bounds(param: Range, info: Any) -> tuple[float | None, float | None]:
 
 
 def _check_value(where: str, info: Any, value: Any) -> None:
+    """A level must have the parameter's type (a number for a numeric one, a whole number
+    for an integer one: never rounded silently) and lie within its bounds."""
     lo = getattr(info, "minimum", None)
     hi = getattr(info, "maximum", None)
+    kind = getattr(info, "kind", None)
+    path = getattr(info, "path", "the parameter")
+    if kind in ("int", "float"):
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise SweepError(f"{where}: {value!r} is not a number ({path} is numeric)")
+        if not math.isfinite(value):
+            raise SweepError(f"{where}: {value!r} is not a finite number")
+        if kind == "int" and not float(value).is_integer():
+            raise SweepError(f"{where}: {value!r} is not a whole number ({path} takes whole "
+                             "numbers; it is not rounded)")
+    elif kind == "bool" and not isinstance(value, bool):
+        raise SweepError(f"{where}: {value!r} is not true or false ({path} is a switch)")
     if isinstance(value, int | float) and not isinstance(value, bool):
         if lo is not None and value < lo:
             raise SweepError(f"{where}: {value} is below the minimum {lo}")
@@ -356,6 +388,8 @@ class LoadedSweep(BaseModel):
     scenario: Any
     descriptions: dict[str, Any]
     text: str
+    kind: str = "sweep"
+    plugins: tuple[str, ...] = ()
 
 
 def parse_sweep(data: dict[str, Any]) -> SweepSpec:
@@ -387,6 +421,7 @@ def load_sweep(path: str | Path, design_method: str | None = None) -> LoadedSwee
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise SweepError(f"sweep: {path} is not valid TOML: {exc}") from None
+    _load_plugins(data.get("plugins"), path.parent)
     if design_method is not None:
         design = data.get("design")
         data["design"] = {**(design if isinstance(design, dict) else {}), "method": design_method}
@@ -418,4 +453,49 @@ def load_sweep(path: str | Path, design_method: str | None = None) -> LoadedSwee
         scenario=scenario,
         descriptions=descriptions,
         text=text,
+        plugins=_core_plugins(),
     )
+
+
+def _load_plugins(specs: Any, base: Path) -> None:
+    """Load the sweep file's plugins before its strategies and outcomes are checked."""
+    from sim.plugins import PluginError, ensure
+
+    if specs is None:
+        specs = []
+    if not isinstance(specs, list) or not all(isinstance(s, str) for s in specs):
+        raise SweepError("plugins: give a list of module files or names")
+    resolved = [str((base / s).resolve()) if s.endswith(".py") else s for s in specs]
+    try:
+        ensure(resolved)
+    except PluginError as exc:
+        raise SweepError(str(exc)) from None
+
+
+def _core_plugins() -> tuple[str, ...]:
+    from sim.plugins import loaded_modules
+
+    return loaded_modules()
+
+
+def comparison_sweep(scenario: Any, label: str, strategies: list[str], replications: int,
+                     base_seed: int = 0, overrides: dict[str, Any] | None = None,
+                     weeks: int | None = None) -> LoadedSweep:
+    """A strategy comparison as a sweep: strategies x replications at one parameter point.
+
+    Why: a comparison is planned, executed, stored and resumed by the sweep machinery, so
+    it runs on every executor and resumes like a sweep. The overrides are applied to the
+    scenario (they are part of its content hash, hence of every run key); ``kind`` marks
+    the plan as a comparison's (its runs keep extra tables, see ``sim.compare``).
+    """
+    final = _core.apply_overrides(scenario, dict(overrides or {})) if overrides else scenario
+    spec = parse_sweep({"name": "compare", "scenario": label or "scenario",
+                        "strategies": list(strategies), "replications": replications,
+                        "base_seed": base_seed, "stop": {"weeks": weeks}})
+    text = json.dumps({"scenario": label, "strategies": list(strategies),
+                       "replications": replications, "base_seed": base_seed,
+                       "overrides": overrides or {}, "weeks": weeks}, sort_keys=True,
+                      default=str)
+    return LoadedSweep(spec=spec, path=Path(label or "scenario"),
+                       scenario_path=Path(label or "scenario"), scenario=final,
+                       descriptions={}, text=text, kind="compare", plugins=_core_plugins())

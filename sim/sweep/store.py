@@ -30,7 +30,6 @@ import contextlib
 import fcntl
 import json
 import os
-import tempfile
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -41,6 +40,7 @@ import pyarrow as pa
 import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
+from sim.fileio import atomic_write, atomic_write_bytes, fsync_dir
 from sim.metrics import OUTPUTS
 from sim.sweep.plan import Plan, RunSpec
 from sim.sweep.spec import SweepError
@@ -67,7 +67,7 @@ RUN_FILE_COLUMNS = ("week", *OUTPUTS)
 
 #: The combined outputs of a sweep, derived from the run files (moved to ``stale/`` while a
 #: sweep runs, replaced when it has combined).
-COMBINED = ("results.parquet", "summary.parquet", "summary.csv", "manifest.json")
+COMBINED = ("results.parquet", "summary.parquet", "summary.csv", "manifest.json", "results.csv")
 
 
 class SweepLockedError(RuntimeError):
@@ -136,30 +136,6 @@ def check_run_file(path: Path, key: str) -> tuple[pa.Table, dict[str, Any]]:
     return table.replace_schema_metadata(None), info
 
 
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    """Write a file so that readers see either the old state or the whole new file."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-    _fsync_dir(path.parent)
-
-
 def spec_record(spec: RunSpec) -> dict[str, Any]:
     """A run spec as plain JSON."""
     return {
@@ -172,15 +148,17 @@ def spec_record(spec: RunSpec) -> dict[str, Any]:
         "replication": spec.replication,
         "seed": spec.seed,
         "params": spec.params,
+        "id": spec.id,
     }
 
 
 class RunStore:
     """The run files of one output directory."""
 
-    def __init__(self, out: str | Path) -> None:
+    def __init__(self, out: str | Path, combined: tuple[str, ...] = COMBINED) -> None:
         self.out = Path(out)
         self.runs = self.out / "runs"
+        self.combined = combined
         self._lock_fh: Any = None
 
     def open(self) -> None:
@@ -190,7 +168,7 @@ class RunStore:
             SweepLockedError: another live sweep holds the lock (the OS releases it when
                 that process dies, even by SIGKILL).
         """
-        self.runs.mkdir(parents=True, exist_ok=True)
+        self.out.mkdir(parents=True, exist_ok=True)
         fh = open(self.out / ".lock", "a+")  # noqa: SIM115 - held for the sweep's lifetime
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -198,8 +176,9 @@ class RunStore:
             fh.close()
             raise SweepLockedError(f"another sweep is writing to {self.out}") from None
         self._lock_fh = fh
-        ours = [tmp for name in COMBINED for tmp in self.out.glob(f".{name}*.tmp")]
-        for tmp in [*self.runs.glob(".*.tmp"), *ours]:  # only our own names in DIR
+        ours = [tmp for name in self.combined for tmp in self.out.glob(f".{name}*.tmp")]
+        runs = self.runs.glob(".*.tmp") if self.runs.is_dir() else []
+        for tmp in [*runs, *ours]:  # only our own names in DIR
             tmp.unlink(missing_ok=True)
 
     def close(self) -> None:
@@ -212,6 +191,10 @@ class RunStore:
     def run_path(self, key: str) -> Path:
         """Where a completed run is stored."""
         return self.runs / f"{key}.parquet"
+
+    def extra_path(self, key: str, name: str) -> Path:
+        """Where a run's extra table (acculturation, agents, edges) is stored."""
+        return self.runs / f"{key}.{name}.parquet"
 
     def error_path(self, key: str) -> Path:
         """Where a failed run's error is stored."""
@@ -243,10 +226,30 @@ class RunStore:
             if not path.exists() and not path.is_symlink():
                 continue
             try:
-                check_run_file(path, key)
+                _, info = check_run_file(path, key)
+                for name, rows in (info.get("extras") or {}).items():
+                    self.read_extra(key, name, rows)
             except DamagedRun as exc:
                 found.append(Damage(path, str(exc), self._move_aside(path)))
         return found
+
+    def read_extra(self, key: str, name: str, rows: int | None = None) -> pa.Table:
+        """A run's extra table, checked (page checksums, and the row count when given).
+
+        Raises:
+            DamagedRun: missing, unreadable or short.
+        """
+        path = self.extra_path(key, name)
+        try:
+            table = pq.ParquetFile(path, page_checksum_verification=True).read(
+                use_threads=False)
+        except Exception as exc:  # untrusted bytes: any failure means unreadable
+            raise DamagedRun(f"its {name} table {path.name} is missing or unreadable "
+                             f"({_one_line(exc)})") from None
+        if rows is not None and table.num_rows != rows:
+            raise DamagedRun(f"its {name} table has {table.num_rows} rows where its record "
+                             f"says {rows}")
+        return table
 
     def _move_aside(self, path: Path) -> Path:
         """Move a damaged file into runs/damaged/, named with the time; never overwrite."""
@@ -258,7 +261,7 @@ class RunStore:
             target = self.damaged / f"{stamp}-{n}-{path.name}"
             n += 1
         os.rename(path, target)
-        _fsync_dir(self.runs)
+        fsync_dir(self.runs)
         return target
 
     def retire_combined(self) -> None:
@@ -268,30 +271,38 @@ class RunStore:
         a run whose file has since been damaged; it stays readable in stale/ until the new
         tables are in place.
         """
-        present = [name for name in COMBINED if (self.out / name).is_file()]
+        present = [name for name in self.combined if (self.out / name).is_file()]
         if not present:
             return
         self.stale.mkdir(exist_ok=True)
         for name in present:
             os.replace(self.out / name, self.stale / name)
-        _fsync_dir(self.out)
+        fsync_dir(self.out)
 
     def clear_stale(self) -> None:
         """Remove stale/ once every combined output has been written anew."""
         if not self.stale.is_dir():
             return
-        for name in COMBINED:
+        for name in self.combined:
             (self.stale / name).unlink(missing_ok=True)
         with contextlib.suppress(OSError):  # not empty: something else is in there; keep it
             self.stale.rmdir()
 
     def done_keys(self) -> set[str]:
         """Keys of the runs that completed (failed runs are tried again on resume)."""
-        return {p.name.removesuffix(".parquet") for p in self.runs.glob("*.parquet")}
+        names = (p.name.removesuffix(".parquet") for p in self.runs.glob("*.parquet"))
+        return {name for name in names if "." not in name}  # not the extra tables
 
     def write_outcome(self, spec: RunSpec, outcome: RunOutcome, attempts: int) -> None:
         """Store a run's outcome atomically (a success also removes an old error file)."""
         if outcome.ok and outcome.table is not None:
+            extras = {}
+            for name, frame in sorted(outcome.extras.items()):  # before the run file: a
+                extra = pa.Table.from_pandas(frame, preserve_index=False)  # run file means
+                sink = pa.BufferOutputStream()                              # all is there
+                pq.write_table(extra, sink, write_page_checksum=True)
+                atomic_write_bytes(self.extra_path(spec.key, name), sink.getvalue().to_pybytes())
+                extras[name] = extra.num_rows
             table = pa.Table.from_pandas(outcome.table, preserve_index=False)
             info = {
                 "spec": spec_record(spec),
@@ -299,6 +310,8 @@ class RunStore:
                 "stopped_week": outcome.stopped_week,
                 "rows": table.num_rows,
             }
+            if extras:
+                info["extras"] = extras
             table = table.replace_schema_metadata(
                 {META_KEY: json.dumps(info, sort_keys=True, default=str).encode()}
             )
@@ -426,9 +439,9 @@ class _SummaryWriter:
     100,000 of them (and a DataFrame of them) in memory at the end of the sweep.
     """
 
-    def __init__(self, out: Path, schema: pa.Schema) -> None:
+    def __init__(self, out: Path, schema: pa.Schema, name: str = "summary") -> None:
         self.schema = schema
-        self.paths = {"parquet": out / "summary.parquet", "csv": out / "summary.csv"}
+        self.paths = {"parquet": out / f"{name}.parquet", "csv": out / f"{name}.csv"}
         self.tmp = {kind: out / f".{path.name}.tmp" for kind, path in self.paths.items()}
         self._parquet = pq.ParquetWriter(self.tmp["parquet"], schema)
         self._csv = pacsv.CSVWriter(str(self.tmp["csv"]), schema)
@@ -485,7 +498,7 @@ def _system_allocator() -> Iterator[None]:
         pa.set_memory_pool(previous)
 
 
-def combine(store: RunStore, plan: Plan) -> dict[str, int]:
+def combine(store: RunStore, plan: Plan, summary: str = "summary") -> dict[str, int]:
     """Stream the run files into results.parquet and the per-run summary tables.
 
     Rows of results.parquet follow the plan order, one per run and recorded week, so the
@@ -503,15 +516,15 @@ def combine(store: RunStore, plan: Plan) -> dict[str, int]:
             in the message); no combined table is written.
     """
     with _system_allocator():
-        return _combine(store, plan)
+        return _combine(store, plan, summary)
 
 
-def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
+def _combine(store: RunStore, plan: Plan, summary_name: str) -> dict[str, int]:
     ptypes = parameter_types(plan)
     finals = _final_types(store, plan, ptypes)
     summary_schema = pa.schema([*LABEL_TYPES.items(), *ptypes.items(), *STATUS_COLUMNS.items(),
                                 *finals.items()])
-    summary = _SummaryWriter(store.out, summary_schema)
+    summary = _SummaryWriter(store.out, summary_schema, summary_name)
     results_path = store.out / "results.parquet"
     tmp_results = store.out / ".results.parquet.tmp"
     writer: pq.ParquetWriter | None = None
@@ -563,5 +576,26 @@ def _combine(store: RunStore, plan: Plan) -> dict[str, int]:
     else:
         results_path.unlink(missing_ok=True)
     summary.publish()
-    _fsync_dir(store.out)
+    fsync_dir(store.out)
     return counts
+
+
+def write_results_csv(out: Path) -> Path | None:
+    """Write ``results.csv`` (every run and recorded week) from ``results.parquet``.
+
+    Streamed a row group at a time, through a temporary file: memory stays flat and the
+    file appears whole or not at all. Returns the path, or None when there are no results.
+    """
+    source = out / "results.parquet"
+    if not source.is_file():
+        return None
+    target = out / "results.csv"
+
+    def write(tmp: Path) -> None:
+        parquet = pq.ParquetFile(source)
+        with pacsv.CSVWriter(str(tmp), parquet.schema_arrow) as writer:
+            for i in range(parquet.num_row_groups):
+                writer.write_table(parquet.read_row_group(i))
+
+    atomic_write(target, write)
+    return target

@@ -9,8 +9,10 @@ without duplicates.
 from __future__ import annotations
 
 import json
+import resource
+import time
 import traceback
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
 import pandas as pd
@@ -34,6 +36,13 @@ class RunTask:
         weeks: cap on the number of weeks (None: the scenario's horizon).
         when: stop condition {"metric", "below", "above"} or None.
         attempt: 0 for the first try, then 1, 2, ... for retries.
+        code: the fingerprint of the model code the sweep process planned with; a worker
+            whose own code differs refuses the run (it would store results under a key
+            that does not describe them).
+        extras: tables kept beside the weekly one: "acculturation" (modes per city from
+            the agent snapshots), "agents" (the snapshots), "edges" (the tie snapshots).
+        run_fn: the run function (default ``sim.run``); tests inject failures with it.
+        plugins: plugin modules to load before the run (``sim.plugins``).
     """
 
     spec: RunSpec
@@ -42,6 +51,14 @@ class RunTask:
     weeks: int | None
     when: dict[str, Any] | None
     attempt: int = 0
+    code: str = ""
+    extras: tuple[str, ...] = ()
+    run_fn: Any = None
+    plugins: tuple[str, ...] = ()
+
+    def retry(self) -> RunTask:
+        """The same task, one attempt later."""
+        return replace(self, attempt=self.attempt + 1)
 
 
 @dataclass(frozen=True)
@@ -56,6 +73,10 @@ class RunOutcome:
     error: str | None = None
     trace: str | None = None
     retryable: bool = False
+    extras: dict[str, pd.DataFrame] = field(default_factory=dict)
+    cpu_seconds: float = 0.0
+    peak_rss_mib: float = 0.0
+    code: str = ""
 
 
 #: Errors of the machine rather than of the run; worth another attempt.
@@ -94,6 +115,32 @@ def _jsonable(meta: dict[str, Any]) -> dict[str, Any]:
     return json.loads(json.dumps(clean, default=str, sort_keys=True))
 
 
+def _peak_rss_mib() -> float:
+    """Peak resident memory of this worker process so far, in MiB (Linux: KiB units)."""
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def extra_tables(result: Any, names: tuple[str, ...]) -> dict[str, pd.DataFrame]:
+    """The tables a comparison keeps beside the weekly one (computed here, in the worker,
+    so that only small tables travel back)."""
+    out: dict[str, pd.DataFrame] = {}
+    agents = result.agents
+    if "acculturation" in names:
+        from sim.outcomes import acculturation
+
+        target = result.meta.get("target") or {}
+        if target and agents is not None and len(agents):
+            out["acculturation"] = acculturation(agents, target).reset_index(drop=True)
+    if "agents" in names and agents is not None:
+        out["agents"] = agents.reset_index(drop=True)
+    if "edges" in names:
+        parts = [df.assign(week=int(w)) for w, df in (result.edges or {}).items()]
+        if parts:
+            out["edges"] = pd.concat(parts, ignore_index=True)[
+                ["week", "source", "target", "weight"]]
+    return out
+
+
 def execute_run(task: RunTask) -> RunOutcome:
     """Run one simulation and keep the weeks the sweep records.
 
@@ -104,7 +151,18 @@ def execute_run(task: RunTask) -> RunOutcome:
     """
     spec = task.spec
     try:
-        result = _core.run(
+        _core.load_plugins(task.plugins)
+    except ValueError as exc:
+        return RunOutcome(spec.key, False, None, {}, None, error=f"PluginError: {exc}")
+    if task.code and task.code != _core.code_fingerprint():
+        return RunOutcome(spec.key, False, None, {}, None, error=(
+            f"CodeMismatch: this worker runs other model code (fingerprint "
+            f"{_core.code_fingerprint()}, the sweep planned with {task.code}); start the "
+            "workers from the same installation and checkout"))
+    cpu = time.process_time()
+    try:
+        run_fn = task.run_fn or _core.run
+        result = run_fn(
             task.scenario,
             strategy=spec.strategy,
             seed=spec.seed,
@@ -117,7 +175,10 @@ def execute_run(task: RunTask) -> RunOutcome:
             ts = ts.iloc[: cut + 1]
         table = select_weeks(ts, task.record).reset_index(drop=True)
         stopped = int(ts["week"].iloc[-1]) if cut is not None else None
-        return RunOutcome(spec.key, True, table, _jsonable(result.meta), stopped)
+        return RunOutcome(spec.key, True, table, _jsonable(result.meta), stopped,
+                          extras=extra_tables(result, task.extras),
+                          cpu_seconds=time.process_time() - cpu, peak_rss_mib=_peak_rss_mib(),
+                          code=_core.code_fingerprint())
     except Exception as exc:  # a failing run is data, not a crash
         return RunOutcome(
             spec.key,

@@ -3,7 +3,7 @@
 Only typer is imported at module level; the sweep machinery is imported inside the
 commands so that ``merger-sim --help`` stays fast. Bad input (a wrong sweep file, an
 unknown executor, an output folder in use or not writable) is one ``error: <field>: <reason>``
-line on stderr and exit code 2 (sim.cli_support), like every other command.
+line on stderr and exit code 2 (sim.cli.errors), like every other command.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli_support import check_out, fail
+from sim.cli.errors import check_out, fail
 
 #: Exit code when the sweep finished but some runs failed (their errors are stored).
 EXIT_RUNS_FAILED = 1
@@ -23,6 +23,10 @@ EXIT_RUNS_FAILED = 1
 SweepFile = Annotated[Path, typer.Argument(help="sweep file (TOML)", show_default=False)]
 OutOption = Annotated[
     Path | None, typer.Option(help="output folder (default: out/sweeps/<sweep name>)")
+]
+SensitivityOutOption = Annotated[
+    Path | None,
+    typer.Option(help="output folder (default: out/sensitivity/<sweep name>-<method>)"),
 ]
 ExecutorOption = Annotated[str, typer.Option(help="serial, local (process pool) or dask")]
 WorkersOption = Annotated[
@@ -41,6 +45,13 @@ TlsCaOption = Annotated[
 TlsCertOption = Annotated[
     Path | None, typer.Option("--tls-cert", help="Dask TLS: this client's certificate (PEM)")
 ]
+OverwriteOption = Annotated[bool, typer.Option(
+    "--overwrite", help="OUT holds another experiment: delete its files first")]
+ExtendOption = Annotated[bool, typer.Option(
+    "--extend", help="OUT holds a smaller experiment whose runs this one contains: add the new "
+                     "runs (e.g. more points, replications or strategies)")]
+CsvOption = Annotated[bool, typer.Option(
+    "--csv", help="also write results.csv: every run and recorded week (as results.parquet)")]
 TlsKeyOption = Annotated[
     Path | None, typer.Option("--tls-key", help="Dask TLS: this client's private key (PEM)")
 ]
@@ -77,13 +88,26 @@ def _load(sweep_file: Path, executor: str, scheduler: str | None, method: str | 
     return load_sweep(sweep_file, design_method=method)
 
 
-def _check_start(loaded: Any, out: Path) -> None:
-    """Before any run: every strategy can run on the scenario, and OUT can be written."""
+def folder_mode(overwrite: bool, extend: bool) -> str:
+    """The folder mode of ``--overwrite`` / ``--extend`` (not both)."""
+    if overwrite and extend:
+        raise ValueError("--overwrite: give --overwrite or --extend, not both")
+    return "overwrite" if overwrite else "extend" if extend else "resume"
+
+
+def _check_start(loaded: Any, out: Path, mode: str = "resume",
+                 method: str | None = None) -> None:
+    """Before any run: every strategy can run on the scenario, OUT holds no other experiment
+    (nothing is written when it does), and OUT can be written."""
     from sim.runner import check_run
+    from sim.sweep.folder import check_folder
+    from sim.sweep.plan import plan_sweep
+    from sim.sweep.runner import sweep_experiment
 
     for strategy in loaded.spec.strategies:
         check_run(loaded.scenario, strategy)
     check_out(out)
+    check_folder(out, sweep_experiment(loaded, plan_sweep(loaded, method)), mode)  # type: ignore[arg-type]
 
 
 def _connect(executor: str, scheduler: str | None, tls: tuple[Path | None, ...] = ()):
@@ -107,7 +131,7 @@ def _report(report, out: Path) -> None:
         f"stored, {report.computed} computed, {len(report.failed)} failed, "
         f"{report.seconds:.1f} s ({report.runs_per_minute:.0f} runs/min)"
     )
-    for name in ("results.parquet", "summary.csv", "manifest.json"):
+    for name in ("results.parquet", "results.csv", "summary.csv", "manifest.json"):
         if (out / name).exists():
             typer.echo(f"wrote {out / name}")
     if report.failed:
@@ -117,7 +141,8 @@ def _report(report, out: Path) -> None:
 
 def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
              scheduler: str | None, retries: int, progress: bool,
-             method: str | None = None, tls: tuple[Path | None, ...] = ()) -> None:
+             method: str | None = None, tls: tuple[Path | None, ...] = (),
+             mode: str = "resume", csv: bool = False) -> None:
     """Run the sweep's runs into ``out`` (connecting to Dask if asked) and report; exit with
     ``EXIT_RUNS_FAILED`` when runs failed. Shared by ``sweep`` and ``sensitivity``."""
     from sim.sweep.runner import run_sweep
@@ -128,7 +153,7 @@ def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
         with _sweep_errors(checking=False):
             report = run_sweep(loaded, out, executor=executor, workers=workers,
                                scheduler=client, retries=retries, progress=progress,
-                               method=method)
+                               method=method, mode=mode, csv=csv)  # type: ignore[arg-type]
     finally:
         if client is not None:
             client.close()
@@ -148,20 +173,28 @@ def sweep(
     tls_ca_file: TlsCaOption = None,
     tls_cert: TlsCertOption = None,
     tls_key: TlsKeyOption = None,
+    overwrite: OverwriteOption = False,
+    extend: ExtendOption = False,
+    csv: CsvOption = False,
 ) -> None:
-    """Run a sweep; rerunning the same command resumes and skips stored runs."""
+    """Run a sweep; rerunning the same command resumes and skips stored runs.
+
+    OUT belongs to one experiment: another sweep into it is refused unless --overwrite
+    (delete the old one first) or --extend (add points to it).
+    """
     with _sweep_errors():
+        mode = folder_mode(overwrite, extend)
         loaded = _load(sweep_file, executor, scheduler)
         out = out or Path("out/sweeps") / loaded.spec.name
-        _check_start(loaded, out)
+        _check_start(loaded, out, mode)
     _execute(loaded, out, executor, workers, scheduler, retries, progress,
-             tls=(tls_ca_file, tls_cert, tls_key))
+             tls=(tls_ca_file, tls_cert, tls_key), mode=mode, csv=csv)
 
 
 def sensitivity(
     sweep_file: SweepFile,
     method: Annotated[str, typer.Option(help="morris or sobol")] = "morris",
-    out: OutOption = None,
+    out: SensitivityOutOption = None,
     executor: ExecutorOption = "local",
     workers: WorkersOption = None,
     scheduler: SchedulerOption = None,
@@ -170,19 +203,23 @@ def sensitivity(
     tls_ca_file: TlsCaOption = None,
     tls_cert: TlsCertOption = None,
     tls_key: TlsKeyOption = None,
+    overwrite: OverwriteOption = False,
+    extend: ExtendOption = False,
 ) -> None:
     """Sample the sweep's ranges with Morris or Sobol, run them, and write the indices."""
     from sim.sensitivity import analyse_sweep
 
     with _sweep_errors():
+        mode = folder_mode(overwrite, extend)
         if method not in ("morris", "sobol"):
             raise ValueError(f"--method: {method!r} is not one of morris, sobol")
         loaded = _load(sweep_file, executor, scheduler, method)
         out = out or Path("out/sensitivity") / f"{loaded.spec.name}-{method}"
-        _check_start(loaded, out)
+        _check_start(loaded, out, mode, method)
     _execute(loaded, out, executor, workers, scheduler, retries, progress, method,
-             tls=(tls_ca_file, tls_cert, tls_key))
+             tls=(tls_ca_file, tls_cert, tls_key), mode=mode)
     with _sweep_errors():
         written = analyse_sweep(loaded, out, method)
     for path in written:
         typer.echo(f"wrote {path}")
+

@@ -30,7 +30,7 @@ alignment gain the outcomes count (sim.outcomes.MIN_GAIN)."""
 
 def _parse_strategies(text: str) -> list[str]:
     """Comma-separated strategy names, validated against the registry, order kept."""
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
     from sim.strategies import STRATEGIES
 
     names = [s.strip() for s in text.split(",") if s.strip()]
@@ -49,7 +49,7 @@ def _parse_replications(text: str, precision: float, min_replications: int,
                         max_replications: int, batch: int,
                         half_width: float | None = None) -> object:
     """An int >= 1, or a StoppingRule for "auto"."""
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
     from sim.stats import StoppingRule
 
     if text.strip().lower() == "auto":
@@ -70,16 +70,17 @@ def _parse_replications(text: str, precision: float, min_replications: int,
 
 
 def _known_outcomes() -> set[str]:
-    """Per-run outcome columns the stopping rule may watch."""
-    from sim.outcomes import OUTCOME_INFO, SNAPSHOT_METRICS
+    """Per-run outcomes the stopping rule may watch (with the plugins')."""
+    from sim.observables import run_outcomes
+    from sim.plugins import ensure
 
-    return set(OUTCOME_INFO) | {f"{m}{s}" for m in SNAPSHOT_METRICS
-                                for s in ("_end_intervention", "_final")}
+    ensure()
+    return set(run_outcomes())
 
 
 def _half_width(half_width: float | None, key_outcome: str) -> float:
     """The paired-difference target of ``auto``: given, or the default key outcome's."""
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
 
     if half_width is not None:
         return half_width
@@ -98,7 +99,7 @@ def _counterfactual_settings(scenario: object, weeks: int | None, strategies: li
     A ``--durability-weeks`` the user gives must end within the run; the default (52) is
     kept even for a short run, whose report then says the durability is undefined.
     """
-    from sim.cli_support import UserInputError
+    from sim.cli.errors import UserInputError
     from sim.counterfactual import (
         BASELINE,
         DEFAULT_DURABILITY_WEEKS,
@@ -137,6 +138,10 @@ def compare(
     out: Annotated[Path, typer.Option(help="output folder")] = Path("out/compare"),
     workers: Annotated[int | None, typer.Option(
         help="worker processes (default: all CPUs; 1 = no pool)")] = None,
+    executor: Annotated[str, typer.Option(
+        help="local (process pool), serial or dask (with --scheduler)")] = "local",
+    scheduler: Annotated[str | None, typer.Option(
+        help="Dask scheduler address, e.g. tcp://10.0.0.5:8786")] = None,
     seed: Annotated[int, typer.Option(
         help="base seed: replication i uses seed+i under every strategy")] = 0,
     set_: Annotated[list[str] | None, typer.Option(
@@ -171,12 +176,21 @@ def compare(
     progress: Annotated[bool, typer.Option(help="show a progress bar")] = True,
     figures: Annotated[bool, typer.Option(
         help="draw figures (--no-figures: tables only; add them later with --redraw)")] = True,
+    overwrite: Annotated[bool, typer.Option(
+        "--overwrite", help="OUT holds another experiment: delete its files first")] = False,
+    csv: Annotated[bool, typer.Option(
+        "--csv", help="also write results.csv: every run and week (as results.parquet)")]
+    = False,
+    extend: Annotated[bool, typer.Option(
+        "--extend", help="OUT holds a comparison whose runs this one contains (fewer "
+                         "replications or strategies): add the new runs")] = False,
 ) -> None:
     """Compare strategies with paired replications; write tables, figures and report.html.
 
-    Replication i uses one seed under every strategy, so differences are paired.
+    Replication i uses one seed under every strategy, so differences are paired. OUT belongs
+    to one experiment: another comparison into it is refused unless --overwrite or --extend.
     """
-    from sim.cli_support import (
+    from sim.cli.errors import (
         UserInputError,
         check_out,
         check_seed,
@@ -209,10 +223,18 @@ def compare(
                                    if replications.strip().lower() == "auto" else None)
         if workers is not None and workers < 1:
             raise UserInputError(f"--workers: must be >= 1, got {workers}")
+        from sim.sweep.executors import EXECUTORS
+
+        if executor not in EXECUTORS:
+            raise UserInputError(f"--executor: unknown executor {executor!r}; choose "
+                                 f"{', '.join(EXECUTORS)}")
+        if executor == "dask" and not scheduler:
+            raise UserInputError("--scheduler: the dask executor needs a scheduler address")
         check_weeks(weeks)
         check_seed(seed, count=reps if isinstance(reps, int) else max_replications)
         if key_outcome not in _known_outcomes():
-            raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}")
+            raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}; known: "
+                                 f"{', '.join(sorted(_known_outcomes()))}")
         overrides = parse_sets(set_)
         from sim.runner import check_run
         from sim.scenario import apply_overrides, load_scenario
@@ -222,13 +244,18 @@ def compare(
             check_run(config, name, seed=seed, weeks=weeks)
         cf_settings = _counterfactual_settings(config, weeks, names, durability_weeks,
                                                threshold, wtp)
+        if overwrite and extend:
+            raise UserInputError("--overwrite: give --overwrite or --extend, not both")
+        mode = "overwrite" if overwrite else "extend" if extend else "resume"
         check_out(out)
+        _check_folder(scenario, names, reps, seed, overrides, weeks, key_outcome, out, mode)
 
     if added:
         typer.echo("counterfactual: added 'none' as the baseline (the effects over doing "
                    "nothing need it; --no-counterfactual to leave it out)")
     from sim.compare import CompareError
     from sim.compare import compare as run_compare
+    from sim.sweep.folder import FolderError
 
     def report_failure(rec: object) -> None:
         first = str(getattr(rec, "error", "")).splitlines()[0] if rec else ""
@@ -236,19 +263,63 @@ def compare(
               f"{getattr(rec, 'replication', '?')} (seed {getattr(rec, 'seed', '?')}): {first}",
               file=sys.stderr)
 
+    client = None
+    if executor == "dask":
+        from sim.cli.sweep import _connect
+
+        try:
+            client = _connect(executor, scheduler)
+        except ValueError as err:
+            raise fail(str(err)) from None
     try:
         report = run_compare(scenario, names, reps, out, workers=workers, base_seed=seed,
                              overrides=overrides, weeks=weeks, key_outcome=key_outcome,
                              progress=progress, on_failure=report_failure, figures=figures,
-                             counterfactual=cf_settings)
+                             counterfactual=cf_settings, mode=mode, executor=executor,
+                             scheduler=client, csv=csv)
+    except FolderError as err:
+        raise fail(str(err)) from None
     except CompareError as err:
         print(f"error: {err}", file=sys.stderr)
         raise typer.Exit(1) from None
+    finally:
+        if client is not None:
+            client.close()
+    _print_runs(out)
     _print_summary(out, key_outcome)
     _print_counterfactual(out)
     _print_stopping(out)
     drawn = ", figures/" if figures else ""
     typer.echo(f"wrote {out}/summary.csv, paired.csv{drawn} and {report}")
+
+
+def _check_folder(scenario: str, names: list[str], reps: object, seed: int,
+                  overrides: dict[str, object], weeks: int | None, key_outcome: str, out: Path,
+                  mode: str) -> None:
+    """Refuse, before any run, an OUT that holds another experiment (nothing is written)."""
+    from sim.cli.errors import UserInputError
+    from sim.compare import CompareConfig, compare_experiment
+    from sim.scenario import load_scenario
+    from sim.sweep.folder import FolderError, check_folder
+
+    config = CompareConfig(scenario_path=scenario, strategies=names,
+                           replications=reps, base_seed=seed,  # type: ignore[arg-type]
+                           overrides=overrides, weeks=weeks, key_outcome=key_outcome)
+    try:
+        check_folder(out, compare_experiment(load_scenario(scenario), config), mode)  # type: ignore[arg-type]
+    except FolderError as err:
+        raise UserInputError(str(err)) from None
+
+
+def _print_runs(out: Path) -> None:
+    """How many runs were computed now and how many were already stored (a resume)."""
+    import json
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    last = manifest.get("last_invocation") or {}
+    typer.echo(f"runs: {last.get('computed', 0)} computed, {last.get('skipped', 0)} already "
+               f"stored, {manifest.get('runs_failed', 0)} failed "
+               f"({manifest.get('executor', 'local')}, {last.get('wall_seconds', 0):.1f} s)")
 
 
 def _print_summary(out: Path, key_outcome: str) -> None:

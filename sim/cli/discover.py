@@ -24,7 +24,7 @@ from typing import Annotated, Any
 
 import typer
 
-from sim.cli_support import UserInputError, check_out, fail, user_errors
+from sim.cli.errors import UserInputError, check_out, fail, user_errors
 
 #: The free-text form of a question: "A beats B on OUTCOME [at week N | at the end]".
 QUESTION_PATTERN = re.compile(
@@ -87,6 +87,7 @@ def read_sweep_output(path: Path) -> SweepOutput:
     if missing:
         raise UserInputError(f"{where}: no {' or '.join(missing)}; run `merger-sim sweep` "
                              "into this folder first (it writes both when it finishes)")
+    _load_plugins(path)
     summary = pd.read_parquet(path / "summary.parquet")
     needed = {"point", "strategy", "replication", "seed", "status"}
     if not needed <= set(summary.columns):
@@ -103,6 +104,20 @@ def read_sweep_output(path: Path) -> SweepOutput:
         weeks=sorted({int(w) for w in weeks.to_pylist()}),
         replications=int(ok["replication"].nunique()),
     )
+
+
+def _load_plugins(path: Path) -> None:
+    """Load the plugins the sweep used (its strategies and outcomes), as its manifest says."""
+    import json
+
+    from sim.plugins import PluginError, ensure
+
+    try:
+        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
+        ensure(list(manifest.get("plugins") or []))
+    except (OSError, ValueError, AttributeError) as exc:
+        if isinstance(exc, PluginError):
+            raise UserInputError(f"SWEEP_DIR: {exc}") from None
 
 
 def _check_strategy(option: str, name: str, sweep: SweepOutput) -> None:
@@ -131,15 +146,18 @@ def build_question(sweep: SweepOutput, better: str, worse: str, outcome: str,
         UserInputError: naming the option that is wrong.
     """
     from sim.discovery import Question
-    from sim.metrics import OUTPUTS
+    from sim.observables import registry, weekly
 
     _check_strategy("--better", better, sweep)
     _check_strategy("--than", worse, sweep)
     if better == worse:
         raise UserInputError(f"--than: {worse!r} is also --better; compare two strategies")
-    if outcome not in OUTPUTS:
+    known = registry()
+    if outcome not in known:
         raise UserInputError(f"--outcome: unknown outcome {outcome!r}; known: "
-                             f"{', '.join(OUTPUTS)}")
+                             f"{', '.join(known)}")
+    if outcome not in weekly() and week != "final":
+        raise UserInputError(f"--week: {outcome} is one number per run; use --week final")
     if week != "final" and week not in sweep.weeks:
         raise UserInputError(f"--week: week {week} was not recorded in this sweep (recorded: "
                              f"{_week_list(sweep.weeks)}; or use --week final)")
