@@ -9,13 +9,13 @@ cost-effectiveness frontier (alignment, lasting alignment, integration, client v
 total cost, pymoo's non-dominated sorting) and compares the two frontiers at three budget
 levels by re-running each strategy's best affordable design on fresh paired seeds.
 
-Documented size (the results page): ``--designs 24 --seeds 3 --fresh-seeds 10`` = 24 + 1
+Documented size (the results page): ``--designs 32 --seeds 3 --fresh-seeds 10`` = 32 + 1
 designs x 2 strategies x 3 seeds + 3 runs of none, then up to 24 chosen designs x 10 fresh
-seeds + 10 runs of none: at most 403 runs of the case, about 9 minutes on 2 cores
+seeds + 10 runs of none: at most 449 runs of the case, about 10 minutes on 2 cores
 (measured: see docs/results.md). Scale out with ``--executor dask --scheduler ADDRESS``.
 
 Usage:
-    .venv/bin/python experiments/equal_budget.py [--scenario case] [--designs 24]
+    .venv/bin/python experiments/equal_budget.py [--scenario case] [--designs 32]
         [--seeds 3] [--fresh-seeds 10] [--design-seed 0] [--workers 2]
         [--executor local|serial|dask] [--scheduler ADDRESS] [--set KEY=VALUE ...]
         [--out out/equal_budget]
@@ -34,7 +34,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULTS = {"designs": 24, "seeds": 3, "fresh_seeds": 10}
+DEFAULTS = {"designs": 32, "seeds": 3, "fresh_seeds": 10}
 """The documented size (docs/results.md)."""
 
 
