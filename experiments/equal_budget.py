@@ -38,20 +38,6 @@ DEFAULTS = {"designs": 32, "seeds": 3, "fresh_seeds": 10}
 """The documented size (docs/results.md)."""
 
 
-def fresh_folder(path: Path) -> None:
-    """Refuse an output folder that already holds files (never overwrite results)."""
-    if path.exists() and (not path.is_dir() or any(path.iterdir())):
-        raise ValueError(f"--out: {path} already holds results; choose a new folder or "
-                         "remove it")
-
-
-def parse_sets(items: list[str]) -> dict[str, object]:
-    """``--set key=value`` options as an overrides mapping (values read as TOML)."""
-    from sim.scenario import parse_assignment
-
-    return dict(parse_assignment(item) for item in items)
-
-
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scenario", default="case")
@@ -68,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from sim.fairtest import frontier, runs
+    from sim.fairtest.options import fresh_folder, parse_sets
     from sim.plots.frontier import plot_frontiers
     from sim.plots.style import save_figure
     from sim.scenario import ScenarioError, apply_overrides, load_scenario
