@@ -74,6 +74,9 @@ def test_sobol_of_ishigami_through_the_paired_difference_path() -> None:
     assert not full.loc[verdict.DUMMY, "above_floor"]
     assert sorted(set(table["N"])) == [128, 256, 512]  # the convergence check
     assert messages == []
+    # the bootstrap intervals are seeded: the same outputs give the same table
+    again, _ = verdict.sobol_indices(prob, outputs, n, names=[name], seed=2)
+    assert again.equals(raw)
     top = verdict.deciding(table, [name])
     assert top["parameter"].tolist() == ["x1", "x2", "x3"]
 

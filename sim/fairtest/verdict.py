@@ -57,6 +57,11 @@ RANGE_FACTOR = 0.5
 """Each parameter varies over default x [1 − f, 1 + f] (clipped to its allowed range): the
 assumption stated as 'within half of the assumed value either way'."""
 
+BOOTSTRAP_SEED = 20_141
+"""Seed of SALib's bootstrap intervals, offset by the design seed. Why not the design seed
+itself: SALib seeds its generator only for a truthy seed, so seed 0 would give intervals
+that change from run to run."""
+
 DUMMY = "dummy"
 """Name of the parameter that no run reads (the noise floor)."""
 
@@ -207,7 +212,7 @@ def convergence_sizes(n: int) -> list[int]:
 
 
 def sobol_indices(prob: Mapping[str, Any], outputs: pd.DataFrame, n: int,
-                  names: Sequence[str] = tuple(OUTPUTS), seed: int = 0
+                  names: Sequence[str] = tuple(OUTPUTS), seed: int = BOOTSTRAP_SEED
                   ) -> tuple[pd.DataFrame, list[str]]:
     """Sobol S1 and ST with 95 % intervals per output, parameter and base sample size.
 
@@ -216,7 +221,7 @@ def sobol_indices(prob: Mapping[str, Any], outputs: pd.DataFrame, n: int,
         outputs: one row per design point in design order (``point_outputs``).
         n: the design's base sample size.
         names: the output columns to analyse.
-        seed: bootstrap seed of the intervals.
+        seed: bootstrap seed of the intervals (not 0: SALib leaves 0 unseeded).
 
     Returns:
         (table, messages): table with output, parameter, N, S1, S1_conf, ST, ST_conf; one
@@ -321,27 +326,39 @@ def verdict(measure: RunMeasures, n: int, seeds: int = 1, names: Sequence[str] =
         baseline_once: run ``none`` once per seed rather than at every point (valid when
             ``none`` reads none of the parameters; ``none_reads_none_of`` tests it).
     """
-    from sim.discovery import find_boxes
-
     names = assumption_parameters(names)
     prob = problem(names, scenario)
     design = sobol_design(prob, n, design_seed)
     seed_list = list(range(seeds))
     measures = measure(point_requests(prob, design, seed_list, baseline_once=baseline_once))
     outputs = point_outputs(measures, len(design))
-    raw, messages = sobol_indices(prob, outputs, n, seed=design_seed)
+    settings = {"n": n, "points": len(design), "seeds": seed_list, "design_seed": design_seed,
+                "range_factor": RANGE_FACTOR, "baseline_once": baseline_once,
+                "parameters": names, "bounds": prob["bounds"]}
+    return analyse_outputs(prob, design, outputs, settings)
+
+
+def analyse_outputs(prob: Mapping[str, Any], design: np.ndarray, outputs: pd.DataFrame,
+                    settings: dict[str, Any]) -> VerdictResult:
+    """Sobol indices, noise floor, deciding assumptions and PRIM boxes of measured outputs.
+
+    Separate from the runs so that stored outputs (``outputs.csv``) can be analysed again
+    without rerunning the model; the bootstrap seed follows ``settings["design_seed"]``.
+    """
+    from sim.discovery import find_boxes
+
+    n = int(settings["n"])
+    raw, messages = sobol_indices(prob, outputs, n,
+                                  seed=BOOTSTRAP_SEED + int(settings["design_seed"]))
     indices = noise_floor(raw)
-    x = pd.DataFrame(design, columns=prob["names"])
+    x = pd.DataFrame(np.asarray(design), columns=prob["names"])
     cases = claim_cases(outputs)
     boxes, box_stats = find_boxes(x, cases)
     share = float(cases.mean())
     messages.append(f"the claim ({CLAIM}) holds at {int(cases.sum())} of {cases.size} points "
                     f"({share:.0%})")
-    settings = {"n": n, "points": len(design), "seeds": seed_list, "design_seed": design_seed,
-                "range_factor": RANGE_FACTOR, "baseline_once": baseline_once,
-                "parameters": names, "bounds": prob["bounds"], "claim": CLAIM,
-                "claim_share": share}
-    return VerdictResult(prob, x, outputs, indices, deciding(indices), boxes, box_stats,
+    settings = {**settings, "claim": CLAIM, "claim_share": share}
+    return VerdictResult(dict(prob), x, outputs, indices, deciding(indices), boxes, box_stats,
                          messages, settings)
 
 
