@@ -221,8 +221,10 @@ def verdict_block(folder: Path) -> str:
         limits = boxes[(boxes["box"] == s["box"]) & boxes["restricted"]]
         text = "; ".join(f"{r['parameter']} in [{r['min']:.4g}, {r['max']:.4g}]"
                          for r in limits.to_dict("records")) or "no restriction"
+        noise = (", restricts the dummy: fitted to noise, not a finding"
+                 if "dummy" in set(limits["parameter"]) else "")
         lines.append(f"- box {int(s['box'])}: {text} (coverage {s['coverage']:.2f}, density "
-                     f"{s['density']:.2f}, {int(s['n'])} points)")
+                     f"{s['density']:.2f}, {int(s['n'])} points{noise})")
     notes = [m for m in settings.get("messages", []) if "holds at" not in m]
     if notes:
         lines += ["", "Notes: " + "; ".join(notes) + "."]

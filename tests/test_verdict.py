@@ -159,3 +159,17 @@ def test_verdict_script_on_the_classroom(tmp_path: Path, capsys) -> None:
     assert capsys.readouterr().err.startswith("error: --out:")
     assert script.main([*common, "--out", str(tmp_path / "w"), "--n", "3"]) == 2
     assert "power of 2" in capsys.readouterr().err
+
+
+def test_deciding_ranks_parameters_above_the_noise_floor_first() -> None:
+    name = verdict.DIFFERENCES
+    rows = [  # (output, parameter, ST, ST_conf): "b" has the largest ST, but unconverged
+        (name[0], "a", 0.5, 0.1), (name[1], "b", 1.4, 1.6), (name[1], "c", 0.3, 0.1),
+        (name[2], "b", 0.04, 0.03), (name[0], verdict.DUMMY, 0.0, 0.0),
+        (name[1], verdict.DUMMY, 0.0, 0.0), (name[2], verdict.DUMMY, 0.0, 0.0)]
+    table = pd.DataFrame([{"output": o, "parameter": p, "N": 16, "S1": 0.0, "S1_conf": 0.0,
+                           "ST": st, "ST_conf": c} for o, p, st, c in rows])
+    top = verdict.deciding(verdict.noise_floor(table))
+    assert top["parameter"].tolist() == ["a", "c", "b"]
+    assert top["above_floor"].tolist() == [True, True, True]
+    assert top.loc[2, "output"] == name[2]  # b counts where it is above the floor

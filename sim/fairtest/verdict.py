@@ -276,16 +276,22 @@ def noise_floor(indices: pd.DataFrame) -> pd.DataFrame:
 
 def deciding(indices: pd.DataFrame, outputs: Sequence[str] = DIFFERENCES, k: int = 3
              ) -> pd.DataFrame:
-    """The ``k`` assumptions that decide the claim: largest total index on any of the
-    teams − training differences at the full N, the dummy excluded."""
+    """The ``k`` assumptions that decide the claim, from the teams − training differences at
+    the full N (the dummy excluded).
+
+    Each parameter is represented by its largest total index on an output where it lies
+    above the noise floor (or, if on none, its largest index at all); parameters above the
+    floor rank first, then by ST. Why: a large ST whose interval reaches the floor is an
+    unconverged estimate, not a decisive assumption.
+    """
     full = indices[(indices["N"] == indices["N"].max()) & indices["output"].isin(outputs)
                    & (indices["parameter"] != DUMMY)]
+    cols = ["parameter", "output", "ST", "ST_conf", "S1", "S1_conf", "above_floor"]
     if full.empty:
-        return pd.DataFrame(columns=["parameter", "output", "ST", "ST_conf", "above_floor"])
-    best = full.loc[full.groupby("parameter")["ST"].idxmax()]
-    return best.sort_values("ST", ascending=False).head(k)[
-        ["parameter", "output", "ST", "ST_conf", "S1", "S1_conf", "above_floor"]
-    ].reset_index(drop=True)
+        return pd.DataFrame(columns=cols)
+    ranked = full.sort_values(["above_floor", "ST"], ascending=False, kind="stable")
+    best = ranked.drop_duplicates("parameter")
+    return best.head(k)[cols].reset_index(drop=True)
 
 
 def claim_cases(outputs: pd.DataFrame) -> np.ndarray:
