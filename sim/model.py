@@ -27,6 +27,7 @@ import pandas as pd
 from sim import metrics
 from sim.agents import Employee
 from sim.calibration import expected_mean_relative_hazard
+from sim.decisions import DecisionBook
 from sim.network import Ties, build_network, close_triads, sample_neighbours
 from sim.population import Role, build_workforce, draw_openness, vector
 from sim.rng import spawn_streams
@@ -82,13 +83,16 @@ class MergerModel(mesa.Model):
 
     def __init__(self, config: Scenario | str | Path | None = None, strategy: str = "none",
                  seed: int = 0, overrides: Mapping[str, Any] | None = None,
-                 snapshot_weeks: list[int] | None = None) -> None:
+                 snapshot_weeks: list[int] | None = None,
+                 decisions: DecisionBook | None = None) -> None:
         streams = spawn_streams(int(seed))
         super().__init__(rng=streams["mesa"])
         self.config: Scenario = apply_overrides(load_scenario(config), overrides)
         self.seed = int(seed)
         self.strategy_name = strategy
         self.streams = streams
+        #: people's choices in place of the team strategy's rules (a class session, a replay)
+        self.decisions = decisions
         self.dimensions: tuple[str, ...] = self.config.dimensions
         self.city_names: list[str] = [c.name for c in self.config.cities]
         self.target = vector(self.config.culture.target, self.dimensions)
@@ -234,17 +238,24 @@ class MergerModel(mesa.Model):
         """Openness with the newcomer bonus, capped at 1."""
         return np.minimum(1.0, self.openness + self.openness_bonus)
 
-    def unit_peer_means(self) -> np.ndarray:
-        """Each employee's unit colleagues' mean values (self excluded); own values if alone."""
+    def unit_peer_means(self, slots: np.ndarray | None = None) -> np.ndarray:
+        """Each employee's unit colleagues' mean values (self excluded); own values if alone.
+
+        With ``slots``, only those rows: the unit means are needed whole, the rest per row.
+        """
         weights = self.active.astype(float)
         n_units = self.unit_city.size
         means, counts = group_means(self.values, self.unit, weights, n_units)
-        own_count = counts.take(self.unit)
-        sums = means.take(self.unit, axis=0) * own_count[:, None] - self.values * weights[:, None]
+        values, unit = self.values, self.unit
+        if slots is not None:
+            values, unit, weights = (values.take(slots, axis=0), unit.take(slots),
+                                     weights.take(slots))
+        own_count = counts.take(unit)
+        sums = means.take(unit, axis=0) * own_count[:, None] - values * weights[:, None]
         others = own_count - weights
         with np.errstate(invalid="ignore", divide="ignore"):
             peer = sums / np.maximum(others, 1e-300)[:, None]
-        return np.where(others[:, None] > 0, peer, self.values)
+        return np.where(others[:, None] > 0, peer, values)
 
     def fit_scores(self, slots: np.ndarray | None = None) -> np.ndarray:
         """The weighted fit behind the psychological contract, per slot (or for ``slots``).
@@ -252,10 +263,9 @@ class MergerModel(mesa.Model):
         Hiring needs the fit of a few newcomers only: every term is per row, so computing
         it for those rows gives the same numbers as for everyone.
         """
-        values, peers, team = self.values, self.unit_peer_means(), self.team
+        values, peers, team = self.values, self.unit_peer_means(slots), self.team
         if slots is not None:
-            values, peers, team = (values.take(slots, axis=0), peers.take(slots, axis=0),
-                                   team.take(slots))
+            values, team = values.take(slots, axis=0), team.take(slots)
         person_org = fit(values, self.target)
         person_unit = fit(values, peers)
         in_team = (team >= 0) & self.team_terms
@@ -268,6 +278,11 @@ class MergerModel(mesa.Model):
             team_org[members] = fit(norms, self.target)
         return fit_score(person_org, person_unit, person_team, team_org, in_team,
                          self.config.contract)
+
+    def slot_of(self, uid: int) -> int:
+        """The slot of the active employee with this id, or -1 (left, or never employed)."""
+        hits = np.flatnonzero((self.uid == uid) & self.active)
+        return int(hits[0]) if hits.size else -1
 
     def receptivity(self) -> np.ndarray:
         """How far organisation-led change moves each employee (1 at a neutral contract)."""

@@ -143,9 +143,18 @@ def test_unset_theme_count_is_every_listed_theme_bit_for_bit(classroom):
 
 
 def test_no_themes_counted_is_the_same_run_as_no_strategy(classroom):
-    """Themes draw only from the teams streams: with none counted, nothing else shifts."""
-    zero = run(classroom, "teams", seed=2, overrides={"teams.theme_count": 0}).timeseries
-    none = run(classroom, "none", seed=2).timeseries
+    """Themes draw only from the teams streams: with none counted, nothing else shifts.
+
+    ``run`` refuses this request (tests/test_cli_errors.py); the model itself, built
+    directly, shows that the team strategy's draws touch no other component's stream."""
+    def weekly(strategy: str, overrides: dict) -> pd.DataFrame:
+        model = MergerModel(classroom, strategy=strategy, seed=2, overrides=overrides)
+        for _ in range(classroom.horizon.total_weeks):
+            model.step()
+        return model.timeseries()
+
+    zero = weekly("teams", {"teams.theme_count": 0})
+    none = weekly("none", {})
     assert zero["teams_active"].eq(0).all()
     pd.testing.assert_frame_equal(zero, none)
 

@@ -86,4 +86,5 @@ def receptivity(contract: np.ndarray, spec: ContractSection) -> np.ndarray:
     ``1 + receptivity_slope * (contract - neutral_level)``: with slope 0 the contract changes
     nothing about how people change (the switch that removes this mechanism).
     """
-    return np.clip(1.0 + spec.receptivity_slope * (contract - spec.neutral_level), 0.0, RECEPTIVITY_MAX)
+    return np.clip(1.0 + spec.receptivity_slope * (contract - spec.neutral_level),
+                   0.0, RECEPTIVITY_MAX)

@@ -221,6 +221,12 @@ class Teams:
                                    np.repeat(members[~is_sponsor], spec.member_invitations)])
         adj = model.contacts()
         src, invitee, _ = sample_neighbours(adj, inviters, rng)
+        book = model.decisions
+        if book is not None:
+            allowance = np.where(is_sponsor, spec.sponsor_invitations, spec.member_invitations)
+            src, invitee = book.invitations(model, src, invitee,
+                                            dict(zip(members.tolist(), allowance.tolist(),
+                                                     strict=True)))
         team = model.team[src]
         if spec.open_call and spec.open_call_reach > 0:
             calling = np.flatnonzero((self.sponsor >= 0) & open_team)
@@ -243,6 +249,8 @@ class Teams:
                                 social, self.workload[invitee], spec,
                                 model.config.contract.reference_fit)
         accept = rng.random(invitee.size) < prob
+        if book is not None:
+            accept = book.responses(model, invitee, team, accept)
         joined = self.admit(invitee[accept], team[accept], prob[accept],
                             spec.max_size - sizes, rng)
         model.team[joined[0]] = joined[1]
@@ -406,6 +414,8 @@ class Teams:
                 work[team], alignment, city_diversity(model.city[members], len(model.city_names)),
                 cohesion(model.values[members], tie_density[team], spec), spec, float(eps))
             accepted = quality >= spec.pitch_threshold
+            if model.decisions is not None:
+                accepted = model.decisions.verdict(model, int(team), bool(accepted))
             self.pitches[team] += 1
             model.book_time("pitches", members.size * spec.pitch_hours,
                             model.config.costs.team_hour_eur)
@@ -442,6 +452,8 @@ class Teams:
             self.next_support[team] += spec.support_interval_weeks
             members = self.members(model, team)
             dim, _ = largest_gap(model.team_norm[team], self.profile[team])
+            if model.decisions is not None:
+                dim = model.decisions.gap(model, int(team), int(dim))
             shift = support_shift(model.values[members], dim, self.profile[team, dim],
                                   min(1.0, dose), spec.support_transfer)
             self.learned.learn(model, members, shift * model.receptivity()[members, None])

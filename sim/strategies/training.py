@@ -32,8 +32,8 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
-from sim.rules.dose import dose_factor
 from sim.rules.distance import fit
+from sim.rules.dose import dose_factor
 from sim.rules.teams import city_diversity, cohesion, pitch_quality, work_done
 from sim.rules.training import choose_cohort, training_shift
 from sim.strategies.fading import FadingShifts
