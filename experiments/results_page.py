@@ -122,13 +122,16 @@ def main_block(folder: Path, fig_dir: Path) -> str:
         lines.append(f"| {label} | " + " | ".join(cells.get(s, "") for s in STRATEGIES
                                                   if s != "none") + " |")
     final = weekly[weekly["week"] == weekly["week"].max()]
-    lines += ["", "Week " + str(int(weekly["week"].max())) + " (means, 95 % CI): "
-              + "; ".join(f"{m} {s} {r['mean']:.4g} [{r['low']:.4g}, {r['high']:.4g}]"
-                          for m in [p[0] for p in PANELS]
-                          for s in STRATEGIES
-                          for r in final[(final["metric"] == m)
-                                         & (final["strategy"] == s)].to_dict("records"))
-              + "."]
+    parts = []
+    for metric, _, title, _, scale in PANELS:
+        unit = " (EUR M)" if scale != 1.0 else ""
+        cells = [f"{s} {r['mean'] / scale:.4f} [{r['low'] / scale:.4f}, {r['high'] / scale:.4f}]"
+                 for s in STRATEGIES
+                 for r in final[(final["metric"] == metric)
+                                & (final["strategy"] == s)].to_dict("records")]
+        parts.append(f"{title.split(':')[0]}{unit}: " + ", ".join(cells))
+    lines += ["", f"At week {int(weekly['week'].max())} (means, 95 % CI): "
+              + "; ".join(parts) + "."]
     return "\n".join(lines) + "\n"
 
 
