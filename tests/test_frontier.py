@@ -172,3 +172,19 @@ def test_equal_budget_script_on_the_classroom(tmp_path: Path, capsys) -> None:
     assert script.main(args) == 2
     err = capsys.readouterr().err.strip()
     assert err.startswith("error: --out:") and "\n" not in err
+
+
+@pytest.mark.slow
+def test_the_fair_test_runs_scale_out_on_dask_unchanged() -> None:
+    """The same requests on a Dask cluster give the same measures as in this process."""
+    from distributed import LocalCluster
+
+    requests = [runs.Request("none", "none", 3),
+                runs.Request("t", "teams", 3, {"teams.theme_count": 2}),
+                runs.Request("r", "training", 3, {"training.refresher": True})]
+    serial = runs.executor_measures("classroom", TINY, executor="serial")(requests)
+    with LocalCluster(n_workers=1, threads_per_worker=1, processes=True, host="127.0.0.1",
+                      dashboard_address=None, worker_dashboard_address=None) as cluster:
+        dask = runs.executor_measures("classroom", TINY, executor="dask",
+                                      scheduler=cluster.scheduler_address)(requests)
+    pd.testing.assert_frame_equal(serial, dask)
