@@ -32,7 +32,8 @@ def plot_sobol(indices: pd.DataFrame, outputs: Sequence[str], dummy: str = "dumm
     """
     shown = [o for o in outputs if o in set(indices["output"])]
     full = indices[indices["N"] == indices["N"].max()]
-    params = list(dict.fromkeys(indices["parameter"]))
+    params = [p for p in dict.fromkeys(indices["parameter"]) if p != dummy]
+    params += [dummy] if dummy in set(indices["parameter"]) else []  # the floor's row last
     panels = len(shown) + (1 if shown else 0)
     with figure_style():
         fig = new_figure(3.6 * max(panels, 1) + 1.2, 0.38 * len(params) + 1.8)
@@ -60,11 +61,12 @@ def plot_sobol(indices: pd.DataFrame, outputs: Sequence[str], dummy: str = "dumm
         if shown:
             ax = axes[len(shown)]
             conv = indices[indices["output"] == shown[0]]
+            colours = [c for c in CYCLE if c != OKABE_ITO["black"]]
             for j, p in enumerate(params):
                 sub = conv[conv["parameter"] == p].sort_values("N")
-                ax.plot(sub["N"], sub["ST"], "o-", ms=3, lw=1.2,
-                        color=OKABE_ITO["black"] if p == dummy else CYCLE[j % len(CYCLE)],
-                        label=p)
+                ax.plot(sub["N"], sub["ST"], "o-" if j < len(colours) else "s--", ms=3,
+                        lw=1.2, label=p,
+                        color=OKABE_ITO["black"] if p == dummy else colours[j % len(colours)])
             ax.set_xscale("log", base=2)
             ax.set_xlabel("base sample size N")
             ax.set_ylabel("ST")
@@ -72,5 +74,6 @@ def plot_sobol(indices: pd.DataFrame, outputs: Sequence[str], dummy: str = "dumm
             ax.legend(loc="best", fontsize=6)
             ax.text(-0.12, 1.02, PANEL_LETTERS[len(shown)], transform=ax.transAxes,
                     fontsize=12, fontweight="bold", va="bottom")
-            axes[0].legend(loc="lower right", fontsize=6)
+            handles, labels = axes[0].get_legend_handles_labels()
+            fig.legend(handles, labels, loc="outside lower center", ncols=len(labels))
     return fig
