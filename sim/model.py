@@ -367,13 +367,17 @@ class MergerModel(mesa.Model):
         self.pending_improvements.append((due, float(quality)))
 
     def implement_improvements(self) -> None:
-        """Accepted proposals whose implementation is done add their value."""
+        """Accepted proposals whose implementation is done add their value; putting them
+        into practice costs working time (``business.implementation_hours`` each)."""
         if not self.pending_improvements:
             return
         done = [q for week, q in self.pending_improvements if week <= self.week]
         self.pending_improvements = [(w, q) for w, q in self.pending_improvements
                                      if w > self.week]
         self.improvements += sum(max(0.0, min(1.0, q)) for q in done)
+        if done:
+            self.book_time("implementation", len(done) * self.config.business.implementation_hours,
+                           self.config.costs.team_hour_eur)
 
     def update_identification(self) -> None:
         """Identification moves toward what continuity and cross-city ties imply."""

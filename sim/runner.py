@@ -122,6 +122,14 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
         raise ScenarioError(f"teams.theme_count: 0 themes get a team, but the {strategy!r} "
                             "strategy needs at least one (set teams.theme_count to 1 or more, "
                             "leave it unset, or pick another strategy)")
+    if uses_training(STRATEGIES[strategy]):
+        spec = config.training
+        for name, value in (("cohort_size", spec.cohort_size),
+                            ("days_per_trainee", spec.days_per_trainee)):
+            if value == 0:
+                raise ScenarioError(
+                    f"training.{name}: 0 trains no one, but the {strategy!r} strategy trains "
+                    "(give it a positive value, or pick another strategy)")
     if not 0 <= _whole(seed, -1) <= MAX_SEED:
         raise ScenarioError(f"seed: {seed!r} is not a whole number in 0 .. {MAX_SEED} (2**63 - 1)")
     if weeks is not None and not 0 <= _whole(weeks, -1) <= MAX_WEEKS:
@@ -131,6 +139,14 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
     if bad:
         raise ScenarioError(f"snapshot_weeks: week {bad[0]} is outside the run's 0 .. {horizon} "
                             "weeks")
+
+
+def uses_training(strategy: type) -> bool:
+    """Whether a strategy class trains (``Training`` or a combination that includes it)."""
+    from sim.strategies.training import Training
+
+    parts = getattr(strategy, "parts", (strategy,))
+    return any(isinstance(p, type) and issubclass(p, Training) for p in parts)
 
 
 def needs_themes(strategy: type) -> bool:
