@@ -55,7 +55,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from sim.fairtest import frontier, runs
-    from sim.fairtest.options import fresh_folder, parse_sets
+    from sim.fairtest.options import fresh_folder, model_fingerprint, parse_sets
     from sim.plots.frontier import plot_frontiers
     from sim.plots.style import save_figure
     from sim.scenario import ScenarioError, apply_overrides, load_scenario
@@ -73,7 +73,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, ScenarioError, runs.FairTestError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result.settings.update({"scenario": args.scenario, "overrides": overrides})
+    result.settings.update({"scenario": args.scenario, "overrides": overrides,
+                            "model": model_fingerprint(scenario)})
     frontier.save(result, args.out)
     fig = plot_frontiers(result.summary, frontier.TITLES, result.budgets)
     save_figure(fig, args.out / "figures", "equal_budget_frontier")

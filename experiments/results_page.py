@@ -74,13 +74,29 @@ def step_state(folder: Path, marker: str, wanted: dict[str, Any]) -> str:
     return "reuse"
 
 
+def step_settings(args: argparse.Namespace, step: str, overrides: dict[str, Any]
+                  ) -> tuple[str, dict[str, Any]]:
+    """The file that marks a finished step, and the settings a reusable result must have
+    (``model``: the model's source and scenario fingerprint, so a changed model is refused)."""
+    common = {"overrides": overrides, "model": args.model}
+    if step == "compare":
+        return "results_page_step.json", {
+            "strategies": list(STRATEGIES), "replications": args.replications,
+            "base_seed": 0, "scenario_label": args.scenario, **common}
+    if step == "equal_budget":
+        return "equal_budget.json", {
+            "designs_per_strategy": args.designs, "seeds": list(range(args.seeds)),
+            "scenario": args.scenario, **common}
+    return "verdict.json", {"n": args.n, "seeds": list(range(args.sobol_seeds)),
+                            "scenario": args.scenario, **common}
+
+
 def run_compare(args: argparse.Namespace, folder: Path, overrides: dict[str, Any]) -> Path:
     """Step 1: the comparison (or its reuse); returns the folder."""
     from sim.compare import compare
 
-    wanted = {"strategies": list(STRATEGIES), "replications": args.replications,
-              "base_seed": 0, "overrides": overrides, "scenario_label": args.scenario}
-    state = step_state(folder, "results_page_step.json", wanted)
+    marker, wanted = step_settings(args, "compare", overrides)
+    state = step_state(folder, marker, wanted)
     if state == "reuse":
         print(f"compare: reusing {folder} (same settings)")
         return folder
@@ -89,8 +105,7 @@ def run_compare(args: argparse.Namespace, folder: Path, overrides: dict[str, Any
             workers=args.workers, overrides=overrides, progress=not args.quiet,
             figures=False)
     print(f"compare: {time.perf_counter() - started:.0f} s")
-    (folder / "results_page_step.json").write_text(json.dumps(wanted, indent=2) + "\n",
-                                                   encoding="utf-8")
+    (folder / marker).write_text(json.dumps(wanted, indent=2) + "\n", encoding="utf-8")
     return folder
 
 
@@ -140,9 +155,8 @@ def run_equal_budget(args: argparse.Namespace, folder: Path, overrides: dict[str
     """Step 2 (or its reuse)."""
     import equal_budget
 
-    wanted = {"designs_per_strategy": args.designs, "seeds": list(range(args.seeds)),
-              "overrides": overrides, "scenario": args.scenario}
-    if step_state(folder, "equal_budget.json", wanted) == "reuse":
+    marker, wanted = step_settings(args, "equal_budget", overrides)
+    if step_state(folder, marker, wanted) == "reuse":
         print(f"equal_budget: reusing {folder} (same settings)")
         return folder
     code = equal_budget.main(["--scenario", args.scenario, "--designs", str(args.designs),
@@ -158,9 +172,8 @@ def run_verdict(args: argparse.Namespace, folder: Path, overrides: dict[str, Any
     """Step 3 (or its reuse)."""
     import verdict as verdict_script
 
-    wanted = {"n": args.n, "seeds": list(range(args.sobol_seeds)), "overrides": overrides,
-              "scenario": args.scenario}
-    if step_state(folder, "verdict.json", wanted) == "reuse":
+    marker, wanted = step_settings(args, "verdict", overrides)
+    if step_state(folder, marker, wanted) == "reuse":
         print(f"verdict: reusing {folder} (same settings)")
         return folder
     code = verdict_script.main(["--scenario", args.scenario, "--n", str(args.n), "--seeds",
@@ -169,6 +182,9 @@ def run_verdict(args: argparse.Namespace, folder: Path, overrides: dict[str, Any
     if code:
         raise SystemExit(code)
     return folder
+
+
+RUNNERS = {"compare": run_compare, "equal_budget": run_equal_budget, "verdict": run_verdict}
 
 
 def _common(args: argparse.Namespace) -> list[str]:
@@ -267,39 +283,43 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--executor", default="local")
     parser.add_argument("--scheduler", default=None)
     parser.add_argument("--set", dest="sets", action="append", default=[])
+    parser.add_argument("--steps", default=",".join(FIGURES),
+                        help="the steps to run or reuse (default: all three)")
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
-    from sim.fairtest.options import parse_sets
-    from sim.scenario import ScenarioError
+    from sim.fairtest.options import model_fingerprint, parse_sets
+    from sim.scenario import ScenarioError, apply_overrides, load_scenario
 
     started = time.perf_counter()
     try:
         overrides = parse_sets(args.sets)
+        args.model = model_fingerprint(apply_overrides(load_scenario(args.scenario),
+                                                       overrides))
+        steps = [s.strip() for s in args.steps.split(",") if s.strip()]
+        unknown = [s for s in steps if s not in FIGURES]
+        if unknown or not steps:
+            raise ValueError(f"--steps: {unknown[0] if unknown else args.steps!r} is not one of "
+                             f"{', '.join(FIGURES)}")
         if args.replications < 2:
             raise ValueError(f"--replications: need at least 2, got {args.replications}")
         folders = {s: args.out / s for s in FIGURES}
         # check every step's folder before any work, so a refusal costs nothing
-        step_state(folders["compare"], "results_page_step.json",
-                   {"strategies": list(STRATEGIES), "replications": args.replications,
-                    "base_seed": 0, "overrides": overrides, "scenario_label": args.scenario})
-        step_state(folders["equal_budget"], "equal_budget.json",
-                   {"designs_per_strategy": args.designs, "seeds": list(range(args.seeds)),
-                    "overrides": overrides, "scenario": args.scenario})
-        step_state(folders["verdict"], "verdict.json",
-                   {"n": args.n, "seeds": list(range(args.sobol_seeds)),
-                    "overrides": overrides, "scenario": args.scenario})
-        run_compare(args, folders["compare"], overrides)
-        run_equal_budget(args, folders["equal_budget"], overrides)
-        run_verdict(args, folders["verdict"], overrides)
+        for step in steps:
+            marker, wanted = step_settings(args, step, overrides)
+            step_state(folders[step], marker, wanted)
+        for step in steps:
+            RUNNERS[step](args, folders[step], overrides)
     except (Refused, ValueError, ScenarioError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     fig_dir = args.docs / "figures"
-    blocks = {"main": main_block(folders["compare"], fig_dir),
-              "equal_budget": equal_budget_block(folders["equal_budget"]),
-              "verdict": verdict_block(folders["verdict"])}
-    for step in ("equal_budget", "verdict"):
+    makers = {"compare": ("main", lambda: main_block(folders["compare"], fig_dir)),
+              "equal_budget": ("equal_budget",
+                               lambda: equal_budget_block(folders["equal_budget"])),
+              "verdict": ("verdict", lambda: verdict_block(folders["verdict"]))}
+    blocks = {makers[s][0]: makers[s][1]() for s in steps}
+    for step in [s for s in steps if s != "compare"]:
         for ext in (".png", ".svg"):
             shutil.copyfile(folders[step] / "figures" / f"{FIGURES[step]}{ext}",
                             fig_dir / f"{FIGURES[step]}{ext}")

@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from sim.fairtest import runs, verdict
-    from sim.fairtest.options import fresh_folder, parse_sets
+    from sim.fairtest.options import fresh_folder, model_fingerprint, parse_sets
     from sim.plots.style import save_figure
     from sim.plots.verdict import plot_sobol
     from sim.scenario import ScenarioError, apply_overrides, load_scenario
@@ -70,7 +70,8 @@ def main(argv: list[str] | None = None) -> int:
     except (ValueError, ScenarioError, runs.FairTestError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
-    result.settings.update({"scenario": args.scenario, "overrides": overrides})
+    result.settings.update({"scenario": args.scenario, "overrides": overrides,
+                            "model": model_fingerprint(scenario)})
     verdict.save(result, args.out)
     fig = plot_sobol(result.indices, verdict.DIFFERENCES, verdict.DUMMY)
     save_figure(fig, args.out / "figures", "verdict_sobol")

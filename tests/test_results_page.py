@@ -88,3 +88,24 @@ def test_markers_are_filled_and_missing_ones_reported(tmp_path: Path) -> None:
     assert missing == ["absent"]
     text = page.read_text(encoding="utf-8")
     assert "<!-- results_page:main -->\nnew\n<!-- /results_page:main -->" in text
+
+
+def test_a_changed_model_or_scenario_changes_the_fingerprint(tmp_path: Path, capsys) -> None:
+    from sim.fairtest.options import model_fingerprint
+    from sim.scenario import apply_overrides, load_scenario
+
+    case = load_scenario("case")
+    assert model_fingerprint(case) == model_fingerprint(load_scenario("case"))
+    assert model_fingerprint(case) != model_fingerprint(
+        apply_overrides(case, {"training.dose": 0.4}))
+    script = load_script()
+    # a folder made by another model is refused, naming the setting
+    folder = tmp_path / "out" / "compare"
+    folder.mkdir(parents=True)
+    (folder / "results_page_step.json").write_text('{"model": "0123456789abcdef"}')
+    args = args_for(tmp_path / "out", docs(tmp_path, "d"))
+    assert script.main([*args, "--steps", "compare"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --out:") and "other settings" in err
+    assert script.main([*args, "--steps", "compare,nothing"]) == 2
+    assert "--steps: 'nothing' is not one of" in capsys.readouterr().err

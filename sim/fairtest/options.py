@@ -25,3 +25,30 @@ def parse_sets(items: list[str]) -> dict[str, object]:
     from sim.scenario import parse_assignment
 
     return dict(parse_assignment(item) for item in items)
+
+
+#: The code that decides a run's numbers (relative to the ``sim`` package).
+MODEL_SOURCES = ("model.py", "metrics.py", "scenario.py", "network.py", "population.py",
+                 "agents.py", "calibration.py", "rng.py", "rules", "strategies")
+
+
+def model_fingerprint(scenario: object) -> str:
+    """Hash of the model's source files and the scenario's content.
+
+    Why: a stored experiment may be reused only if it was made by the same model on the same
+    scenario; a changed rule or default must make it stale (refused), never mixed with new
+    numbers.
+    """
+    import hashlib
+
+    from sim.scenario import scenario_hash
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(scenario_hash(scenario).encode())
+    for name in MODEL_SOURCES:
+        path = root / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
