@@ -1,0 +1,54 @@
+"""Command-line helpers shared by the fair-test experiment scripts (experiments/*.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def fresh_folder(path: Path) -> None:
+    """Refuse an output folder that already holds files (never overwrite results).
+
+    Raises:
+        ValueError: naming ``--out``.
+    """
+    if path.exists() and (not path.is_dir() or any(path.iterdir())):
+        raise ValueError(f"--out: {path} already holds results; choose a new folder or "
+                         "remove it")
+
+
+def parse_sets(items: list[str]) -> dict[str, object]:
+    """``--set key=value`` options as an overrides mapping (values read as TOML).
+
+    Raises:
+        ScenarioError: a malformed assignment, naming it.
+    """
+    from sim.scenario import parse_assignment
+
+    return dict(parse_assignment(item) for item in items)
+
+
+#: The code that decides a run's numbers (relative to the ``sim`` package).
+MODEL_SOURCES = ("model.py", "metrics.py", "scenario.py", "network.py", "population.py",
+                 "agents.py", "calibration.py", "rng.py", "rules", "strategies")
+
+
+def model_fingerprint(scenario: object) -> str:
+    """Hash of the model's source files and the scenario's content.
+
+    Why: a stored experiment may be reused only if it was made by the same model on the same
+    scenario; a changed rule or default must make it stale (refused), never mixed with new
+    numbers.
+    """
+    import hashlib
+
+    from sim.scenario import scenario_hash
+
+    root = Path(__file__).resolve().parents[1]
+    digest = hashlib.sha256(scenario_hash(scenario).encode())
+    for name in MODEL_SOURCES:
+        path = root / name
+        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
+        for file in files:
+            digest.update(file.relative_to(root).as_posix().encode())
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
