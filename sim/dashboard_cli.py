@@ -21,7 +21,12 @@ import sys
 
 import typer
 
-from sim.dashboard.assets import asset_dir, missing_assets, missing_assets_message  # noqa: F401
+from sim.dashboard.assets import (  # noqa: F401
+    asset_dir,
+    missing_assets,
+    missing_assets_message,
+    provide_chart_assets,
+)
 from sim.dashboard.policy import (
     DEFAULT_CULL_TIMEOUT,
     DEFAULT_MAX_SESSIONS,
@@ -36,8 +41,10 @@ def server_command(host: str, port: int) -> list[str]:
 
 
 def server_environment(policy: Policy | None = None) -> dict[str, str]:
-    """This process's environment with solara's telemetry off and the server's limits."""
+    """This process's environment with solara's telemetry off, its English "This website
+    runs on Solara" banner (which covers a plot's corner) hidden, and the server's limits."""
     return {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+            "SOLARA_THEME_SHOW_BANNER": "false",
             **policy_environment(policy or Policy())}
 
 
@@ -125,6 +132,9 @@ def dashboard(
     if assets_problem:
         typer.echo(assets_problem, err=True)
         raise typer.Exit(code=2)
+    for name in provide_chart_assets():
+        typer.echo(f"note: {name} is not installed: the plots stay empty (run: "
+                   f"bash scripts/setup.sh)", err=True)
     warning = exposure_warning(host, port, policy)
     if warning:
         typer.echo(warning, err=True)

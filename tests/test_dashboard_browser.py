@@ -105,8 +105,8 @@ PLOTS = 6
 class Dashboard:
     """One browser context on the dashboard, with the failures it saw."""
 
-    def __init__(self, browser, url: str) -> None:
-        self.context = browser.new_context(viewport=VIEWPORT)
+    def __init__(self, browser, url: str, viewport: dict | None = None) -> None:
+        self.context = browser.new_context(viewport=viewport or VIEWPORT)
         self.page = self.context.new_page()
         self.problems: list[str] = []
         self.page.on("requestfailed", lambda req: self.problems.append(f"failed: {req.url}"))
@@ -140,7 +140,12 @@ class Dashboard:
         raise AssertionError(f"timed out waiting for {what}")
 
     def plot_hashes(self, view: str = "plots") -> list[str]:
-        """A hash per picture in a view: of its pixels (widget images are blob: URLs)."""
+        """A hash per picture in a view: of its pixels (widget images are blob: URLs), or
+        of the drawing for the live plots (a canvas the browser draws from the chart spec)."""
+        if view == "plots":
+            drawings = self.page.locator(".view-plots canvas.marks")
+            return [hashlib.sha256(d.encode()).hexdigest() for d in
+                    drawings.evaluate_all("els => els.map(e => e.toDataURL())")]
         images = self.page.locator(f".view-{view} img")
         hashes = []
         for i in range(images.count()):
@@ -259,8 +264,8 @@ def test_slider_change_then_reset(dash):
     assert "changed" not in dash.running_line()
     dash.button("Reset").click()
     dash.wait_text("week", "0")
-    dash.wait_until("the change to show under the monitors", lambda: dash.running_line().endswith(
-        "changed: Interaction: confidence threshold 0.2"))
+    dash.wait_until("the change to show under the monitors", lambda: (
+        "changed: Interaction: confidence threshold 0.2;" in dash.running_line()))
     dash.shot("03-slider-reset")
 
 
@@ -268,10 +273,10 @@ def test_switch_strategy(dash):
     none_plots = dash.wait_plots(PLOTS)
     dash.choose("Strategy", "Culture training")
     dash.button("Reset").click()
-    dash.page.get_by_text("Strategy: Culture training", exact=True).wait_for(
-        timeout=UI_TIMEOUT_MS)
+    dash.page.locator(".monitor-table td.monitor-strategy").get_by_text(
+        "Culture training", exact=True).wait_for(timeout=UI_TIMEOUT_MS)
     dash.wait_plots_change(none_plots)  # each strategy has its colour
-    assert dash.monitors("cost_so_far") == ["EUR 0"]
+    dash.wait_text("cost_so_far", "EUR 0")
     dash.button("Step").click()
     dash.wait_text("week", "1")
     dash.wait_until("a training cost", lambda: dash.monitors("cost_so_far") != ["EUR 0"])
@@ -324,7 +329,8 @@ def test_language_toggle(dash):
     dash.shot("08-dutch")
     dash.choose("Strategie", "Cultuurtraining")
     dash.button("Opnieuw").click()
-    page.get_by_text("Strategie: Cultuurtraining", exact=True).wait_for(timeout=UI_TIMEOUT_MS)
+    page.locator(".monitor-table td.monitor-strategy").get_by_text(
+        "Cultuurtraining", exact=True).wait_for(timeout=UI_TIMEOUT_MS)
     dash.tab("Info")
     page.get_by_text("WAT IS HET?").wait_for(timeout=UI_TIMEOUT_MS)
     assert page.get_by_text("WHAT IS IT?").count() == 0
@@ -367,3 +373,93 @@ def test_two_browser_contexts_get_independent_models(browser, server):
     finally:
         first.close()
         second.close()
+
+
+# ----------------------------------------------------------------------------- Reset, twice
+
+STRATEGY_B = "Side by side: second strategy"
+SEED = "Seed (random numbers)"
+
+
+def expected_line(scenario: str, seed: int) -> str:
+    return (f"Running: {scenario}; Culture training | Theme teams (self-selected); seed {seed}; "
+            f"changed: Interaction: confidence threshold 0.2; everything else at the "
+            f"scenario's defaults")
+
+
+@pytest.mark.parametrize("change", ["scenario", "side_by_side_on_off", "seed"])
+def test_reset_twice_keeps_every_setting(dash, change):
+    """After a new scenario, side by side off and on, or a new seed, every later Reset
+    still runs what the controls show: both strategies, the seed and the moved slider."""
+    dash.choose("Strategy", "Culture training")
+    dash.choose(STRATEGY_B, "Theme teams (self-selected)")
+    dash.slide_to(CONFIDENCE, 0.2)
+    scenario, seed = "Classroom (small and fast)", 0
+    if change == "scenario":
+        scenario = "Two cities"
+        dash.choose("Scenario", scenario)
+    dash.button("Reset").click()
+    dash.wait_text("week", "0", count=2)
+    if change == "side_by_side_on_off":
+        dash.choose(STRATEGY_B, "Off (one strategy)")
+        dash.button("Reset").click()
+        dash.wait_text("week", "0", count=1)
+        dash.choose(STRATEGY_B, "Theme teams (self-selected)")
+        dash.button("Reset").click()
+        dash.wait_text("week", "0", count=2)
+    if change == "seed":
+        seed = 3
+        dash.slide_to(SEED, seed)
+        dash.button("Reset").click()
+    line = expected_line(scenario, seed)
+    dash.wait_until(f"the line to read {line!r}", lambda: dash.running_line() == line)
+    for attempt in range(2):
+        dash.button("Step").click()
+        dash.wait_text("week", "1", count=2)
+        dash.button("Reset").click()
+        dash.wait_text("week", "0", count=2)
+        assert dash.running_line() == line, f"Reset {attempt + 2} lost a setting"
+        assert dash.page.locator(".monitor-table td.monitor-strategy").all_inner_texts() == [
+            "Culture training", "Theme teams (self-selected)"]
+    dash.shot(f"13-reset-twice-{change}")
+
+
+def test_monitors_fit_at_1280x720_with_two_strategies(browser, server):
+    board = Dashboard(browser, server, viewport={"width": 1280, "height": 720})
+    try:
+        board.choose("Strategy", "Culture training")
+        board.choose(STRATEGY_B, "Theme teams (self-selected)")
+        board.choose("Scenario", "The case (1,000 employees, five cities)")
+        board.button("Reset").click()
+        board.wait_text("week", "0", count=2)
+        board.slide_to(WEEKS_PER_STEP, 13)
+        for week in (13, 26):  # the cost reaches its widest text
+            board.button("Step").click()
+            board.wait_text("week", str(week), count=2)
+        time.sleep(1.0)
+        board.shot("14-monitors-1280x720")
+        cells = board.page.locator(".monitor-table th, .monitor-table td, .running-now")
+        boxes = cells.evaluate_all("""els => els.map(e => {
+            const r = e.getBoundingClientRect();
+            const cell = e.closest('.vue-grid-item').getBoundingClientRect();
+            return {text: e.innerText, left: r.left, right: r.right, top: r.top,
+                    bottom: r.bottom, cl: cell.left, cr: cell.right, ct: cell.top,
+                    cb: cell.bottom, scroll: e.scrollWidth - e.clientWidth};
+        })""")
+        assert len(boxes) == 2 * 11 + 11 + 1
+        for box in boxes:
+            assert 0 <= box["left"] and box["right"] <= 1280, box
+            assert 0 <= box["top"] and box["bottom"] <= 720, box
+            assert box["cl"] <= box["left"] and box["right"] <= box["cr"] + 0.5, box
+            assert box["ct"] <= box["top"] and box["bottom"] <= box["cb"] + 0.5, box
+            assert box["scroll"] <= 0, box  # nothing cut inside the cell either
+    finally:
+        board.close()
+
+
+def test_a_13_week_step_stops_at_the_horizon(dash):
+    dash.slide_to(WEEKS_PER_STEP, 13)
+    dash.button("▶").click()
+    dash.wait_until("the run to finish", lambda: dash.page.locator(".run-finished").count() == 1)
+    assert dash.monitors("week") == ["156"]
+    dash.page.get_by_text("Week 156", exact=True).wait_for(timeout=UI_TIMEOUT_MS)

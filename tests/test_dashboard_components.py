@@ -31,8 +31,10 @@ from sim.dashboard.classroom import (
     default_preset,
     load_preset,
 )
-from sim.dashboard.components import format_euros, view_components
-from sim.dashboard.figures import PANELS, network_figure, shared_limits, value_space_figure
+from sim.dashboard.charts import PANELS, metric_spec, y_domain
+from sim.dashboard.components import view_components
+from sim.dashboard.figures import network_figure, value_space_figure
+from sim.dashboard.numbers import format_euros, format_number, format_setting
 from sim.dashboard.params import (
     CLASSROOM_PARAMETERS,
     classroom_controls,
@@ -122,6 +124,12 @@ def images(rc, view: str) -> list:
             if isinstance(child, ipywidgets.Image)]
 
 
+def charts(rc) -> list:
+    """The live plots' chart widgets (Vega-Lite specs drawn by the browser), in page order."""
+    found = [w for w in widgets_below(rc.container) if isinstance(w, solara.widgets.VegaLite)]
+    return sorted(found, key=lambda w: w.model_id)
+
+
 def markdown_text(rc) -> str:
     return "\n".join(w.template.template if hasattr(w.template, "template") else str(w.template)
                      for w in widgets_below(rc.container) if isinstance(w, vw.VuetifyTemplate))
@@ -162,7 +170,7 @@ def test_page_is_a_solaraviz_app_with_controls_monitors_and_six_plots():
         assert button(rc, label) is not None
     assert monitor(rc, "week") == ["0"]
     assert monitor(rc, "headcount") == [str(load_preset(default_preset()).headcount)]
-    assert len(images(rc, "plots")) == len(PANELS) == 6
+    assert len(charts(rc)) == len(PANELS) == 6
     titles = [w.children[0] for w in rc.find(vw.CardTitle).widgets]
     assert titles == ["Controls", "Model parameters", "Information"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
@@ -172,11 +180,12 @@ def test_page_is_a_solaraviz_app_with_controls_monitors_and_six_plots():
 @in_event_loop
 def test_step_advances_the_week_and_redraws_the_plots():
     rc = render_page()
-    before = [w.value for w in images(rc, "plots")]
+    before = [w.spec for w in charts(rc)]
+    assert all(len(spec["data"]["values"]) == 1 for spec in before)  # week 0
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["1"]
-    after = [w.value for w in images(rc, "plots")]
-    assert all(a != b for a, b in zip(after, before, strict=True))
+    after = [w.spec for w in charts(rc)]
+    assert all(len(spec["data"]["values"]) == 2 for spec in after)
 
 
 @in_event_loop
@@ -262,7 +271,10 @@ def test_side_by_side_shows_both_strategies_stepping_in_lockstep():
     select_with_label(rc, "Side by side: second strategy").v_model = "training"
     button(rc, "Reset").click()
     assert len(monitor(rc, "week")) == 2
-    assert len(images(rc, "plots")) == 6  # each plot now holds both strategies
+    specs = [w.spec for w in charts(rc)]
+    assert len(specs) == 6  # each plot holds both strategies, as two lines on one axis
+    assert all({row["s"] for row in spec["data"]["values"]}
+               == {"No intervention", "Culture training"} for spec in specs)
     button(rc, "Step").click()
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["2", "2"]
@@ -423,8 +435,21 @@ def test_unit_text_drops_dimensionless_and_translates():
 
 
 def test_format_euros_per_language():
-    assert format_euros(1020000.4, "en") == "EUR 1,020,000"
-    assert format_euros(1020000.4, "nl") == "€ 1.020.000"
+    """Millions as "EUR 3.56 M" / "€ 3,56 mln": never "€ 3.556" for 3.5 million."""
+    assert format_euros(3_556_800, "en") == "EUR 3.56 M"
+    assert format_euros(3_556_800, "nl") == "€ 3,56 mln"
+    assert format_euros(356_800.4, "en") == "EUR 356,800"
+    assert format_euros(356_800.4, "nl") == "€ 356.800"
+    assert format_euros(0, "nl") == "€ 0"
+
+
+def test_numbers_and_settings_per_language():
+    assert format_number(1234.567, "en", 2) == "1,234.57"
+    assert format_number(1234.567, "nl", 2) == "1.234,57"
+    assert format_setting(0.3, "nl") == "0,3"
+    assert format_setting(0.3, "en") == "0.3"
+    assert format_setting(False, "nl") == "uit"
+    assert format_setting(True, "en") == "on"
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -585,15 +610,38 @@ def test_network_figure_legend_follows_colouring():
     assert [x.get_text() for x in teams][-1] == "no team"
 
 
-def test_shared_limits_cover_both_runs():
+def test_one_axis_covers_both_runs():
     room = Classroom(strategy="none", strategy_b="training")
     for _ in range(10):
         room.step()
     frames = room.frames()
-    limits = shared_limits(frames)
-    assert set(limits) == set(PANELS)
     top = max(f["cost_cum"].max() for f in frames) / 1000.0
-    assert limits["cost_cum"][1] >= top > 0
+    assert y_domain(frames, "cost_cum")[1] >= top > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_plot_spec_compares_strategies_and_explains_itself(lang):
+    room = Classroom(strategy="training", strategy_b="teams")
+    for _ in range(5):
+        room.step()
+    horizon = room.config.horizon
+    for name in PANELS:
+        spec = metric_spec(room.frames(), ["training", "teams"], name, lang,
+                           horizon.intervention_weeks, horizon.total_weeks)
+        lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+        assert len(lines) == 1  # one axis; the strategies are colours of one line layer
+        colour = lines[0]["encoding"]["color"]
+        assert len(colour["scale"]["domain"]) == 2 and colour["legend"]
+        assert lines[0]["encoding"]["y"]["title"] == i18n.t(f"unit_{name}", lang)
+        assert lines[0]["encoding"]["x"]["scale"]["domain"] == [0, horizon.total_weeks]
+        subtitle = spec["title"].get("subtitle")
+        lower = name in ("distance_to_target", "city_divergence", "cost_cum")
+        assert (subtitle == i18n.t("lower_is_better", lang)) == lower
+        texts = [row["text"] for layer in spec["layer"] if layer["mark"]["type"] == "text"
+                 for row in layer["data"]["values"]]
+        assert texts == [i18n.t("band_intervention", lang), i18n.t("band_followup", lang)]
+        assert any("tooltip" in layer["encoding"] for layer in spec["layer"])
+        assert len(spec["data"]["values"]) == 2 * 6  # weeks 0-5, two strategies
 
 
 def test_side_by_side_off_is_not_a_strategy():
@@ -667,3 +715,78 @@ def test_teaching_guide_has_the_required_parts(lang):
     for name in STRATEGIES:
         if name in ("training", "teams", "assigned-teams", "none"):
             assert i18n.strategy_name(name, lang) in text, name
+
+
+# ----------------------------------------------------------------------------- Reset, twice
+
+
+def _settings_shown(rc) -> tuple[str, list[str]]:
+    return running_line(rc), monitor(rc, "week")
+
+
+@in_event_loop
+@pytest.mark.parametrize("change", ["scenario", "side_by_side_on_off", "seed"])
+def test_reset_twice_keeps_every_setting(change):
+    """The second (and third) Reset builds the run the controls show, whatever changed
+    before: SolaraViz remounts after a new scenario or side by side switched, and its
+    parameter state then holds only the controls touched since."""
+    rc = render_page()
+    path = "interaction.confidence_threshold"
+    select_with_label(rc, "Strategy").v_model = "training"
+    select_with_label(rc, "Side by side: second strategy").v_model = "teams"
+    rc.find(vw.Slider, label=control_label(path)).widget.v_model = 0.2
+    if change == "scenario":
+        select_with_label(rc, "Scenario").v_model = "case"
+    button(rc, "Reset").click()
+    if change == "side_by_side_on_off":
+        select_with_label(rc, "Side by side: second strategy").v_model = SIDE_BY_SIDE_OFF
+        button(rc, "Reset").click()
+        select_with_label(rc, "Side by side: second strategy").v_model = "teams"
+        button(rc, "Reset").click()
+    if change == "seed":
+        rc.find(vw.Slider, label="Seed (random numbers)").widget.v_model = 7
+        button(rc, "Reset").click()
+    first = _settings_shown(rc)
+    preset = "case" if change == "scenario" else "classroom"
+    seed = 7 if change == "seed" else 0
+    expected = (f"Running: {i18n.scenario_name(preset, 'en')}; Culture training | "
+                f"Theme teams (self-selected); seed {seed}; changed: Interaction: confidence "
+                f"threshold 0.2; everything else at the scenario's defaults")
+    assert first == (expected, ["0", "0"])
+    for _ in range(2):
+        button(rc, "Step").click()
+        button(rc, "Reset").click()
+        assert _settings_shown(rc) == first
+
+
+def test_session_class_fills_what_a_reset_does_not_pass():
+    from sim.dashboard.classroom import session_classroom
+
+    cls = session_classroom()
+    room = cls(preset="case", strategy="training", strategy_b="teams", seed=4,
+               **{"teams.min_size": 4})
+    again = type(room)(scenario=None)  # a Reset after a remount passes only Mesa's own
+    assert again.settings == room.settings
+    moved = type(room)(seed=5)
+    assert moved.settings.seed == 5 and moved.settings.strategy_b == "teams"
+    assert moved.settings.overrides == {"teams.min_size": 4}
+    assert session_classroom().on_screen is None  # each session has its own
+
+
+def test_teams_formed_counts_every_team_that_worked_and_stays_after_disbanding():
+    room = Classroom(strategy="teams")
+    while room.running:
+        room.step()
+    sim = room.simulations[0]
+    frame = room.frames()[0]
+    assert frame["teams_active"].iloc[-1] == 0  # disbanded at the end of the intervention
+    assert len(sim.teams_formed) >= frame["teams_active"].max() > 0
+
+
+def test_a_step_of_13_weeks_stops_exactly_at_the_horizon():
+    room = Classroom(preset="classroom")
+    total = room.config.horizon.total_weeks
+    while room.running:
+        for _ in range(13):  # SolaraViz's Step with 13 weeks per step
+            room.step()
+    assert room.week == total and room.time == total

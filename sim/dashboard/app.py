@@ -29,7 +29,7 @@ from mesa.visualization import SolaraViz
 
 from sim.dashboard import chrome
 from sim.dashboard.checks import rejection_message
-from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, Classroom, available_presets
+from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, available_presets, session_classroom
 from sim.dashboard.components import CSS, PAGE_NAMES, view_components
 from sim.dashboard.i18n import (
     DEFAULT_LANGUAGE,
@@ -134,7 +134,7 @@ def Page() -> None:
 @solara.component
 def Dashboard(language: solara.Reactive[str]) -> None:
     """SolaraViz on this session's Classroom, with a line for values that were refused."""
-    first = solara.use_memo(Classroom, [])
+    first = solara.use_memo(lambda: session_classroom()(), [])
     model = solara.use_reactive(first)
     classroom = model.value
     lang = language.value

@@ -73,15 +73,18 @@ MESA_PATTERNS: Final[dict[str, str]] = {
 ROW_HEIGHT_PX: Final[int] = 30
 """Height of one grid row in solara's draggable grid (its default), for sizing figures."""
 
+MONITOR_ROWS: Final[int] = 6
+"""Grid rows of the monitor table: a header, two strategies and a wrapped line under it."""
+
 GRID_LAYOUTS: Final[dict[int, list[tuple[int, int, int, int]]]] = {
     1: [(0, 0, 12, 16)],
     2: [(0, 0, 6, 16), (6, 0, 6, 16)],
-    7: [(0, 0, 12, 4)] + [(6 * (i % 2), 4 + 9 * (i // 2), 6, 9) for i in range(6)],
-    8: [(0, 0, 6, 4), (6, 0, 6, 4)] + [(6 * (i % 2), 4 + 9 * (i // 2), 6, 9) for i in range(6)],
+    7: [(0, 0, 12, MONITOR_ROWS)]
+    + [(6 * (i % 2), MONITOR_ROWS + 9 * (i // 2), 6, 9) for i in range(6)],
 }
 """Default layout per number of views on a page, as (x, y, w, h) in grid cells of 12 columns:
-one view fills the width; two stand side by side; the plots page has a strip of monitors
-(one or two strategies) above six plots in two columns."""
+one view fills the width; two stand side by side; the plots page has the monitor table
+(one row per strategy) above six plots in two columns."""
 
 
 @dataclass

@@ -65,6 +65,13 @@ class Settings:
         """The strategies to run: one, or two side by side."""
         return [self.strategy, self.strategy_b] if self.side_by_side else [self.strategy]
 
+    def arguments(self) -> dict[str, Any]:
+        """The Classroom keyword arguments that rebuild exactly this run (the preset's own
+        defaults are not repeated; ``defaults_from`` says which preset the sliders showed)."""
+        return {"preset": self.preset, "strategy": self.strategy,
+                "strategy_b": self.strategy_b, "seed": self.seed,
+                "defaults_from": self.preset, **self.overrides}
+
 
 class Simulation:
     """One merger model and its picture geometry (computed once, then kept for its life)."""
@@ -79,6 +86,23 @@ class Simulation:
         self._layout: np.ndarray | None = None
         self._projection: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._value_limits: tuple[float, float, float, float] | None = None
+        self.teams_formed: set[int] = set()
+
+    def step(self) -> None:
+        """One week of the wrapped model, then note which teams are working."""
+        self.model.step()
+        self.note_teams()
+
+    def note_teams(self) -> None:
+        """Remember every team that has worked so far.
+
+        Why here: the model reports the teams *active* this week (0 once the intervention
+        ends and the teams disband); a class also asks how many teams *formed* in all. A
+        team counts once it works (the model counts it active), by its index.
+        """
+        if self.model.teams_active > 0:
+            members = self.model.team[self.model.team >= 0]
+            self.teams_formed.update(int(x) for x in np.unique(members))
 
     @property
     def layout(self) -> np.ndarray:
@@ -184,9 +208,43 @@ class Classroom(mesa.Model):
 
     def step(self) -> None:
         """One week for every wrapped model, in lockstep; stops at the end of the horizon."""
+        if not self.running:
+            return
         for sim in self.simulations:
-            sim.model.step()
+            sim.step()
         self.running = all(sim.model.running for sim in self.simulations)
+
+    def _wrapped_step(self) -> None:
+        """Mesa's step, which also advances ``time`` (shown as the week under the
+        controls): once the run is over it does nothing, so a Step of 13 weeks near the end
+        stops exactly at the horizon instead of counting weeks past it."""
+        if self.running:
+            super()._wrapped_step()
+
+
+def session_classroom() -> type[Classroom]:
+    """A Classroom class of its own for one browser session, which completes every Reset.
+
+    Why: SolaraViz's Reset passes the values its parameter state holds, and that state is
+    only complete until SolaraViz is mounted afresh (a new preset, or side by side switched
+    on or off: the sliders change). After that remount its state starts empty and collects
+    only the controls touched since, so a later Reset would silently drop the scenario, the
+    second strategy and the seed (the controls still *show* them). Whatever the controls do
+    not pass, they show unchanged from the run on screen; so the session's class fills
+    every missing value from that run. Reset builds ``type(model)(**values)``, which is this
+    class again, so the run on screen is always known to it.
+    """
+    class SessionClassroom(Classroom):
+        on_screen: Classroom | None = None
+
+        def __init__(self, **params: Any) -> None:
+            previous = type(self).on_screen
+            if previous is not None:
+                params = {**previous.settings.arguments(), **params}
+            super().__init__(**params)
+            type(self).on_screen = self
+
+    return SessionClassroom
 
 
 def network_layout(edges: tuple[np.ndarray, np.ndarray, np.ndarray], city: np.ndarray,

@@ -17,15 +17,13 @@ import solara
 from matplotlib.figure import Figure
 from solara import v
 
+from sim.dashboard.charts import PANELS, metric_spec
 from sim.dashboard.chrome import cell_height_px, current_chrome, current_language
 from sim.dashboard.classroom import Classroom
 from sim.dashboard.figures import (
     HALF_FIGSIZE,
-    PANELS,
     WIDE_FIGSIZE,
-    metric_figure,
     network_figure,
-    shared_limits,
     value_space_figure,
 )
 from sim.dashboard.i18n import (
@@ -35,6 +33,7 @@ from sim.dashboard.i18n import (
     t,
     unit_text,
 )
+from sim.dashboard.numbers import format_euros, format_number, format_setting
 from sim.dashboard.params import classroom_controls, current_value
 
 View = Callable[[Classroom], Any]
@@ -45,9 +44,16 @@ TEXT_CELL_ROWS: Final[int] = 16
 
 CSS: Final[str] = """
 .merger-view img { max-width: 100%; height: auto; display: block; margin: 0 auto; }
-.monitor-label { font-size: 0.72rem; color: #555; white-space: nowrap; }
-.monitor-value { font-size: 1.15rem; font-weight: 600; white-space: nowrap; }
-.monitor-card { min-width: 76px; padding: 3px 8px !important; }
+.monitor-table { border-collapse: collapse; width: 100%; }
+.monitor-table th, .monitor-table td { padding: 1px 4px; text-align: right;
+    border-bottom: 1px solid #e4e4e4; }
+.monitor-table .monitor-strategy { text-align: left; font-weight: 600; }
+.monitor-table th.monitor-strategy { font-weight: normal; }
+.monitor-label { font-size: 0.7rem; color: #555; font-weight: normal; line-height: 1.15;
+    vertical-align: bottom; }
+.monitor-value { font-size: 1.0rem; font-weight: 600; white-space: nowrap; }
+.monitor-table td.monitor-strategy { font-size: 0.8rem; line-height: 1.15; }
+.running-now, .run-finished { font-size: 0.78rem; color: #444; line-height: 1.25; }
 .view-text { overflow-y: auto; padding: 0 12px; }
 .view-text h2 { font-size: 1.05rem; margin-top: 0.8rem; }
 .v-navigation-drawer .v-input__slider .v-input__slot { flex-wrap: wrap; }
@@ -58,12 +64,6 @@ CSS: Final[str] = """
 """
 """Page styles: pictures scale down to their grid cell; slider labels sit above their track
 (long, translated labels in a narrow sidebar); text cells scroll instead of overflowing."""
-
-
-def format_euros(amount: float, lang: str) -> str:
-    """Whole euros with the language's thousands separator: EUR 1,020,000 / € 1.020.000."""
-    whole = f"{round(amount):,}"
-    return f"€ {whole.replace(',', '.')}" if lang == "nl" else f"EUR {whole}"
 
 
 def _picture(fig: Figure, view: str) -> None:
@@ -84,67 +84,84 @@ def _heading(model: Classroom, index: int, lang: str) -> None:
                     style={"font-weight": "600", "padding-left": "8px"})
 
 
-def monitors_view(index: int) -> View:
-    """NetLogo-style monitors of the ``index``-th strategy (week, headcount, teams formed,
-    proposals accepted, cost so far); under the first, a line saying what runs: the
-    scenario, the seed and the sliders that differ from the preset."""
-    def view(model: Classroom) -> None:
-        lang = current_language()
-        sim = model.simulations[index]
-        row = model.frames()[index].iloc[-1]
-        items = [
-            ("week", str(int(sim.model.week))),
-            ("headcount", str(int(row["headcount"]))),
-            ("teams_formed", str(int(row["teams_active"]))),
-            ("proposals_accepted", str(int(row["proposals_accepted"]))),
-            ("cost_so_far", format_euros(float(row["cost_cum"]), lang)),
-        ]
-        with solara.Column(classes=["merger-view", "view-monitors"], gap="4px"):
-            solara.Text(t("plots_heading", lang, strategy=strategy_name(sim.strategy, lang)),
-                        style={"font-weight": "600"})
-            with solara.Row(gap="6px"):
-                for key, text in items:
-                    with solara.Card(margin=0, classes=["monitor-card", f"monitor-{key}"]):
-                        v.Html(tag="div", class_="monitor-label", children=[t(key, lang)])
-                        v.Html(tag="div", class_=f"monitor-value monitor-value-{key}",
-                               children=[text])
-            if index == 0:
-                solara.Text(_running_line(model, lang), classes=["running-now"],
-                            style={"font-size": "0.8rem", "color": "#444"})
-            if not model.running:
-                solara.Text(t("finished", lang), style={"font-size": "0.8rem", "color": "#444"})
-
-    view.__name__ = view.__qualname__ = f"Monitors_{index}"
-    return view
+MONITORS: Final[tuple[str, ...]] = (
+    "week", "distance_to_target", "city_divergence", "cross_city_ties", "contract_strength",
+    "headcount", "teams_formed", "teams_active", "proposals_accepted", "cost_so_far",
+)
+"""The monitors, one column each, in reading order (label keys ``monitor_<name>``)."""
 
 
-def _running_line(model: Classroom, lang: str) -> str:
-    """"Running: Classroom, seed 0; changed: Confidence threshold 0.2" in the language."""
+def monitor_values(model: Classroom, index: int, lang: str) -> dict[str, str]:
+    """The ``index``-th strategy's monitors as text in the language, keyed as
+    :data:`MONITORS`."""
+    sim = model.simulations[index]
+    row = model.frames()[index].iloc[-1]
+    return {
+        "week": str(int(sim.model.week)),
+        "distance_to_target": format_number(float(row["distance_to_target"]), lang, 3),
+        "city_divergence": format_number(float(row["city_divergence"]), lang, 3),
+        "cross_city_ties": format_number(100.0 * float(row["cross_city_ties"]), lang, 1) + " %",
+        "contract_strength": format_number(float(row["contract_strength"]), lang, 2),
+        "headcount": format_number(int(row["headcount"]), lang, 0),
+        "teams_formed": str(len(sim.teams_formed)),
+        "teams_active": str(int(row["teams_active"])),
+        "proposals_accepted": str(int(row["proposals_accepted"])),
+        "cost_so_far": format_euros(float(row["cost_cum"]), lang),
+    }
+
+
+def Monitors(model: Classroom) -> None:
+    """NetLogo-style monitors as a table: a column per measure, a row per strategy, so the
+    two strategies' numbers stand above each other; under it, the line saying what runs."""
+    lang = current_language()
+    header = [v.Html(tag="th", class_="monitor-strategy", children=[t("strategy", lang)])]
+    header += [v.Html(tag="th", class_=f"monitor-label monitor-{key}",
+                      children=[t(f"monitor_{key}", lang)]) for key in MONITORS]
+    rows = [v.Html(tag="tr", children=header)]
+    for index, sim in enumerate(model.simulations):
+        values = monitor_values(model, index, lang)
+        cells = [v.Html(tag="td", class_="monitor-strategy",
+                        children=[strategy_name(sim.strategy, lang)])]
+        cells += [v.Html(tag="td", class_=f"monitor-value monitor-value-{key}",
+                         children=[values[key]]) for key in MONITORS]
+        rows.append(v.Html(tag="tr", children=cells))
+    with solara.Column(classes=["merger-view", "view-monitors"], gap="2px"):
+        v.Html(tag="table", class_="monitor-table", children=rows)
+        solara.Text(running_line(model, lang), classes=["running-now"])
+        if not model.running:
+            solara.Text(t("finished", lang, week=model.week), classes=["run-finished"])
+
+
+def running_line(model: Classroom, lang: str) -> str:
+    """The full configuration of the run on screen, in the language: scenario, strategies,
+    seed, and every slider or switch that differs from the scenario's default (the rest
+    are the defaults, which the line says)."""
     settings = model.settings
+    strategies = " | ".join(strategy_name(s, lang) for s in settings.strategies())
     text = t("running_now", lang, scenario=scenario_name(settings.preset, lang),
-             seed=settings.seed)
+             strategies=strategies, seed=settings.seed)
     if settings.overrides:
         names = {c.path: c.name(lang) for c in classroom_controls(model.config)}
-        changes = ", ".join(f"{names.get(path, path)} {value}"
+        changes = ", ".join(f"{names.get(path, path)} {format_setting(value, lang)}"
                             for path, value in settings.overrides.items())
-        text += "; " + t("changed_parameters", lang, changes=changes)
-    return text
+        return f"{text}; {t('changed_parameters', lang, changes=changes)}"
+    return f"{text}; {t('all_defaults', lang)}"
 
 
 def metric_view(name: str) -> View:
-    """The live plot of one output (a column of :data:`~sim.dashboard.figures.PANELS`)."""
+    """The live plot of one output (a column of :data:`~sim.dashboard.charts.PANELS`), every
+    strategy a line on one axis, drawn by the browser (see :mod:`sim.dashboard.charts`)."""
     def view(model: Classroom) -> None:
         lang = current_language()
 
-        def build() -> Figure:
-            frames = model.frames()
+        def build() -> dict[str, Any]:
             horizon = model.config.horizon
-            return metric_figure(frames, [s.strategy for s in model.simulations], name, lang,
-                                 horizon.intervention_weeks, horizon.total_weeks,
-                                 shared_limits(frames))
+            return metric_spec(model.frames(), [s.strategy for s in model.simulations], name,
+                               lang, horizon.intervention_weeks, horizon.total_weeks)
 
-        fig = solara.use_memo(build, [model, model.week, lang])
-        _picture(fig, "plots")
+        spec = solara.use_memo(build, [model, model.week, lang])
+        with solara.Column(classes=["merger-view", "view-plots", f"plot-{name}"], gap="0px"):
+            solara.widgets.VegaLite.element(spec=spec)
 
     view.__name__ = view.__qualname__ = f"Plot_{name}"
     return view
@@ -232,7 +249,7 @@ def view_components(side_by_side: bool) -> list[tuple[View, int]]:
     guide.
     """
     indices = [0, 1] if side_by_side else [0]
-    views: list[tuple[View, int]] = [(monitors_view(i), 0) for i in indices]
+    views: list[tuple[View, int]] = [(Monitors, 0)]
     views += [(metric_view(name), 0) for name in PANELS]
     views += [(network_view(i), 1) for i in indices]
     views += [(value_space_view(i), 2) for i in indices]
