@@ -448,8 +448,8 @@ def test_monitors_fit_at_1280x720_with_two_strategies(browser, server):
         })""")
         assert len(boxes) == 2 * 11 + 11 + 1
         for box in boxes:
-            assert 0 <= box["left"] and box["right"] <= 1280, box
-            assert 0 <= box["top"] and box["bottom"] <= 720, box
+            assert box["left"] >= 0 and box["right"] <= 1280, box
+            assert box["top"] >= 0 and box["bottom"] <= 720, box
             assert box["cl"] <= box["left"] and box["right"] <= box["cr"] + 0.5, box
             assert box["ct"] <= box["top"] and box["bottom"] <= box["cb"] + 0.5, box
             assert box["scroll"] <= 0, box  # nothing cut inside the cell either

@@ -24,6 +24,7 @@ from typer.testing import CliRunner
 
 from sim.dashboard import chrome, i18n
 from sim.dashboard.app import Page
+from sim.dashboard.charts import PANELS, metric_spec, y_domain
 from sim.dashboard.classroom import (
     SIDE_BY_SIDE_OFF,
     Classroom,
@@ -31,7 +32,6 @@ from sim.dashboard.classroom import (
     default_preset,
     load_preset,
 )
-from sim.dashboard.charts import PANELS, metric_spec, y_domain
 from sim.dashboard.components import view_components
 from sim.dashboard.figures import network_figure, value_space_figure
 from sim.dashboard.numbers import format_euros, format_number, format_setting
