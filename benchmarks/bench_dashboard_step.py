@@ -44,8 +44,9 @@ def summary(label: str, times: list[float]) -> str:
 def redraw_ms(classroom, lang: str = "en") -> dict[str, float]:
     """Milliseconds to build each view once: the six plots' chart specs (JSON, drawn by the
     browser), the network and value-space pictures (matplotlib, PNG)."""
-    from sim.dashboard.figures import network_figure, value_space_figure
     from bench_dashboard_redraw import plot_specs_ms
+
+    from sim.dashboard.figures import network_figure, value_space_figure
 
     sim = classroom.simulations[0]
     builders = {

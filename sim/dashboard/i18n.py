@@ -433,9 +433,9 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
     },
     "things_to_notice": {
         "en": (
-            "- Under *training* the distance to the target drops quickly, then creeps back: "
-            "transfer fades and untrained colleagues pull trainees back. Look at the follow-up "
-            "weeks after the dashed line.\n"
+            "- Under *training* the distance to the target drops quickly, then creeps back "
+            "while the training still runs, inside the grey band: transfer fades and "
+            "untrained colleagues pull trainees back.\n"
             "- Under *theme teams* the cross-city ties rise: people from different cities work "
             "together every week, so the network itself changes, and with it who influences "
             "whom.\n"
@@ -446,9 +446,9 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "- Compare the cost curves: which strategy buys its alignment cheaper?"
         ),
         "nl": (
-            "- Bij *training* daalt de afstand tot de doelcultuur snel en kruipt daarna terug: "
-            "de transfer zakt weg en niet-getrainde collega's trekken deelnemers terug. Kijk "
-            "naar de weken van de nameting, na de stippellijn.\n"
+            "- Bij *training* daalt de afstand tot de doelcultuur snel en kruipt daarna terug, "
+            "terwijl de training nog loopt, binnen de grijze band: de transfer zakt weg en "
+            "niet-getrainde collega's trekken deelnemers terug.\n"
             "- Bij *themateams* nemen de banden tussen steden toe: mensen uit verschillende "
             "steden werken iedere week samen, dus het netwerk zelf verandert, en daarmee wie wie "
             "beïnvloedt.\n"
