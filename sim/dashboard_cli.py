@@ -27,6 +27,8 @@ from sim.dashboard.assets import (  # noqa: F401
     missing_assets_message,
     provide_chart_assets,
 )
+from sim.dashboard.i18n import LANGUAGES
+from sim.dashboard.link import ENV_LANGUAGE
 from sim.dashboard.policy import (
     DEFAULT_CULL_TIMEOUT,
     DEFAULT_MAX_SESSIONS,
@@ -114,6 +116,7 @@ def dashboard(
     allow_large: bool = typer.Option(
         False, "--allow-large",
         help="also offer the presets of 10,000 employees or more (far more memory a session)"),
+    lang: str = typer.Option("en", "--lang", help="language the pages start in: en or nl"),
 ) -> None:
     """Serve the teaching dashboard in the browser (http://HOST:PORT)."""
     if not 1 <= port <= 65535:
@@ -128,6 +131,9 @@ def dashboard(
     except ValueError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(code=2) from None
+    if lang not in LANGUAGES:
+        typer.echo(f"error: --lang: {lang!r} is not one of {', '.join(LANGUAGES)}", err=True)
+        raise typer.Exit(code=2)
     assets_problem = missing_assets_message()
     if assets_problem:
         typer.echo(assets_problem, err=True)
@@ -141,7 +147,8 @@ def dashboard(
     typer.echo(f"merger-sim dashboard: http://{host}:{port}  (Ctrl+C stops it; at most "
                f"{policy.max_sessions} sessions, a closed tab's session freed after "
                f"{policy.cull_timeout}{'; large presets offered' if allow_large else ''})")
-    start_server(server_command(host, port), server_environment(policy))
+    start_server(server_command(host, port),
+                 {**server_environment(policy), ENV_LANGUAGE: lang})
 
 
 def main() -> None:

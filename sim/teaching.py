@@ -52,7 +52,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "scenario": {"en": "scenario", "nl": "scenario"},
     "seed": {"en": "seed", "nl": "seed"},
     "until_week": {"en": "until week", "nl": "tot week"},
-    "runs": {"en": "runs", "nl": "runs"},
+    "runs": {"en": "runs", "nl": "simulaties"},
     "do": {"en": "Do", "nl": "Doen"},
     "observe": {"en": "Observe", "nl": "Let op"},
     "why": {"en": "why", "nl": "waarom"},
@@ -63,7 +63,7 @@ WORDS: Final[dict[str, dict[str, str]]] = {
     "worksheet": {"en": "Worksheet", "nl": "Werkblad"},
     "measured": {"en": "Measured with seed {seed}", "nl": "Gemeten met seed {seed}"},
     "record": {"en": "Write down", "nl": "Noteer"},
-    "run": {"en": "run", "nl": "run"},
+    "run": {"en": "run", "nl": "simulatie"},
     "week": {"en": "week", "nl": "week"},
     "name": {"en": "Names", "nl": "Namen"},
     "guide_note": {"en": "Generated from docs/teaching/exercises.toml; the guide is "
@@ -236,13 +236,14 @@ def format_metric(metric: str, amount: float, lang: str) -> str:
 
 
 def run_label(exercise: Exercise, run: Run, lang: str) -> str:
-    """"Culture training" or "No intervention, Tolerance 0,1": what to set, in words."""
+    """What to set, in Markdown: "*Culture training*" or "*No intervention*,
+    **Tolerantiegrens** 0,1" (control names in bold, as the guide names controls)."""
     from sim.dashboard.params import classroom_controls
     from sim.dashboard.presets import load_preset
 
     names = {c.path: c.name(lang) for c in classroom_controls(load_preset(exercise.preset))}
-    parts = [strategy_name(run.strategy, lang)]
-    parts += [f"{names.get(path, path)} {format_setting(v, lang)}"
+    parts = [f"*{strategy_name(run.strategy, lang)}*"]
+    parts += [f"**{names.get(path, path)}** {format_setting(v, lang)}"
               for path, v in run.settings.items()]
     return ", ".join(parts)
 
@@ -256,7 +257,7 @@ def settings_lines(exercise: Exercise, lang: str) -> list[str]:
     head = (f"{word('scenario', lang)} *{scenario_name(exercise.preset, lang)}*; "
             f"{word('seed', lang)} {seed}; {word('until_week', lang)} {exercise.weeks}; "
             f"{word('runs', lang)}:")
-    runs = [f"*{run_label(exercise, run, lang)}*" for run in exercise.runs]
+    runs = [run_label(exercise, run, lang) for run in exercise.runs]
     return [head, *runs]
 
 

@@ -19,6 +19,7 @@ import ipywidgets
 import numpy as np
 import pytest
 import solara
+import typer
 from mesa.visualization import solara_viz
 from typer.testing import CliRunner
 
@@ -191,7 +192,7 @@ def test_step_advances_the_week_and_redraws_the_plots():
 @in_event_loop
 def test_weeks_per_step_slider_steps_several_weeks():
     rc = render_page()
-    rc.find(vw.Slider, label="Weeks per step (and per redraw)").widget.v_model = 13
+    rc.find(vw.Slider, label="Weeks per step").widget.v_model = 13
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["13"]
 
@@ -295,7 +296,7 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
         "Bediening", "Modelparameters", "Informatie"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
         "Grafieken", "Netwerk", "Waardenruimte", "Info"]
-    assert rc.find(vw.Slider, label="Weken per stap (en per tekening)").widgets
+    assert rc.find(vw.Slider, label="Weken per stap").widgets
     assert rc.find(vw.Slider,
                    label=control_label("interaction.confidence_threshold", "nl")).widgets
     texts = [item["text"] for item in select_with_label(rc, "Strategie").items]
@@ -509,7 +510,7 @@ def test_model_params_come_from_the_schema_and_name_classroom_arguments():
             assert spec["min"] == info.minimum
             assert spec["max"] <= info.maximum
     nl = model_params(room, "nl")
-    assert nl["interaction.confidence_threshold"]["label"].startswith("Vertrouwensdrempel")
+    assert nl["interaction.confidence_threshold"]["label"].startswith("Tolerantiegrens")
 
 
 def test_model_params_show_the_running_values():
@@ -664,7 +665,6 @@ def test_server_command_is_local_production_and_quiet():
 
 
 def test_bad_port_exits_2_with_a_message():
-    import typer
 
     app = typer.Typer()
     app.command()(dashboard)
@@ -707,10 +707,10 @@ def test_teaching_guide_has_the_required_parts(lang):
     text = (GUIDES / f"{lang}.md").read_text(encoding="utf-8")
     exercises = re.findall(r"^### (?:Exercise|Opdracht) \d", text, flags=re.MULTILINE)
     assert len(exercises) >= 5
-    try_word, notice_word, discuss_word = (("Try:", "Notice:", "Discuss:") if lang == "en"
-                                           else ("Probeer:", "Let op:", "Bespreek:"))
-    assert text.count(notice_word) >= 5 and text.count(discuss_word) >= 5
-    assert text.count(try_word) >= len(exercises)
+    words = (("Settings:", "Do:", "Observe:", "why:", "Discuss:") if lang == "en"
+             else ("Instellingen:", "Doen:", "Let op:", "waarom:", "Bespreek:"))
+    for word in words:  # settings, what to do, what to observe and why, for every exercise
+        assert text.count(word) >= len(exercises), word
     assert "90" in text
     for name in STRATEGIES:
         if name in ("training", "teams", "assigned-teams", "none"):
@@ -790,3 +790,88 @@ def test_a_step_of_13_weeks_stops_exactly_at_the_horizon():
         for _ in range(13):  # SolaraViz's Step with 13 weeks per step
             room.step()
     assert room.week == total and room.time == total
+
+
+# ----------------------------------------------------------------------------- Dutch, lang
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for key, value in node.items() if key not in ("$schema", "field", "type")
+                for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return []
+
+
+def test_dutch_plots_have_no_english():
+    """The plots' text is drawn on a canvas (not in the page's text): checked in the specs."""
+    from dutch_words import english_in
+
+    room = Classroom(strategy="none", strategy_b="assigned-teams")
+    room.step()
+    horizon = room.config.horizon
+    for name in PANELS:
+        for large in (False, True):
+            spec = metric_spec(room.frames(), ["none", "assigned-teams"], name, "nl",
+                               horizon.intervention_weeks, horizon.total_weeks, large=large)
+            found = english_in(" ".join(_strings(spec)))
+            assert not found, (name, found)
+            english = metric_spec(room.frames(), ["none", "assigned-teams"], name, "en",
+                                  horizon.intervention_weeks, horizon.total_weeks)
+            assert english_in(" ".join(_strings(english)))  # the check can fail
+
+
+def test_start_language_from_address_then_server():
+    from sim.dashboard.link import ENV_LANGUAGE, start_language
+
+    assert start_language("lang=nl", {}) == "nl"
+    assert start_language("?lang=nl&x=1", {}) == "nl"
+    assert start_language(None, {ENV_LANGUAGE: "nl"}) == "nl"
+    assert start_language("lang=en", {ENV_LANGUAGE: "nl"}) == "en"
+    assert start_language("lang=xx", {ENV_LANGUAGE: "nl"}) == "nl"  # unknown: ignored
+    assert start_language("lang=" + "n" * 5000, {}) == "en"
+    assert start_language(None, {ENV_LANGUAGE: "fr"}) == "en"
+
+
+def test_dashboard_lang_option_reaches_the_server(monkeypatch):
+    from sim import dashboard_cli
+    from sim.dashboard.link import ENV_LANGUAGE
+
+    started = {}
+    monkeypatch.setattr(dashboard_cli, "start_server",
+                        lambda command, env: started.update(env=env))
+    app = typer.Typer()
+    app.command()(dashboard)
+    ok = CliRunner().invoke(app, ["--port", "8799", "--lang", "nl"])
+    assert ok.exit_code == 0, ok.output
+    assert started["env"][ENV_LANGUAGE] == "nl"
+    assert started["env"]["SOLARA_THEME_SHOW_BANNER"] == "false"
+    bad = CliRunner().invoke(app, ["--port", "8799", "--lang", "fr"])
+    assert bad.exit_code == 2
+    lines = [line for line in bad.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "--lang" in lines[0]
+
+
+@in_event_loop
+def test_page_starts_in_the_servers_language(monkeypatch):
+    from sim.dashboard.link import ENV_LANGUAGE
+
+    monkeypatch.setenv(ENV_LANGUAGE, "nl")
+    rc = render_page()
+    assert button(rc, "Stap") is not None
+    assert "Nu: Klas (klein en snel)" in running_line(rc)
+
+
+@in_event_loop
+def test_running_line_says_switches_in_words_and_numbers_in_dutch():
+    rc = render_page()
+    language_toggle(rc).v_model = i18n.LANGUAGES.index("nl")
+    rc.find(vw.Checkbox, label="Werken aan waarden").widget.v_model = False
+    rc.find(vw.Slider, label=control_label("interaction.confidence_threshold", "nl")) \
+        .widget.v_model = 0.2
+    button(rc, "Opnieuw").click()
+    line = running_line(rc)
+    assert "Werken aan waarden uit" in line and "Tolerantiegrens 0,2" in line, line

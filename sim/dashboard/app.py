@@ -30,15 +30,21 @@ from mesa.visualization import SolaraViz
 from sim.dashboard import chrome
 from sim.dashboard.checks import rejection_message
 from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, available_presets, session_classroom
-from sim.dashboard.components import CSS, PAGE_NAMES, view_components
+from sim.dashboard.components import (
+    CSS,
+    HIDE_ADVANCED_CSS,
+    PAGE_NAMES,
+    PROJECTOR_CSS,
+    view_components,
+)
 from sim.dashboard.i18n import (
-    DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
     LANGUAGES,
     scenario_name,
     strategy_name,
     t,
 )
+from sim.dashboard.link import start_language
 from sim.dashboard.params import model_params
 from sim.dashboard.policy import current_policy
 from sim.dashboard.server import keep_tracebacks_on_server
@@ -82,8 +88,11 @@ def Page() -> None:
     again, the server log gets the details; a traceback never reaches the browser.
     """
     chrome.install()
-    language = solara.use_reactive(DEFAULT_LANGUAGE)
+    router = solara.use_router()
+    language = solara.use_reactive(solara.use_memo(lambda: start_language(router.search), []))
     network_colour = solara.use_reactive("city")
+    advanced = solara.use_reactive(False)
+    projector = solara.use_reactive(False)
     presets = solara.use_memo(available_presets, [])
     # An error below the page arrives in one of two ways: raised while rendering (solara
     # hands it to use_exception) or raised by a SolaraViz button (the chrome's guard
@@ -94,7 +103,7 @@ def Page() -> None:
     session_chrome = solara.use_memo(
         lambda: chrome.Chrome(language=language, page_names=PAGE_NAMES,
                               choice_name=choice_namer(presets), network_colour=network_colour,
-                              on_error=failure.set),
+                              projector=projector, on_error=failure.set),
         [])
     chrome.use_chrome(session_chrome)
     policy = solara.use_memo(current_policy, [])
@@ -115,10 +124,18 @@ def Page() -> None:
 
     lang = language.value
     solara.Style(CSS)
+    if not advanced.value:
+        solara.Style(HIDE_ADVANCED_CSS)
+    if projector.value:
+        solara.Style(PROJECTOR_CSS)
     solara.Title(t("title", lang))
-    with solara.Sidebar(), solara.Row(style={"align-items": "center", "padding": "0 8px"}):
-        solara.Text(t("language", lang))
-        LanguageToggle(language)
+    with solara.Sidebar(), solara.Column(gap="0px", style={"padding": "0 8px"}):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text(t("language", lang))
+            LanguageToggle(language)
+        with solara.Row(gap="12px"):
+            solara.Checkbox(label=t("projector", lang), value=projector)
+            solara.Checkbox(label=t("advanced", lang), value=advanced)
     if ticket is None:
         solara.Error(t("server_full", lang, sessions=policy.max_sessions),
                      classes=["server-full"])

@@ -55,9 +55,14 @@ MIN_TOP: Final[dict[str, float]] = {"cost_cum": 1.0, "teams_active": 2.0,
 HEADROOM: Final[float] = 1.1
 """Upper y-limit = largest plotted value times this (room for the line to grow)."""
 
-CHART_HEIGHT_PX: Final[int] = 190
-"""Height of the plotting area: a plot with its title, legend and axis fits a grid cell of
-nine rows (about 350 px)."""
+NORMAL_SIZES: Final[dict[str, int]] = {"height": 190, "title": 13, "axis": 10, "legend": 11,
+                                       "note": 9, "line": 2}
+"""Pixel sizes of a plot: 190 px of plotting area with its title, legend and axis fit a grid
+cell of nine rows (about 350 px)."""
+
+PROJECTOR_SIZES: Final[dict[str, int]] = {"height": 230, "title": 20, "axis": 15,
+                                          "legend": 16, "note": 13, "line": 4}
+"""The same in projector mode (a grid cell of eleven rows)."""
 
 VEGA_LITE_SCHEMA: Final[str] = "https://vega.github.io/schema/vega-lite/v5.json"
 """The schema's name (an identifier for the library, never fetched)."""
@@ -89,7 +94,8 @@ def y_domain(frames: Sequence[pd.DataFrame], name: str) -> list[float]:
 
 
 def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name: str,
-                lang: str, intervention_weeks: int, total_weeks: int) -> dict[str, Any]:
+                lang: str, intervention_weeks: int, total_weeks: int,
+                large: bool = False) -> dict[str, Any]:
     """One output over the whole horizon, every strategy a line, as a Vega-Lite spec.
 
     Args:
@@ -98,7 +104,9 @@ def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name:
         name: a column of :data:`PANELS`.
         lang: "en" or "nl".
         intervention_weeks, total_weeks: the horizon (labelled band, fixed x-axis).
+        large: projector mode: large type and thick lines.
     """
+    size = PROJECTOR_SIZES if large else NORMAL_SIZES
     names = series_names(strategies, lang)
     colours = strategy_colours(list(dict.fromkeys(strategies)))
     decimals = DECIMALS.get(name, 2)
@@ -127,7 +135,7 @@ def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name:
     labels = {"data": {"values": [
                 {"x": intervention_weeks / 2, "text": t("band_intervention", lang)},
                 {"x": (intervention_weeks + total_weeks) / 2, "text": t("band_followup", lang)}]},
-              "mark": {"type": "text", "fontSize": 9, "color": "#555", "y": 6,
+              "mark": {"type": "text", "fontSize": size["note"], "color": "#555", "y": 6,
                        "baseline": "top"},
               "encoding": {"x": {"field": "x", "type": "quantitative"},
                            "text": {"field": "text"}}}
@@ -135,7 +143,7 @@ def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name:
            "mark": {"type": "rule", "strokeDash": [4, 3], "color": OKABE_ITO["black"]},
            "encoding": {"x": {"field": "x", "type": "quantitative"},
                         "tooltip": {"value": t("band_end", lang, week=intervention_weeks)}}}
-    lines = {"mark": {"type": "line", "strokeWidth": 2},
+    lines = {"mark": {"type": "line", "strokeWidth": size["line"]},
              "encoding": {"x": x, "y": y, "color": colour}}
     hover = {"mark": {"type": "point", "opacity": 0, "size": 80},
              "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}}
@@ -143,20 +151,21 @@ def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name:
                          {"filter": "datum.w == datum.last"}],
            "mark": {"type": "point", "filled": True, "size": 30},
            "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}}
-    title: dict[str, Any] = {"text": t(f"plot_{name}", lang), "fontSize": 13,
-                             "anchor": "start"}
+    title: dict[str, Any] = {"text": t(f"plot_{name}", lang), "fontSize": size["title"],
+                             "subtitleFontSize": size["axis"], "anchor": "start"}
     if name in LOWER_IS_BETTER:
         title["subtitle"] = t("lower_is_better", lang)
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "width": "container",
-        "height": CHART_HEIGHT_PX,
+        "height": size["height"],
         "title": title,
         "data": {"values": values},
         "layer": [band, labels, end, lines, hover, now],
         "config": {"locale": {"number": NUMBER_LOCALE.get(lang, NUMBER_LOCALE["en"])},
-                   "axis": {"labelFontSize": 10, "titleFontSize": 10},
-                   "legend": {"labelFontSize": 11}, "view": {"stroke": None}},
+                   "axis": {"labelFontSize": size["axis"], "titleFontSize": size["axis"]},
+                   "legend": {"labelFontSize": size["legend"], "symbolStrokeWidth": size["line"]},
+                   "view": {"stroke": None}},
         "usermeta": {"embedOptions": embed_options(lang)},
     }
 

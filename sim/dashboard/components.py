@@ -18,7 +18,12 @@ from matplotlib.figure import Figure
 from solara import v
 
 from sim.dashboard.charts import PANELS, metric_spec
-from sim.dashboard.chrome import cell_height_px, current_chrome, current_language
+from sim.dashboard.chrome import (
+    cell_height_px,
+    current_chrome,
+    current_language,
+    projector_mode,
+)
 from sim.dashboard.classroom import Classroom
 from sim.dashboard.figures import (
     HALF_FIGSIZE,
@@ -64,6 +69,23 @@ CSS: Final[str] = """
 """
 """Page styles: pictures scale down to their grid cell; slider labels sit above their track
 (long, translated labels in a narrow sidebar); text cells scroll instead of overflowing."""
+
+
+HIDE_ADVANCED_CSS: Final[str] = (
+    "div.advanced-control.advanced-control { display: none !important; }")
+"""Hides SolaraViz's technical controls until "Advanced settings" is ticked (specific enough
+to beat Vuetify's own ``d-flex !important``)."""
+
+PROJECTOR_CSS: Final[str] = """
+.monitor-label { font-size: 1.1rem; text-align: left !important; }
+.monitor-value { font-size: 1.6rem; }
+.monitor-table td.monitor-strategy { font-size: 1.1rem; }
+.running-now, .run-finished { font-size: 1.05rem; }
+.view-text { font-size: 1.25rem; }
+.v-navigation-drawer { font-size: 1.1rem; }
+"""
+"""Projector mode: large type for the back of a lecture room (the plots get large type and
+thick lines from their spec, the grid taller cells, so nothing is clipped)."""
 
 
 def _picture(fig: Figure, view: str) -> None:
@@ -112,19 +134,35 @@ def monitor_values(model: Classroom, index: int, lang: str) -> dict[str, str]:
 
 def Monitors(model: Classroom) -> None:
     """NetLogo-style monitors as a table: a column per measure, a row per strategy, so the
-    two strategies' numbers stand above each other; under it, the line saying what runs."""
+    two strategies' numbers stand above each other (in projector mode, with large type, a
+    row per measure); under it, the line saying what runs."""
     lang = current_language()
-    header = [v.Html(tag="th", class_="monitor-strategy", children=[t("strategy", lang)])]
-    header += [v.Html(tag="th", class_=f"monitor-label monitor-{key}",
-                      children=[t(f"monitor_{key}", lang)]) for key in MONITORS]
-    rows = [v.Html(tag="tr", children=header)]
-    for index, sim in enumerate(model.simulations):
-        values = monitor_values(model, index, lang)
-        cells = [v.Html(tag="td", class_="monitor-strategy",
-                        children=[strategy_name(sim.strategy, lang)])]
-        cells += [v.Html(tag="td", class_=f"monitor-value monitor-value-{key}",
-                         children=[values[key]]) for key in MONITORS]
-        rows.append(v.Html(tag="tr", children=cells))
+    values = [monitor_values(model, i, lang) for i in range(len(model.simulations))]
+    names = [strategy_name(sim.strategy, lang) for sim in model.simulations]
+
+    def label(key: str) -> Any:
+        return v.Html(tag="th", class_=f"monitor-label monitor-{key}",
+                      children=[t(f"monitor_{key}", lang)])
+
+    def cell(index: int, key: str) -> Any:
+        return v.Html(tag="td", class_=f"monitor-value monitor-value-{key}",
+                      children=[values[index][key]])
+
+    def strategy(index: int, tag: str) -> Any:
+        return v.Html(tag=tag, class_="monitor-strategy", children=[names[index]])
+
+    corner = v.Html(tag="th", class_="monitor-strategy", children=[t("strategy", lang)])
+    if projector_mode():  # large type: a row per measure, so the table fits the width
+        rows = [v.Html(tag="tr", children=[corner] + [strategy(i, "td") for i in
+                                                        range(len(names))])]
+        rows += [v.Html(tag="tr", children=[label(key)] + [cell(i, key) for i in
+                                                           range(len(names))])
+                 for key in MONITORS]
+    else:  # a column per measure, a row per strategy
+        rows = [v.Html(tag="tr", children=[corner] + [label(key) for key in MONITORS])]
+        rows += [v.Html(tag="tr", children=[strategy(i, "td")] + [cell(i, key)
+                                                                   for key in MONITORS])
+                 for i in range(len(names))]
     with solara.Column(classes=["merger-view", "view-monitors"], gap="2px"):
         v.Html(tag="table", class_="monitor-table", children=rows)
         solara.Text(running_line(model, lang), classes=["running-now"])
@@ -154,12 +192,15 @@ def metric_view(name: str) -> View:
     def view(model: Classroom) -> None:
         lang = current_language()
 
+        large = projector_mode()
+
         def build() -> dict[str, Any]:
             horizon = model.config.horizon
             return metric_spec(model.frames(), [s.strategy for s in model.simulations], name,
-                               lang, horizon.intervention_weeks, horizon.total_weeks)
+                               lang, horizon.intervention_weeks, horizon.total_weeks,
+                               large=large)
 
-        spec = solara.use_memo(build, [model, model.week, lang])
+        spec = solara.use_memo(build, [model, model.week, lang, large])
         with solara.Column(classes=["merger-view", "view-plots", f"plot-{name}"], gap="0px"):
             solara.widgets.VegaLite.element(spec=spec)
 
@@ -227,10 +268,13 @@ def ParameterGuide(model: Classroom) -> None:
             default = t("on", lang) if control.default else t("off", lang)
             facts = f"{t('default', lang)} {default}"
         else:
-            facts = (f"{t('range', lang)} {control.minimum:g} – {control.maximum:g}"
-                     f"{' ' + unit if unit else ''}, {t('default', lang)} {control.default:g}")
+            lo, hi = (format_setting(float(x) if control.kind == "float" else int(x), lang)
+                      for x in (control.minimum, control.maximum))
+            facts = (f"{t('range', lang)} {lo} – {hi}{' ' + unit if unit else ''}, "
+                     f"{t('default', lang)} {format_setting(control.default, lang)}")
         if control.path in model.settings.overrides:
-            facts += f"; {t('now', lang)} {current_value(model, control.path)}"
+            now = format_setting(current_value(model, control.path), lang)
+            facts += f"; {t('now', lang)} {now}"
         lines.append(f"- **{control.name(lang)}** ({facts}). {control.help(lang)}")
     with solara.Column(classes=["view-text", "view-parameters"],
                        style={"height": f"{cell_height_px(TEXT_CELL_ROWS)}px"}):

@@ -23,15 +23,18 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "title": {"en": "Merging social services: culture in the classroom",
               "nl": "Fusie van sociale diensten: cultuur in de klas"},
     "language": {"en": "Language", "nl": "Taal"},
+    "projector": {"en": "Projector (large type)", "nl": "Beamerstand (grote letters)"},
+    "advanced": {"en": "Advanced settings", "nl": "Geavanceerd"},
     "controls": {"en": "Controls", "nl": "Bediening"},
     "model_parameters": {"en": "Model parameters", "nl": "Modelparameters"},
     "information": {"en": "Information", "nl": "Informatie"},
     "command_console": {"en": "Command console", "nl": "Opdrachtconsole"},
     "play_interval": {"en": "Pause between steps while playing (ms)",
                       "nl": "Pauze tussen stappen bij afspelen (ms)"},
-    "render_interval": {"en": "Weeks per step (and per redraw)",
-                        "nl": "Weken per stap (en per tekening)"},
-    "use_threads": {"en": "Draw in a separate thread", "nl": "Tekenen in een aparte thread"},
+    "render_interval": {"en": "Weeks per step",
+                        "nl": "Weken per stap"},
+    "use_threads": {"en": "Draw while the next weeks are computed",
+                    "nl": "Tekenen terwijl de volgende weken worden berekend"},
     "threads_hint": {"en": "Increase the pause so that no picture is skipped",
                      "nl": "Verhoog de pauze zodat er geen tekening wordt overgeslagen"},
     "time_week": {"en": "Week {week}", "nl": "Week {week}"},
@@ -110,7 +113,7 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "unit_teams_active": {"en": "teams", "nl": "teams"},
     "lower_is_better": {"en": "lower is better", "nl": "lager is beter"},
     "band_intervention": {"en": "grey: intervention", "nl": "grijs: interventie"},
-    "band_followup": {"en": "after the dashes: follow-up", "nl": "na de streepjes: nameting"},
+    "band_followup": {"en": "dashes: end; follow-up", "nl": "streep: einde; nameting"},
     "band_end": {"en": "end of the intervention (week {week})",
                  "nl": "einde van de interventie (week {week})"},
     "save_png": {"en": "Save as PNG", "nl": "Opslaan als PNG"},
@@ -153,7 +156,7 @@ STRATEGY_NAMES: Final[dict[str, dict[str, str]]] = {
     "training": {"en": "Culture training", "nl": "Cultuurtraining"},
     "teams": {"en": "Theme teams (self-selected)", "nl": "Themateams (zelfselectie)"},
     "assigned-teams": {"en": "Assigned teams (business only)",
-                       "nl": "Aangewezen teams (alleen business)"},
+                       "nl": "Aangewezen teams (alleen zakelijk)"},
     "teams+training": {"en": "Theme teams + training", "nl": "Themateams + training"},
 }
 """Display names of the registered strategies; an unknown strategy shows its key."""
@@ -163,13 +166,16 @@ SCENARIO_NAMES: Final[dict[str, dict[str, str]]] = {
              "nl": "De casus (1.000 medewerkers, vijf steden)"},
     "classroom": {"en": "Classroom (small and fast)", "nl": "Klas (klein en snel)"},
     "two-cities": {"en": "Two cities", "nl": "Twee steden"},
+    "hofstede-two-cities": {"en": "Two cities (Hofstede's practices)",
+                            "nl": "Twee steden (praktijken volgens Hofstede)"},
+    "ten-thousand": {"en": "Ten thousand employees", "nl": "Tienduizend medewerkers"},
     "large": {"en": "Large region", "nl": "Grote regio"},
 }
 """Display names of the shipped presets; an unknown preset shows its file name."""
 
 PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
     "interaction.confidence_threshold": {
-        "nl_name": "Vertrouwensdrempel",
+        "nl_name": "Tolerantiegrens",
         "nl_help": "Twee medewerkers beïnvloeden elkaar alleen als hun waarden minder dan "
                    "deze (genormaliseerde) afstand verschillen.",
     },
@@ -240,7 +246,7 @@ PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
                    "werk.",
     },
     "teams.diffusion": {
-        "nl_name": "Uitstraling naar afdelingen",
+        "nl_name": "Doorwerking in de eigen afdeling",
         "nl_help": "Teamleden nemen de teamcultuur mee terug naar hun eigen afdeling.",
     },
 }
@@ -379,7 +385,7 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "adhocratie, markt, hiërarchie). Iedere week, in deze volgorde:\n\n"
             "1. **Dagelijkse omgang.** Iedereen spreekt een paar contacten uit het informele "
             "netwerk. Liggen de waarden van twee mensen dicht genoeg bij elkaar (de "
-            "*vertrouwensdrempel*), dan schuiven ze een klein stukje naar elkaar toe; anders "
+            "*tolerantiegrens*), dan schuiven ze een klein stukje naar elkaar toe; anders "
             "gebeurt er niets.\n"
             "2. **De strategie grijpt in.** *Training* verschuift deelnemers naar de "
             "doelcultuur; het effect zakt weg zoals in onderzoek naar transfer van training. "
@@ -408,9 +414,11 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "- The tabs show the **plots**, the informal **network** (coloured by city or by "
             "team) and the **value space** (each dot one employee, coloured by city; the star "
             "is the target culture). Drag a panel by its edge or resize it from its corner.\n"
-            "- The monitors above the plots show the week, headcount, teams formed, proposals "
-            "accepted and the cost so far. *The sliders and switches*, next to this text, "
-            "says what each parameter means."
+            "- The monitors above the plots show, per strategy, the week, the distance to the "
+            "target, the divergence between cities, the cross-city ties, the psychological "
+            "contract, the headcount, the teams formed and active, the proposals accepted and "
+            "the cost so far. *The sliders and switches*, next to this text, says what each "
+            "parameter means."
         ),
         "nl": (
             "- Kies onder **Modelparameters** een **scenario** (begin met *Klas*: klein en "
@@ -426,9 +434,11 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "stad of naar team) en de **waardenruimte** (iedere stip is een medewerker, gekleurd "
             "naar stad; de ster is de doelcultuur). Versleep een paneel aan de rand of maak het "
             "groter vanuit de hoek.\n"
-            "- De meters boven de grafieken tonen de week, het aantal medewerkers, gevormde "
-            "teams, geaccepteerde voorstellen en de kosten tot nu toe. *De schuifregelaars en "
-            "schakelaars*, naast deze tekst, zegt wat iedere parameter betekent."
+            "- De meters boven de grafieken tonen per strategie de week, de afstand tot het doel, "
+            "het verschil tussen de steden, de banden tussen steden, het psychologisch contract, "
+            "het aantal medewerkers, de gevormde en actieve teams, de geaccepteerde voorstellen "
+            "en de kosten tot nu toe. Onder *De schuifregelaars en schakelaars*, naast deze "
+            "tekst, staat wat iedere parameter betekent."
         ),
     },
     "things_to_notice": {
@@ -456,7 +466,8 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "eilanden of raken ze vermengd?\n"
             "- Bewegen de wolken van de steden in de waardenruimte naar de ster, naar elkaar, of "
             "geen van beide?\n"
-            "- Vergelijk de kostencurves: welke strategie koopt haar afstemming goedkoper in?"
+            "- Vergelijk de kostencurves: welke strategie brengt de culturen het goedkoopst bij "
+            "elkaar?"
         ),
     },
     "things_to_try": {
@@ -475,7 +486,7 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
         "nl": (
             "- Laat *training* en *themateams* naast elkaar lopen op de casus. Welke is "
             "sneller, welke beklijft, welke is goedkoper?\n"
-            "- Verlaag de **vertrouwensdrempel**. Wat gebeurt er met de steden als mensen alleen "
+            "- Verlaag de **tolerantiegrens**. Wat gebeurt er met de steden als mensen alleen "
             "luisteren naar wie al op hen lijkt?\n"
             "- Zet de **banden met andere steden** op nul. Kan een strategie de steden dan nog "
             "op één lijn krijgen?\n"
