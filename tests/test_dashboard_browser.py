@@ -115,7 +115,7 @@ class Dashboard:
         self.page.on("pageerror", lambda err: self.problems.append(f"page error: {err}"))
         self.page.goto(url)
         self.button(wait_for).wait_for(timeout=UI_TIMEOUT_MS)
-        self.wait_text("week", "0")
+        self.wait_until("the week monitors at 0", lambda: set(self.monitors("week")) == {"0"})
 
     def button(self, name: str):
         return self.page.get_by_role("button", name=name, exact=True)
@@ -547,3 +547,72 @@ def test_projector_mode_large_type_nothing_clipped(browser, server):
                              if "reading 'classList'" not in p]
     finally:
         board.close()
+
+
+# ----------------------------------------------------------------------------- hand-out, export
+
+MONITORED = ("week", "distance_to_target", "city_divergence", "cross_city_ties",
+             "contract_strength", "headcount", "teams_formed", "teams_active",
+             "proposals_accepted", "cost_so_far")
+
+
+def test_settings_link_reproduces_the_run(browser, server):
+    first = Dashboard(browser, server)
+    try:
+        first.choose("Strategy", "Culture training")
+        first.choose(STRATEGY_B, "Theme teams (self-selected)")
+        first.slide_to(CONFIDENCE, 0.25)
+        first.slide_to(SEED, 2)
+        first.page.get_by_label("Teams: value work", exact=True).uncheck(force=True)
+        first.button("Reset").click()
+        first.wait_text("week", "0", count=2)
+        first.slide_to(WEEKS_PER_STEP, 13)
+        first.button("Step").click()
+        first.wait_text("week", "13", count=2)
+        seen = {key: first.monitors(key) for key in MONITORED}
+        line = first.running_line()
+        href = first.page.locator(".settings-link").get_attribute("href")
+    finally:
+        first.close()
+    assert "seed=2" in href and "teams.value_work=off" in href
+    second = Dashboard(browser, server + href.lstrip("/"))
+    try:
+        assert second.running_line() == line
+        second.slide_to(WEEKS_PER_STEP, 13)
+        second.button("Step").click()
+        second.wait_text("week", "13", count=2)
+        assert {key: second.monitors(key) for key in MONITORED} == seen
+    finally:
+        second.close()
+
+
+def test_forged_link_is_refused_with_a_message(browser, server):
+    board = Dashboard(browser, server + "?preset=../../etc/passwd&seed=7&training.dose=99")
+    try:
+        board.page.locator(".settings-rejected").wait_for(timeout=UI_TIMEOUT_MS)
+        assert "seed 7" in board.running_line()  # the good value is kept
+    finally:
+        board.close()
+
+
+def test_csv_and_png_downloads_arrive_and_parse(dash, tmp_path):
+    import csv
+    import io
+
+    dash.button("Step").click()
+    dash.wait_text("week", "1")
+    with dash.page.expect_download() as info:
+        dash.page.get_by_text("Weekly data (CSV)").click()
+    path = tmp_path / info.value.suggested_filename
+    info.value.save_as(path)
+    rows = list(csv.DictReader(io.StringIO(path.read_text())))
+    assert [row["week"] for row in rows] == ["0", "1"]
+    assert {"distance_to_target", "cost_cum", "strategy", "seed"} <= set(rows[0])
+    float(rows[1]["distance_to_target"])
+    menu = dash.page.locator(".view-plots details").first
+    menu.locator("summary").click()
+    with dash.page.expect_download() as info:
+        menu.get_by_text("Save as PNG").click()
+    png = tmp_path / "plot.png"
+    info.value.save_as(png)
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000

@@ -875,3 +875,29 @@ def test_running_line_says_switches_in_words_and_numbers_in_dutch():
     button(rc, "Opnieuw").click()
     line = running_line(rc)
     assert "Werken aan waarden uit" in line and "Tolerantiegrens 0,2" in line, line
+
+
+def test_settings_query_round_trips_through_the_check():
+    from sim.dashboard.link import settings_from_query, settings_query
+
+    room = Classroom(preset="case", strategy="training", strategy_b="teams", seed=9,
+                     **{"interaction.confidence_threshold": 0.25, "teams.value_work": False,
+                        "teams.min_size": 4})
+    query = settings_query(room.settings, "nl")
+    assert query.startswith("lang=nl&")
+    again = Classroom(**settings_from_query(query))
+    assert again.settings == room.settings and not again.rejections
+    forged = Classroom(**settings_from_query("preset=/etc/passwd&seed=x&training.dose=7"))
+    assert {r.name for r in forged.rejections} == {"preset", "seed", "training.dose"}
+
+
+def test_weekly_csv_holds_every_strategy_and_week():
+    from sim.dashboard.components import csv_name, weekly_csv
+
+    room = Classroom(strategy="none", strategy_b="training", seed=3)
+    for _ in range(4):
+        room.step()
+    lines = weekly_csv(room).splitlines()
+    assert lines[0].startswith("preset,strategy,seed,week,")
+    assert len(lines) == 1 + 2 * 5
+    assert csv_name(room) == "merger-sim-classroom-none-training-seed3-week4.csv"

@@ -44,7 +44,7 @@ from sim.dashboard.i18n import (
     strategy_name,
     t,
 )
-from sim.dashboard.link import start_language
+from sim.dashboard.link import settings_from_query, start_language
 from sim.dashboard.params import model_params
 from sim.dashboard.policy import current_policy
 from sim.dashboard.server import keep_tracebacks_on_server
@@ -145,13 +145,16 @@ def Page() -> None:
             solara.Error(t("session_error", lang))
             solara.Button(t("start_again", lang), color="primary", on_click=start_again)
         return
-    Dashboard(language=language).key(f"attempt-{attempt.value}")
+    Dashboard(language=language, initial=settings_from_query(router.search)) \
+        .key(f"attempt-{attempt.value}")
 
 
 @solara.component
-def Dashboard(language: solara.Reactive[str]) -> None:
-    """SolaraViz on this session's Classroom, with a line for values that were refused."""
-    first = solara.use_memo(lambda: session_classroom()(), [])
+def Dashboard(language: solara.Reactive[str], initial: dict[str, Any] | None = None) -> None:
+    """SolaraViz on this session's Classroom, with a line for values that were refused.
+
+    ``initial``: the run the page's address asks for (checked like every Reset)."""
+    first = solara.use_memo(lambda: session_classroom()(**(initial or {})), [])
     model = solara.use_reactive(first)
     classroom = model.value
     lang = language.value

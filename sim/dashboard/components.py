@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Final
 
+import pandas as pd
 import solara
 from matplotlib.figure import Figure
 from solara import v
@@ -38,6 +39,7 @@ from sim.dashboard.i18n import (
     t,
     unit_text,
 )
+from sim.dashboard.link import settings_query
 from sim.dashboard.numbers import format_euros, format_number, format_setting
 from sim.dashboard.params import classroom_controls, current_value
 
@@ -166,8 +168,34 @@ def Monitors(model: Classroom) -> None:
     with solara.Column(classes=["merger-view", "view-monitors"], gap="2px"):
         v.Html(tag="table", class_="monitor-table", children=rows)
         solara.Text(running_line(model, lang), classes=["running-now"])
+        with solara.Row(gap="16px", style={"align-items": "center"}):
+            v.Html(tag="a", class_="settings-link",
+                   attributes={"href": "?" + settings_query(model.settings, lang)},
+                   children=[t("link_to_run", lang)])
+            solara.FileDownload(lambda: weekly_csv(model).encode("utf-8"),
+                                filename=csv_name(model), label=t("download_csv", lang),
+                                icon_name="mdi-download")
         if not model.running:
             solara.Text(t("finished", lang, week=model.week), classes=["run-finished"])
+
+
+def weekly_csv(model: Classroom) -> str:
+    """The run's weekly outputs so far, every strategy, as CSV (with the settings' link)."""
+    frames = []
+    for sim, frame in zip(model.simulations, model.frames(), strict=True):
+        frames.append(frame.assign(strategy=sim.strategy, seed=model.settings.seed,
+                                   preset=model.settings.preset))
+    table = pd.concat(frames, ignore_index=True)
+    first = ["preset", "strategy", "seed", "week"]
+    table = table[first + [c for c in table.columns if c not in first]]
+    return table.to_csv(index=False, lineterminator="\n")
+
+
+def csv_name(model: Classroom) -> str:
+    """The download's file name: scenario, strategies, seed and week."""
+    strategies = "-".join(model.settings.strategies())
+    return f"merger-sim-{model.settings.preset}-{strategies}-seed{model.settings.seed}" \
+        f"-week{model.week}.csv"
 
 
 def running_line(model: Classroom, lang: str) -> str:
