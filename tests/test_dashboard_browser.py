@@ -616,3 +616,20 @@ def test_csv_and_png_downloads_arrive_and_parse(dash, tmp_path):
     png = tmp_path / "plot.png"
     info.value.save_as(png)
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 2000
+
+
+def test_ten_seeds_in_the_browser(dash):
+    dash.choose("Strategy", "Culture training")
+    dash.choose(STRATEGY_B, "Theme teams (self-selected)")
+    dash.button("Reset").click()
+    dash.wait_text("week", "0", count=2)
+    dash.tab("Ten seeds")
+    dash.button("Run seeds 0-9").click()
+    deadline = time.monotonic() + 180
+    while dash.page.locator(".seeds-table").get_by_text("highest").count() == 0:
+        assert time.monotonic() < deadline, "ten seeds did not finish in 3 minutes"
+        time.sleep(0.2)
+    table = dash.page.locator(".seeds-table").inner_text()
+    assert "in 0 of 10" not in table or "in" in table
+    assert "Theme teams (self-selected) ended the intervention closer" in table
+    dash.shot("17-ten-seeds")

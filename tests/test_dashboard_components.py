@@ -175,7 +175,7 @@ def test_page_is_a_solaraviz_app_with_controls_monitors_and_six_plots():
     titles = [w.children[0] for w in rc.find(vw.CardTitle).widgets]
     assert titles == ["Controls", "Model parameters", "Information"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Plots", "Network", "Value space", "Info"]
+        "Plots", "Network", "Value space", "Ten seeds", "Info"]
 
 
 @in_event_loop
@@ -295,7 +295,7 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     assert [w.children[0] for w in rc.find(vw.CardTitle).widgets] == [
         "Bediening", "Modelparameters", "Informatie"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Grafieken", "Netwerk", "Waardenruimte", "Info"]
+        "Grafieken", "Netwerk", "Waardenruimte", "Tien seeds", "Info"]
     assert rc.find(vw.Slider, label="Weken per stap").widgets
     assert rc.find(vw.Slider,
                    label=control_label("interaction.confidence_threshold", "nl")).widgets
@@ -303,7 +303,7 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     assert "Cultuurtraining" in texts
     assert monitor(rc, "week") == ["0"]
     assert rc.find(vw.Html, children=["Aantal medewerkers"]).widgets
-    select_tab(rc, 3)
+    select_tab(rc, 4)
     text = markdown_text(rc)
     assert "WAT IS HET?" in text and "WHAT IS IT?" not in text
     language_toggle(rc).v_model = i18n.LANGUAGES.index("en")
@@ -326,7 +326,7 @@ def test_language_switch_keeps_the_model_and_the_users_choices():
 @in_event_loop
 def test_info_panel_has_netlogo_sections_in_order():
     rc = render_page()
-    select_tab(rc, 3)
+    select_tab(rc, 4)
     text = markdown_text(rc)
     titles = ["WHAT IS IT?", "HOW IT WORKS", "HOW TO USE IT", "THINGS TO NOTICE",
               "THINGS TO TRY", "EXTENDING THE MODEL", "CREDITS AND REFERENCES"]
@@ -901,3 +901,37 @@ def test_weekly_csv_holds_every_strategy_and_week():
     assert lines[0].startswith("preset,strategy,seed,week,")
     assert len(lines) == 1 + 2 * 5
     assert csv_name(room) == "merger-sim-classroom-none-training-seed3-week4.csv"
+
+
+# ----------------------------------------------------------------------------- ten seeds
+
+
+def test_ten_seeds_are_the_runs_reset_would_build():
+    from sim.dashboard.seeds import run_seeds, seed_range, wins
+
+    room = Classroom(strategy="training", strategy_b="teams", seed=5,
+                     **{"interaction.confidence_threshold": 0.25})
+    shares: list[float] = []
+    table = run_seeds(room.settings, room.config, shares.append)
+    assert sorted(table["seed"].unique()) == seed_range(5) == list(range(5, 15))
+    assert len(table) == 20 and shares[-1] == 100.0
+    one = Classroom(strategy="teams", seed=7, **{"interaction.confidence_threshold": 0.25})
+    while one.running:
+        one.step()
+    row = table[(table["seed"] == 7) & (table["strategy"] == "teams")].iloc[0]
+    assert row["distance_to_target@end"] == one.frames()[0]["distance_to_target"].iloc[-1]
+    assert 0 <= wins(table, "training", "teams") <= 10
+    assert table["distance_to_target@end"].nunique() > 2  # seeds differ
+
+
+@in_event_loop
+async def test_ten_seeds_tab_runs_and_shows_the_spread():
+    rc = render_page()
+    select_tab(rc, 3)
+    button(rc, "Run seeds 0-9").click()
+    for _ in range(600):
+        if "mean" in markdown_text(rc):
+            break
+        await asyncio.sleep(0.1)
+    text = markdown_text(rc)
+    assert ">9<" in text and "lowest" in text and "highest" in text

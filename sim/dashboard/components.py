@@ -11,7 +11,7 @@ redraws them; figures are rebuilt only when the week, the language or a view opt
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import pandas as pd
 import solara
@@ -42,6 +42,7 @@ from sim.dashboard.i18n import (
 from sim.dashboard.link import settings_query
 from sim.dashboard.numbers import format_euros, format_number, format_setting
 from sim.dashboard.params import classroom_controls, current_value
+from sim.dashboard.seeds import OUTCOMES, run_seeds, seed_range, wins
 
 View = Callable[[Classroom], Any]
 """What SolaraViz accepts as a component: a function of the model."""
@@ -276,6 +277,72 @@ def value_space_view(index: int) -> View:
     return view
 
 
+def TenSeeds(model: Classroom) -> None:
+    """Run the settings on screen for ten seeds and show the spread (see
+    :mod:`sim.dashboard.seeds`); the table belongs to the settings it was run with."""
+    lang = current_language()
+    result = solara.use_reactive(cast(tuple[Any, pd.DataFrame] | None, None))
+
+    def work() -> None:
+        def report(share: float) -> None:
+            task.progress = share
+        result.set((model.settings, run_seeds(model.settings, model.config, report)))
+
+    task = solara.lab.use_task(work, dependencies=None, prefer_threaded=True)  # type: ignore[call-overload]
+    seeds = seed_range(model.settings.seed)
+    with solara.Column(classes=["view-text", "view-seeds"],
+                       style={"height": f"{cell_height_px(TEXT_CELL_ROWS)}px"}):
+        solara.Markdown(f"## {t('ten_seeds_title', lang)}\n\n"
+                        + t("ten_seeds_help", lang, first=seeds[0], last=seeds[-1]))
+        solara.Button(t("run_ten_seeds", lang, first=seeds[0], last=seeds[-1]),
+                      on_click=task, disabled=task.pending, color="primary",
+                      classes=["run-ten-seeds"])
+        if task.pending:
+            solara.ProgressLinear(task.progress or True)
+        if task.error:
+            solara.Error(t("step_error", lang))
+        shown = result.value
+        if shown is not None and shown[0] == model.settings:
+            with solara.Column(classes=["seeds-table"]):
+                solara.Markdown(seeds_markdown(shown[1], model, lang))
+
+
+def seeds_markdown(table: pd.DataFrame, model: Classroom, lang: str) -> str:
+    """The ten seeds as a Markdown table: a row per seed, a column per strategy and outcome,
+    then the mean and the range; side by side, in how many seeds the second did better."""
+    strategies = list(dict.fromkeys(model.settings.strategies()))
+    columns = [(s, c) for s in strategies for c in (f"{o}@{w}" for o, w in OUTCOMES)]
+
+    def cell(column: str, amount: float) -> str:
+        metric = column.split("@")[0]
+        return format_euros(amount, lang) if metric == "cost_cum" \
+            else format_number(amount, lang, 3)
+
+    def head(strategy: str, column: str) -> str:
+        metric, when = column.split("@")
+        label = "monitor_cost_so_far" if metric == "cost_cum" else f"monitor_{metric}"
+        return (f"{strategy_name(strategy, lang)}: {t(label, lang)} "
+                f"({t(f'at_{when}', lang)})")
+
+    lines = ["| " + t("seed", lang) + " | " + " | ".join(head(s, c) for s, c in columns) + " |",
+             "|---" * (len(columns) + 1) + "|"]
+    pivot = table.set_index(["seed", "strategy"])
+    for seed in sorted(table["seed"].unique()):
+        lines.append(f"| {seed} | " + " | ".join(cell(c, pivot.loc[(seed, s), c])
+                                                  for s, c in columns) + " |")
+    for label, how in (("mean", "mean"), ("lowest", "min"), ("highest", "max")):
+        values = [table[table["strategy"] == s][c].agg(how) for s, c in columns]
+        lines.append(f"| **{t(label, lang)}** | " + " | ".join(
+            cell(c, x) for (_, c), x in zip(columns, values, strict=True)) + " |")
+    text = "\n".join(lines)
+    if len(strategies) == 2:
+        better = wins(table, strategies[0], strategies[1])
+        text += "\n\n" + t("seeds_wins", lang, second=strategy_name(strategies[1], lang),
+                             first=strategy_name(strategies[0], lang), n=better,
+                             total=table["seed"].nunique())
+    return text
+
+
 def Info(model: Classroom) -> None:
     """NetLogo's Info tab: what it is, how it works, how to use it, and so on."""
     del model  # the text is the same for every run
@@ -309,7 +376,8 @@ def ParameterGuide(model: Classroom) -> None:
         solara.Markdown("\n".join(lines))
 
 
-PAGE_NAMES: Final[list[str]] = ["tab_plots", "tab_network", "tab_values", "tab_info"]
+PAGE_NAMES: Final[list[str]] = ["tab_plots", "tab_network", "tab_values", "tab_seeds",
+                                 "tab_info"]
 """Label keys of SolaraViz's tabs, in page order."""
 
 
@@ -325,5 +393,6 @@ def view_components(side_by_side: bool) -> list[tuple[View, int]]:
     views += [(metric_view(name), 0) for name in PANELS]
     views += [(network_view(i), 1) for i in indices]
     views += [(value_space_view(i), 2) for i in indices]
-    views += [(Info, 3), (ParameterGuide, 3)]
+    views += [(TenSeeds, 3)]
+    views += [(Info, 4), (ParameterGuide, 4)]
     return views

@@ -80,7 +80,27 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "tab_plots": {"en": "Plots", "nl": "Grafieken"},
     "tab_network": {"en": "Network", "nl": "Netwerk"},
     "tab_values": {"en": "Value space", "nl": "Waardenruimte"},
+    "tab_seeds": {"en": "Ten seeds", "nl": "Tien seeds"},
     "tab_info": {"en": "Info", "nl": "Info"},
+    "ten_seeds_title": {"en": "Effect or luck? The same settings with ten seeds",
+                        "nl": "Effect of toeval? Dezelfde instellingen met tien seeds"},
+    "ten_seeds_help": {"en": "Runs the settings of the run on screen (scenario, strategies, "
+                             "sliders) to the end for seeds {first} to {last}, without drawing. "
+                             "Does the same strategy come out ahead every time, and by how much?",
+                       "nl": "Draait de instellingen van de simulatie op het scherm (scenario, "
+                             "strategieën, schuifregelaars) tot het einde met de seeds {first} "
+                             "tot en met {last}, zonder te tekenen. Komt dezelfde strategie "
+                             "iedere keer als beste uit de bus, en met hoeveel?"},
+    "run_ten_seeds": {"en": "Run seeds {first}-{last}", "nl": "Draai seeds {first}-{last}"},
+    "at_intervention_end": {"en": "end of intervention", "nl": "einde interventie"},
+    "at_end": {"en": "end", "nl": "einde"},
+    "mean": {"en": "mean", "nl": "gemiddelde"},
+    "lowest": {"en": "lowest", "nl": "laagste"},
+    "highest": {"en": "highest", "nl": "hoogste"},
+    "seeds_wins": {"en": "{second} ended the intervention closer to the target than {first} "
+                         "in {n} of {total} seeds.",
+                   "nl": "{second} eindigde de interventie dichter bij het doel dan {first} in "
+                         "{n} van de {total} seeds."},
     "colour_by": {"en": "Colour by", "nl": "Kleur naar"},
     "by_city": {"en": "City", "nl": "Stad"},
     "by_team": {"en": "Team", "nl": "Team"},
