@@ -556,6 +556,21 @@ MONITORED = ("week", "distance_to_target", "city_divergence", "cross_city_ties",
              "proposals_accepted", "cost_so_far")
 
 
+def settled(board: Dashboard) -> dict[str, list[str]]:
+    """Every monitor, once they stop changing (a table's cells arrive one message at a
+    time, so the week can read 13 before the cost does)."""
+    last: dict[str, list[str]] = {}
+    still_since = time.monotonic()
+    deadline = still_since + UI_TIMEOUT_MS / 1000
+    while time.monotonic() - still_since < 1.5:
+        assert time.monotonic() < deadline, "the monitors kept changing"
+        now = {key: board.monitors(key) for key in MONITORED}
+        if now != last:
+            last, still_since = now, time.monotonic()
+        time.sleep(0.1)
+    return last
+
+
 def test_settings_link_reproduces_the_run(browser, server):
     first = Dashboard(browser, server)
     try:
@@ -569,7 +584,7 @@ def test_settings_link_reproduces_the_run(browser, server):
         first.slide_to(WEEKS_PER_STEP, 13)
         first.button("Step").click()
         first.wait_text("week", "13", count=2)
-        seen = {key: first.monitors(key) for key in MONITORED}
+        seen = settled(first)
         line = first.running_line()
         href = first.page.locator(".settings-link").get_attribute("href")
     finally:
@@ -581,7 +596,7 @@ def test_settings_link_reproduces_the_run(browser, server):
         second.slide_to(WEEKS_PER_STEP, 13)
         second.button("Step").click()
         second.wait_text("week", "13", count=2)
-        assert {key: second.monitors(key) for key in MONITORED} == seen
+        assert settled(second) == seen
     finally:
         second.close()
 
