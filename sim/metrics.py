@@ -19,6 +19,7 @@ OUTPUTS: tuple[str, ...] = (
     "cross_city_ties",
     "city_modularity",
     "contract_strength",
+    "identification",
     "engagement",
     "headcount",
     "leavers_cum",
@@ -26,6 +27,9 @@ OUTPUTS: tuple[str, ...] = (
     "teams_active",
     "proposals_accepted",
     "client_value",
+    "hours_per_employee",
+    "team_cross_city_share",
+    "cities_per_team",
 )
 
 
@@ -117,3 +121,30 @@ def city_modularity(ties: Ties, city: np.ndarray, n_cities: int,
 def active_mean(x: np.ndarray, active: np.ndarray) -> float:
     """Mean of a per-slot quantity over active employees."""
     return float(x.take(np.flatnonzero(active)).mean()) if active.any() else 0.0
+
+
+def team_cross_city_share(team: np.ndarray, city: np.ndarray, active: np.ndarray,
+                          n_cities: int) -> float:
+    """Share of theme-team members who come from another city than their team's largest
+    city (0 when there are no teams): how far recruitment crossed the old borders."""
+    members = np.flatnonzero(active & (team >= 0))
+    if members.size == 0:
+        return 0.0
+    t = team.take(members)
+    counts = np.bincount(t * n_cities + city.take(members),
+                         minlength=(int(t.max()) + 1) * n_cities).reshape(-1, n_cities)
+    return float(1.0 - counts.max(axis=1).sum() / members.size)
+
+
+def cities_per_team(team: np.ndarray, city: np.ndarray, active: np.ndarray,
+                    n_cities: int) -> float:
+    """Mean number of cities among the members of each team with members (0 without teams):
+    the case's teams were recruited "from across the organisation"."""
+    members = np.flatnonzero(active & (team >= 0))
+    if members.size == 0:
+        return 0.0
+    t = team.take(members)
+    counts = np.bincount(t * n_cities + city.take(members),
+                         minlength=(int(t.max()) + 1) * n_cities).reshape(-1, n_cities)
+    staffed = counts.sum(axis=1) > 0
+    return float((counts[staffed] > 0).sum(axis=1).mean())

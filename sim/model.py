@@ -3,8 +3,9 @@
 ``MergerModel.step`` is the ODD's process overview, one week:
 
 1. everyday interaction (bounded confidence, drift, tie reinforcement/decay, triadic closure);
-2. the strategy's interventions;
-3. psychological contract and engagement update;
+2. the strategy's interventions, then carriers of new values talking with colleagues
+   (one diffusion rule for every strategy) and accepted proposals reaching clients;
+3. identification (the merger shock and its recovery), psychological contract and engagement;
 4. turnover and hiring;
 5. business results (client value) and outputs.
 
@@ -14,7 +15,7 @@ their row. All randomness comes from per-component streams of one seed (:mod:`si
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -25,21 +26,35 @@ import pandas as pd
 
 from sim import metrics
 from sim.agents import Employee
+from sim.calibration import expected_mean_relative_hazard
 from sim.network import Ties, build_network, close_triads, sample_neighbours
-from sim.population import build_workforce, draw_openness, vector
+from sim.population import Role, build_workforce, draw_openness, vector
 from sim.rng import spawn_streams
 from sim.rules.business import client_value
-from sim.rules.contract import fit_score, implied_contract, implied_engagement, relax
+from sim.rules.contract import (
+    fit_score,
+    implied_contract,
+    implied_engagement,
+    receptivity,
+    relax,
+)
 from sim.rules.distance import fit, group_means
+from sim.rules.identification import (
+    cross_city_belonging,
+    dominance_loss,
+    implied_identification,
+    shocked_identification,
+)
 from sim.rules.interaction import bounded_confidence_deltas, drift
 from sim.rules.turnover import (
-    calibrated_base_hazard,
+    base_hazard_for,
     select_hires,
     socialisation_factor,
     weekly_exit_probability,
 )
 from sim.scenario import Scenario, apply_overrides, load_scenario
 from sim.strategies import make_strategy
+from sim.strategies.diffusion import carriers_talk
 
 
 def read_observable(name: str, model: MergerModel) -> float:
@@ -80,6 +95,10 @@ class MergerModel(mesa.Model):
         self.week = 0
         self.cost_cum = 0.0
         self.costs: dict[str, float] = {}
+        self.hours_cum = 0.0
+        self.hours: dict[str, float] = {}
+        self.improvements = 0.0
+        self.pending_improvements: list[tuple[int, float]] = []
         self.leavers_cum = 0
         self.hires_cum = 0
         self.proposals_accepted = 0
@@ -88,6 +107,7 @@ class MergerModel(mesa.Model):
         self.build_network()
         self.build_agents()
         self.init_teams()
+        self.init_identification()
         self.init_contracts()
         self.strategy = make_strategy(strategy)
         self.strategy.setup(self)
@@ -135,15 +155,69 @@ class MergerModel(mesa.Model):
         self.team_names: list[str] = [theme.name for theme in self.config.active_themes]
         self.team = np.full(n, -1, dtype=np.int64)
         self.team_norm = np.zeros((0, dims))
+        # the contract's team terms count only where teams examine their values (value work)
+        self.team_terms = False
+        # carriers of an intervention talk about it until this week (-1: not a carrier)
+        self.carrier_until = np.full(n, -1, dtype=np.int64)
+        # a strategy's documented addition to implied engagement (autonomy of a chosen theme)
+        self.engagement_boost = np.zeros(n)
+        self.initial_headcount = n
+
+    def init_identification(self) -> None:
+        """Identification with the organisation: the pre-merger level, then the merger's shock.
+
+        ``merger_loss`` is each slot's dominance loss (1 - its city's share of the merged
+        headcount; 0 with the merger switched off and for later hires).
+        """
+        spec = self.config.merger
+        n = self.city.size
+        self.pre_identification = spec.pre_identification
+        if spec.enabled:
+            self.merger_loss = dominance_loss(self.city, len(self.city_names))
+        else:
+            self.merger_loss = np.zeros(n)
+        self.identification = shocked_identification(self.merger_loss, spec)
+
+    def identification_loss(self, slots: np.ndarray | None = None) -> np.ndarray:
+        """Pre-merger minus current identification, per slot (or for ``slots``)."""
+        ident = self.identification if slots is None else self.identification.take(slots)
+        return self.pre_identification - ident
 
     def init_contracts(self) -> None:
-        """Contracts and engagement start at what the initial fit implies."""
+        """Contracts and engagement start at their pre-merger level: what the initial fit
+        implies with the pre-merger identification. The merger's shock (already in
+        ``identification``) moves them from week 1 on."""
+        neutral = self.config.contract.neutral_level
         self.contract = implied_contract(self.fit_scores(), self.config.contract)
-        self.engagement = implied_engagement(self.contract, self.team >= 0,
-                                             self.config.engagement)
-        self.base_exit_hazard = calibrated_base_hazard(
-            self.contract, self.tenure < self.config.turnover.newcomer_weeks,
-            self.config.turnover)
+        self.engagement = implied_engagement(self.contract, self.engagement_boost,
+                                             self.config.engagement, neutral)
+        spec = self.config.turnover
+        self.base_exit_hazard = base_hazard_for(
+            expected_mean_relative_hazard(self, spec.calibration_weeks,
+                                          self.streams["calibration"]), spec)
+
+    def expected_contract_path(self, weeks: int) -> Iterator[np.ndarray]:
+        """The contracts the workforce is expected to hold at weeks 0..``weeks``.
+
+        Deterministic: identification recovers toward what the merger-time ties imply and the
+        contract follows it at its adjustment rate, with every fit as at the merger (culture
+        changes slowly; tests/validation checks that it does). Only the exit hazard's
+        calibration uses it; with no weeks it is the workforce as it stands.
+        """
+        yield self.contract
+        if weeks == 0:
+            return
+        merger, contract_spec = self.config.merger, self.config.contract
+        fits = self.fit_scores()
+        belonging = cross_city_belonging(self.ties.u, self.ties.v, self.ties.weight, self.city,
+                                         self.merger_loss)
+        ident_goal = implied_identification(self.merger_loss, belonging, merger)
+        ident, contract = self.identification.copy(), self.contract.copy()
+        for _ in range(weeks):
+            ident = relax(ident, ident_goal, merger.recovery_rate)
+            goal = implied_contract(fits, contract_spec, self.pre_identification - ident)
+            contract = relax(contract, goal, contract_spec.adjustment_rate)
+            yield contract
 
     # ------------------------------------------------------------------ queries
 
@@ -160,17 +234,24 @@ class MergerModel(mesa.Model):
         """Openness with the newcomer bonus, capped at 1."""
         return np.minimum(1.0, self.openness + self.openness_bonus)
 
-    def unit_peer_means(self) -> np.ndarray:
-        """Each employee's unit colleagues' mean values (self excluded); own values if alone."""
+    def unit_peer_means(self, slots: np.ndarray | None = None) -> np.ndarray:
+        """Each employee's unit colleagues' mean values (self excluded); own values if alone.
+
+        With ``slots``, only those rows: the unit means are needed whole, the rest per row.
+        """
         weights = self.active.astype(float)
         n_units = self.unit_city.size
         means, counts = group_means(self.values, self.unit, weights, n_units)
-        own_count = counts.take(self.unit)
-        sums = means.take(self.unit, axis=0) * own_count[:, None] - self.values * weights[:, None]
+        values, unit = self.values, self.unit
+        if slots is not None:
+            values, unit, weights = (values.take(slots, axis=0), unit.take(slots),
+                                     weights.take(slots))
+        own_count = counts.take(unit)
+        sums = means.take(unit, axis=0) * own_count[:, None] - values * weights[:, None]
         others = own_count - weights
         with np.errstate(invalid="ignore", divide="ignore"):
             peer = sums / np.maximum(others, 1e-300)[:, None]
-        return np.where(others[:, None] > 0, peer, self.values)
+        return np.where(others[:, None] > 0, peer, values)
 
     def fit_scores(self, slots: np.ndarray | None = None) -> np.ndarray:
         """The weighted fit behind the psychological contract, per slot (or for ``slots``).
@@ -178,13 +259,12 @@ class MergerModel(mesa.Model):
         Hiring needs the fit of a few newcomers only: every term is per row, so computing
         it for those rows gives the same numbers as for everyone.
         """
-        values, peers, team = self.values, self.unit_peer_means(), self.team
+        values, peers, team = self.values, self.unit_peer_means(slots), self.team
         if slots is not None:
-            values, peers, team = (values.take(slots, axis=0), peers.take(slots, axis=0),
-                                   team.take(slots))
+            values, team = values.take(slots, axis=0), team.take(slots)
         person_org = fit(values, self.target)
         person_unit = fit(values, peers)
-        in_team = team >= 0
+        in_team = (team >= 0) & self.team_terms
         person_team = np.zeros_like(person_org)
         team_org = np.zeros_like(person_org)
         if in_team.any() and self.team_norm.shape[0]:
@@ -194,6 +274,15 @@ class MergerModel(mesa.Model):
             team_org[members] = fit(norms, self.target)
         return fit_score(person_org, person_unit, person_team, team_org, in_team,
                          self.config.contract)
+
+    def receptivity(self) -> np.ndarray:
+        """How far organisation-led change moves each employee (1 at a neutral contract)."""
+        return receptivity(self.contract, self.config.contract)
+
+    def mark_carriers(self, slots: np.ndarray) -> None:
+        """Those in ``slots`` took part in an intervention this week: they carry it for the
+        next ``diffusion.carrier_weeks`` weeks."""
+        self.carrier_until[slots] = self.week + self.config.diffusion.carrier_weeks
 
     def contacts(self):
         """The network as it stood when this week began (CSR, for sampling contacts).
@@ -258,16 +347,44 @@ class MergerModel(mesa.Model):
         self.values = np.clip(self.values + deltas, 0.0, 1.0)
 
     def intervene(self) -> None:
-        """The strategy's interventions of this week."""
+        """The strategy's interventions of this week; carriers talk; improvements land."""
         self.strategy.week(self)
+        carriers_talk(self)
+        self.implement_improvements()
+
+    def propose(self, quality: float) -> None:
+        """An accepted proposal: its value reaches clients after the implementation delay."""
+        due = self.week + self.config.business.implementation_weeks
+        self.pending_improvements.append((due, float(quality)))
+
+    def implement_improvements(self) -> None:
+        """Accepted proposals whose implementation is done add their value."""
+        if not self.pending_improvements:
+            return
+        done = [q for week, q in self.pending_improvements if week <= self.week]
+        self.pending_improvements = [(w, q) for w, q in self.pending_improvements
+                                     if w > self.week]
+        self.improvements += sum(max(0.0, min(1.0, q)) for q in done)
+
+    def update_identification(self) -> None:
+        """Identification moves toward what continuity and cross-city ties imply."""
+        spec = self.config.merger
+        belonging = cross_city_belonging(self.ties.u, self.ties.v, self.ties.weight, self.city,
+                                         self.merger_loss)
+        goal = implied_identification(self.merger_loss, belonging, spec)
+        self.identification = relax(self.identification, goal, spec.recovery_rate)
 
     def update_contracts(self) -> None:
-        """Psychological contract toward the fit-implied level; engagement follows."""
-        goal = implied_contract(self.fit_scores(), self.config.contract)
+        """Identification, then the psychological contract toward the level fit and
+        identification imply; engagement follows."""
+        self.update_identification()
+        loss = self.identification_loss()
+        goal = implied_contract(self.fit_scores(), self.config.contract, loss)
         self.contract = relax(self.contract, goal, self.config.contract.adjustment_rate)
-        in_team = self.team >= 0
         self.engagement = relax(self.engagement,
-                                implied_engagement(self.contract, in_team, self.config.engagement),
+                                implied_engagement(self.contract, self.engagement_boost,
+                                                   self.config.engagement,
+                                                   self.config.contract.neutral_level, loss),
                                 self.config.engagement.adjustment_rate)
 
     def turn_over(self) -> None:
@@ -278,7 +395,8 @@ class MergerModel(mesa.Model):
         if not spec.enabled:
             return
         newcomer = self.tenure < spec.newcomer_weeks
-        prob = weekly_exit_probability(self.contract, newcomer, spec, self.base_exit_hazard)
+        prob = weekly_exit_probability(self.contract, newcomer, spec,
+                                       self.config.contract.neutral_level, self.base_exit_hazard)
         leavers = np.flatnonzero(self.active & (draws < prob))
         self.vacate(leavers)
 
@@ -289,10 +407,10 @@ class MergerModel(mesa.Model):
         self.active[slots] = False
         self.vacant_since[slots] = self.week
         self.team[slots] = -1
+        self.carrier_until[slots] = -1
+        self.engagement_boost[slots] = 0.0
         self.ties.remove_slots(slots)
-        vacate = getattr(self.strategy, "vacate", None)
-        if vacate is not None:
-            vacate(self, slots)
+        self.strategy.vacate(self, slots)
         for slot in slots.tolist():
             agent = self.agent_of_slot[slot]
             if agent is not None:
@@ -318,10 +436,14 @@ class MergerModel(mesa.Model):
         self.active[due] = True
         self.vacant_since[due] = -1
         self.connect_newcomers(due, rng)
-        # a newcomer's contract starts where their fit puts it, like everyone's at the merger
+        # a hire joins the merged organisation: no dominance loss, the pre-merger level of
+        # identification; the contract starts where fit puts it, like everyone's at the merger
+        self.merger_loss[due] = 0.0
+        self.identification[due] = self.pre_identification
         self.contract[due] = implied_contract(self.fit_scores(due), self.config.contract)
-        self.engagement[due] = implied_engagement(self.contract[due], self.team[due] >= 0,
-                                                  self.config.engagement)
+        self.engagement[due] = implied_engagement(self.contract[due], 0.0,
+                                                  self.config.engagement,
+                                                  self.config.contract.neutral_level)
         for slot in due.tolist():
             agent = Employee(self, slot)
             self.agent_of_slot[slot] = agent
@@ -358,6 +480,17 @@ class MergerModel(mesa.Model):
         self.costs[category] = self.costs.get(category, 0.0) + float(euros)
         self.cost_cum += float(euros)
 
+    def book_time(self, category: str, hours: float, euros_per_hour: float | None = None
+                  ) -> None:
+        """Add employees' working time spent on an intervention to the time ledger; with a
+        rate, also book its wage cost under the same category."""
+        if hours < 0:
+            raise ValueError("time spent is never negative")
+        self.hours[category] = self.hours.get(category, 0.0) + float(hours)
+        self.hours_cum += float(hours)
+        if euros_per_hour is not None:
+            self.book_cost(category, hours * euros_per_hour)
+
     # ------------------------------------------------------------------ outputs
 
     def compute_observables(self) -> dict[str, float]:
@@ -374,15 +507,25 @@ class MergerModel(mesa.Model):
             "cross_city_ties": metrics.cross_city_ties(self.ties, self.city, n_cities, between),
             "city_modularity": metrics.city_modularity(self.ties, self.city, n_cities, between),
             "contract_strength": metrics.active_mean(self.contract, act),
+            "identification": metrics.active_mean(self.identification, act),
             "engagement": engagement,
             "headcount": int(act.sum()),
             "leavers_cum": self.leavers_cum,
             "cost_cum": self.cost_cum,
             "teams_active": self.teams_active,
             "proposals_accepted": self.proposals_accepted,
-            "client_value": client_value(engagement, dist, self.proposals_accepted,
+            "client_value": client_value(engagement, self.frontline_distance(), self.improvements,
                                          self.config.business),
+            "hours_per_employee": self.hours_cum / max(self.initial_headcount, 1),
+            "team_cross_city_share": metrics.team_cross_city_share(
+                self.team, self.city, act, n_cities),
+            "cities_per_team": metrics.cities_per_team(self.team, self.city, act, n_cities),
         }
+
+    def frontline_distance(self) -> float:
+        """Mean distance to the stated culture of the front line (staff, not managers)."""
+        return metrics.distance_to_target(self.values, self.active & (self.role == Role.STAFF),
+                                          self.target)
 
     def record(self) -> None:
         """Collect this week's outputs, and an agent snapshot at snapshot weeks."""
@@ -413,6 +556,7 @@ class MergerModel(mesa.Model):
             "team": self.team[act],
             "tenure": self.tenure[act],
             "contract": self.contract[act],
+            "identification": self.identification[act],
             "openness": self.effective_openness()[act],
             "engagement": self.engagement[act],
             "degree": degree[act].astype(np.int64),

@@ -98,6 +98,7 @@ METRIC_INFO: dict[str, tuple[str, str]] = {
     "cross_city_ties": ("Cross-city ties", "share of tie weight"),
     "city_modularity": ("City modularity", "modularity Q"),
     "contract_strength": ("Psychological contract", "0-1"),
+    "identification": ("Identification with the organisation", "0-1"),
     "engagement": ("Engagement", "0-1"),
     "headcount": ("Headcount", "employees"),
     "leavers_cum": ("Leavers (cumulative)", "employees"),
@@ -105,6 +106,9 @@ METRIC_INFO: dict[str, tuple[str, str]] = {
     "teams_active": ("Active teams", "teams"),
     "proposals_accepted": ("Proposals accepted", "proposals"),
     "client_value": ("Client value", "index"),
+    "hours_per_employee": ("Intervention time per employee (cumulative)", "hours"),
+    "team_cross_city_share": ("Team members from another city", "share"),
+    "cities_per_team": ("Cities per team", "cities"),
 }
 """Human label and unit per weekly metric (DESIGN section 3)."""
 

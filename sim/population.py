@@ -22,11 +22,6 @@ class Role(IntEnum):
     MANAGER = 2
 
 
-#: Mean tenure at the merger, in weeks: an assumption (public-sector staff stay long; the
-#: Personeelsmonitor reports an outflow of 8.8 %/yr, i.e. a mean stay of about 11 years).
-MEAN_INITIAL_TENURE_WEEKS = 520.0
-
-
 @dataclass
 class Workforce:
     """Per-slot arrays of the workforce at the merger."""
@@ -87,7 +82,8 @@ def build_workforce(scenario: Scenario, rng: np.random.Generator) -> Workforce:
             values.append(rng.random((n, len(dims))))
         else:
             values.append(draw_values(vector(spec.mean, dims), spec.spread, n, rng))
-        tenure.append(rng.exponential(MEAN_INITIAL_TENURE_WEEKS, size=n).astype(np.int64))
+        tenure.append(rng.exponential(scenario.turnover.initial_mean_tenure_weeks,
+                                      size=n).astype(np.int64))
     total = scenario.headcount
     openness = draw_openness(scenario.interaction.openness_mean,
                              scenario.interaction.openness_spread, total, rng)

@@ -24,6 +24,10 @@ COMPONENTS: tuple[str, ...] = (
     "teams",
     "pitch",
     "mesa",
+    "diffusion",
+    "peer_support",
+    "calibration",
+    "projects",
 )
 
 

@@ -77,6 +77,7 @@ def run(scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
         "cities": [c.name for c in config.cities],
         "target": dict(config.culture.target),
         "costs_by_category": dict(sorted(model.costs.items())),
+        "hours_by_category": dict(sorted(model.hours.items())),
         "hires_cum": model.hires_cum,
         "package_version": package_version(),
         "git_commit": git_commit(),
@@ -109,6 +110,10 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
         raise ScenarioError(f"themes: the {strategy!r} strategy needs at least one theme; the "
                             "scenario lists none (add [[themes]] tables or pick another "
                             "strategy)")
+    if needs_themes(STRATEGIES[strategy]) and not config.active_themes:
+        raise ScenarioError(f"teams.theme_count: 0 themes get a team, but the {strategy!r} "
+                            "strategy needs at least one (set teams.theme_count to 1 or more, "
+                            "leave it unset, or pick another strategy)")
     if not 0 <= _whole(seed, -1) <= MAX_SEED:
         raise ScenarioError(f"seed: {seed!r} is not a whole number in 0 .. {MAX_SEED} (2**63 - 1)")
     if weeks is not None and not 0 <= _whole(weeks, -1) <= MAX_WEEKS:

@@ -229,11 +229,14 @@ class InteractionSection(Section):
         source="assumption; Deffuant et al. 2000 (consensus above 0.5 on one dimension)",
         description="two employees influence each other only if their normalised value "
                     "distance is below this")
-    convergence_rate: float = param(0.05, ge=0.0, le=0.5, unit="1 per meeting",
-                                    source="assumption: culture moves slowly; Deffuant et al. "
-                                           "2000 use 0.5 for opinions",
-                                    description="share of the difference adopted per meeting, "
-                                                "scaled by openness")
+    convergence_rate: float = param(
+        0.001, ge=0.0, le=0.5, unit="1 per meeting",
+        source="calibrated to the stated speed of culture change (docs/ODD.md 7.1): values "
+               "are stable over years (Bardi & Goodwin 2011; Vecchione et al. 2016) and "
+               "organisational practices differ stably between units (Hofstede et al. 1990), "
+               "so within-unit spread must not melt away in months; Deffuant et al. 2000 use "
+               "0.5 for opinions",
+        description="share of the difference adopted per meeting, scaled by openness")
     noise_sd: float = param(0.003, ge=0.0, le=0.2, unit="1 per week (standard deviation)",
                             source="assumption: small cultural drift (Axelrod 1997 'cultural "
                                    "drift')",
@@ -246,6 +249,19 @@ class InteractionSection(Section):
 
 
 class ContractSection(Section):
+    neutral_level: float = param(0.5, ge=0.0, le=1.0, unit="1 (contract strength)",
+                                 source="scale convention: the midpoint of the 0-1 contract "
+                                        "scale is a neutral contract",
+                                 description="contract strength at the reference fit and full "
+                                             "pre-merger identification; engagement and the "
+                                             "exit hazard are measured from it")
+    identification_weight: float = param(
+        0.4, ge=0.0, le=2.0, unit="contract per unit identification",
+        source="assumption; direction from Riketta 2005 (organisational identification "
+               "correlates -0.48 with intent to leave, k = 34) and from the merger as a breach "
+               "of the old organisation's implicit promises (Rousseau 1995)",
+        description="change of the fit-implied contract per unit of identification with the "
+                    "merged organisation below (or above) the pre-merger identification")
     adjustment_rate: float = param(0.05, ge=0.0, le=1.0, unit="1 per week",
                                    source="assumption: contracts shift over months",
                                    description="share of the gap to the fit-implied contract "
@@ -253,7 +269,8 @@ class ContractSection(Section):
     reference_fit: float = param(0.8, ge=0.0, le=1.0, unit="1",
                                  source="assumption: typical fit at the merger gives a neutral "
                                         "contract 0.5",
-                                 description="fit score at which the contract is neutral (0.5)")
+                                 description="fit score at which the contract is neutral "
+                                             "(contract.neutral_level)")
     fit_sensitivity: float = param(2.5, ge=0.0, le=20.0, unit="contract per unit fit",
                                    source="assumption; fit correlates 0.51 with commitment "
                                           "(Kristof-Brown et al. 2005)",
@@ -272,6 +289,13 @@ class ContractSection(Section):
     weight_team_org: float = param(0.2, ge=0.0, le=1.0, unit="weight",
                                    source="case: team vs organisational values",
                                    description="weight of team-organisation fit (team members)")
+    receptivity_slope: float = param(
+        1.0, ge=0.0, le=4.0, unit="x per unit contract",
+        source="assumption; direction from Rousseau 1995 and the breach meta-analyses (Zhao et "
+               "al. 2007: breach lowers trust and commitment; Bal et al. 2008)",
+        description="how strongly the contract scales receptivity to organisation-led change "
+                    "(training, coaching, team sessions, value work, colleagues carrying the "
+                    "new culture): receptivity = clip(1 + slope * (contract - neutral), 0, 2)")
 
 
 class EngagementSection(Section):
@@ -282,9 +306,12 @@ class EngagementSection(Section):
                                           "(Kristof-Brown et al. 2005)",
                                    description="engagement gained per unit of contract above "
                                                "neutral")
-    team_bonus: float = param(0.1, ge=0.0, le=1.0, unit="1",
-                              source="assumption: meaningful, self-chosen work",
-                              description="engagement bonus while in an active theme team")
+    identification_weight: float = param(
+        0.3, ge=0.0, le=2.0, unit="engagement per unit identification",
+        source="assumption; Riketta 2005: identification correlates with job involvement and "
+               "extra-role behaviour; the post-merger performance dip (Weber & Camerer 2003)",
+        description="engagement change per unit of identification below (or above) the "
+                    "pre-merger identification")
     adjustment_rate: float = param(0.1, ge=0.0, le=1.0, unit="1 per week",
                                    source="assumption",
                                    description="share of the gap to implied engagement closed "
@@ -296,12 +323,14 @@ class TurnoverSection(Section):
                           json_schema_extra={"unit": "-", "source": "-"})
     annual_exit_rate: float = param(0.088, ge=0.0, le=0.9, unit="1 per year",
                                     source="Personeelsmonitor Gemeenten 2021: outflow 8.8 %",
-                                    description="yearly outflow at a neutral contract")
+                                    description="expected yearly outflow over the merger's path "
+                                                "(turnover.calibration_weeks)")
     contract_sensitivity: float = param(3.0, ge=0.0, le=20.0, unit="log hazard per unit contract",
                                         source="assumption, direction from Kristof-Brown et al. "
                                                "2005 (fit vs intent to quit r = -0.35)",
-                                        description="hazard multiplies by exp(s * (0.5 - "
-                                                    "contract))")
+                                        description="hazard multiplies by exp(s * (neutral - "
+                                                    "contract)), neutral = "
+                                                    "contract.neutral_level")
     newcomer_exit_multiplier: float = param(1.44, ge=0.0, le=10.0, unit="x",
                                             source="Personeelsmonitor 2021: a third of hires "
                                                    "leave within 3 years (12.6 %/yr vs 8.8 %)",
@@ -312,6 +341,65 @@ class TurnoverSection(Section):
     vacancy_weeks: int = param(13, ge=0, le=200, unit="weeks",
                                source="assumption: about three months to fill a public post",
                                description="delay between a leaver and the hire")
+    calibration_weeks: int = param(
+        156, ge=0, le=2000, unit="weeks",
+        source="assumption: the case's horizon (three years); the published yearly rate is "
+               "matched on average over the merger's expected path, not at week 0 only",
+        description="weeks of the expected contract path (merger dip and recovery) over which "
+                    "the base exit hazard is calibrated to annual_exit_rate; 0 = week 0 only")
+    calibration_contract_drift: float = param(
+        0.015, ge=-0.2, le=0.2, unit="contract per year",
+        source="calibrated: the mean rise of contracts under `none` in the case beyond the "
+               "merger's identification path (units growing alike, hires selected on fit), "
+               "chosen among 0, 0.015 and 0.025 on 8 seeds x 3 years; tests/validation "
+               "checks the outflow it gives",
+        description="drift of every contract per year assumed on the expected path used to "
+                    "calibrate the exit hazard (the path itself holds every fit constant)")
+    initial_mean_tenure_weeks: float = param(
+        520.0, gt=0.0, le=5000.0, unit="weeks",
+        source="assumption: an outflow of 8.8 %/yr (Personeelsmonitor Gemeenten 2021) means a "
+               "mean stay of about 11 years; tenures at the merger are drawn exponential with "
+               "a mean of 10 years",
+        description="mean tenure of the employees at the merger (exponential distribution); "
+                    "decides who counts as a newcomer at the start")
+
+
+class MergerSection(Section):
+    """The merger's own shock to identification (Marks & Mirvis 1986; van Knippenberg et al.
+    2002) and its recovery as employees come to belong to the merged organisation."""
+
+    enabled: bool = Field(True, description="the merger lowers employees' identification "
+                                            "with the organisation (the post-merger dip)",
+                          json_schema_extra={"unit": "-", "source": "Marks & Mirvis 1986; "
+                                             "Weber & Camerer 2003"})
+    pre_identification: float = param(
+        0.7, ge=0.0, le=1.0, unit="1 (identification, 0..1)",
+        source="assumption: public servants identify fairly strongly with their own "
+               "municipality (about 3.5 on a 1-5 scale, as in the samples of van Knippenberg "
+               "et al. 2002)",
+        description="identification with the own organisation before the merger, and of a "
+                    "hire with the organisation that hires them")
+    identification_shock: float = param(
+        0.5, ge=0.0, le=1.0, unit="1 (share of identification per unit dominance loss)",
+        source="assumption; van Knippenberg, van Knippenberg, Monden & de Lima 2002: "
+               "post-merger identification depends on how much of the own organisation "
+               "continues; the dominated partner loses more",
+        description="share of pre-merger identification lost at the merger, per unit of the "
+                    "city's dominance loss (1 - its share of the merged headcount)")
+    lasting_loss: float = param(
+        0.2, ge=0.0, le=1.0, unit="1 (share of identification per unit dominance loss)",
+        source="assumption: the merger syndrome subsides, the loss of continuity stays "
+               "(Marks & Mirvis 1986; van Knippenberg et al. 2002); Weber & Camerer 2003 "
+               "find only partial recovery",
+        description="share of pre-merger identification still lost in the long run, per unit "
+                    "dominance loss, by someone without ties to other cities; ties across "
+                    "cities remove it (a common in-group, Gaertner et al. 1993)")
+    recovery_rate: float = param(
+        0.04, ge=0.0, le=1.0, unit="1 per week",
+        source="assumption: half of the excess loss is regained in about 4 months; "
+               "the merger syndrome lasts months to a year or two (Marks & Mirvis 1986)",
+        description="share of the gap between identification and its implied level closed "
+                    "per week")
 
 
 class HiringSection(Section):
@@ -346,7 +434,9 @@ class TrainingSection(Section):
                             description="first week of the programme")
     days_per_trainee: float = param(4.0, ge=0.0, le=60.0, unit="days",
                                     source="assumption: a four-day culture programme",
-                                    description="training days per trainee")
+                                    description="training days per trainee: sets both the cost "
+                                                "and, through the dose-response curve, the "
+                                                "effect")
     dose: float = param(0.5, ge=0.0, le=1.0, unit="1",
                         source="assumption: the programme addresses half the gap to the target",
                         description="share of the gap to the target that the content addresses")
@@ -361,6 +451,49 @@ class TrainingSection(Section):
                                       description="share applied after 52 weeks")
     refresher: bool = Field(False, description="retrain employees once all have been trained",
                             json_schema_extra={"unit": "-", "source": "assumption"})
+    reference_days: float = param(
+        4.0, gt=0.0, le=60.0, unit="days",
+        source="assumption: the programme length at which `dose` is stated",
+        description="programme length at which the content addresses `dose` of the gap; other "
+                    "lengths scale the effect by the dose-response curve")
+    days_half_effect: float = param(
+        2.0, gt=0.0, le=60.0, unit="days",
+        source="assumption: diminishing returns to training length (Arthur et al. 2003 find "
+               "effects grow with length, less than proportionally)",
+        description="training days that give half of the maximal effect: effect(days) = dose "
+                    "* (1 - 2^(-days/h)) / (1 - 2^(-reference_days/h))")
+    peer_support: bool = Field(
+        False, description="trainees of a cohort meet weekly after the course to practise "
+                           "together (peer support, a transfer lever: Baldwin & Ford 1988)",
+        json_schema_extra={"unit": "-", "source": "Baldwin & Ford 1988 (work environment: peer "
+                                                  "support)"})
+    peer_support_weeks: int = param(8, ge=0, le=104, unit="weeks",
+                                    source="assumption: two months of follow-up meetings",
+                                    description="weeks of peer meetings after the course")
+    peer_support_hours: float = param(1.0, ge=0.0, le=20.0, unit="hours per trainee per week",
+                                      source="assumption",
+                                      description="time each trainee spends in peer meetings; "
+                                                  "one meeting with a cohort peer per hour")
+    transfer_projects: bool = Field(
+        False, description="each cohort turns the course into a work-improvement project "
+                           "(action learning) and presents it to central management, judged by "
+                           "the teams' pitch rule; accepted projects are implemented like the "
+                           "teams' proposals. Off in the case, whose training had no business "
+                           "assignment; it lets training reach the improvement part of client "
+                           "value in principle",
+        json_schema_extra={"unit": "-", "source": "assumption; action learning (Revans 1980) "
+                                                  "and transfer projects (Baldwin & Ford "
+                                                  "1988: transfer design)"})
+    project_hours: float = param(16.0, ge=0.0, le=400.0, unit="hours per trainee",
+                                 source="assumption: two working days per trainee, the same "
+                                        "order as the teams' hours_for_proposal",
+                                 description="time each trainee spends on the cohort's "
+                                             "transfer project (the project's work, judged "
+                                             "against teams.hours_for_proposal)")
+    peer_convergence_rate: float = param(0.08, ge=0.0, le=0.5, unit="1 per meeting",
+                                         source="assumption: as a team session (joint practice "
+                                                "on a shared task)",
+                                         description="convergence rate in a peer meeting")
     contract_breach: float = param(0.02, ge=0.0, le=1.0, unit="1",
                                    source="assumption; Rousseau 1995: forced, irrelevant "
                                           "training reads as a breach",
@@ -393,23 +526,80 @@ class CostsSection(Section):
     coaching_hour_eur: float = param(150.0, ge=0.0, le=10_000.0, unit="EUR per hour",
                                      source="assumption: external coach rate",
                                      description="cost of an hour of behaviour coaching")
+    hours_per_day: float = param(8.0, gt=0.0, le=24.0, unit="hours per day",
+                                 source="assumption: a working day",
+                                 description="converts training days and activity days into "
+                                             "person-hours for the time ledger")
+    activity_days: float = param(2.0, ge=0.0, le=30.0, unit="days per participant",
+                                 source="assumption: a two-day visit or benchmark trip",
+                                 description="working time a participant spends on one external "
+                                             "activity (its wage cost is booked as team hours)")
 
 
 class BusinessSection(Section):
+    """Client value: what the front line delivers, plus implemented improvements."""
+
     weight_engagement: float = param(0.4, ge=0.0, le=1.0, unit="weight", source="assumption",
                                      description="weight of engagement in client value")
     weight_alignment: float = param(0.4, ge=0.0, le=1.0, unit="weight", source="assumption",
-                                    description="weight of alignment with the core business")
-    weight_proposals: float = param(0.2, ge=0.0, le=1.0, unit="weight", source="assumption",
-                                    description="weight of accepted team proposals")
-    proposals_for_full_value: int = param(9, ge=1, le=1000, unit="proposals",
-                                          source="case: nine teams",
-                                          description="accepted proposals at which their "
-                                                      "contribution saturates")
+                                    description="weight of the front line's alignment with the "
+                                                "stated, client-oriented culture")
+    weight_improvements: float = param(
+        0.2, ge=0.0, le=1.0, unit="weight", source="assumption",
+        description="weight of implemented improvements (accepted proposals, each valued by "
+                    "the work that produced it)")
+    improvements_for_full_value: float = param(
+        4.5, gt=0.0, le=1000.0, unit="proposal-quality units",
+        source="assumption: half of the case's nine teams with proposals of full quality",
+        description="summed quality of implemented proposals at which their contribution "
+                    "saturates")
+    implementation_weeks: int = param(
+        13, ge=0, le=520, unit="weeks",
+        source="assumption: about a quarter to put an accepted proposal into practice",
+        description="delay between acceptance and the improvement reaching clients")
+
+
+class DiffusionSection(Section):
+    """Carriers of new values talk about them with colleagues: one rule for every strategy."""
+
+    enabled: bool = Field(True, description="people who took part in an intervention (trainees, "
+                                            "team members, coached people) carry it to "
+                                            "colleagues, who may pull them back",
+                          json_schema_extra={"unit": "-", "source": "case: members carried the "
+                                             "new culture into the organisation; the same rule "
+                                             "serves trainees (Rogers 2003, diffusion through "
+                                             "contacts)"})
+    carrier_weeks: int = param(8, ge=0, le=520, unit="weeks",
+                               source="assumption: people talk about an experience for about "
+                                      "two months",
+                               description="weeks after taking part (a training course, a "
+                                           "team's week, a coaching round) during which a "
+                                           "person carries it")
+    contacts: int = param(2, ge=0, le=50, unit="conversations per carrier per week",
+                          source="assumption", description="colleagues (network contacts, "
+                          "mostly the own unit) a carrier talks the new way of working over "
+                          "with each week")
+    weight: float = param(1.0, ge=0.0, le=5.0, unit="x convergence rate",
+                          source="assumption", description="influence in such a conversation, "
+                          "relative to everyday interaction (both sides move)")
+    max_rate: float = param(0.5, ge=0.0, le=0.5, unit="1 per meeting",
+                            source="Deffuant et al. 2000: 0.5 is the largest meaningful rate "
+                                   "(both meet in the middle)",
+                            description="cap on the carrier conversation's convergence rate")
+    hours_per_contact: float = param(0.25, ge=0.0, le=8.0, unit="hours per conversation",
+                                     source="assumption: a quarter of an hour",
+                                     description="working time a carrier conversation takes "
+                                                 "(booked for the carrier at the hour rate)")
 
 
 class TeamsSection(Section):
-    """The case's strategy: sponsor-led business themes and self-selected teams."""
+    """The case's strategy: sponsor-led business themes and self-selected teams.
+
+    Each component is a switch (``self_selection``, ``open_call``, ``sessions``,
+    ``value_work``, ``external_activities``, ``pitch``, ``behaviour_support``), so that any
+    combination can be run and ``assigned-teams`` differs from ``teams`` in one named factor.
+    Every component that changes anyone books its time and money.
+    """
 
     theme_count: int | None = param(
         None, ge=0, le=1000, unit="themes",
@@ -423,6 +613,11 @@ class TeamsSection(Section):
                                   "leads, then staff, if managers run out): highest tie strength "
                                   "(centrality) or at random",
         json_schema_extra={"unit": "-", "source": "case: management named a sponsor per theme"})
+    # --- forming the teams
+    self_selection: bool = Field(
+        True, description="employees choose to join (the case); off: management assigns "
+                          "members at random (the `assigned-teams` strategy)",
+        json_schema_extra={"unit": "-", "source": "case: self-selection produced nine teams"})
     recruitment_weeks: int = param(6, ge=1, le=100, unit="weeks",
                                    source="assumption: the 'hunt' for supporters took weeks",
                                    description="length of the recruitment window")
@@ -432,6 +627,17 @@ class TeamsSection(Section):
     member_invitations: int = param(2, ge=0, le=100, unit="invitations per week",
                                     source="assumption", description="contacts each supporter "
                                     "invites per recruitment week")
+    open_call: bool = Field(
+        True, description="each sponsor also makes an open call across the whole organisation, "
+                          "to which people respond by fit",
+        json_schema_extra={"unit": "-", "source": "case: 'each sponsor began the hunt for "
+                                                  "supporters from across the organisation'"})
+    open_call_reach: int = param(12, ge=0, le=100_000, unit="employees per sponsor per week",
+                                 source="assumption: an intranet call or a town-hall pitch read "
+                                        "attentively by a dozen people a week",
+                                 description="employees, anywhere in the organisation, who "
+                                             "consider a sponsor's open call in a recruitment "
+                                             "week")
     min_size: int = param(5, ge=1, le=1000, unit="members",
                           source="assumption: fewer cannot carry a theme",
                           description="teams below this size dissolve, at the end of "
@@ -442,10 +648,13 @@ class TeamsSection(Section):
     join_intercept: float = param(-1.0, ge=-20.0, le=20.0, unit="log-odds",
                                   source="assumption: about a quarter of the invited join",
                                   description="log-odds of joining for an average invitee")
-    weight_theme_fit: float = param(1.0, ge=0.0, le=20.0, unit="log-odds per 0.1 fit",
+    fit_step: float = param(0.1, gt=0.0, le=1.0, unit="1 (fit)",
+                            source="assumption: the unit in which fit differences are counted",
+                            description="fit differences in the choice rule count per this step")
+    weight_theme_fit: float = param(1.0, ge=0.0, le=20.0, unit="log-odds per fit step",
                                     source="assumption; self-selection on fit (Schneider 1987)",
                                     description="effect of fit with the theme's profile")
-    weight_sponsor_fit: float = param(0.5, ge=0.0, le=20.0, unit="log-odds per 0.1 fit",
+    weight_sponsor_fit: float = param(0.5, ge=0.0, le=20.0, unit="log-odds per fit step",
                                       source="assumption", description="effect of fit with the "
                                       "sponsor's values")
     weight_openness: float = param(2.0, ge=0.0, le=20.0, unit="log-odds per unit openness",
@@ -457,24 +666,71 @@ class TeamsSection(Section):
     weight_workload: float = param(1.5, ge=0.0, le=20.0, unit="log-odds per unit workload",
                                    source="case: 'sceptical about the amount of work'",
                                    description="effect of workload above 0.5")
+    workload_mean: float = param(0.5, ge=0.0, le=1.0, unit="1", source="assumption",
+                                 description="mean workload of staff")
+    workload_spread: float = param(0.15, ge=0.0, le=0.5, unit="1 (standard deviation)",
+                                   source="assumption", description="spread of workload "
+                                   "between employees")
+    lead_extra_workload: float = param(0.2, ge=0.0, le=1.0, unit="1",
+                                       source="assumption: team leads and managers carry the "
+                                              "line", description="extra workload of team "
+                                       "leads and managers")
+    assigned_breach: float = param(0.02, ge=0.0, le=1.0, unit="1 (contract)",
+                                   source="assumption; Rousseau 1995: imposed change reads as a "
+                                          "breach (as mandatory training)",
+                                   description="contract drop of an employee assigned to a "
+                                               "team without choosing it")
+    autonomy_engagement: float = param(
+        0.05, ge=0.0, le=1.0, unit="1 (engagement)",
+        source="assumption; autonomy in chosen work raises motivation (Hackman & Oldham 1976; "
+               "Deci & Ryan 2000)",
+        description="engagement gain of a member who chose the theme, while the team works "
+                    "(sessions held); nothing for assigned members or idle teams")
+    # --- weekly sessions
+    sessions: bool = Field(True, description="teams hold weekly work sessions",
+                           json_schema_extra={"unit": "-", "source": "case: weekly work "
+                                                                     "sessions"})
     session_hours: float = param(3.0, ge=0.0, le=40.0, unit="hours per member per week",
                                  source="case: weekly work sessions; half a morning assumed",
-                                 description="time each member spends in team sessions")
-    session_meetings: int = param(3, ge=0, le=50, unit="meetings per member per week",
-                                  source="assumption", description="team colleagues each member "
-                                  "works with in a week's session")
+                                 description="time each member spends in team sessions: sets "
+                                             "their cost, the number of working contacts and "
+                                             "the work behind a proposal")
+    session_meetings_per_hour: float = param(1.0, ge=0.0, le=10.0,
+                                             unit="team colleagues per session hour",
+                                             source="assumption: one working contact an hour",
+                                             description="team colleagues a member works with, "
+                                                         "per hour of session")
     session_convergence_rate: float = param(0.08, ge=0.0, le=0.5, unit="1 per meeting",
                                             source="assumption: joint work on a shared task "
                                                    "influences more than a chat",
                                             description="convergence rate in team sessions")
+    # --- value work: the psychological contract made explicit
     value_work: bool = Field(True, description="teams examine their psychological contract "
                                                "(personal, team and organisational values)",
                              json_schema_extra={"unit": "-", "source": "case"})
-    value_work_threshold_bonus: float = param(0.1, ge=0.0, le=1.0, unit="1 (distance)",
-                                              source="assumption: explicit dialogue about values "
-                                                     "lets members hear more distant views",
-                                              description="wider confidence bound in sessions "
-                                                          "of teams doing value work")
+    value_work_hours: float = param(1.0, ge=0.0, le=20.0, unit="hours per member per week",
+                                    source="assumption: an hour of each week's session",
+                                    description="time spent on value work")
+    value_work_target_weight: float = param(
+        0.5, ge=0.0, le=1.0, unit="1",
+        source="case: 'the connection between personal, team and organisational values'; "
+               "equal weight assumed",
+        description="weight of the organisation's stated values in the norm a team agrees on "
+                    "(the rest is the team's own norm)")
+    value_work_rate: float = param(
+        0.03, ge=0.0, le=0.5, unit="1 per value-work hour",
+        source="assumption: explicit value dialogue moves members slowly toward what they agreed",
+        description="share of the gap to the agreed norm closed per hour of value work, scaled "
+                    "by receptivity")
+    agreement_floor: float = param(0.7, ge=0.0, le=0.99, unit="1 (fit)",
+                                   source="assumption: below this mean fit members barely "
+                                          "share values",
+                                   description="mean fit with the team norm at which value "
+                                               "agreement counts 0 in cohesion")
+    agreement_share: float = param(0.5, ge=0.0, le=1.0, unit="1", source="assumption",
+                                   description="weight of value agreement (vs tie density) in "
+                                               "cohesion")
+    # --- external activities
     external_activities: bool = Field(True, description="trips, benchmarking, client interviews",
                                       json_schema_extra={"unit": "-", "source": "case"})
     activity_interval_weeks: int = param(26, ge=1, le=520, unit="weeks",
@@ -484,27 +740,47 @@ class TeamsSection(Section):
     activity_pull: float = param(0.1, ge=0.0, le=1.0, unit="1",
                                  source="assumption", description="share of the gap to the "
                                  "theme's profile closed by an external activity")
+    # --- pitch
+    pitch: bool = Field(True, description="teams pitch a proposal to central management",
+                        json_schema_extra={"unit": "-", "source": "case"})
     pitch_week: int = param(12, ge=1, le=2000, unit="week",
                             source="assumption: about three months in",
                             description="week of the first pitch to central management")
+    hours_for_proposal: float = param(
+        24.0, gt=0.0, le=2000.0, unit="hours per member",
+        source="assumption: about eight weekly sessions of work behind a full proposal",
+        description="session hours per member (plus one activity's worth) that make a fully "
+                    "worked-out proposal; a team with no work has nothing to pitch")
     pitch_threshold: float = param(0.5, ge=0.0, le=1.0, unit="1",
                                    source="assumption", description="proposal quality management "
                                    "accepts")
     pitch_noise_sd: float = param(0.08, ge=0.0, le=1.0, unit="1", source="assumption",
                                   description="noise in judged proposal quality")
-    weight_diversity: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
+    weight_work: float = param(0.4, ge=0.0, le=1.0, unit="weight", source="assumption",
+                               description="weight of the work done (hours, activities) in "
+                                           "quality")
+    weight_alignment: float = param(0.3, ge=0.0, le=1.0, unit="weight", source="assumption",
+                                    description="weight of the team norm's fit with its "
+                                                "theme's needs in quality")
+    weight_diversity: float = param(0.15, ge=0.0, le=1.0, unit="weight", source="assumption",
                                     description="weight of cross-city diversity in quality")
-    weight_cohesion: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
+    weight_cohesion: float = param(0.15, ge=0.0, le=1.0, unit="weight", source="assumption",
                                    description="weight of cohesion in quality")
-    weight_engagement: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
-                                     description="weight of members' engagement in quality")
-    weight_size: float = param(0.25, ge=0.0, le=1.0, unit="weight", source="assumption",
-                               description="weight of team size (relative to max_size)")
     rework_weeks: int = param(8, ge=1, le=520, unit="weeks", source="assumption",
                               description="a rejected team pitches again after this")
+    pitch_hours: float = param(2.0, ge=0.0, le=100.0, unit="hours per member per pitch",
+                               source="assumption: preparing and presenting a proposal",
+                               description="member time one pitch takes (booked at the hour "
+                                           "rate)")
     recognition: float = param(0.1, ge=0.0, le=1.0, unit="1 (contract)",
                                source="Rousseau 1995: recognition strengthens the contract",
                                description="contract gain of members when a pitch is accepted")
+    rejection_breach: float = param(0.03, ge=0.0, le=1.0, unit="1 (contract)",
+                                    source="assumption; Robinson & Rousseau 1994: unmet "
+                                           "expectations read as breach",
+                                    description="contract drop of members when a pitch is "
+                                                "rejected")
+    # --- behaviour support
     behaviour_support: bool = Field(True, description="coaching on each discovered behaviour "
                                                       "gap", json_schema_extra={"unit": "-",
                                                                                 "source": "case"})
@@ -513,25 +789,31 @@ class TeamsSection(Section):
                                         "team's behaviour discoveries")
     support_dose: float = param(0.5, ge=0.0, le=1.0, unit="1",
                                 source="assumption: as the training dose",
-                                description="share of the discovered gap the coaching addresses")
-    support_transfer: float = param(0.8, ge=0.0, le=1.0, unit="1",
-                                    source="assumption: applied at once, with opportunity to "
-                                           "perform (Baldwin & Ford 1988); training: 0.62",
-                                    description="share of the coached shift applied at once")
-    coaching_hours: float = param(6.0, ge=0.0, le=1000.0, unit="hours per team per discovery",
+                                description="share of the discovered gap the coaching addresses "
+                                            "at the reference coaching time")
+    support_transfer: float = param(
+        0.8, ge=0.0, le=1.0, unit="1",
+        source="assumption, between training's 0.62 (coaching no better than training) and 1.0 "
+               "(Olivero, Bane & Kopelman 1997: coaching after training raised productivity "
+               "88 % against 22.4 % for training alone, a ratio of 3.9, capped at full "
+               "transfer); in the sensitivity analysis",
+        description="share of the coached shift applied at once")
+    coaching_hours: float = param(6.0, ge=0.0, le=1000.0, unit="coach hours per team per round",
                                   source="assumption", description="coach hours per support "
-                                  "round")
-    diffusion: bool = Field(True, description="members carry the team culture into their units",
-                            json_schema_extra={"unit": "-", "source": "case"})
-    diffusion_contacts: int = param(2, ge=0, le=50, unit="meetings per member per week",
-                                    source="assumption", description="colleagues (network "
-                                    "contacts, mostly the own unit) a member talks the team's "
-                                    "work over with each week")
-    diffusion_weight: float = param(1.0, ge=0.0, le=5.0, unit="x convergence rate",
-                                    source="assumption", description="influence of a member on "
-                                    "colleagues, relative to everyday interaction")
-    workload_mean: float = param(0.5, ge=0.0, le=1.0, unit="1", source="assumption",
-                                 description="mean workload of staff (managers and leads +0.2)")
+                                  "round (booked at the coach rate)")
+    coachee_hours: float = param(1.0, ge=0.0, le=100.0, unit="hours per member per round",
+                                 source="assumption: an hour of each member's time per round",
+                                 description="member time per support round: booked at the "
+                                             "hour rate and the dose of the coaching (the "
+                                             "effect scales with it, as training's with days)")
+    coachee_reference_hours: float = param(
+        1.0, gt=0.0, le=100.0, unit="hours per member per round",
+        source="assumption: the coachee time at which `support_dose` is stated",
+        description="coachee hours at which the coaching addresses `support_dose` of the gap")
+    coachee_hours_half_effect: float = param(
+        0.5, gt=0.0, le=100.0, unit="hours",
+        source="assumption: diminishing returns, as for training days",
+        description="coachee hours that give half the maximal coaching effect")
 
     @model_validator(mode="after")
     def _sizes_ordered(self) -> TeamsSection:
@@ -591,11 +873,13 @@ class Scenario(Section):
     engagement: EngagementSection = Field(default_factory=EngagementSection)
     turnover: TurnoverSection = Field(default_factory=TurnoverSection)
     hiring: HiringSection = Field(default_factory=HiringSection)
+    merger: MergerSection = Field(default_factory=MergerSection)
     training: TrainingSection = Field(default_factory=TrainingSection)
     costs: CostsSection = Field(default_factory=CostsSection)
     business: BusinessSection = Field(default_factory=BusinessSection)
     themes: list[ThemeSpec] = Field(default_factory=_default_themes)
     teams: TeamsSection = Field(default_factory=TeamsSection)
+    diffusion: DiffusionSection = Field(default_factory=DiffusionSection)
     output: OutputSection = Field(default_factory=OutputSection)
 
     @model_validator(mode="after")

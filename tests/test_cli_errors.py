@@ -195,6 +195,15 @@ def test_team_strategies_need_themes(strategy, tmp_path):
         assert not (tmp_path / "o").exists()
 
 
+@pytest.mark.parametrize("strategy", ["teams", "assigned-teams", "teams+training"])
+def test_team_strategies_with_no_theme_counted_are_refused(strategy, tmp_path):
+    code, _, err = invoke("run", "classroom", "--strategy", strategy, "--weeks", "1",
+                          "--set", "teams.theme_count=0", "--out", str(tmp_path / "o"))
+    assert_one_clear_line(code, err)
+    assert f"teams.theme_count: 0 themes get a team, but the {strategy!r} strategy" in err
+    assert not (tmp_path / "o").exists()
+
+
 def test_sweep_with_a_team_strategy_and_no_themes_is_refused(tmp_path):
     path = tmp_path / "s.toml"
     path.write_text(SWEEP.replace('"training"]', '"teams"]').replace(

@@ -543,8 +543,9 @@ def test_side_by_side_models_share_population_and_step_together():
 
 
 def test_overrides_reach_the_model_and_defaults_are_not_overrides():
+    default_rate = load_preset("classroom").interaction.convergence_rate
     room = Classroom(**{"interaction.confidence_threshold": 0.12,
-                        "interaction.convergence_rate": 0.05})
+                        "interaction.convergence_rate": default_rate})
     assert room.simulations[0].model.config.interaction.confidence_threshold == 0.12
     assert room.settings.overrides == {"interaction.confidence_threshold": 0.12}
 

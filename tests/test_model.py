@@ -45,6 +45,10 @@ def small_scenarios(draw) -> Scenario:
                      "annual_exit_rate": draw(st.floats(0, 0.9)),
                      "vacancy_weeks": draw(st.integers(0, 5))},
         "hiring": {"candidates_per_vacancy": draw(st.integers(1, 5))},
+        "merger": {"enabled": draw(st.booleans()),
+                   "identification_shock": draw(st.floats(0, 1)),
+                   "lasting_loss": draw(st.floats(0, 1)),
+                   "recovery_rate": draw(st.floats(0, 1))},
         "training": {"cohort_size": draw(st.integers(0, 20)),
                      "refresher": draw(st.booleans())},
         "teams": {"theme_count": draw(st.none() | st.integers(0, n_themes))},
@@ -66,6 +70,10 @@ def test_invariants_hold_every_week(scenario, strategy, seed):
         assert np.all(model.values >= 0) and np.all(model.values <= 1)
         assert np.all((model.contract >= 0) & (model.contract <= 1))
         assert np.all((model.engagement >= 0) & (model.engagement <= 1))
+        # identification never exceeds its pre-merger level and hires carry no merger loss
+        assert np.all((model.identification >= 0)
+                      & (model.identification <= model.config.merger.pre_identification + 1e-12))
+        assert np.all(model.merger_loss[act & (model.tenure < model.week)] == 0.0)
         # headcount bookkeeping is exact: nobody lost or duplicated
         assert act.sum() == initial - model.leavers_cum + model.hires_cum
         assert len(model.agents) == act.sum()
@@ -147,9 +155,9 @@ def test_turnover_matches_the_published_outflow_roughly():
                                       "horizon.followup_weeks": 0})
     ts = run(sc, "none", seed=4).timeseries
     yearly = ts["leavers_cum"].iloc[-1] / ts["headcount"].iloc[0]
-    # the hazard is calibrated to 8.8 % on the initial workforce; contracts then strengthen as
-    # units grow alike, so the first year's outflow lands somewhat below it (about 6-8 %)
-    assert 0.04 < yearly < 0.11
+    # the hazard is calibrated to 8.8 % a year on the merger's expected path; one seed-year of
+    # ~90 leavers varies by about a point (tests/validation/test_outflow.py checks the band)
+    assert 0.06 < yearly < 0.12
 
 
 @pytest.mark.parametrize("strategy", ["training", "teams"])

@@ -24,10 +24,30 @@ def test_normalised_distance_bounds():
 
 def test_contract_is_neutral_at_reference_fit_and_rises_with_fit(spec):
     c = spec.contract
-    assert implied_contract(np.array([c.reference_fit]), c)[0] == pytest.approx(0.5)
+    assert implied_contract(np.array([c.reference_fit]), c)[0] == pytest.approx(c.neutral_level)
     values = implied_contract(np.linspace(0, 1, 11), c)
     assert np.all(np.diff(values) >= 0)
     assert values[0] == 0.0 and values[-1] == pytest.approx(1.0)
+
+
+def test_neutral_level_is_read_from_the_schema(spec):
+    c = spec.contract.model_copy(update={"neutral_level": 0.6})
+    assert implied_contract(np.array([c.reference_fit]), c)[0] == pytest.approx(0.6)
+    e = spec.engagement
+    assert implied_engagement(np.array([0.6]), np.array([False]), e, 0.6)[0] == pytest.approx(
+        e.base)
+    p = weekly_exit_probability(np.array([0.6]), np.array([False]), spec.turnover, 0.6)[0]
+    assert 1 - (1 - p) ** 52 == pytest.approx(spec.turnover.annual_exit_rate, rel=1e-9)
+
+
+def test_identification_loss_lowers_contract_and_engagement(spec):
+    c, e = spec.contract, spec.engagement
+    fit0 = np.array([c.reference_fit, c.reference_fit])
+    contract = implied_contract(fit0, c, np.array([0.0, 0.2]))
+    assert contract[1] == pytest.approx(c.neutral_level - c.identification_weight * 0.2)
+    eng = implied_engagement(np.array([0.5, 0.5]), np.array([False, False]), e, 0.5,
+                             np.array([0.0, 0.2]))
+    assert eng[1] == pytest.approx(eng[0] - e.identification_weight * 0.2)
 
 
 def test_team_terms_count_only_for_team_members(spec):
@@ -44,16 +64,28 @@ def test_relax_moves_part_way_and_stays_in_bounds():
     np.testing.assert_allclose(out, [0.25, 0.75])
 
 
-def test_engagement_follows_contract_and_team_bonus(spec):
+def test_engagement_follows_contract_and_a_documented_boost_only(spec):
     e = spec.engagement
-    low, high = implied_engagement(np.array([0.2, 0.8]), np.array([False, False]), e)
+    low, high = implied_engagement(np.array([0.2, 0.8]), 0.0, e, 0.5)
     assert high > low
-    assert implied_engagement(np.array([0.5]), np.array([True]), e)[0] == pytest.approx(
-        e.base + e.team_bonus)
+    assert implied_engagement(np.array([0.5]), 0.0, e, 0.5)[0] == pytest.approx(e.base)
+    assert implied_engagement(np.array([0.5]), np.array([0.05]), e, 0.5)[0] == pytest.approx(
+        e.base + 0.05)
+
+
+def test_receptivity_is_one_at_a_neutral_contract_and_rises_with_it(spec):
+    from sim.rules.contract import RECEPTIVITY_MAX, receptivity
+    c = spec.contract
+    r = receptivity(np.array([0.0, 0.25, 0.5, 0.75, 1.0]), c)
+    assert r[2] == pytest.approx(1.0)  # 0.5 is the default neutral level
+    assert np.all(np.diff(r) > 0)
+    assert np.all((r >= 0) & (r <= RECEPTIVITY_MAX))
+    flat = c.model_copy(update={"receptivity_slope": 0.0})
+    assert np.all(receptivity(np.array([0.0, 1.0]), flat) == 1.0)
 
 
 def test_exit_hazard_is_calibrated_to_the_yearly_outflow(spec):
-    p = weekly_exit_probability(np.array([0.5]), np.array([False]), spec.turnover)[0]
+    p = weekly_exit_probability(np.array([0.5]), np.array([False]), spec.turnover, 0.5)[0]
     assert 1 - (1 - p) ** 52 == pytest.approx(spec.turnover.annual_exit_rate, rel=1e-9)
 
 
@@ -63,15 +95,15 @@ def test_base_hazard_is_calibrated_on_the_initial_workforce(spec):
     rng = np.random.default_rng(0)
     contract = rng.uniform(0.3, 0.9, 500)
     newcomer = rng.random(500) < 0.25
-    base = calibrated_base_hazard(contract, newcomer, spec.turnover)
-    mean_hazard = np.mean(base * relative_hazard(contract, newcomer, spec.turnover))
+    base = calibrated_base_hazard(contract, newcomer, spec.turnover, 0.5)
+    mean_hazard = np.mean(base * relative_hazard(contract, newcomer, spec.turnover, 0.5))
     assert 1 - np.exp(-52 * mean_hazard) == pytest.approx(spec.turnover.annual_exit_rate)
 
 
 def test_weak_contract_and_newcomers_raise_the_hazard(spec):
     t = spec.turnover
     p = weekly_exit_probability(np.array([0.2, 0.5, 0.8, 0.5]),
-                                np.array([False, False, False, True]), t)
+                                np.array([False, False, False, True]), t, 0.5)
     assert p[0] > p[1] > p[2]
     assert p[3] == pytest.approx(p[1] * t.newcomer_exit_multiplier, rel=0.01)
 

@@ -53,6 +53,9 @@ BAD_FILES = [
      "horizon.intervention_weeks"),
     ("more themes counted than listed", GOOD + "\n[teams]\ntheme_count = 5\n",
      "teams.theme_count"),
+    ("merger shock above 1", GOOD + "\n[merger]\nidentification_shock = 1.5\n",
+     "merger.identification_shock"),
+    ("unknown merger key", GOOD + "\n[merger]\nsyndrome = 1\n", "merger.syndrome"),
 ]
 
 
@@ -74,6 +77,9 @@ BAD_SETS = [
     (["--set", "noequals"], "key=value"),
     (["--set", "teams.theme_count=5"], "teams.theme_count: 5 is more than the 4 themes"),
     (["--set", "teams.theme_count=-1"], "teams.theme_count"),
+    (["--set", "merger.recovery_rate=2"], "merger.recovery_rate"),
+    (["--set", "contract.neutral_level=-0.1"], "contract.neutral_level"),
+    (["--set", "turnover.calibration_weeks=-1"], "turnover.calibration_weeks"),
     (["--strategy", "magic"], "--strategy"),
     (["--format", "xlsx"], "--format"),
 ]

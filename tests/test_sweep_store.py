@@ -124,7 +124,11 @@ def test_a_flipped_byte_in_a_page_is_caught_by_its_checksum(
     run_sweep(loaded, out, executor="serial", progress=False)
     victim = RunStore(out).run_path(plan_sweep(loaded).runs[2].key)
     data = bytearray(victim.read_bytes())
-    data[len(data) // 4] ^= 0x55  # inside the first data pages, far from the footer
+    chunk = pq.ParquetFile(victim).metadata.row_group(0).column(1)
+    # the last byte of a column chunk is in its last data page's payload, which the page
+    # checksum covers (a byte of a page header's unused statistics would not matter)
+    start = chunk.dictionary_page_offset if chunk.has_dictionary_page else chunk.data_page_offset
+    data[start + chunk.total_compressed_size - 1] ^= 0x55
     victim.write_bytes(bytes(data))
     report = run_sweep(loaded, out, executor="serial", progress=False)
     assert [d.path for d in report.damaged] == [victim] and report.computed == 1

@@ -268,9 +268,10 @@ PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
         "nl_help": "Coaching bij ieder ontdekt gedrag dat nodig is, direct toegepast in het "
                    "werk.",
     },
-    "teams.diffusion": {
+    "diffusion.enabled": {
         "nl_name": "Doorwerking in de eigen afdeling",
-        "nl_help": "Teamleden nemen de teamcultuur mee terug naar hun eigen afdeling.",
+        "nl_help": "Wie veranderd is (teamleden, cursisten, gecoachten) neemt de nieuwe "
+                   "cultuur mee naar collega's in de eigen afdeling; collega's trekken terug.",
     },
 }
 """Dutch name and help text per parameter path. English comes from the schema itself."""

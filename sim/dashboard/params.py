@@ -41,7 +41,7 @@ CLASSROOM_PARAMETERS: Final[tuple[str, ...]] = (
     "teams.session_hours",
     "teams.value_work",
     "teams.behaviour_support",
-    "teams.diffusion",
+    "diffusion.enabled",
 )
 """Dotted schema paths shown as controls, in display order. Paths the schema does not (yet)
 have are skipped, so the list can name parameters of strategies that arrive later."""

@@ -4,8 +4,12 @@
   supporters): an invited employee joins with probability sigmoid(U), where U adds up fit with
   the theme's profile and with the sponsor, openness, the share of one's contacts already in
   the team (social proof), and minus workload.
-- Pitch: proposal quality is a weighted mean of cross-city diversity, cohesion, members'
-  engagement and size, plus noise; management accepts it at or above a threshold.
+- Pitch: a proposal is only as good as the work behind it. Quality is the work done (session
+  hours per member and external activities, against the work a full proposal needs) times a
+  weighted mean of the work's ingredients: the team norm's fit with what its theme needs,
+  cross-city diversity and cohesion; plus noise. A team that did no work has nothing to pitch.
+- Value work: members examine personal, team and organisational values and agree on a norm
+  between the team's own and the organisation's stated values; they move toward it.
 - Behaviour support: a team discovers the dimension where its norm is furthest from what its
   theme needs; coaching moves members on that dimension only.
 """
@@ -17,15 +21,6 @@ import numpy as np
 from sim.rules.distance import fit
 from sim.scenario import TeamsSection
 
-#: Fit differences in the choice rule are counted in steps of 0.1 (see TeamsSection weights);
-#: the terms are zero at the contract's reference fit (a typical fit at the merger).
-FIT_STEP = 0.1
-#: Cohesion's value-agreement part maps mean fit with the team norm linearly from
-#: AGREEMENT_FLOOR (counts 0) to 1.0 (counts 1): fits below 0.7 mean members barely share
-#: values (an assumption, like the equal split with tie density).
-AGREEMENT_FLOOR = 0.7
-AGREEMENT_SHARE = 0.5
-
 
 def join_probability(theme_fit: np.ndarray, sponsor_fit: np.ndarray, openness: np.ndarray,
                      social_share: np.ndarray, workload: np.ndarray,
@@ -33,11 +28,11 @@ def join_probability(theme_fit: np.ndarray, sponsor_fit: np.ndarray, openness: n
     """Probability that an invitee joins the inviting team.
 
     ``neutral_fit``: the fit at which the fit terms vanish; the model passes the contract's
-    reference fit.
+    reference fit. Fit differences count per ``spec.fit_step``.
     """
     utility = (spec.join_intercept
-               + spec.weight_theme_fit * (theme_fit - neutral_fit) / FIT_STEP
-               + spec.weight_sponsor_fit * (sponsor_fit - neutral_fit) / FIT_STEP
+               + spec.weight_theme_fit * (theme_fit - neutral_fit) / spec.fit_step
+               + spec.weight_sponsor_fit * (sponsor_fit - neutral_fit) / spec.fit_step
                + spec.weight_openness * (openness - 0.5)
                + spec.weight_social * social_share
                - spec.weight_workload * (workload - 0.5))
@@ -53,28 +48,46 @@ def city_diversity(cities: np.ndarray, n_cities: int) -> float:
     return float(blau / (1.0 - 1.0 / min(n_cities, cities.size))) if cities.size > 1 else 0.0
 
 
-def cohesion(member_values: np.ndarray, tie_density: float) -> float:
+def cohesion(member_values: np.ndarray, tie_density: float, spec: TeamsSection) -> float:
     """Team cohesion in [0, 1]: value agreement (mean fit with the team norm, rescaled from
-    AGREEMENT_FLOOR to 1) and the share of member pairs who are tied, weighted
-    AGREEMENT_SHARE and 1 - AGREEMENT_SHARE."""
+    ``agreement_floor`` to 1) and the share of member pairs who are tied, weighted
+    ``agreement_share`` and ``1 - agreement_share``."""
     if member_values.shape[0] < 2:
         return 0.0
     norm = member_values.mean(axis=0)
-    agreement = np.clip((fit(member_values, norm).mean() - AGREEMENT_FLOOR)
-                        / (1.0 - AGREEMENT_FLOOR), 0.0, 1.0)
-    return float(AGREEMENT_SHARE * agreement + (1.0 - AGREEMENT_SHARE) * tie_density)
+    floor = spec.agreement_floor
+    agreement = np.clip((fit(member_values, norm).mean() - floor) / (1.0 - floor), 0.0, 1.0)
+    share = spec.agreement_share
+    return float(share * agreement + (1.0 - share) * tie_density)
 
 
-def pitch_quality(diversity: float, cohesion_: float, engagement: float, size: int,
+def work_done(hours_per_member: float, activities: int, spec: TeamsSection) -> float:
+    """The work behind a proposal in [0, 1]: session hours per member, with each external
+    activity (client interviews, benchmarking) counting as a quarter of a full proposal's
+    hours, against the hours a full proposal needs."""
+    hours = hours_per_member + activities * 0.25 * spec.hours_for_proposal
+    return float(min(1.0, hours / spec.hours_for_proposal))
+
+
+def pitch_quality(work: float, alignment: float, diversity: float, cohesion_: float,
                   spec: TeamsSection, noise: float) -> float:
-    """Judged quality of a team's proposal (before the threshold)."""
-    weights = (spec.weight_diversity, spec.weight_cohesion, spec.weight_engagement,
-               spec.weight_size)
+    """Judged quality of a team's proposal (before the threshold).
+
+    ``work`` (from :func:`work_done`) multiplies the ingredients: no work, no proposal.
+    ``alignment`` is the team norm's fit with its theme's profile.
+    """
+    weights = (spec.weight_work, spec.weight_alignment, spec.weight_diversity,
+               spec.weight_cohesion)
     total = sum(weights)
-    size_score = min(1.0, size / spec.max_size)
-    parts = (diversity, cohesion_, engagement, size_score)
+    parts = (work, alignment, diversity, cohesion_)
     base = sum(w * p for w, p in zip(weights, parts, strict=True)) / total if total else 0.0
-    return float(base + noise)
+    return float(work * base + noise)
+
+
+def agreed_norm(team_norm: np.ndarray, target: np.ndarray, target_weight: float) -> np.ndarray:
+    """The norm a team doing value work agrees on: its own norm moved toward the
+    organisation's stated values by ``target_weight``."""
+    return (1.0 - target_weight) * team_norm + target_weight * target
 
 
 def largest_gap(norm: np.ndarray, profile: np.ndarray) -> tuple[int, float]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar, Protocol
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from sim.model import MergerModel
 
 
@@ -24,6 +26,9 @@ class Strategy(Protocol):
 
     def week(self, model: MergerModel) -> None:
         """Act in the current week (``model.week``), after everyday interaction."""
+
+    def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
+        """Employees in ``slots`` left this week: drop what the strategy keeps about them."""
 
 
 class Combined:
@@ -44,11 +49,9 @@ class Combined:
         for member in self.members:
             member.week(model)
 
-    def vacate(self, model: MergerModel, slots) -> None:
+    def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
         for member in self.members:
-            vacate = getattr(member, "vacate", None)
-            if vacate is not None:
-                vacate(model, slots)
+            member.vacate(model, slots)
 
     def __getattr__(self, item: str):
         # expose a member's public state (e.g. ``strategy.teams``) for views and tests

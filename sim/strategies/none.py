@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
+    import numpy as np
+
     from sim.model import MergerModel
 
 
@@ -20,3 +22,6 @@ class NoStrategy:
 
     def week(self, model: MergerModel) -> None:
         """Nothing to do."""
+
+    def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
+        """Nothing kept about anyone."""

@@ -1,32 +1,39 @@
 """The case's own strategy: sponsor-led business themes with self-selected teams.
 
-What happened in the case (../shared/seed), and what each step does here:
+What happened in the case (../shared/seed), and what each component does here. Every component
+is a switch in ``[teams]`` (so any combination can be run), and every component that changes
+anyone books the time and money it takes:
 
 1. Management names the business themes (the scenario's ``themes``, or the first
    ``teams.theme_count`` of them); each gets a **sponsor** (a manager: the most central by tie
    strength, or one at random).
-2. The sponsor goes **hunting** for supporters: during a recruitment window invitations travel
-   along informal ties from the sponsor, then from each supporter. An invited employee
-   **self-selects** by fit with the theme and the sponsor, openness, the share of contacts
-   already in, and workload (:func:`sim.rules.teams.join_probability`). One team per person;
-   teams stop at a maximum size; after the window teams below the minimum size dissolve.
-3. **Weekly sessions**: members work with team colleagues (bounded-confidence influence at a
-   session rate; with **value work** on the psychological contract, a wider confidence bound),
-   and the joint work creates and strengthens ties, many across cities.
-4. **External activities** (trips, benchmarking, client interviews) pull members toward what
-   their theme needs.
-5. A **pitch** to central management: quality from diversity, cohesion, engagement and size;
-   accepted proposals bring recognition (contract up) and feed client value; rejected teams
-   rework and pitch again.
-6. **Behaviour support**: the team discovers its largest gap between practice and need, and
-   coaching closes part of it on that dimension only. Coached shifts fade like training
-   (:mod:`sim.strategies.fading`): durability, if any, must come from the team and network.
-7. **Diffusion**: members carry the team's culture back to their colleagues (contacts drawn
-   from the informal network, which is mostly the own unit and city).
+2. The sponsor goes **hunting** for supporters "from across the organisation": an **open
+   call** that employees anywhere consider, and invitations along informal ties from the
+   sponsor, then from each supporter. An invited employee **self-selects** by fit with the
+   theme and the sponsor, openness, the share of contacts already in, and workload
+   (:func:`sim.rules.teams.join_probability`). One team per person; teams stop at a maximum
+   size; after the window teams below the minimum size dissolve. With ``self_selection`` off,
+   management assigns members instead (``assigned-teams``), which reads as imposed change.
+3. **Weekly sessions**: members work with team colleagues (bounded-confidence influence; the
+   number of working contacts follows the session hours), and the joint work creates and
+   strengthens ties, many across cities. Members who chose their theme gain engagement from
+   the autonomy of chosen work, while the team works.
+4. **Value work**: teams examine personal, team and organisational values; the psychological
+   contract's team terms count for their members, and members move toward the norm they agree
+   on, between the team's own and the organisation's stated values.
+5. **External activities** (trips, benchmarking, client interviews) pull members toward what
+   their theme needs and count as work behind the proposal.
+6. A **pitch** to central management: quality from the work done (session hours, activities)
+   and its ingredients (fit with the theme, cross-city diversity, cohesion); a team without
+   work has nothing to pitch. Accepted proposals bring recognition and, once implemented,
+   client value; rejected ones a small breach, and the team reworks and pitches again.
+7. **Behaviour support**: the team discovers its largest gap between practice and need, and
+   coaching (coach and coachee hours; effect from the coachee hours) closes part of it on that
+   dimension. Coached shifts fade like training (:mod:`sim.strategies.fading`).
 
-The contract's person-team and team-organisation terms use the team norms kept here.
-``AssignedTeams`` is the business-only variant: management assigns members; no self-selection,
-no value work, no support.
+Organisation-led change (sessions, value work, activities, coaching) is scaled by each
+member's receptivity, which the psychological contract sets. Members who took part carry the
+work to colleagues by the diffusion rule every strategy shares (:mod:`sim.strategies.diffusion`).
 """
 
 from __future__ import annotations
@@ -39,13 +46,16 @@ import numpy as np
 from sim.network import sample_neighbours
 from sim.population import Role, vector
 from sim.rules.distance import fit, group_means
+from sim.rules.dose import dose_factor
 from sim.rules.teams import (
+    agreed_norm,
     city_diversity,
     cohesion,
     join_probability,
     largest_gap,
     pitch_quality,
     support_shift,
+    work_done,
 )
 from sim.strategies.base import Combined
 from sim.strategies.fading import FadingShifts
@@ -53,11 +63,6 @@ from sim.strategies.training import Training
 
 if TYPE_CHECKING:
     from sim.model import MergerModel
-
-#: Extra workload of team leads and managers (assumption: they carry the line).
-LEAD_EXTRA_WORKLOAD = 0.2
-#: Spread of workload between employees (assumption).
-WORKLOAD_SPREAD = 0.15
 
 
 class Status(IntEnum):
@@ -69,14 +74,13 @@ class Status(IntEnum):
 
 
 class Teams:
-    """Sponsor-led themes, self-selected teams, pitches, value work and behaviour support."""
+    """Sponsor-led themes, self-selected teams, sessions, value work, pitches and support."""
 
     name: ClassVar[str] = "teams"
     summary: ClassVar[str] = ("the case: sponsors recruit self-selected theme teams that pitch, "
                               "work weekly, and get behaviour support")
-    self_selection: ClassVar[bool] = True
-    value_work: ClassVar[bool] = True
-    behaviour_support: ClassVar[bool] = True
+    #: management assigns members whatever ``teams.self_selection`` says (assigned-teams)
+    assigns_members: ClassVar[bool] = False
 
     # ------------------------------------------------------------------ set-up
 
@@ -84,6 +88,7 @@ class Teams:
         spec = model.config.teams
         n, dims = model.values.shape
         themes = model.config.active_themes  # the first teams.theme_count themes
+        self.self_selection = spec.self_selection and not self.assigns_members
         self.n_teams = len(themes)
         self.profile = np.array([vector(t.profile, model.dimensions) for t in themes]
                                 ).reshape(self.n_teams, dims)
@@ -96,10 +101,13 @@ class Teams:
         first_work = spec.recruitment_weeks + 1
         self.next_support = np.full(self.n_teams, first_work + spec.support_interval_weeks)
         self.next_activity = np.full(self.n_teams, first_work + spec.activity_interval_weeks)
+        self.session_hours_done = np.zeros(self.n_teams)  # session hours per member, summed
+        self.activities_done = np.zeros(self.n_teams, dtype=np.int64)
+        self.chose = np.zeros(n, dtype=bool)  # members who chose their team themselves
         rng = model.streams["teams"]
         lead = np.isin(model.role, (Role.MANAGER, Role.TEAM_LEAD))
-        self.workload = np.clip(rng.normal(spec.workload_mean, WORKLOAD_SPREAD, n)
-                                + LEAD_EXTRA_WORKLOAD * lead, 0.0, 1.0)
+        self.workload = np.clip(rng.normal(spec.workload_mean, spec.workload_spread, n)
+                                + spec.lead_extra_workload * lead, 0.0, 1.0)
         self.learned = FadingShifts(n, dims, model.config.training)
         self.invitations: list[np.ndarray] = []  # rows: week, invitee, team, theme fit, joined
         self.quality_log: list[tuple[int, int, float, bool]] = []
@@ -112,6 +120,7 @@ class Teams:
         left empty keeps no sponsor.
         """
         self.learned.forget(slots)
+        self.chose[slots] = False
         strength = None
         for team in np.flatnonzero(np.isin(self.sponsor, slots)):  # rare: sponsors leaving
             members = self.members(model, team)
@@ -139,20 +148,22 @@ class Teams:
         if model.week >= spec.recruitment_weeks:
             self.dissolve_small(model)
         self.update_norms(model)
+        model.engagement_boost[:] = 0.0
         if model.week > spec.recruitment_weeks:
-            self.work_sessions(model)
+            if spec.sessions:
+                self.work_sessions(model)
+            if spec.value_work:
+                self.value_work(model)
             if spec.external_activities:
                 self.external_activities(model)
-            self.pitch(model)
-            if self.behaviour_support and spec.behaviour_support:
+            if spec.pitch:
+                self.pitch(model)
+            if spec.behaviour_support:
                 self.support(model)
-            if spec.diffusion:
-                self.diffuse(model)
             self.update_norms(model)
         live = self.live_teams()
         model.teams_active = int(live.size)
         self.peak_teams = max(self.peak_teams, model.teams_active)
-
     # ------------------------------------------------------------------ queries
 
     def sizes(self, model: MergerModel) -> np.ndarray:
@@ -185,16 +196,20 @@ class Teams:
         model.team[chosen] = np.arange(chosen.size)
 
     def assign_members(self, model: MergerModel) -> None:
-        """Management assigns members at random: each team filled to the mid size."""
+        """Management assigns members at random: each team filled to the mid size. Being
+        assigned to a team one did not choose reads as imposed change (a small breach)."""
         spec = model.config.teams
         size = (spec.min_size + spec.max_size) // 2
         free = np.flatnonzero(model.active & (model.team < 0))
         chosen = model.streams["teams"].permutation(free)[:size * self.n_teams - self.n_teams]
         teams = np.repeat(np.arange(self.n_teams), size - 1)[:chosen.size]
         model.team[chosen] = teams
+        model.contract[chosen] = np.clip(model.contract[chosen] - spec.assigned_breach, 0.0, 1.0)
 
     def recruit(self, model: MergerModel) -> None:
-        """One week of the hunt: invitations along ties from sponsors and supporters."""
+        """One week of the hunt: each sponsor's open call across the organisation, and
+        invitations along ties from sponsors and supporters. Everyone reached decides by the
+        same choice rule."""
         spec = model.config.teams
         rng = model.streams["teams"]
         sizes = self.sizes(model)
@@ -204,11 +219,16 @@ class Teams:
         is_sponsor = np.isin(members, self.sponsor)
         inviters = np.concatenate([np.repeat(members[is_sponsor], spec.sponsor_invitations),
                                    np.repeat(members[~is_sponsor], spec.member_invitations)])
-        if inviters.size == 0:
-            return
         adj = model.contacts()
         src, invitee, _ = sample_neighbours(adj, inviters, rng)
         team = model.team[src]
+        if spec.open_call and spec.open_call_reach > 0:
+            calling = np.flatnonzero((self.sponsor >= 0) & open_team)
+            everyone = np.flatnonzero(model.active)
+            reached = everyone[rng.integers(0, everyone.size,
+                                            size=calling.size * spec.open_call_reach)]
+            invitee = np.concatenate([invitee, reached])
+            team = np.concatenate([team, np.repeat(calling, spec.open_call_reach)])
         free = (model.active[invitee] & (model.team[invitee] < 0)
                 & (self.sponsor[team] >= 0))
         invitee, team = invitee[free], team[free]
@@ -226,6 +246,7 @@ class Teams:
         joined = self.admit(invitee[accept], team[accept], prob[accept],
                             spec.max_size - sizes, rng)
         model.team[joined[0]] = joined[1]
+        self.chose[joined[0]] = True
         joined_mask = np.isin(pair_key, joined[0] * self.n_teams + joined[1])
         self.invitations.append(np.column_stack([
             np.full(invitee.size, model.week), invitee, team, theme_fit, joined_mask]))
@@ -274,8 +295,11 @@ class Teams:
     def disband(self, model: MergerModel) -> None:
         """The intervention ends: teams stop meeting; their ties remain and may decay."""
         model.team[:] = -1
+        self.chose[:] = False
         self.status[self.status == Status.ACTIVE] = Status.DISSOLVED
         model.team_norm = np.zeros((0, model.values.shape[1]))
+        model.team_terms = False
+        model.engagement_boost[:] = 0.0
         model.teams_active = 0
 
     def update_norms(self, model: MergerModel) -> None:
@@ -297,7 +321,10 @@ class Teams:
         return np.flatnonzero(live[np.where(model.team >= 0, model.team, self.n_teams)])
 
     def work_sessions(self, model: MergerModel) -> None:
-        """Weekly sessions: members work with team colleagues; influence and new ties."""
+        """Weekly sessions: members work with team colleagues (one working contact per
+        ``1 / session_meetings_per_hour`` hours), influence each other by their receptivity,
+        and tie up; the hours are booked and count as work behind the proposal. Members who
+        chose their theme gain the engagement of autonomous work."""
         spec = model.config.teams
         members = self.live_members(model)
         if members.size == 0:
@@ -308,57 +335,91 @@ class Teams:
         members, team = members[order], team[order]
         sizes = np.bincount(team, minlength=self.n_teams)
         starts = np.r_[0, np.cumsum(sizes)[:-1]]
-        first = np.repeat(members, spec.session_meetings)
-        their_team = np.repeat(team, spec.session_meetings)
+        contacts = spec.session_hours * spec.session_meetings_per_hour
+        # whole contacts for everyone, one more with the fractional part's probability
+        count = int(contacts) + (rng.random(members.size) < contacts - int(contacts))
+        first = np.repeat(members, count)
+        their_team = np.repeat(team, count)
         pick = starts[their_team] + (rng.random(first.size) * sizes[their_team]).astype(np.int64)
         second = members[pick]
         keep = first != second
         first, second = first[keep], second[keep]
-        threshold = model.config.interaction.confidence_threshold
-        if self.value_work and spec.value_work:
-            threshold += spec.value_work_threshold_bonus
-        model.meet(first, second, spec.session_convergence_rate, threshold)
+        openness = model.effective_openness() * model.receptivity()
+        model.meet(first, second, spec.session_convergence_rate, openness=openness)
         model.ties.strengthen(first, second, model.config.network)
-        model.book_cost("team_hours",
-                        members.size * spec.session_hours * model.config.costs.team_hour_eur)
+        self.session_hours_done[np.unique(team)] += spec.session_hours
+        model.mark_carriers(members)
+        model.engagement_boost[members[self.chose[members]]] = spec.autonomy_engagement
+        model.book_time("team_sessions", members.size * spec.session_hours,
+                        model.config.costs.team_hour_eur)
+
+    def value_work(self, model: MergerModel) -> None:
+        """Members examine personal, team and organisational values: the contract's team
+        terms count for them, and each moves toward the norm the team agrees on."""
+        spec = model.config.teams
+        members = self.live_members(model)
+        model.team_terms = True
+        if members.size == 0 or spec.value_work_hours == 0:
+            return
+        agreed = agreed_norm(model.team_norm.take(model.team[members], axis=0), model.target,
+                             spec.value_work_target_weight)
+        rate = min(1.0, spec.value_work_rate * spec.value_work_hours) * model.receptivity()[members]
+        step = rate[:, None] * (agreed - model.values[members])
+        model.values[members] = np.clip(model.values[members] + step, 0.0, 1.0)
+        model.mark_carriers(members)
+        model.book_time("value_work", members.size * spec.value_work_hours,
+                        model.config.costs.team_hour_eur)
 
     def external_activities(self, model: MergerModel) -> None:
         """Trips, benchmarking, client interviews: members move toward the theme's needs."""
         spec = model.config.teams
+        costs = model.config.costs
         for team in self.live_teams():  # loops over teams (nine), not employees
             if model.week < self.next_activity[team]:
                 continue
             self.next_activity[team] += spec.activity_interval_weeks
             members = self.members(model, team)
             shift = spec.activity_pull * (self.profile[team] - model.values[members])
-            self.learned.learn(model, members, shift)
-            model.book_cost("activities", members.size * model.config.costs.activity_eur)
+            self.learned.learn(model, members, shift * model.receptivity()[members, None])
+            self.activities_done[team] += 1
+            model.mark_carriers(members)
+            model.book_cost("activities", members.size * costs.activity_eur)
+            model.book_time("activities", members.size * costs.activity_days
+                            * costs.hours_per_day, costs.team_hour_eur)
 
     def pitch(self, model: MergerModel) -> None:
-        """Teams due to pitch present their proposal to central management."""
+        """Teams due to pitch, with work behind their proposal, present it."""
         spec = model.config.teams
         due = [t for t in self.live_teams()
                if not self.accepted[t] and model.week >= self.next_pitch[t]]
+        work = {t: work_done(self.session_hours_done[t], int(self.activities_done[t]), spec)
+                for t in due}
+        due = [t for t in due if work[t] > 0]  # nothing worked out, nothing to pitch
         if not due:
             return
         tie_density = self.internal_tie_density(model)
         noise = model.streams["pitch"].normal(0.0, spec.pitch_noise_sd, size=len(due))
         for team, eps in zip(due, noise, strict=True):
             members = self.members(model, team)
+            alignment = float(fit(model.team_norm[team], self.profile[team]))
             quality = pitch_quality(
-                city_diversity(model.city[members], len(model.city_names)),
-                cohesion(model.values[members], tie_density[team]),
-                float(model.engagement[members].mean()), members.size, spec, float(eps))
+                work[team], alignment, city_diversity(model.city[members], len(model.city_names)),
+                cohesion(model.values[members], tie_density[team], spec), spec, float(eps))
             accepted = quality >= spec.pitch_threshold
             self.pitches[team] += 1
+            model.book_time("pitches", members.size * spec.pitch_hours,
+                            model.config.costs.team_hour_eur)
             self.quality_log.append((model.week, int(team), quality, bool(accepted)))
             if accepted:
                 self.accepted[team] = True
                 model.proposals_accepted += 1
+                model.propose(quality)
                 model.contract[members] = np.clip(model.contract[members] + spec.recognition,
                                                   0.0, 1.0)
             else:
                 self.next_pitch[team] = model.week + spec.rework_weeks
+                model.contract[members] = np.clip(
+                    model.contract[members] - spec.rejection_breach, 0.0, 1.0)
 
     def internal_tie_density(self, model: MergerModel) -> np.ndarray:
         """Share of member pairs who are tied, per team."""
@@ -372,6 +433,9 @@ class Teams:
     def support(self, model: MergerModel) -> None:
         """Behaviour support: coaching on each team's largest discovered gap."""
         spec = model.config.teams
+        costs = model.config.costs
+        dose = spec.support_dose * dose_factor(spec.coachee_hours, spec.coachee_reference_hours,
+                                               spec.coachee_hours_half_effect)
         for team in self.live_teams():  # loops over teams, not employees
             if model.week < self.next_support[team]:
                 continue
@@ -379,39 +443,23 @@ class Teams:
             members = self.members(model, team)
             dim, _ = largest_gap(model.team_norm[team], self.profile[team])
             shift = support_shift(model.values[members], dim, self.profile[team, dim],
-                                  spec.support_dose, spec.support_transfer)
-            self.learned.learn(model, members, shift)
-            model.book_cost("coaching", spec.coaching_hours * model.config.costs.coaching_hour_eur)
-
-    def diffuse(self, model: MergerModel) -> None:
-        """Members talk their team's work over with colleagues, who may move toward them."""
-        spec = model.config.teams
-        members = self.live_members(model)
-        if members.size == 0 or spec.diffusion_contacts == 0:
-            return
-        callers = np.repeat(members, spec.diffusion_contacts)
-        first, second, _ = sample_neighbours(model.contacts(), callers, model.streams["teams"])
-        outside = model.team[second] != model.team[first]
-        openness = model.effective_openness()
-        openness[members] = 0.0  # members carry the culture; they are not moved here
-        rate = min(0.5, spec.diffusion_weight * model.config.interaction.convergence_rate)
-        model.meet(first[outside], second[outside], rate, openness=openness)
+                                  min(1.0, dose), spec.support_transfer)
+            self.learned.learn(model, members, shift * model.receptivity()[members, None])
+            model.mark_carriers(members)
+            model.book_cost("coaching", spec.coaching_hours * costs.coaching_hour_eur)
+            model.book_time("coaching", members.size * spec.coachee_hours, costs.team_hour_eur)
 
 
 class AssignedTeams(Teams):
-    """Business focus only: management assigns people to themed teams at random.
+    """The case's teams with one factor changed: management assigns members at random.
 
-    No self-selection; no value work (sessions keep the everyday confidence bound, where teams
-    that examine their values get a wider one); no behaviour support. Sessions, activities,
-    pitches and diffusion as in ``teams``; the contract's team terms apply to all members.
+    No self-selection (and so no autonomy of a chosen theme, and a small breach for being
+    assigned); every other component as in ``teams``, switched by the same ``[teams]`` keys.
     """
 
     name: ClassVar[str] = "assigned-teams"
-    summary: ClassVar[str] = "management assigns themed teams: no self-selection, value work " \
-                             "or support"
-    self_selection: ClassVar[bool] = False
-    value_work: ClassVar[bool] = False
-    behaviour_support: ClassVar[bool] = False
+    summary: ClassVar[str] = "the case's teams, but management assigns the members"
+    assigns_members: ClassVar[bool] = True
 
 
 class TeamsAndTraining(Combined):

@@ -15,7 +15,7 @@ import pytest
 
 from sim import run
 
-SCENARIO = Path(__file__).resolve().parent.parent / "scenarios" / "docking" / "deffuant.toml"
+SCENARIO = Path(__file__).resolve().parents[2] / "scenarios" / "docking" / "deffuant.toml"
 SEEDS = range(4)
 MAJOR = 0.05  # a cluster is major when it holds at least 5 % of the population
 GAP = 0.02  # opinions further apart than this belong to different clusters
