@@ -10,6 +10,7 @@ models shared between browser sessions. The server is started with
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import signal
@@ -50,16 +51,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-@pytest.fixture(scope="module")
-def server() -> Iterator[str]:
-    """The dashboard served by our own command, in its own process group."""
+@contextlib.contextmanager
+def serve(*options: str, log_name: str = "server.log") -> Iterator[tuple[str, int]]:
+    """The dashboard served by our own command, in its own process group: (url, pid)."""
     port = free_port()
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log_path = ARTIFACTS / "server.log"
+    log_path = ARTIFACTS / log_name
     with log_path.open("w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "sim.dashboard_cli", "--host", "127.0.0.1",
-             "--port", str(port)],
+             "--port", str(port), *options],
             cwd=REPO, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         url = f"http://127.0.0.1:{port}/"
         try:
@@ -77,9 +78,9 @@ def server() -> Iterator[str]:
                     pytest.fail(f"dashboard server did not answer within "
                                 f"{SERVER_START_SECONDS} s")
                 time.sleep(0.3)
-            yield url
+            yield url, proc.pid
         finally:
-            os.killpg(proc.pid, signal.SIGTERM)  # our server and the solara child it runs
+            os.killpg(proc.pid, signal.SIGTERM)  # our server (the command exec'd into it)
             try:
                 proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
@@ -88,6 +89,12 @@ def server() -> Iterator[str]:
     text = log_path.read_text()
     assert "Could not load URL" not in text, "an asset was fetched from the network"
     assert "not fetched" not in text, "the page asked for an asset that is not installed"
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    with serve() as (url, _):
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -648,3 +655,56 @@ def test_ten_seeds_in_the_browser(dash):
     assert "in 0 of 10" not in table or "in" in table
     assert "Theme teams (self-selected) ended the intervention closer" in table
     dash.shot("17-ten-seeds")
+
+
+
+# ----------------------------------------------------------------------------- one server
+
+CLASS_TABS = 10
+MEMORY_PER_SESSION_MIB = 15
+"""Stated bound: a classroom session costs the server at most this much resident memory
+(measured about 4-5 MiB, benchmarks/bench_dashboard_capacity.py)."""
+
+
+def rss_mib(pid: int) -> float:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024.0
+    raise AssertionError("no VmRSS")
+
+
+def test_ten_tabs_stepping_at_once_have_their_own_models_and_memory_is_bounded(browser):
+    """Ten students at once: each tab's week is its own number of Steps; with the cap at ten
+    an eleventh tab is told the server is full; the server's memory grows by less than the
+    stated bound per session and, after the tabs close and the cull timeout passes, stays
+    below it and admits a new tab."""
+    with serve("--max-sessions", str(CLASS_TABS), "--cull-timeout", "5s",
+               log_name="server-class.log") as (url, pid):
+        first = Dashboard(browser, url)
+        first.close()
+        time.sleep(8)  # culled: the baseline includes one model's code and caches
+        baseline = rss_mib(pid)
+        boards = [Dashboard(browser, url) for _ in range(CLASS_TABS)]
+        try:
+            full = browser.new_context()
+            extra = full.new_page()
+            extra.goto(url)
+            extra.locator(".server-full").wait_for(timeout=UI_TIMEOUT_MS)
+            full.close()
+            for round_ in range(1, 4):
+                for i, board in enumerate(boards):
+                    if i % 3 < round_:  # tab i steps min(round, ...) times: all differ
+                        board.button("Step").click()
+            expected = [sum(1 for r in range(1, 4) if i % 3 < r) for i in range(CLASS_TABS)]
+            for board, weeks in zip(boards, expected, strict=True):
+                board.wait_text("week", str(weeks))
+            loaded = rss_mib(pid)
+            assert loaded - baseline < CLASS_TABS * MEMORY_PER_SESSION_MIB, (baseline, loaded)
+        finally:
+            for board in boards:
+                board.close()
+        time.sleep(12)  # past the cull timeout
+        after = rss_mib(pid)
+        assert after - baseline < CLASS_TABS * MEMORY_PER_SESSION_MIB, (baseline, after)
+        again = Dashboard(browser, url)  # the closed sessions were given back
+        again.close()
