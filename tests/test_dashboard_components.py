@@ -175,7 +175,7 @@ def test_page_is_a_solaraviz_app_with_controls_monitors_and_six_plots():
     titles = [w.children[0] for w in rc.find(vw.CardTitle).widgets]
     assert titles == ["Controls", "Model parameters", "Information"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Plots", "Network", "Value space", "Ten seeds", "Info"]
+        "Plots", "Network", "Value space", "Culture profile", "Ten seeds", "Info"]
 
 
 @in_event_loop
@@ -295,7 +295,7 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     assert [w.children[0] for w in rc.find(vw.CardTitle).widgets] == [
         "Bediening", "Modelparameters", "Informatie"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Grafieken", "Netwerk", "Waardenruimte", "Tien seeds", "Info"]
+        "Grafieken", "Netwerk", "Waardenruimte", "Cultuurprofiel", "Tien seeds", "Info"]
     assert rc.find(vw.Slider, label="Weken per stap").widgets
     assert rc.find(vw.Slider,
                    label=control_label("interaction.confidence_threshold", "nl")).widgets
@@ -303,7 +303,7 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     assert "Cultuurtraining" in texts
     assert monitor(rc, "week") == ["0"]
     assert rc.find(vw.Html, children=["Aantal medewerkers"]).widgets
-    select_tab(rc, 4)
+    select_tab(rc, 5)
     text = markdown_text(rc)
     assert "WAT IS HET?" in text and "WHAT IS IT?" not in text
     language_toggle(rc).v_model = i18n.LANGUAGES.index("en")
@@ -326,7 +326,7 @@ def test_language_switch_keeps_the_model_and_the_users_choices():
 @in_event_loop
 def test_info_panel_has_netlogo_sections_in_order():
     rc = render_page()
-    select_tab(rc, 4)
+    select_tab(rc, 5)
     text = markdown_text(rc)
     titles = ["WHAT IS IT?", "HOW IT WORKS", "HOW TO USE IT", "THINGS TO NOTICE",
               "THINGS TO TRY", "EXTENDING THE MODEL", "CREDITS AND REFERENCES"]
@@ -928,7 +928,7 @@ def test_ten_seeds_are_the_runs_reset_would_build():
 @in_event_loop
 async def test_ten_seeds_tab_runs_and_shows_the_spread():
     rc = render_page()
-    select_tab(rc, 3)
+    select_tab(rc, 4)
     button(rc, "Run seeds 0-9").click()
     for _ in range(600):
         if "mean" in markdown_text(rc):
@@ -936,3 +936,35 @@ async def test_ten_seeds_tab_runs_and_shows_the_spread():
         await asyncio.sleep(0.1)
     text = markdown_text(rc)
     assert ">9<" in text and "lowest" in text and "highest" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_culture_profile_shows_every_city_the_organisation_and_the_target(lang):
+    from sim.dashboard.charts import profile_spec
+
+    room = Classroom(preset="case", strategy="teams")
+    room.step()
+    m = room.simulations[0].model
+    spec = profile_spec(m.values, m.active, m.city, m.city_names, m.target, m.dimensions,
+                        "title", lang)
+    groups = spec["encoding"]["color"]["scale"]["domain"]
+    assert groups == [i18n.t("city_n", lang, name=n) for n in m.city_names] + [
+        i18n.t("organisation", lang), i18n.t("target", lang)]
+    rows = spec["data"]["values"]
+    assert len(rows) == len(groups) * len(m.dimensions)
+    assert all(0.0 <= row["v"] <= 1.0 for row in rows)
+    target = [row["v"] for row in rows if row["g"] == i18n.t("target", lang)]
+    np.testing.assert_allclose(target, np.round(m.target, 3))
+    if lang == "nl":
+        assert "hiërarchie" in {row["d"] for row in rows} or "hierarchy" not in m.dimensions
+
+
+@in_event_loop
+def test_culture_profile_tab_draws_one_chart_per_strategy():
+    rc = render_page()
+    select_with_label(rc, "Side by side: second strategy").v_model = "training"
+    button(rc, "Reset").click()
+    select_tab(rc, 3)
+    titles = [w.spec["title"]["text"] for w in charts(rc) if "xOffset" in w.spec["encoding"]]
+    assert sorted(titles) == ["Culture training: culture per city, week 0",
+                              "No intervention: culture per city, week 0"]

@@ -28,7 +28,10 @@ import numpy as np
 import pandas as pd
 
 from sim.dashboard.i18n import strategy_name, t
-from sim.plots.style import INTERVENTION_SHADE, OKABE_ITO, strategy_colours
+from sim.plots.style import CYCLE, INTERVENTION_SHADE, OKABE_ITO, strategy_colours
+
+CITY_PALETTE: Final[tuple[str, ...]] = tuple(c for c in CYCLE if c != OKABE_ITO["black"])
+"""Colours of the cities in the culture profile (black is the organisation's)."""
 
 PANELS: Final[tuple[str, ...]] = (
     "distance_to_target", "city_divergence", "cross_city_ties",
@@ -176,3 +179,65 @@ def embed_options(lang: str) -> dict[str, Any]:
             "i18n": {"PNG_ACTION": t("save_png", lang), "SVG_ACTION": t("save_svg", lang)},
             "downloadFileName": "merger-sim-plot",
             "formatLocale": NUMBER_LOCALE.get(lang, NUMBER_LOCALE["en"])}
+
+
+PROFILE_HEIGHT_PX: Final[int] = 220
+"""Height of one culture-profile chart."""
+
+DIMENSION_NAMES_NL: Final[dict[str, str]] = {
+    "clan": "clan", "adhocracy": "adhocratie", "market": "markt", "hierarchy": "hiërarchie",
+}
+"""Dutch names of the Competing Values Framework's dimensions (others shown as named)."""
+
+
+def profile_spec(values: np.ndarray, active: np.ndarray, city: np.ndarray,
+                 city_names: Sequence[str], target: np.ndarray, dimensions: Sequence[str],
+                 title: str, lang: str) -> dict[str, Any]:
+    """The culture profile students know from the OCAI: per dimension, a bar for each city's
+    mean, the organisation's mean and the target, as a Vega-Lite spec.
+
+    Args:
+        values: employees' value vectors (slots x dimensions); ``active`` marks employees.
+        city: city index per slot; ``city_names`` in index order.
+        target: the target culture (one value per dimension).
+        dimensions: the frame's dimension names, in column order.
+        title: the chart's title (the strategy and the week).
+    """
+    names = [DIMENSION_NAMES_NL.get(d, d) if lang == "nl" else d for d in dimensions]
+    groups: list[tuple[str, np.ndarray]] = []
+    for c, name in enumerate(city_names):
+        mine = active & (city == c)
+        if mine.any():
+            groups.append((t("city_n", lang, name=name), values[mine].mean(axis=0)))
+    groups.append((t("organisation", lang), values[active].mean(axis=0)))
+    groups.append((t("target", lang), np.asarray(target, dtype=float)))
+    rows = [{"d": dim, "g": label, "v": round(float(v), 3)}
+            for label, means in groups for dim, v in zip(names, means, strict=True)]
+    order = [label for label, _ in groups]
+    palette = [CITY_PALETTE[i % len(CITY_PALETTE)] for i in range(len(order) - 2)]
+    palette += [OKABE_ITO["black"], "#BBBBBB"]
+    return {
+        "$schema": VEGA_LITE_SCHEMA,
+        "width": "container",
+        "height": PROFILE_HEIGHT_PX,
+        "title": {"text": title, "fontSize": 13, "anchor": "start"},
+        "data": {"values": rows},
+        "mark": {"type": "bar"},
+        "encoding": {
+            "x": {"field": "d", "type": "nominal", "title": None, "sort": names,
+                  "axis": {"labelAngle": 0}},
+            "xOffset": {"field": "g", "sort": order},
+            "y": {"field": "v", "type": "quantitative", "title": t("profile_axis", lang),
+                  "scale": {"domain": [0, 1]}},
+            "color": {"field": "g", "type": "nominal", "title": None, "sort": order,
+                      "scale": {"domain": order, "range": palette},
+                      "legend": {"orient": "bottom", "direction": "horizontal"}},
+            "tooltip": [{"field": "g", "type": "nominal", "title": t("group", lang)},
+                        {"field": "d", "type": "nominal", "title": t("dimension", lang)},
+                        {"field": "v", "type": "quantitative", "title": t("profile_axis", lang),
+                         "format": ".2f"}],
+        },
+        "config": {"locale": {"number": NUMBER_LOCALE.get(lang, NUMBER_LOCALE["en"])},
+                   "view": {"stroke": None}},
+        "usermeta": {"embedOptions": embed_options(lang)},
+    }

@@ -18,7 +18,7 @@ import solara
 from matplotlib.figure import Figure
 from solara import v
 
-from sim.dashboard.charts import PANELS, metric_spec
+from sim.dashboard.charts import PANELS, metric_spec, profile_spec
 from sim.dashboard.chrome import (
     cell_height_px,
     current_chrome,
@@ -277,6 +277,28 @@ def value_space_view(index: int) -> View:
     return view
 
 
+def CultureProfile(model: Classroom) -> None:
+    """Each city's culture, the organisation's and the target on the frame's named dimensions
+    (clan, adhocracy, market, hierarchy), one chart per strategy: the profile students know
+    from the OCAI, next to the abstract value-space projection."""
+    lang = current_language()
+
+    def build() -> list[dict[str, Any]]:
+        specs = []
+        for sim in model.simulations:
+            m = sim.model
+            title = t("profile_title", lang, strategy=strategy_name(sim.strategy, lang),
+                      week=m.week)
+            specs.append(profile_spec(m.values, m.active, m.city, m.city_names, m.target,
+                                      m.dimensions, title, lang))
+        return specs
+
+    specs = solara.use_memo(build, [model, model.week, lang])
+    with solara.Column(classes=["merger-view", "view-profile"], gap="8px"):
+        for spec in specs:
+            solara.widgets.VegaLite.element(spec=spec)
+
+
 def TenSeeds(model: Classroom) -> None:
     """Run the settings on screen for ten seeds and show the spread (see
     :mod:`sim.dashboard.seeds`); the table belongs to the settings it was run with."""
@@ -376,8 +398,8 @@ def ParameterGuide(model: Classroom) -> None:
         solara.Markdown("\n".join(lines))
 
 
-PAGE_NAMES: Final[list[str]] = ["tab_plots", "tab_network", "tab_values", "tab_seeds",
-                                 "tab_info"]
+PAGE_NAMES: Final[list[str]] = ["tab_plots", "tab_network", "tab_values", "tab_profile",
+                                 "tab_seeds", "tab_info"]
 """Label keys of SolaraViz's tabs, in page order."""
 
 
@@ -393,6 +415,6 @@ def view_components(side_by_side: bool) -> list[tuple[View, int]]:
     views += [(metric_view(name), 0) for name in PANELS]
     views += [(network_view(i), 1) for i in indices]
     views += [(value_space_view(i), 2) for i in indices]
-    views += [(TenSeeds, 3)]
-    views += [(Info, 4), (ParameterGuide, 4)]
+    views += [(CultureProfile, 3), (TenSeeds, 4)]
+    views += [(Info, 5), (ParameterGuide, 5)]
     return views
