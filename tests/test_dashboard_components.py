@@ -175,7 +175,7 @@ def test_page_is_a_solaraviz_app_with_controls_monitors_and_six_plots():
     titles = [w.children[0] for w in rc.find(vw.CardTitle).widgets]
     assert titles == ["Controls", "Model parameters", "Information"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Plots", "Network", "Value space", "Culture profile", "Ten seeds", "Info"]
+        "Plots", "Network", "Value space", "Culture profile", "Events", "Ten seeds", "Info"]
 
 
 @in_event_loop
@@ -295,7 +295,8 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     assert [w.children[0] for w in rc.find(vw.CardTitle).widgets] == [
         "Bediening", "Modelparameters", "Informatie"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Grafieken", "Netwerk", "Waardenruimte", "Cultuurprofiel", "Tien seeds", "Info"]
+        "Grafieken", "Netwerk", "Waardenruimte", "Cultuurprofiel", "Gebeurtenissen",
+        "Tien seeds", "Info"]
     assert rc.find(vw.Slider, label="Weken per stap").widgets
     assert rc.find(vw.Slider,
                    label=control_label("interaction.confidence_threshold", "nl")).widgets
@@ -303,7 +304,7 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     assert "Cultuurtraining" in texts
     assert monitor(rc, "week") == ["0"]
     assert rc.find(vw.Html, children=["Aantal medewerkers"]).widgets
-    select_tab(rc, 5)
+    select_tab(rc, 6)
     text = markdown_text(rc)
     assert "WAT IS HET?" in text and "WHAT IS IT?" not in text
     language_toggle(rc).v_model = i18n.LANGUAGES.index("en")
@@ -326,7 +327,7 @@ def test_language_switch_keeps_the_model_and_the_users_choices():
 @in_event_loop
 def test_info_panel_has_netlogo_sections_in_order():
     rc = render_page()
-    select_tab(rc, 5)
+    select_tab(rc, 6)
     text = markdown_text(rc)
     titles = ["WHAT IS IT?", "HOW IT WORKS", "HOW TO USE IT", "THINGS TO NOTICE",
               "THINGS TO TRY", "EXTENDING THE MODEL", "CREDITS AND REFERENCES"]
@@ -928,7 +929,7 @@ def test_ten_seeds_are_the_runs_reset_would_build():
 @in_event_loop
 async def test_ten_seeds_tab_runs_and_shows_the_spread():
     rc = render_page()
-    select_tab(rc, 4)
+    select_tab(rc, 5)
     button(rc, "Run seeds 0-9").click()
     for _ in range(600):
         if "mean" in markdown_text(rc):
@@ -968,3 +969,39 @@ def test_culture_profile_tab_draws_one_chart_per_strategy():
     titles = [w.spec["title"]["text"] for w in charts(rc) if "xOffset" in w.spec["encoding"]]
     assert sorted(titles) == ["Culture training: culture per city, week 0",
                               "No intervention: culture per city, week 0"]
+
+
+def test_event_log_records_teams_proposals_the_end_and_turnover():
+    room = Classroom(preset="classroom", strategy="teams")
+    while room.running:
+        room.step()
+    sim = room.simulations[0]
+    keys = [e.key for e in sim.events]
+    formed = [e for e in sim.events if e.key == "event_team_formed"]
+    assert len(formed) == len(sim.teams_formed) > 0
+    assert all(e.fields["size"] >= room.config.teams.min_size for e in formed)
+    assert keys.count("event_team_stopped") == len(formed)  # all stop by the end
+    end = room.config.horizon.intervention_weeks
+    assert [e.week for e in sim.events if e.key == "event_intervention_end"] == [end]
+    total = room.frames()[0]["proposals_accepted"].iloc[-1]
+    assert sum(e.fields["n"] for e in sim.events if e.key == "event_proposals") == total
+    quarters = [e for e in sim.events if e.key == "event_quarter"]
+    assert len(quarters) == room.config.horizon.total_weeks // 13
+    assert sum(e.fields["left"] for e in quarters) == room.frames()[0]["leavers_cum"].iloc[
+        quarters[-1].week]
+    for e in sim.events:  # every event reads in both languages
+        assert i18n.t(e.key, "nl", **e.fields) and i18n.t(e.key, "en", **e.fields)
+
+
+@in_event_loop
+def test_event_log_tab_shows_the_events_newest_first():
+    rc = render_page()
+    select_with_label(rc, "Strategy").v_model = "teams"
+    button(rc, "Reset").click()
+    rc.find(vw.Slider, label="Weeks per step").widget.v_model = 13
+    button(rc, "Step").click()
+    select_tab(rc, 4)
+    text = markdown_text(rc)
+    assert "What happened: Theme teams (self-selected)" in text
+    assert "starts working" in text and "this quarter" in text
+    assert text.index("Week 13") < text.index("starts working")

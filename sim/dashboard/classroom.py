@@ -73,6 +73,20 @@ class Settings:
                 "defaults_from": self.preset, **self.overrides}
 
 
+QUARTER_WEEKS: Final[int] = 13
+"""The event log sums leavers per quarter (a weekly line per leaver would drown the rest)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the event log: the week, a label key and its fields (shown in the
+    session's language when drawn)."""
+
+    week: int
+    key: str
+    fields: dict[str, Any]
+
+
 class Simulation:
     """One merger model and its picture geometry (computed once, then kept for its life)."""
 
@@ -87,11 +101,59 @@ class Simulation:
         self._projection: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._value_limits: tuple[float, float, float, float] | None = None
         self.teams_formed: set[int] = set()
+        self.events: list[Event] = []
+        self._working: dict[int, int] = {}
+        self._accepted = 0
+        self._leavers = 0
 
     def step(self) -> None:
-        """One week of the wrapped model, then note which teams are working."""
+        """One week of the wrapped model, then note which teams are working and what
+        happened (for the event log)."""
         self.model.step()
         self.note_teams()
+        self.note_events()
+
+    def note_events(self) -> None:
+        """Add this week's events: teams that started or stopped working, proposals
+        accepted, the end of the intervention, and each quarter's leavers.
+
+        Why observed here: the event log is a teaching view of the run; reading the model's
+        state after each week keeps the model free of display concerns.
+        """
+        model = self.model
+        week = int(model.week)
+        working: dict[int, int] = {}
+        if model.teams_active > 0:
+            ids, counts = np.unique(model.team[model.team >= 0], return_counts=True)
+            working = {int(i): int(n) for i, n in zip(ids, counts, strict=True)}
+        names = list(getattr(model, "team_names", []))
+        for team, size in working.items():
+            if team not in self._working:
+                members = np.flatnonzero(model.team == team)
+                cities = sorted({model.city_names[int(c)] for c in model.city[members]})
+                self.events.append(Event(week, "event_team_formed", {
+                    "team": names[team] if team < len(names) else str(team + 1),
+                    "size": size, "cities": len(cities), "names": ", ".join(cities)}))
+        for team in self._working:
+            if team not in working:
+                self.events.append(Event(week, "event_team_stopped", {
+                    "team": names[team] if team < len(names) else str(team + 1)}))
+        self._working = working
+        latest = model.datacollector.model_vars  # this week's outputs, without a table
+        frame_row = {name: latest[name][-1] for name in ("proposals_accepted", "leavers_cum",
+                                                         "headcount")}
+        accepted = int(frame_row["proposals_accepted"])
+        if accepted > self._accepted:
+            self.events.append(Event(week, "event_proposals", {
+                "n": accepted - self._accepted, "total": accepted}))
+        self._accepted = accepted
+        if week == model.config.horizon.intervention_weeks:
+            self.events.append(Event(week, "event_intervention_end", {}))
+        if week % QUARTER_WEEKS == 0:
+            leavers = int(frame_row["leavers_cum"])
+            self.events.append(Event(week, "event_quarter", {
+                "left": leavers - self._leavers, "headcount": int(frame_row["headcount"])}))
+            self._leavers = leavers
 
     def note_teams(self) -> None:
         """Remember every team that has worked so far.

@@ -299,6 +299,23 @@ def CultureProfile(model: Classroom) -> None:
             solara.widgets.VegaLite.element(spec=spec)
 
 
+def EventLog(model: Classroom) -> None:
+    """NetLogo-style "what happened": each strategy's events so far, newest first, in the
+    session's language."""
+    lang = current_language()
+    with solara.Column(classes=["view-text", "view-events"],
+                       style={"height": f"{cell_height_px(TEXT_CELL_ROWS)}px"}):
+        for sim in model.simulations:
+            lines = [f"## {t('events_title', lang, strategy=strategy_name(sim.strategy, lang))}",
+                     ""]
+            events = list(reversed(sim.events))
+            if not events:
+                lines.append(t("events_none", lang))
+            lines += [f"- **{t('week', lang)} {e.week}**: {t(e.key, lang, **e.fields)}"
+                      for e in events]
+            solara.Markdown("\n".join(lines))
+
+
 def TenSeeds(model: Classroom) -> None:
     """Run the settings on screen for ten seeds and show the spread (see
     :mod:`sim.dashboard.seeds`); the table belongs to the settings it was run with."""
@@ -399,7 +416,7 @@ def ParameterGuide(model: Classroom) -> None:
 
 
 PAGE_NAMES: Final[list[str]] = ["tab_plots", "tab_network", "tab_values", "tab_profile",
-                                 "tab_seeds", "tab_info"]
+                                 "tab_events", "tab_seeds", "tab_info"]
 """Label keys of SolaraViz's tabs, in page order."""
 
 
@@ -415,6 +432,6 @@ def view_components(side_by_side: bool) -> list[tuple[View, int]]:
     views += [(metric_view(name), 0) for name in PANELS]
     views += [(network_view(i), 1) for i in indices]
     views += [(value_space_view(i), 2) for i in indices]
-    views += [(CultureProfile, 3), (TenSeeds, 4)]
-    views += [(Info, 5), (ParameterGuide, 5)]
+    views += [(CultureProfile, 3), (EventLog, 4), (TenSeeds, 5)]
+    views += [(Info, 6), (ParameterGuide, 6)]
     return views

@@ -81,6 +81,22 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "tab_network": {"en": "Network", "nl": "Netwerk"},
     "tab_values": {"en": "Value space", "nl": "Waardenruimte"},
     "tab_seeds": {"en": "Ten seeds", "nl": "Tien seeds"},
+    "tab_events": {"en": "Events", "nl": "Gebeurtenissen"},
+    "events_title": {"en": "What happened: {strategy}", "nl": "Wat er gebeurde: {strategy}"},
+    "events_none": {"en": "Nothing yet: press Step or ▶.",
+                    "nl": "Nog niets: druk op Stap of ▶."},
+    "event_team_formed": {"en": "team {team} starts working: {size} members from {cities} "
+                                "cities ({names})",
+                          "nl": "team {team} gaat aan het werk: {size} leden uit {cities} "
+                                "steden ({names})"},
+    "event_team_stopped": {"en": "team {team} stops", "nl": "team {team} stopt"},
+    "event_proposals": {"en": "{n} proposal(s) accepted ({total} in all)",
+                        "nl": "{n} voorstel(len) geaccepteerd ({total} in totaal)"},
+    "event_intervention_end": {"en": "the intervention ends; the follow-up year begins",
+                               "nl": "de interventie eindigt; het jaar van de nameting begint"},
+    "event_quarter": {"en": "this quarter {left} employees left; headcount {headcount}",
+                      "nl": "dit kwartaal vertrokken {left} medewerkers; aantal medewerkers "
+                            "{headcount}"},
     "tab_profile": {"en": "Culture profile", "nl": "Cultuurprofiel"},
     "organisation": {"en": "organisation", "nl": "organisatie"},
     "profile_axis": {"en": "mean value (0-1)", "nl": "gemiddelde waarde (0-1)"},
