@@ -498,7 +498,7 @@ def test_dutch_mode_shows_no_english(browser, server):
         texts = [board.page.inner_text("body")]
         line = board.running_line()
         assert "Werken aan waarden uit" in line and "False" not in line, line
-        for tab in ("Netwerk", "Waardenruimte", "Info"):
+        for tab in ("Netwerk", "Waardenruimte", "Cultuurprofiel", "Gebeurtenissen", "Info"):
             board.tab(tab)
             time.sleep(2.0)
             texts.append(board.page.inner_text("body"))
