@@ -91,6 +91,83 @@ def run(
         typer.echo(f"wrote {path}")
 
 
+@app.command()
+def replay(
+    session: Annotated[Path, typer.Argument(help="a session file (JSON) of a class or a run")],
+    set_: SetOption = None,
+    out: Annotated[Path, typer.Option(help="output folder")] = Path("out/replay"),
+    format: Annotated[str, typer.Option("--format", help="parquet or csv")] = "parquet",
+) -> None:
+    """Rerun a session's run with its people's decisions; --set reruns the same choices
+    under other parameters. Writes timeseries, agents, meta.json and decisions.csv to OUT."""
+    import pandas as pd
+
+    from sim.replay import load_session
+    from sim.replay import replay as replay_session
+    from sim.runner import check_run, write_result
+    from sim.scenario import apply_overrides
+
+    with user_errors():
+        if format not in ("parquet", "csv"):
+            from sim.cli_support import UserInputError
+            raise UserInputError(f"--format: {format!r} is not one of parquet, csv")
+        loaded = load_session(session)
+        overrides = parse_sets(set_)
+        check_run(apply_overrides(loaded.scenario, overrides), loaded.strategy,
+                  seed=loaded.seed)
+        check_out(out)
+    result, book = replay_session(loaded, overrides=overrides)
+    paths = write_result(result, out, format)  # type: ignore[arg-type]
+    log = pd.DataFrame([vars(e) for e in book.log],
+                       columns=["week", "kind", "actor", "target", "value", "source", "note"])
+    log.to_csv(out / "decisions.csv", index=False)
+    counts = result.meta.get("decisions", {})
+    final = result.timeseries.iloc[-1]
+    typer.echo(f"{result.meta['scenario_name']} / {loaded.strategy} / seed {loaded.seed}: "
+               f"{counts.get('player', 0)} people's decisions, {counts.get('rule', 0)} by the "
+               f"rule, {counts.get('refused', 0)} refused; distance to target "
+               f"{final['distance_to_target']:.3f}, cost EUR {final['cost_cum']:,.0f}")
+    for path in [*paths, out / "decisions.csv"]:
+        typer.echo(f"wrote {path}")
+
+
+@app.command("class")
+def class_session(
+    scenario: Annotated[str, typer.Argument(help="scenario file or preset name")] = "classroom",
+    seed: Annotated[int, typer.Option(help="the run's seed, 0 .. 2**63 - 1")] = 0,
+    host: Annotated[str, typer.Option(help="address to listen on; 0.0.0.0 for a room's "
+                                           "network")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="port, 1024 .. 65535")] = 8766,
+) -> None:
+    """A participatory class: students join on /join with the room code and play sponsors
+    and employees of the merger; the teacher's screen (URL with its key) advances the weeks
+    and judges the pitches, and saves the session file for `merger-sim replay`."""
+    import uvicorn
+
+    from sim.live import ClassSession
+    from sim.live.web import create_app
+    from sim.runner import check_run
+    from sim.scenario import load_scenario
+
+    with user_errors():
+        check_seed(seed)
+        if not 1024 <= port <= 65535:
+            from sim.cli_support import UserInputError
+            raise UserInputError(f"--port: {port} is not in 1024 .. 65535")
+        config = load_scenario(scenario)
+        check_run(config, "teams", seed=seed)
+    session = ClassSession(config, seed=seed)
+    app = create_app(session)
+    shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        typer.echo(f"warning: listening on {host}: anyone on this network can open the join "
+                   "page; the teacher's pages need the key below", err=True)
+    typer.echo(f"room code {session.code}")
+    typer.echo(f"students: http://{shown}:{port}/join  (Dutch: /join?lang=nl)")
+    typer.echo(f"teacher:  http://{shown}:{port}/teacher?key={app.state.teacher_key}")
+    uvicorn.run(app, host=host, port=port, log_level="warning")
+
+
 @scenarios_app.command("list")
 def scenarios_list() -> None:
     """List the scenario presets shipped in scenarios/."""

@@ -27,6 +27,7 @@ import pandas as pd
 from sim import metrics
 from sim.agents import Employee
 from sim.calibration import expected_mean_relative_hazard
+from sim.decisions import DecisionBook
 from sim.network import Ties, build_network, close_triads, sample_neighbours
 from sim.population import Role, build_workforce, draw_openness, vector
 from sim.rng import spawn_streams
@@ -82,13 +83,16 @@ class MergerModel(mesa.Model):
 
     def __init__(self, config: Scenario | str | Path | None = None, strategy: str = "none",
                  seed: int = 0, overrides: Mapping[str, Any] | None = None,
-                 snapshot_weeks: list[int] | None = None) -> None:
+                 snapshot_weeks: list[int] | None = None,
+                 decisions: DecisionBook | None = None) -> None:
         streams = spawn_streams(int(seed))
         super().__init__(rng=streams["mesa"])
         self.config: Scenario = apply_overrides(load_scenario(config), overrides)
         self.seed = int(seed)
         self.strategy_name = strategy
         self.streams = streams
+        #: people's choices in place of the team strategy's rules (a class session, a replay)
+        self.decisions = decisions
         self.dimensions: tuple[str, ...] = self.config.dimensions
         self.city_names: list[str] = [c.name for c in self.config.cities]
         self.target = vector(self.config.culture.target, self.dimensions)
@@ -275,6 +279,11 @@ class MergerModel(mesa.Model):
         return fit_score(person_org, person_unit, person_team, team_org, in_team,
                          self.config.contract)
 
+    def slot_of(self, uid: int) -> int:
+        """The slot of the active employee with this id, or -1 (left, or never employed)."""
+        hits = np.flatnonzero((self.uid == uid) & self.active)
+        return int(hits[0]) if hits.size else -1
+
     def receptivity(self) -> np.ndarray:
         """How far organisation-led change moves each employee (1 at a neutral contract)."""
         return receptivity(self.contract, self.config.contract)
@@ -358,13 +367,17 @@ class MergerModel(mesa.Model):
         self.pending_improvements.append((due, float(quality)))
 
     def implement_improvements(self) -> None:
-        """Accepted proposals whose implementation is done add their value."""
+        """Accepted proposals whose implementation is done add their value; putting them
+        into practice costs working time (``business.implementation_hours`` each)."""
         if not self.pending_improvements:
             return
         done = [q for week, q in self.pending_improvements if week <= self.week]
         self.pending_improvements = [(w, q) for w, q in self.pending_improvements
                                      if w > self.week]
         self.improvements += sum(max(0.0, min(1.0, q)) for q in done)
+        if done:
+            self.book_time("implementation", len(done) * self.config.business.implementation_hours,
+                           self.config.costs.team_hour_eur)
 
     def update_identification(self) -> None:
         """Identification moves toward what continuity and cross-city ties imply."""

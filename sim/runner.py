@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 import pandas as pd
 
+from sim.decisions import DecisionBook
 from sim.model import MergerModel
 from sim.provenance import git_commit, library_versions, now_iso, package_version
 from sim.scenario import (
@@ -43,7 +44,8 @@ class RunResult:
 
 def run(scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
         strategy: str = "none", seed: int = 0, overrides: Mapping[str, Any] | None = None,
-        weeks: int | None = None, snapshot_weeks: list[int] | None = None) -> RunResult:
+        weeks: int | None = None, snapshot_weeks: list[int] | None = None,
+        decisions: DecisionBook | None = None) -> RunResult:
     """Run one simulation and return its tables.
 
     Args:
@@ -53,11 +55,14 @@ def run(scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
         overrides: dotted-path parameter overrides (validated).
         weeks: run this many weeks instead of the scenario's horizon.
         snapshot_weeks: weeks for agent snapshots (default: 0, end of intervention, last).
+        decisions: people's choices in place of the team strategy's rules
+            (:mod:`sim.decisions`); its log is filled during the run.
     """
     base = load_scenario(scenario) if not isinstance(scenario, Scenario) else scenario
     config = apply_overrides(base, overrides)
     check_run(config, strategy, seed=seed, weeks=weeks, snapshot_weeks=snapshot_weeks)
-    model = MergerModel(config, strategy=strategy, seed=seed, snapshot_weeks=snapshot_weeks)
+    model = MergerModel(config, strategy=strategy, seed=seed, snapshot_weeks=snapshot_weeks,
+                        decisions=decisions)
     horizon = config.horizon.total_weeks if weeks is None else weeks
     if snapshot_weeks is None and weeks is not None:
         model.snapshot_weeks.add(horizon)
@@ -85,6 +90,9 @@ def run(scenario: Scenario | str | Path | Mapping[str, Any] | None = None,
         "created": now_iso(),
         "parameters": config.model_dump(mode="json"),
     }
+    if decisions is not None:
+        sources = [e.source for e in decisions.log]
+        meta["decisions"] = {s: sources.count(s) for s in ("player", "rule", "refused")}
     return RunResult(model.timeseries(), agents, meta,
                      {w: model.edge_snapshots[w] for w in sorted(model.edge_snapshots)})
 
@@ -114,6 +122,14 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
         raise ScenarioError(f"teams.theme_count: 0 themes get a team, but the {strategy!r} "
                             "strategy needs at least one (set teams.theme_count to 1 or more, "
                             "leave it unset, or pick another strategy)")
+    if uses_training(STRATEGIES[strategy]):
+        spec = config.training
+        for name, value in (("cohort_size", spec.cohort_size),
+                            ("days_per_trainee", spec.days_per_trainee)):
+            if value == 0:
+                raise ScenarioError(
+                    f"training.{name}: 0 trains no one, but the {strategy!r} strategy trains "
+                    "(give it a positive value, or pick another strategy)")
     if not 0 <= _whole(seed, -1) <= MAX_SEED:
         raise ScenarioError(f"seed: {seed!r} is not a whole number in 0 .. {MAX_SEED} (2**63 - 1)")
     if weeks is not None and not 0 <= _whole(weeks, -1) <= MAX_WEEKS:
@@ -123,6 +139,14 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
     if bad:
         raise ScenarioError(f"snapshot_weeks: week {bad[0]} is outside the run's 0 .. {horizon} "
                             "weeks")
+
+
+def uses_training(strategy: type) -> bool:
+    """Whether a strategy class trains (``Training`` or a combination that includes it)."""
+    from sim.strategies.training import Training
+
+    parts = getattr(strategy, "parts", (strategy,))
+    return any(isinstance(p, type) and issubclass(p, Training) for p in parts)
 
 
 def needs_themes(strategy: type) -> bool:

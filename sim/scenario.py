@@ -294,8 +294,8 @@ class ContractSection(Section):
         source="assumption; direction from Rousseau 1995 and the breach meta-analyses (Zhao et "
                "al. 2007: breach lowers trust and commitment; Bal et al. 2008)",
         description="how strongly the contract scales receptivity to organisation-led change "
-                    "(training, coaching, team sessions, value work, colleagues carrying the "
-                    "new culture): receptivity = clip(1 + slope * (contract - neutral), 0, 2)")
+                    "(training, coaching, team sessions, value work, peer support): "
+                    "receptivity = clip(1 + slope * (contract - neutral), 0, 2)")
 
 
 class EngagementSection(Section):
@@ -549,14 +549,22 @@ class BusinessSection(Section):
         description="weight of implemented improvements (accepted proposals, each valued by "
                     "the work that produced it)")
     improvements_for_full_value: float = param(
-        4.5, gt=0.0, le=1000.0, unit="proposal-quality units",
-        source="assumption: half of the case's nine teams with proposals of full quality",
+        9.0, gt=0.0, le=1000.0, unit="proposal-quality units",
+        source="assumption: the case's nine teams, each with a proposal of full quality (so "
+               "that the quality of the work, not the count of accepted proposals, sets the "
+               "term: nine proposals at the pitch threshold reach half of it)",
         description="summed quality of implemented proposals at which their contribution "
                     "saturates")
     implementation_weeks: int = param(
         13, ge=0, le=520, unit="weeks",
         source="assumption: about a quarter to put an accepted proposal into practice",
         description="delay between acceptance and the improvement reaching clients")
+    implementation_hours: float = param(
+        200.0, ge=0.0, le=100_000.0, unit="hours per proposal",
+        source="assumption: about five staff-weeks of work to put a proposal into practice "
+               "(procedures, systems, instruction of colleagues)",
+        description="working time an accepted proposal costs to implement, booked at the "
+                    "hour rate when it is put into practice")
 
 
 class DiffusionSection(Section):
@@ -645,6 +653,13 @@ class TeamsSection(Section):
     max_size: int = param(15, ge=1, le=5000, unit="members",
                           source="assumption: a workable team",
                           description="a team stops recruiting at this size")
+    assigned_size: int = param(
+        14, ge=1, le=5000, unit="members",
+        source="calibrated: the mean size self-selected teams reach in the case (127-135 "
+               "members in nine teams, most at max_size), so that assigned-teams differs from "
+               "teams in who joins, not in how many",
+        description="members per team when management assigns them (assigned-teams, or "
+                    "self_selection off), kept within min_size .. max_size")
     join_intercept: float = param(-1.0, ge=-20.0, le=20.0, unit="log-odds",
                                   source="assumption: about a quarter of the invited join",
                                   description="log-odds of joining for an average invitee")
@@ -796,7 +811,7 @@ class TeamsSection(Section):
         source="assumption, between training's 0.62 (coaching no better than training) and 1.0 "
                "(Olivero, Bane & Kopelman 1997: coaching after training raised productivity "
                "88 % against 22.4 % for training alone, a ratio of 3.9, capped at full "
-               "transfer); in the sensitivity analysis",
+               "transfer); in the sensitivity analysis (experiments/sweeps/assumptions.toml)",
         description="share of the coached shift applied at once")
     coaching_hours: float = param(6.0, ge=0.0, le=1000.0, unit="coach hours per team per round",
                                   source="assumption", description="coach hours per support "

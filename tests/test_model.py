@@ -50,8 +50,15 @@ def small_scenarios(draw) -> Scenario:
                    "lasting_loss": draw(st.floats(0, 1)),
                    "recovery_rate": draw(st.floats(0, 1))},
         "training": {"cohort_size": draw(st.integers(0, 20)),
-                     "refresher": draw(st.booleans())},
-        "teams": {"theme_count": draw(st.none() | st.integers(0, n_themes))},
+                     "refresher": draw(st.booleans()),
+                     "peer_support": draw(st.booleans()),
+                     "transfer_projects": draw(st.booleans())},
+        "teams": {"theme_count": draw(st.none() | st.integers(0, n_themes)),
+                  **{part: draw(st.booleans()) for part in (
+                      "self_selection", "open_call", "sessions", "value_work",
+                      "external_activities", "pitch", "behaviour_support")}},
+        "diffusion": {"enabled": draw(st.booleans())},
+        "contract": {"receptivity_slope": draw(st.floats(0, 4))},
     }
     return Scenario.model_validate(data)
 
@@ -62,7 +69,7 @@ def small_scenarios(draw) -> Scenario:
 def test_invariants_hold_every_week(scenario, strategy, seed):
     model = MergerModel(scenario, strategy=strategy, seed=seed)
     initial = int(model.active.sum())
-    previous_cost = 0.0
+    previous_cost = previous_hours = previous_improvements = 0.0
     for _ in range(scenario.horizon.total_weeks):
         model.step()
         act = model.active
@@ -85,6 +92,14 @@ def test_invariants_hold_every_week(scenario, strategy, seed):
         # costs never decrease
         assert model.cost_cum >= previous_cost
         previous_cost = model.cost_cum
+        # time spent and implemented improvements never decrease either
+        assert model.hours_cum >= previous_hours
+        assert model.improvements >= previous_improvements
+        previous_hours, previous_improvements = model.hours_cum, model.improvements
+        # receptivity stays within its bounds; members of a team are employed
+        receptivity = model.receptivity()
+        assert np.all((receptivity >= 0) & (receptivity <= 2))
+        assert np.all(act[model.team >= 0])
         # every output is finite
         assert all(np.isfinite(v) for v in model.observables.values())
 

@@ -46,8 +46,12 @@ def test_teams_are_more_durable(runs):
     """'Durable: yes': teams keep more of their week-104 effect a year later."""
     keep_training = effect(runs, "training", FINAL) / effect(runs, "training", END)
     keep_teams = effect(runs, "teams", FINAL) / effect(runs, "teams", END)
-    assert np.all(keep_teams > keep_training)
-    assert np.all(keep_teams > 0.9) and np.all(keep_training < 0.8)
+    assert np.all(keep_teams > keep_training + 0.03)
+
+
+def test_training_is_still_ahead_at_the_end_of_the_run(runs):
+    """Teams' durability does not make up for training's head start within the run."""
+    assert np.all(effect(runs, "training", FINAL) > effect(runs, "teams", FINAL))
 
 
 def test_teams_cost_more_than_training(runs):
@@ -58,7 +62,7 @@ def test_teams_cost_more_than_training(runs):
 def test_client_value_of_teams_is_reachable_by_training_with_transfer_projects(runs):
     """'Business results: yes, at a price, and not uniquely'."""
     teams = at(runs, "teams", "client_value", END)
-    assert np.all(teams > at(runs, "training", "client_value", END) + 0.1)
+    assert np.all(teams > at(runs, "training", "client_value", END) + 0.08)
     assert np.all(at(runs, "training+projects", "client_value", END) > teams - 0.05)
 
 

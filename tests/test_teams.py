@@ -199,7 +199,7 @@ def test_assigned_teams_do_not_self_select():
     model = step_to(teams_model(sc, 2, "assigned-teams", NO_TURNOVER),
                     sc.teams.recruitment_weeks + 1)
     sizes = model.strategy.sizes(model)
-    assert np.all(sizes == (sc.teams.min_size + sc.teams.max_size) // 2)
+    assert np.all(sizes == sc.teams.assigned_size)
     assert model.strategy.invitations == []
 
 

@@ -20,7 +20,7 @@ autonomy of a chosen theme while the team works), never membership alone.
 
 The contract does causal work (Rousseau 1995: "the strength of the psychological contract that
 bound them"): :func:`receptivity` scales how far organisation-led change moves a person. A
-strong contract makes people take up training, coaching, team work and what colleagues carry;
+strong contract makes people take up training, coaching and team work;
 after a breach they take up less (Zhao et al. 2007; Bal et al. 2008).
 """
 

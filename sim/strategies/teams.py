@@ -196,10 +196,12 @@ class Teams:
         model.team[chosen] = np.arange(chosen.size)
 
     def assign_members(self, model: MergerModel) -> None:
-        """Management assigns members at random: each team filled to the mid size. Being
-        assigned to a team one did not choose reads as imposed change (a small breach)."""
+        """Management assigns members at random: each team filled to ``assigned_size`` (by
+        default the size self-selected teams reach in the case, so that assignment differs
+        from self-selection in who joins, not in how many). Being assigned to a team one did
+        not choose reads as imposed change (a small breach)."""
         spec = model.config.teams
-        size = (spec.min_size + spec.max_size) // 2
+        size = min(max(spec.assigned_size, spec.min_size), spec.max_size)
         free = np.flatnonzero(model.active & (model.team < 0))
         chosen = model.streams["teams"].permutation(free)[:size * self.n_teams - self.n_teams]
         teams = np.repeat(np.arange(self.n_teams), size - 1)[:chosen.size]
@@ -221,6 +223,12 @@ class Teams:
                                    np.repeat(members[~is_sponsor], spec.member_invitations)])
         adj = model.contacts()
         src, invitee, _ = sample_neighbours(adj, inviters, rng)
+        book = model.decisions
+        if book is not None:
+            allowance = np.where(is_sponsor, spec.sponsor_invitations, spec.member_invitations)
+            src, invitee = book.invitations(model, src, invitee,
+                                            dict(zip(members.tolist(), allowance.tolist(),
+                                                     strict=True)))
         team = model.team[src]
         if spec.open_call and spec.open_call_reach > 0:
             calling = np.flatnonzero((self.sponsor >= 0) & open_team)
@@ -243,6 +251,8 @@ class Teams:
                                 social, self.workload[invitee], spec,
                                 model.config.contract.reference_fit)
         accept = rng.random(invitee.size) < prob
+        if book is not None:
+            accept = book.responses(model, invitee, team, accept)
         joined = self.admit(invitee[accept], team[accept], prob[accept],
                             spec.max_size - sizes, rng)
         model.team[joined[0]] = joined[1]
@@ -327,8 +337,8 @@ class Teams:
         chose their theme gain the engagement of autonomous work."""
         spec = model.config.teams
         members = self.live_members(model)
-        if members.size == 0:
-            return
+        if members.size == 0 or spec.session_hours == 0:
+            return  # no hours, no session: no contacts, no autonomy, no carriers
         rng = model.streams["teams"]
         team = model.team[members]
         order = np.argsort(team, kind="stable")
@@ -358,14 +368,17 @@ class Teams:
         terms count for them, and each moves toward the norm the team agrees on."""
         spec = model.config.teams
         members = self.live_members(model)
-        model.team_terms = True
         if members.size == 0 or spec.value_work_hours == 0:
-            return
+            return  # no hours, no value work: the three fits stay invisible
+        model.team_terms = True
         agreed = agreed_norm(model.team_norm.take(model.team[members], axis=0), model.target,
                              spec.value_work_target_weight)
-        rate = min(1.0, spec.value_work_rate * spec.value_work_hours) * model.receptivity()[members]
+        rate = np.minimum(1.0, spec.value_work_rate * spec.value_work_hours
+                          * model.receptivity()[members])
         step = rate[:, None] * (agreed - model.values[members])
-        model.values[members] = np.clip(model.values[members] + step, 0.0, 1.0)
+        # what value work moves is learned, and fades like every learned shift (training,
+        # activities, coaching): the same rule for every strategy (docs/ODD.md section 9)
+        self.learned.learn(model, members, step)
         model.mark_carriers(members)
         model.book_time("value_work", members.size * spec.value_work_hours,
                         model.config.costs.team_hour_eur)
@@ -374,6 +387,8 @@ class Teams:
         """Trips, benchmarking, client interviews: members move toward the theme's needs."""
         spec = model.config.teams
         costs = model.config.costs
+        if costs.activity_days == 0:
+            return  # an activity of no time is no activity
         for team in self.live_teams():  # loops over teams (nine), not employees
             if model.week < self.next_activity[team]:
                 continue
@@ -406,6 +421,8 @@ class Teams:
                 work[team], alignment, city_diversity(model.city[members], len(model.city_names)),
                 cohesion(model.values[members], tie_density[team], spec), spec, float(eps))
             accepted = quality >= spec.pitch_threshold
+            if model.decisions is not None:
+                accepted = model.decisions.verdict(model, int(team), bool(accepted))
             self.pitches[team] += 1
             model.book_time("pitches", members.size * spec.pitch_hours,
                             model.config.costs.team_hour_eur)
@@ -436,15 +453,20 @@ class Teams:
         costs = model.config.costs
         dose = spec.support_dose * dose_factor(spec.coachee_hours, spec.coachee_reference_hours,
                                                spec.coachee_hours_half_effect)
+        if dose == 0 or spec.support_transfer == 0:
+            return  # no coachee time or no transfer: no coaching happens
         for team in self.live_teams():  # loops over teams, not employees
             if model.week < self.next_support[team]:
                 continue
             self.next_support[team] += spec.support_interval_weeks
             members = self.members(model, team)
             dim, _ = largest_gap(model.team_norm[team], self.profile[team])
+            if model.decisions is not None:
+                dim = model.decisions.gap(model, int(team), int(dim))
             shift = support_shift(model.values[members], dim, self.profile[team, dim],
                                   min(1.0, dose), spec.support_transfer)
-            self.learned.learn(model, members, shift * model.receptivity()[members, None])
+            taken = np.minimum(1.0, spec.support_transfer * model.receptivity()[members])
+            self.learned.learn(model, members, shift * (taken / spec.support_transfer)[:, None])
             model.mark_carriers(members)
             model.book_cost("coaching", spec.coaching_hours * costs.coaching_hour_eur)
             model.book_time("coaching", members.size * spec.coachee_hours, costs.team_hour_eur)

@@ -78,6 +78,8 @@ class Training:
     def train(self, model: MergerModel) -> None:
         """Send this week's cohort to training: shift, contract breach, cost, carriers."""
         spec = model.config.training
+        if spec.days_per_trainee == 0:
+            return  # a programme of no days trains no one (and makes no carriers)
         untrained = np.flatnonzero(model.active & (self.trained_week < 0))
         cohort = choose_cohort(untrained, spec.cohort_size, model.streams["training"])
         room = spec.cohort_size - cohort.size
@@ -90,7 +92,9 @@ class Training:
             return
         shift = training_shift(model.values[cohort], model.target, self.effective_dose(model),
                                spec.transfer_immediate)
-        shift *= model.receptivity()[cohort, None]
+        # receptivity scales what is taken up, never beyond the whole gap
+        taken = np.minimum(1.0, spec.transfer_immediate * model.receptivity()[cohort])
+        shift *= (taken / spec.transfer_immediate)[:, None] if spec.transfer_immediate else 0.0
         self.learned.learn(model, cohort, shift)
         self.trained_week[cohort] = model.week
         model.contract[cohort] = np.clip(model.contract[cohort] - spec.contract_breach, 0, 1)

@@ -20,7 +20,8 @@ def mean_series(runs, column: str) -> np.ndarray:
 
 
 def test_engagement_and_contract_fall_in_the_first_months_then_recover(case_runs):
-    for column, depth in (("engagement", 0.04), ("contract_strength", 0.03)):
+    for column, depth in (("engagement", 0.04), ("contract_strength", 0.03),
+                          ("client_value", 0.015)):
         series = mean_series(case_runs, column)
         trough = int(np.argmin(series[:105]))
         # the fall: at least `depth` below the pre-merger level, bottoming out within months

@@ -1,0 +1,200 @@
+"""The participatory class over HTTP: a join page for phones and a teacher's screen.
+
+A small Starlette application around one :class:`~sim.live.session.ClassSession`. Students
+open ``/join`` (no key), enter the room code and a nickname and get a token that their page
+keeps; every later request carries it. The teacher's pages and actions need the teacher key
+printed when the server starts. Nothing else of the server is reachable: unknown paths are
+404, bodies are limited in size, every request body is checked by the session, and an error
+is one line of JSON (``{"error": ...}``), never a traceback.
+
+The pages poll the JSON API every two seconds: a classroom's few dozen phones make a few
+requests a second, which one process on two cores serves easily.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import secrets
+import threading
+from importlib.resources import files
+from typing import Any
+from urllib.parse import quote
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import Route
+
+from sim.live.session import ClassSession, SessionError
+
+MAX_BODY = 4096
+"""Largest request body accepted (a choice is a few dozen bytes)."""
+
+TEXT = {
+    "en": {"title": "Join the merger", "code": "Room code", "name": "Your name",
+           "join": "Join", "wait": "Waiting for the teacher to start...", "week": "Week",
+           "role": "Your role", "sponsor": "sponsor of a theme", "employee": "employee",
+           "city": "City", "workload": "Workload", "team": "Your team",
+           "offers": "Invitations this week", "accept": "Accept", "decline": "Decline",
+           "invite": "Invite your contacts", "send": "Invite",
+           "none": "none yet", "fit": "fit with the theme"},
+    "nl": {"title": "Doe mee met de fusie", "code": "Klascode", "name": "Je naam",
+           "join": "Meedoen", "wait": "Wachten tot de docent start...", "week": "Week",
+           "role": "Je rol", "sponsor": "sponsor van een thema", "employee": "medewerker",
+           "city": "Stad", "workload": "Werkdruk", "team": "Je team",
+           "offers": "Uitnodigingen deze week", "accept": "Ja", "decline": "Nee",
+           "invite": "Nodig je contacten uit", "send": "Uitnodigen",
+           "none": "nog geen", "fit": "past bij het thema"},
+}
+
+
+def _static(name: str) -> str:
+    """A page template shipped in ``sim/live/static``."""
+    return files("sim.live").joinpath("static", name).read_text(encoding="utf-8")
+
+
+def _error(message: str, status: int = 400) -> JSONResponse:
+    return JSONResponse({"error": message}, status_code=status)
+
+
+async def _body(request: Request) -> Any:
+    raw = await request.body()
+    if len(raw) > MAX_BODY:
+        raise SessionError(f"request: larger than {MAX_BODY} bytes")
+    try:
+        return json.loads(raw.decode("utf-8")) if raw else {}
+    except (UnicodeDecodeError, ValueError):
+        raise SessionError("request: not JSON") from None
+
+
+def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlette:
+    """The class's web application; ``app.state.teacher_key`` holds the teacher's key."""
+    key = teacher_key or secrets.token_urlsafe(12)
+    lock = threading.Lock()
+
+    def teacher_ok(request: Request) -> bool:
+        given = request.query_params.get("key") or request.headers.get("x-teacher-key", "")
+        return secrets.compare_digest(given.encode(), key.encode())
+
+    def guarded(handler):
+        async def endpoint(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except SessionError as err:
+                return _error(str(err))
+            except Exception:  # never a traceback to a browser
+                return _error("the server could not handle this request", 500)
+        return endpoint
+
+    async def join_page(request: Request) -> Response:
+        lang = "nl" if request.query_params.get("lang") == "nl" else "en"
+        return HTMLResponse(_join_html(lang))
+
+    async def api_join(request: Request) -> Response:
+        body = await _body(request)
+        if not isinstance(body, dict):
+            raise SessionError("request: not understood")
+        with lock:
+            token = session.join(body.get("code"), body.get("nickname"))
+        return JSONResponse({"token": token})
+
+    async def api_me(request: Request) -> Response:
+        token = request.headers.get("x-token", "")
+        with lock:
+            if session.player(token).left:
+                session.rejoin(token)
+            return JSONResponse(session.student_view(token))
+
+    async def api_choose(request: Request) -> Response:
+        token = request.headers.get("x-token", "")
+        body = await _body(request)
+        with lock:
+            return JSONResponse({"ok": session.choose(token, body)})
+
+    async def api_leave(request: Request) -> Response:
+        with lock:
+            session.leave(request.headers.get("x-token", ""))
+        return JSONResponse({"ok": "left"})
+
+    async def teacher_page(request: Request) -> Response:
+        if not teacher_ok(request):
+            return _error("teacher key required", 403)
+        return HTMLResponse(_teacher_html(session, request))
+
+    async def api_teacher(request: Request) -> Response:
+        if not teacher_ok(request):
+            return _error("teacher key required", 403)
+        action = request.path_params["action"]
+        with lock:
+            if request.method == "GET" and action == "view":
+                return JSONResponse(session.teacher_view())
+            if request.method == "GET" and action == "session.json":
+                return Response(session.session().to_json(), media_type="application/json",
+                                headers={"content-disposition":
+                                         'attachment; filename="class-session.json"'})
+            if request.method != "POST":
+                return _error("not found", 404)
+            if action == "start":
+                session.start()
+            elif action == "advance":
+                session.advance()
+            elif action == "end":
+                session.end()
+            elif action == "verdict":
+                body = await _body(request)
+                if not isinstance(body, dict):
+                    raise SessionError("request: not understood")
+                session.verdict(body.get("team"), body.get("accept"))
+            else:
+                return _error("not found", 404)
+            return JSONResponse(session.teacher_view())
+
+    routes = [
+        Route("/join", join_page),
+        Route("/api/join", guarded(api_join), methods=["POST"]),
+        Route("/api/me", guarded(api_me)),
+        Route("/api/choose", guarded(api_choose), methods=["POST"]),
+        Route("/api/leave", guarded(api_leave), methods=["POST"]),
+        Route("/teacher", guarded(teacher_page)),
+        Route("/api/teacher/{action}", guarded(api_teacher), methods=["GET", "POST"]),
+    ]
+    app = Starlette(routes=routes)
+    app.state.teacher_key = key
+    return app
+
+
+def _join_html(lang: str) -> str:
+    t = TEXT[lang]
+    page = _static("join.html")
+    for name, value in (("__LANG__", lang), ("__TITLE__", html.escape(t["title"])),
+                        ("__CODE_LABEL__", html.escape(t["code"])),
+                        ("__NAME_LABEL__", html.escape(t["name"])),
+                        ("__JOIN__", html.escape(t["join"])),
+                        ("__TEXT__", json.dumps(t).replace("<", "\\u003c"))):
+        page = page.replace(name, value)
+    return page
+
+
+def _qr_svg(url: str) -> str:
+    """The join address as a QR code (SVG), for phones."""
+    import io
+
+    import segno
+
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="svg", scale=6, xmldecl=False)
+    return buffer.getvalue().decode()
+
+
+def _teacher_html(session: ClassSession, request: Request) -> str:
+    base = str(request.base_url).rstrip("/")
+    join_url = f"{base}/join"
+    page = _static("teacher.html")
+    given = request.query_params.get("key", "")
+    for name, value in (("__CODE__", html.escape(session.code)),
+                        ("__JOIN_URL__", html.escape(join_url)), ("__QR__", _qr_svg(join_url)),
+                        ("__KEY_URL__", html.escape(quote(given, safe=""))),
+                        ("__KEY_JSON__", json.dumps(given).replace("<", "\\u003c"))):
+        page = page.replace(name, value)
+    return page

@@ -1,0 +1,39 @@
+"""A participatory class server on 127.0.0.1 for tests (stopped when the test ends)."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import uvicorn
+
+from sim.live import ClassSession
+from sim.live.web import create_app
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def class_server(seed: int = 4, code: str = "KLAS7", key: str = "secret-key"
+                 ) -> Iterator[tuple[str, ClassSession]]:
+    session = ClassSession("classroom", seed=seed, code=code)
+    app = create_app(session, teacher_key=key)
+    port = free_port()
+    srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started and time.monotonic() < deadline:
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}", session
+    finally:
+        srv.should_exit = True
+        thread.join(timeout=10)

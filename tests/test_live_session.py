@@ -1,0 +1,182 @@
+"""The participatory class's server-side session: roles, choices, deadlines, replay."""
+
+from __future__ import annotations
+
+import pytest
+
+from sim.live import ClassSession, SessionError
+from sim.replay import replay, write_session
+
+
+@pytest.fixture()
+def room() -> ClassSession:
+    session = ClassSession("classroom", seed=2, code="ABCDE")
+    return session
+
+
+def join_class(room: ClassSession, n: int) -> list[str]:
+    return [room.join("abcde", f"student {i}") for i in range(n)]
+
+
+def test_students_join_and_get_roles_sponsors_first(room):
+    tokens = join_class(room, 6)
+    room.start()
+    roles = [room.player(t).role for t in tokens]
+    n_teams = room.model.strategy.n_teams
+    assert roles[:n_teams] == ["sponsor"] * n_teams
+    assert set(roles[n_teams:]) == {"employee"}
+    uids = [room.player(t).uid for t in tokens]
+    assert len(set(uids)) == len(uids)  # one employee per student
+
+
+@pytest.mark.parametrize("code, nickname, words", [
+    ("ZZZZZ", "anna", "room code"),
+    (None, "anna", "room code"),
+    ("ABCDE", "", "nickname"),
+    ("ABCDE", "x" * 30, "nickname"),
+    ("ABCDE", "bad\nname", "nickname"),
+    ("ABCDE", 42, "nickname"),
+])
+def test_bad_joins_are_refused_in_one_line(room, code, nickname, words):
+    with pytest.raises(SessionError, match=words) as err:
+        room.join(code, nickname)
+    assert "\n" not in str(err.value)
+    assert room.players == {}
+
+
+def test_a_nickname_is_taken_once(room):
+    room.join("ABCDE", "Anna")
+    with pytest.raises(SessionError, match="taken"):
+        room.join("ABCDE", "anna")
+
+
+def test_a_forged_token_is_refused_and_changes_nothing(room):
+    join_class(room, 5)
+    room.start()
+    with pytest.raises(SessionError, match="not in this class"):
+        room.choose("forged", {"week": room.open_week, "kind": "respond", "team": 0,
+                               "accept": True})
+    with pytest.raises(SessionError, match="not in this class"):
+        room.student_view(["not", "a", "token"])
+    assert room.choices.responses == {} and room.choices.invites == {}
+
+
+def sponsor_and_contact(room, tokens):
+    token = next(t for t in tokens if room.player(t).role == "sponsor")
+    contacts = room._contacts(room.player(token).uid)
+    free = [int(c) for c in contacts
+            if room.model.team[room.model.slot_of(int(c))] < 0]
+    return token, free
+
+
+def test_a_sponsor_invites_a_contact_and_the_invitee_sees_the_offer(room):
+    tokens = join_class(room, 5)
+    room.start()
+    sponsor, free = sponsor_and_contact(room, tokens)
+    team = room.player(sponsor).team
+    assert room.choose(sponsor, {"week": room.open_week, "kind": "invite",
+                                 "target": free[0]}) == "invited"
+    offers = [e for e in room.preview() if e.kind == "respond" and e.actor == free[0]]
+    assert team in {e.target for e in offers}
+
+
+@pytest.mark.parametrize("message, words", [
+    ("text", "message"),
+    ({"week": 99, "kind": "invite", "target": 1}, "too late"),
+    ({"week": "2", "kind": "invite", "target": 1}, "week"),
+    ({"kind": "invite", "target": 1}, "week"),
+    ({"week": 2, "kind": "bribe"}, "kind"),
+    ({"week": 2, "kind": "invite", "target": -5}, "contacts"),
+    ({"week": 2, "kind": "invite", "target": True}, "target"),
+    ({"week": 2, "kind": "respond", "team": 0, "accept": "yes"}, "accept"),
+    ({"week": 2, "kind": "invite", "target": 1, "admin": True}, "unknown field"),
+])
+def test_malformed_or_late_choices_are_refused_and_change_nothing(room, message, words):
+    tokens = join_class(room, 4)
+    room.start()
+    sponsor = next(t for t in tokens if room.player(t).role == "sponsor")
+    with pytest.raises(SessionError, match=words) as err:
+        room.choose(sponsor, message)
+    assert "\n" not in str(err.value)
+    assert room.choices.invites == {} and room.choices.responses == {}
+
+
+def test_a_response_to_an_offer_that_does_not_exist_is_refused(room):
+    tokens = join_class(room, 6)
+    room.start()
+    employee = next(t for t in tokens if room.player(t).role == "employee")
+    offered = {o["team"] for o in room.student_view(employee).get("offers", [])}
+    missing = next(t for t in range(room.model.strategy.n_teams) if t not in offered)
+    with pytest.raises(SessionError, match="no invitation"):
+        room.choose(employee, {"week": room.open_week, "kind": "respond", "team": missing,
+                               "accept": True})
+
+
+def test_a_student_sees_only_their_own_situation(room):
+    tokens = join_class(room, 6)
+    room.start()
+    view = room.student_view(tokens[-1])
+    assert set(view) >= {"role", "city", "unit", "workload", "offers", "my_invitations"}
+    text = repr(view)
+    for other in tokens[:-1]:
+        assert other not in text and room.player(other).nickname not in text
+
+
+def test_a_class_run_replays_byte_for_byte(room, tmp_path):
+    """Invitations, answers, a rejected and an accepted pitch, a leaver, then the file."""
+    tokens = join_class(room, 6)
+    room.start()
+    sponsor, free = sponsor_and_contact(room, tokens)
+    room.choose(sponsor, {"week": room.open_week, "kind": "invite", "target": free[0]})
+    room.advance()
+    room.leave(tokens[-1])  # taken over by the rule from now on
+    spec = room.config.teams
+    verdicts = [False, True]
+    while room.model.week < room.config.horizon.intervention_weeks:
+        for employee in tokens:
+            player = room.player(employee)
+            if player.role != "employee" or player.left:
+                continue
+            for offer in room.student_view(employee).get("offers", []):
+                room.choose(employee, {"week": room.open_week, "kind": "respond",
+                                       "team": offer["team"], "accept": True})
+        if room.open_week > spec.recruitment_weeks and verdicts:
+            for pitch in room.teacher_view()["pitches_waiting"]:
+                if verdicts:
+                    room.verdict(pitch["team"], verdicts.pop(0))
+        room.advance()
+    assert not verdicts, "two pitches were judged by the teacher"
+    log = room.book.log
+    assert any(e.kind == "verdict" and e.source == "player" and e.value == 0 for e in log)
+    assert any(e.kind == "verdict" and e.source == "player" and e.value == 1 for e in log)
+    room.end()
+    path = write_session(room.session(note="test class"), tmp_path / "class.json")
+    result, book = replay(path)  # through the file: JSON, validated
+    assert result.timeseries.equals(room.model.timeseries())
+    assert book.player_decisions() == room.book.player_decisions()
+
+
+def test_a_leaver_is_played_by_the_rule_and_a_reload_keeps_the_role(room):
+    tokens = join_class(room, 5)
+    room.start()
+    student = room.player(tokens[0])
+    role, uid = student.role, student.uid
+    room.leave(tokens[0])
+    plays = [d.actor for d in room._decisions() if d.kind == "play"]
+    assert uid not in plays
+    with pytest.raises(SessionError, match="you left"):
+        room.choose(tokens[0], {"week": room.open_week, "kind": "invite", "target": 1})
+    back = room.rejoin(tokens[0])
+    assert (back.role, back.uid) == (role, uid)
+    assert uid in [d.actor for d in room._decisions() if d.kind == "play"]
+
+
+def test_late_joiners_get_a_role_and_the_class_has_a_cap():
+    room = ClassSession("classroom", seed=1, code="QWERT", max_players=3)
+    room.join("QWERT", "a")
+    room.start()
+    late = room.join("QWERT", "b")
+    assert room.player(late).role in ("sponsor", "employee")
+    room.join("QWERT", "c")
+    with pytest.raises(SessionError, match="full"):
+        room.join("QWERT", "d")
