@@ -21,7 +21,14 @@ import sys
 
 import typer
 
-from sim.dashboard.assets import asset_dir, missing_assets, missing_assets_message  # noqa: F401
+from sim.dashboard.assets import (  # noqa: F401
+    asset_dir,
+    missing_assets,
+    missing_assets_message,
+    provide_chart_assets,
+)
+from sim.dashboard.i18n import LANGUAGES
+from sim.dashboard.link import ENV_LANGUAGE
 from sim.dashboard.policy import (
     DEFAULT_CULL_TIMEOUT,
     DEFAULT_MAX_SESSIONS,
@@ -36,8 +43,10 @@ def server_command(host: str, port: int) -> list[str]:
 
 
 def server_environment(policy: Policy | None = None) -> dict[str, str]:
-    """This process's environment with solara's telemetry off and the server's limits."""
+    """This process's environment with solara's telemetry off, its English "This website
+    runs on Solara" banner (which covers a plot's corner) hidden, and the server's limits."""
     return {**os.environ, "SOLARA_TELEMETRY_MIXPANEL_ENABLE": "false",
+            "SOLARA_THEME_SHOW_BANNER": "false",
             **policy_environment(policy or Policy())}
 
 
@@ -107,6 +116,7 @@ def dashboard(
     allow_large: bool = typer.Option(
         False, "--allow-large",
         help="also offer the presets of 10,000 employees or more (far more memory a session)"),
+    lang: str = typer.Option("en", "--lang", help="language the pages start in: en or nl"),
 ) -> None:
     """Serve the teaching dashboard in the browser (http://HOST:PORT)."""
     if not 1 <= port <= 65535:
@@ -121,17 +131,24 @@ def dashboard(
     except ValueError as err:
         typer.echo(f"error: {err}", err=True)
         raise typer.Exit(code=2) from None
+    if lang not in LANGUAGES:
+        typer.echo(f"error: --lang: {lang!r} is not one of {', '.join(LANGUAGES)}", err=True)
+        raise typer.Exit(code=2)
     assets_problem = missing_assets_message()
     if assets_problem:
         typer.echo(assets_problem, err=True)
         raise typer.Exit(code=2)
+    for name in provide_chart_assets():
+        typer.echo(f"note: {name} is not installed: the plots stay empty (run: "
+                   f"bash scripts/setup.sh)", err=True)
     warning = exposure_warning(host, port, policy)
     if warning:
         typer.echo(warning, err=True)
     typer.echo(f"merger-sim dashboard: http://{host}:{port}  (Ctrl+C stops it; at most "
                f"{policy.max_sessions} sessions, a closed tab's session freed after "
                f"{policy.cull_timeout}{'; large presets offered' if allow_large else ''})")
-    start_server(server_command(host, port), server_environment(policy))
+    start_server(server_command(host, port),
+                 {**server_environment(policy), ENV_LANGUAGE: lang})
 
 
 def main() -> None:

@@ -19,11 +19,13 @@ import ipywidgets
 import numpy as np
 import pytest
 import solara
+import typer
 from mesa.visualization import solara_viz
 from typer.testing import CliRunner
 
 from sim.dashboard import chrome, i18n
 from sim.dashboard.app import Page
+from sim.dashboard.charts import PANELS, metric_spec, y_domain
 from sim.dashboard.classroom import (
     SIDE_BY_SIDE_OFF,
     Classroom,
@@ -31,8 +33,9 @@ from sim.dashboard.classroom import (
     default_preset,
     load_preset,
 )
-from sim.dashboard.components import format_euros, view_components
-from sim.dashboard.figures import PANELS, network_figure, shared_limits, value_space_figure
+from sim.dashboard.components import view_components
+from sim.dashboard.figures import network_figure, value_space_figure
+from sim.dashboard.numbers import format_euros, format_number, format_setting
 from sim.dashboard.params import (
     CLASSROOM_PARAMETERS,
     classroom_controls,
@@ -122,6 +125,12 @@ def images(rc, view: str) -> list:
             if isinstance(child, ipywidgets.Image)]
 
 
+def charts(rc) -> list:
+    """The live plots' chart widgets (Vega-Lite specs drawn by the browser), in page order."""
+    found = [w for w in widgets_below(rc.container) if isinstance(w, solara.widgets.VegaLite)]
+    return sorted(found, key=lambda w: w.model_id)
+
+
 def markdown_text(rc) -> str:
     return "\n".join(w.template.template if hasattr(w.template, "template") else str(w.template)
                      for w in widgets_below(rc.container) if isinstance(w, vw.VuetifyTemplate))
@@ -162,27 +171,28 @@ def test_page_is_a_solaraviz_app_with_controls_monitors_and_six_plots():
         assert button(rc, label) is not None
     assert monitor(rc, "week") == ["0"]
     assert monitor(rc, "headcount") == [str(load_preset(default_preset()).headcount)]
-    assert len(images(rc, "plots")) == len(PANELS) == 6
+    assert len(charts(rc)) == len(PANELS) == 6
     titles = [w.children[0] for w in rc.find(vw.CardTitle).widgets]
     assert titles == ["Controls", "Model parameters", "Information"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Plots", "Network", "Value space", "Info"]
+        "Plots", "Network", "Value space", "Culture profile", "Events", "Ten seeds", "Info"]
 
 
 @in_event_loop
 def test_step_advances_the_week_and_redraws_the_plots():
     rc = render_page()
-    before = [w.value for w in images(rc, "plots")]
+    before = [w.spec for w in charts(rc)]
+    assert all(len(spec["data"]["values"]) == 1 for spec in before)  # week 0
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["1"]
-    after = [w.value for w in images(rc, "plots")]
-    assert all(a != b for a, b in zip(after, before, strict=True))
+    after = [w.spec for w in charts(rc)]
+    assert all(len(spec["data"]["values"]) == 2 for spec in after)
 
 
 @in_event_loop
 def test_weeks_per_step_slider_steps_several_weeks():
     rc = render_page()
-    rc.find(vw.Slider, label="Weeks per step (and per redraw)").widget.v_model = 13
+    rc.find(vw.Slider, label="Weeks per step").widget.v_model = 13
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["13"]
 
@@ -262,7 +272,10 @@ def test_side_by_side_shows_both_strategies_stepping_in_lockstep():
     select_with_label(rc, "Side by side: second strategy").v_model = "training"
     button(rc, "Reset").click()
     assert len(monitor(rc, "week")) == 2
-    assert len(images(rc, "plots")) == 6  # each plot now holds both strategies
+    specs = [w.spec for w in charts(rc)]
+    assert len(specs) == 6  # each plot holds both strategies, as two lines on one axis
+    assert all({row["s"] for row in spec["data"]["values"]}
+               == {"No intervention", "Culture training"} for spec in specs)
     button(rc, "Step").click()
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["2", "2"]
@@ -282,15 +295,16 @@ def test_language_toggle_translates_solaraviz_chrome_labels_and_info():
     assert [w.children[0] for w in rc.find(vw.CardTitle).widgets] == [
         "Bediening", "Modelparameters", "Informatie"]
     assert [w.children[0] for w in rc.find(vw.Tab).widgets] == [
-        "Grafieken", "Netwerk", "Waardenruimte", "Info"]
-    assert rc.find(vw.Slider, label="Weken per stap (en per tekening)").widgets
+        "Grafieken", "Netwerk", "Waardenruimte", "Cultuurprofiel", "Gebeurtenissen",
+        "Tien seeds", "Info"]
+    assert rc.find(vw.Slider, label="Weken per stap").widgets
     assert rc.find(vw.Slider,
                    label=control_label("interaction.confidence_threshold", "nl")).widgets
     texts = [item["text"] for item in select_with_label(rc, "Strategie").items]
     assert "Cultuurtraining" in texts
     assert monitor(rc, "week") == ["0"]
     assert rc.find(vw.Html, children=["Aantal medewerkers"]).widgets
-    select_tab(rc, 3)
+    select_tab(rc, 6)
     text = markdown_text(rc)
     assert "WAT IS HET?" in text and "WHAT IS IT?" not in text
     language_toggle(rc).v_model = i18n.LANGUAGES.index("en")
@@ -313,7 +327,7 @@ def test_language_switch_keeps_the_model_and_the_users_choices():
 @in_event_loop
 def test_info_panel_has_netlogo_sections_in_order():
     rc = render_page()
-    select_tab(rc, 3)
+    select_tab(rc, 6)
     text = markdown_text(rc)
     titles = ["WHAT IS IT?", "HOW IT WORKS", "HOW TO USE IT", "THINGS TO NOTICE",
               "THINGS TO TRY", "EXTENDING THE MODEL", "CREDITS AND REFERENCES"]
@@ -423,8 +437,21 @@ def test_unit_text_drops_dimensionless_and_translates():
 
 
 def test_format_euros_per_language():
-    assert format_euros(1020000.4, "en") == "EUR 1,020,000"
-    assert format_euros(1020000.4, "nl") == "€ 1.020.000"
+    """Millions as "EUR 3.56 M" / "€ 3,56 mln": never "€ 3.556" for 3.5 million."""
+    assert format_euros(3_556_800, "en") == "EUR 3.56 M"
+    assert format_euros(3_556_800, "nl") == "€ 3,56 mln"
+    assert format_euros(356_800.4, "en") == "EUR 356,800"
+    assert format_euros(356_800.4, "nl") == "€ 356.800"
+    assert format_euros(0, "nl") == "€ 0"
+
+
+def test_numbers_and_settings_per_language():
+    assert format_number(1234.567, "en", 2) == "1,234.57"
+    assert format_number(1234.567, "nl", 2) == "1.234,57"
+    assert format_setting(0.3, "nl") == "0,3"
+    assert format_setting(0.3, "en") == "0.3"
+    assert format_setting(False, "nl") == "uit"
+    assert format_setting(True, "en") == "on"
 
 
 # ----------------------------------------------------------------------------- parameters
@@ -484,7 +511,7 @@ def test_model_params_come_from_the_schema_and_name_classroom_arguments():
             assert spec["min"] == info.minimum
             assert spec["max"] <= info.maximum
     nl = model_params(room, "nl")
-    assert nl["interaction.confidence_threshold"]["label"].startswith("Vertrouwensdrempel")
+    assert nl["interaction.confidence_threshold"]["label"].startswith("Tolerantiegrens")
 
 
 def test_model_params_show_the_running_values():
@@ -586,15 +613,38 @@ def test_network_figure_legend_follows_colouring():
     assert [x.get_text() for x in teams][-1] == "no team"
 
 
-def test_shared_limits_cover_both_runs():
+def test_one_axis_covers_both_runs():
     room = Classroom(strategy="none", strategy_b="training")
     for _ in range(10):
         room.step()
     frames = room.frames()
-    limits = shared_limits(frames)
-    assert set(limits) == set(PANELS)
     top = max(f["cost_cum"].max() for f in frames) / 1000.0
-    assert limits["cost_cum"][1] >= top > 0
+    assert y_domain(frames, "cost_cum")[1] >= top > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_plot_spec_compares_strategies_and_explains_itself(lang):
+    room = Classroom(strategy="training", strategy_b="teams")
+    for _ in range(5):
+        room.step()
+    horizon = room.config.horizon
+    for name in PANELS:
+        spec = metric_spec(room.frames(), ["training", "teams"], name, lang,
+                           horizon.intervention_weeks, horizon.total_weeks)
+        lines = [layer for layer in spec["layer"] if layer["mark"]["type"] == "line"]
+        assert len(lines) == 1  # one axis; the strategies are colours of one line layer
+        colour = lines[0]["encoding"]["color"]
+        assert len(colour["scale"]["domain"]) == 2 and colour["legend"]
+        assert lines[0]["encoding"]["y"]["title"] == i18n.t(f"unit_{name}", lang)
+        assert lines[0]["encoding"]["x"]["scale"]["domain"] == [0, horizon.total_weeks]
+        subtitle = spec["title"].get("subtitle")
+        lower = name in ("distance_to_target", "city_divergence", "cost_cum")
+        assert (subtitle == i18n.t("lower_is_better", lang)) == lower
+        texts = [row["text"] for layer in spec["layer"] if layer["mark"]["type"] == "text"
+                 for row in layer["data"]["values"]]
+        assert texts == [i18n.t("band_intervention", lang), i18n.t("band_followup", lang)]
+        assert any("tooltip" in layer["encoding"] for layer in spec["layer"])
+        assert len(spec["data"]["values"]) == 2 * 6  # weeks 0-5, two strategies
 
 
 def test_side_by_side_off_is_not_a_strategy():
@@ -617,7 +667,6 @@ def test_server_command_is_local_production_and_quiet():
 
 
 def test_bad_port_exits_2_with_a_message():
-    import typer
 
     app = typer.Typer()
     app.command()(dashboard)
@@ -660,11 +709,299 @@ def test_teaching_guide_has_the_required_parts(lang):
     text = (GUIDES / f"{lang}.md").read_text(encoding="utf-8")
     exercises = re.findall(r"^### (?:Exercise|Opdracht) \d", text, flags=re.MULTILINE)
     assert len(exercises) >= 5
-    try_word, notice_word, discuss_word = (("Try:", "Notice:", "Discuss:") if lang == "en"
-                                           else ("Probeer:", "Let op:", "Bespreek:"))
-    assert text.count(notice_word) >= 5 and text.count(discuss_word) >= 5
-    assert text.count(try_word) >= len(exercises)
+    words = (("Settings:", "Do:", "Observe:", "why:", "Discuss:") if lang == "en"
+             else ("Instellingen:", "Doen:", "Let op:", "waarom:", "Bespreek:"))
+    for word in words:  # settings, what to do, what to observe and why, for every exercise
+        assert text.count(word) >= len(exercises), word
     assert "90" in text
     for name in STRATEGIES:
         if name in ("training", "teams", "assigned-teams", "none"):
             assert i18n.strategy_name(name, lang) in text, name
+
+
+# ----------------------------------------------------------------------------- Reset, twice
+
+
+def _settings_shown(rc) -> tuple[str, list[str]]:
+    return running_line(rc), monitor(rc, "week")
+
+
+@in_event_loop
+@pytest.mark.parametrize("change", ["scenario", "side_by_side_on_off", "seed"])
+def test_reset_twice_keeps_every_setting(change):
+    """The second (and third) Reset builds the run the controls show, whatever changed
+    before: SolaraViz remounts after a new scenario or side by side switched, and its
+    parameter state then holds only the controls touched since."""
+    rc = render_page()
+    path = "interaction.confidence_threshold"
+    select_with_label(rc, "Strategy").v_model = "training"
+    select_with_label(rc, "Side by side: second strategy").v_model = "teams"
+    rc.find(vw.Slider, label=control_label(path)).widget.v_model = 0.2
+    if change == "scenario":
+        select_with_label(rc, "Scenario").v_model = "case"
+    button(rc, "Reset").click()
+    if change == "side_by_side_on_off":
+        select_with_label(rc, "Side by side: second strategy").v_model = SIDE_BY_SIDE_OFF
+        button(rc, "Reset").click()
+        select_with_label(rc, "Side by side: second strategy").v_model = "teams"
+        button(rc, "Reset").click()
+    if change == "seed":
+        rc.find(vw.Slider, label="Seed (random numbers)").widget.v_model = 7
+        button(rc, "Reset").click()
+    first = _settings_shown(rc)
+    preset = "case" if change == "scenario" else "classroom"
+    seed = 7 if change == "seed" else 0
+    expected = (f"Running: {i18n.scenario_name(preset, 'en')}; Culture training | "
+                f"Theme teams (self-selected); seed {seed}; changed: Interaction: confidence "
+                f"threshold 0.2; everything else at the scenario's defaults")
+    assert first == (expected, ["0", "0"])
+    for _ in range(2):
+        button(rc, "Step").click()
+        button(rc, "Reset").click()
+        assert _settings_shown(rc) == first
+
+
+def test_session_class_fills_what_a_reset_does_not_pass():
+    from sim.dashboard.classroom import session_classroom
+
+    cls = session_classroom()
+    room = cls(preset="case", strategy="training", strategy_b="teams", seed=4,
+               **{"teams.min_size": 4})
+    again = type(room)(scenario=None)  # a Reset after a remount passes only Mesa's own
+    assert again.settings == room.settings
+    moved = type(room)(seed=5)
+    assert moved.settings.seed == 5 and moved.settings.strategy_b == "teams"
+    assert moved.settings.overrides == {"teams.min_size": 4}
+    assert session_classroom().on_screen is None  # each session has its own
+
+
+def test_teams_formed_counts_every_team_that_worked_and_stays_after_disbanding():
+    room = Classroom(strategy="teams")
+    while room.running:
+        room.step()
+    sim = room.simulations[0]
+    frame = room.frames()[0]
+    assert frame["teams_active"].iloc[-1] == 0  # disbanded at the end of the intervention
+    assert len(sim.teams_formed) >= frame["teams_active"].max() > 0
+
+
+def test_a_step_of_13_weeks_stops_exactly_at_the_horizon():
+    room = Classroom(preset="classroom")
+    total = room.config.horizon.total_weeks
+    while room.running:
+        for _ in range(13):  # SolaraViz's Step with 13 weeks per step
+            room.step()
+    assert room.week == total and room.time == total
+
+
+# ----------------------------------------------------------------------------- Dutch, lang
+
+
+def _strings(node) -> list[str]:
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for key, value in node.items() if key not in ("$schema", "field", "type")
+                for s in _strings(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in _strings(value)]
+    return []
+
+
+def test_dutch_plots_have_no_english():
+    """The plots' text is drawn on a canvas (not in the page's text): checked in the specs."""
+    from dutch_words import english_in
+
+    room = Classroom(strategy="none", strategy_b="assigned-teams")
+    room.step()
+    horizon = room.config.horizon
+    for name in PANELS:
+        for large in (False, True):
+            spec = metric_spec(room.frames(), ["none", "assigned-teams"], name, "nl",
+                               horizon.intervention_weeks, horizon.total_weeks, large=large)
+            found = english_in(" ".join(_strings(spec)))
+            assert not found, (name, found)
+            english = metric_spec(room.frames(), ["none", "assigned-teams"], name, "en",
+                                  horizon.intervention_weeks, horizon.total_weeks)
+            assert english_in(" ".join(_strings(english)))  # the check can fail
+
+
+def test_start_language_from_address_then_server():
+    from sim.dashboard.link import ENV_LANGUAGE, start_language
+
+    assert start_language("lang=nl", {}) == "nl"
+    assert start_language("?lang=nl&x=1", {}) == "nl"
+    assert start_language(None, {ENV_LANGUAGE: "nl"}) == "nl"
+    assert start_language("lang=en", {ENV_LANGUAGE: "nl"}) == "en"
+    assert start_language("lang=xx", {ENV_LANGUAGE: "nl"}) == "nl"  # unknown: ignored
+    assert start_language("lang=" + "n" * 5000, {}) == "en"
+    assert start_language(None, {ENV_LANGUAGE: "fr"}) == "en"
+
+
+def test_dashboard_lang_option_reaches_the_server(monkeypatch):
+    from sim import dashboard_cli
+    from sim.dashboard.link import ENV_LANGUAGE
+
+    started = {}
+    monkeypatch.setattr(dashboard_cli, "start_server",
+                        lambda command, env: started.update(env=env))
+    app = typer.Typer()
+    app.command()(dashboard)
+    ok = CliRunner().invoke(app, ["--port", "8799", "--lang", "nl"])
+    assert ok.exit_code == 0, ok.output
+    assert started["env"][ENV_LANGUAGE] == "nl"
+    assert started["env"]["SOLARA_THEME_SHOW_BANNER"] == "false"
+    bad = CliRunner().invoke(app, ["--port", "8799", "--lang", "fr"])
+    assert bad.exit_code == 2
+    lines = [line for line in bad.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and "--lang" in lines[0]
+
+
+@in_event_loop
+def test_page_starts_in_the_servers_language(monkeypatch):
+    from sim.dashboard.link import ENV_LANGUAGE
+
+    monkeypatch.setenv(ENV_LANGUAGE, "nl")
+    rc = render_page()
+    assert button(rc, "Stap") is not None
+    assert "Nu: Klas (klein en snel)" in running_line(rc)
+
+
+@in_event_loop
+def test_running_line_says_switches_in_words_and_numbers_in_dutch():
+    rc = render_page()
+    language_toggle(rc).v_model = i18n.LANGUAGES.index("nl")
+    rc.find(vw.Checkbox, label="Werken aan waarden").widget.v_model = False
+    rc.find(vw.Slider, label=control_label("interaction.confidence_threshold", "nl")) \
+        .widget.v_model = 0.2
+    button(rc, "Opnieuw").click()
+    line = running_line(rc)
+    assert "Werken aan waarden uit" in line and "Tolerantiegrens 0,2" in line, line
+
+
+def test_settings_query_round_trips_through_the_check():
+    from sim.dashboard.link import settings_from_query, settings_query
+
+    room = Classroom(preset="case", strategy="training", strategy_b="teams", seed=9,
+                     **{"interaction.confidence_threshold": 0.25, "teams.value_work": False,
+                        "teams.min_size": 4})
+    query = settings_query(room.settings, "nl")
+    assert query.startswith("lang=nl&")
+    again = Classroom(**settings_from_query(query))
+    assert again.settings == room.settings and not again.rejections
+    forged = Classroom(**settings_from_query("preset=/etc/passwd&seed=x&training.dose=7"))
+    assert {r.name for r in forged.rejections} == {"preset", "seed", "training.dose"}
+
+
+def test_weekly_csv_holds_every_strategy_and_week():
+    from sim.dashboard.components import csv_name, weekly_csv
+
+    room = Classroom(strategy="none", strategy_b="training", seed=3)
+    for _ in range(4):
+        room.step()
+    lines = weekly_csv(room).splitlines()
+    assert lines[0].startswith("preset,strategy,seed,week,")
+    assert len(lines) == 1 + 2 * 5
+    assert csv_name(room) == "merger-sim-classroom-none-training-seed3-week4.csv"
+
+
+# ----------------------------------------------------------------------------- ten seeds
+
+
+def test_ten_seeds_are_the_runs_reset_would_build():
+    from sim.dashboard.seeds import run_seeds, seed_range, wins
+
+    room = Classroom(strategy="training", strategy_b="teams", seed=5,
+                     **{"interaction.confidence_threshold": 0.25})
+    shares: list[float] = []
+    table = run_seeds(room.settings, room.config, shares.append)
+    assert sorted(table["seed"].unique()) == seed_range(5) == list(range(5, 15))
+    assert len(table) == 20 and shares[-1] == 100.0
+    one = Classroom(strategy="teams", seed=7, **{"interaction.confidence_threshold": 0.25})
+    while one.running:
+        one.step()
+    row = table[(table["seed"] == 7) & (table["strategy"] == "teams")].iloc[0]
+    assert row["distance_to_target@end"] == one.frames()[0]["distance_to_target"].iloc[-1]
+    assert 0 <= wins(table, "training", "teams") <= 10
+    assert table["distance_to_target@end"].nunique() > 2  # seeds differ
+
+
+@in_event_loop
+async def test_ten_seeds_tab_runs_and_shows_the_spread():
+    rc = render_page()
+    select_tab(rc, 5)
+    button(rc, "Run seeds 0-9").click()
+    for _ in range(600):
+        if "mean" in markdown_text(rc):
+            break
+        await asyncio.sleep(0.1)
+    text = markdown_text(rc)
+    assert ">9<" in text and "lowest" in text and "highest" in text
+
+
+@pytest.mark.parametrize("lang", ["en", "nl"])
+def test_culture_profile_shows_every_city_the_organisation_and_the_target(lang):
+    from sim.dashboard.charts import profile_spec
+
+    room = Classroom(preset="case", strategy="teams")
+    room.step()
+    m = room.simulations[0].model
+    spec = profile_spec(m.values, m.active, m.city, m.city_names, m.target, m.dimensions,
+                        "title", lang)
+    groups = spec["encoding"]["color"]["scale"]["domain"]
+    assert groups == [i18n.t("city_n", lang, name=n) for n in m.city_names] + [
+        i18n.t("organisation", lang), i18n.t("target", lang)]
+    rows = spec["data"]["values"]
+    assert len(rows) == len(groups) * len(m.dimensions)
+    assert all(0.0 <= row["v"] <= 1.0 for row in rows)
+    target = [row["v"] for row in rows if row["g"] == i18n.t("target", lang)]
+    np.testing.assert_allclose(target, np.round(m.target, 3))
+    if lang == "nl":
+        assert "hiërarchie" in {row["d"] for row in rows} or "hierarchy" not in m.dimensions
+
+
+@in_event_loop
+def test_culture_profile_tab_draws_one_chart_per_strategy():
+    rc = render_page()
+    select_with_label(rc, "Side by side: second strategy").v_model = "training"
+    button(rc, "Reset").click()
+    select_tab(rc, 3)
+    titles = [w.spec["title"]["text"] for w in charts(rc) if "xOffset" in w.spec["encoding"]]
+    assert sorted(titles) == ["Culture training: culture per city, week 0",
+                              "No intervention: culture per city, week 0"]
+
+
+def test_event_log_records_teams_proposals_the_end_and_turnover():
+    room = Classroom(preset="classroom", strategy="teams")
+    while room.running:
+        room.step()
+    sim = room.simulations[0]
+    keys = [e.key for e in sim.events]
+    formed = [e for e in sim.events if e.key == "event_team_formed"]
+    assert len(formed) == len(sim.teams_formed) > 0
+    assert all(e.fields["size"] >= room.config.teams.min_size for e in formed)
+    assert keys.count("event_team_stopped") == len(formed)  # all stop by the end
+    end = room.config.horizon.intervention_weeks
+    assert [e.week for e in sim.events if e.key == "event_intervention_end"] == [end]
+    total = room.frames()[0]["proposals_accepted"].iloc[-1]
+    assert sum(e.fields["n"] for e in sim.events if e.key == "event_proposals") == total
+    quarters = [e for e in sim.events if e.key == "event_quarter"]
+    assert len(quarters) == room.config.horizon.total_weeks // 13
+    assert sum(e.fields["left"] for e in quarters) == room.frames()[0]["leavers_cum"].iloc[
+        quarters[-1].week]
+    for e in sim.events:  # every event reads in both languages
+        assert i18n.t(e.key, "nl", **e.fields) and i18n.t(e.key, "en", **e.fields)
+
+
+@in_event_loop
+def test_event_log_tab_shows_the_events_newest_first():
+    rc = render_page()
+    select_with_label(rc, "Strategy").v_model = "teams"
+    button(rc, "Reset").click()
+    rc.find(vw.Slider, label="Weeks per step").widget.v_model = 13
+    button(rc, "Step").click()
+    select_tab(rc, 4)
+    text = markdown_text(rc)
+    assert "What happened: Theme teams (self-selected)" in text
+    assert "starts working" in text and "this quarter" in text
+    assert text.index("Week 13") < text.index("starts working")

@@ -227,7 +227,7 @@ def test_forged_scenario_in_the_page_shows_a_message_and_the_session_keeps_stepp
 def test_forged_slider_value_shows_a_message_in_dutch():
     rc = render_page()
     rc.find(vw.BtnToggle, class_="language-toggle").widget.v_model = 1  # Nederlands
-    slider = rc.find(vw.Slider, label="Vertrouwensdrempel (genormaliseerde afstand)").widget
+    slider = rc.find(vw.Slider, label="Tolerantiegrens (genormaliseerde afstand)").widget
     slider.v_model = 7.5
     button(rc, "Opnieuw").click()
     text = str(rc.find(vw.Alert, class_="settings-rejected").widget.children)

@@ -131,7 +131,7 @@ def test_forged_values_for_every_other_control_are_refused_in_dutch(
         forge_and_reset(dash, [
             ("Strategie", "telepathy"),
             ("Naast elkaar: tweede strategie", "../../etc/shadow"),
-            ("Vertrouwensdrempel (genormaliseerde afstand)", 5.0, {"max": 10}),
+            ("Tolerantiegrens (genormaliseerde afstand)", 5.0, {"max": 10}),
             ("Seed (toevalsgetallen)", 100000, {"max": 10**6}),
             ("Verloop en werving", "yes"),
         ], reset="Opnieuw")

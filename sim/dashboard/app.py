@@ -29,16 +29,22 @@ from mesa.visualization import SolaraViz
 
 from sim.dashboard import chrome
 from sim.dashboard.checks import rejection_message
-from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, Classroom, available_presets
-from sim.dashboard.components import CSS, PAGE_NAMES, view_components
+from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, available_presets, session_classroom
+from sim.dashboard.components import (
+    CSS,
+    HIDE_ADVANCED_CSS,
+    PAGE_NAMES,
+    PROJECTOR_CSS,
+    view_components,
+)
 from sim.dashboard.i18n import (
-    DEFAULT_LANGUAGE,
     LANGUAGE_NAMES,
     LANGUAGES,
     scenario_name,
     strategy_name,
     t,
 )
+from sim.dashboard.link import settings_from_query, start_language
 from sim.dashboard.params import model_params
 from sim.dashboard.policy import current_policy
 from sim.dashboard.server import keep_tracebacks_on_server
@@ -82,8 +88,11 @@ def Page() -> None:
     again, the server log gets the details; a traceback never reaches the browser.
     """
     chrome.install()
-    language = solara.use_reactive(DEFAULT_LANGUAGE)
+    router = solara.use_router()
+    language = solara.use_reactive(solara.use_memo(lambda: start_language(router.search), []))
     network_colour = solara.use_reactive("city")
+    advanced = solara.use_reactive(False)
+    projector = solara.use_reactive(False)
     presets = solara.use_memo(available_presets, [])
     # An error below the page arrives in one of two ways: raised while rendering (solara
     # hands it to use_exception) or raised by a SolaraViz button (the chrome's guard
@@ -94,7 +103,7 @@ def Page() -> None:
     session_chrome = solara.use_memo(
         lambda: chrome.Chrome(language=language, page_names=PAGE_NAMES,
                               choice_name=choice_namer(presets), network_colour=network_colour,
-                              on_error=failure.set),
+                              projector=projector, on_error=failure.set),
         [])
     chrome.use_chrome(session_chrome)
     policy = solara.use_memo(current_policy, [])
@@ -115,10 +124,18 @@ def Page() -> None:
 
     lang = language.value
     solara.Style(CSS)
+    if not advanced.value:
+        solara.Style(HIDE_ADVANCED_CSS)
+    if projector.value:
+        solara.Style(PROJECTOR_CSS)
     solara.Title(t("title", lang))
-    with solara.Sidebar(), solara.Row(style={"align-items": "center", "padding": "0 8px"}):
-        solara.Text(t("language", lang))
-        LanguageToggle(language)
+    with solara.Sidebar(), solara.Column(gap="0px", style={"padding": "0 8px"}):
+        with solara.Row(style={"align-items": "center"}):
+            solara.Text(t("language", lang))
+            LanguageToggle(language)
+        with solara.Row(gap="12px"):
+            solara.Checkbox(label=t("projector", lang), value=projector)
+            solara.Checkbox(label=t("advanced", lang), value=advanced)
     if ticket is None:
         solara.Error(t("server_full", lang, sessions=policy.max_sessions),
                      classes=["server-full"])
@@ -128,13 +145,16 @@ def Page() -> None:
             solara.Error(t("session_error", lang))
             solara.Button(t("start_again", lang), color="primary", on_click=start_again)
         return
-    Dashboard(language=language).key(f"attempt-{attempt.value}")
+    Dashboard(language=language, initial=settings_from_query(router.search)) \
+        .key(f"attempt-{attempt.value}")
 
 
 @solara.component
-def Dashboard(language: solara.Reactive[str]) -> None:
-    """SolaraViz on this session's Classroom, with a line for values that were refused."""
-    first = solara.use_memo(Classroom, [])
+def Dashboard(language: solara.Reactive[str], initial: dict[str, Any] | None = None) -> None:
+    """SolaraViz on this session's Classroom, with a line for values that were refused.
+
+    ``initial``: the run the page's address asks for (checked like every Reset)."""
+    first = solara.use_memo(lambda: session_classroom()(**(initial or {})), [])
     model = solara.use_reactive(first)
     classroom = model.value
     lang = language.value

@@ -15,6 +15,7 @@ is loaded.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -25,6 +26,14 @@ REQUIRED_ASSETS = (
     "@widgetti/vue-grid-layout@2.3.13-alpha.2",
 )
 """Asset folders without which the page stays white (what solara 1.64's Vue 2 page requests)."""
+
+CHART_ASSETS = {
+    "vega@5": ("vega@5.21.0", "build/vega.min.js"),
+    "vega-lite@5": ("vega-lite@5.2.0", "build/vega-lite.min.js"),
+    "vega-embed@6": ("vega-embed@6.20.2", "build/vega-embed.min.js"),
+}
+"""The plots' scripts: the folder solara's chart widget requests (by major version) -> the
+folder solara-assets ships (by exact version) and the one file the widget loads from it."""
 
 SETUP_COMMAND = "bash scripts/setup.sh"
 """What installs the assets (the dashboard extra, with solara-assets, at the pinned versions)."""
@@ -40,6 +49,33 @@ def missing_assets(folder: Path | None = None) -> list[str]:
     """Required asset folders that are not installed (a folder counts once it has package.json)."""
     folder = folder or asset_dir()
     return [spec for spec in REQUIRED_ASSETS if not (folder / spec / "package.json").is_file()]
+
+
+def provide_chart_assets(folder: Path | None = None) -> list[str]:
+    """Put the plots' scripts where the chart widget asks for them; return what is missing.
+
+    Why: solara's chart widget requests ``vega@5/...`` while solara-assets ships
+    ``vega@5.21.0/...``, and the server answers only exact folder names (it fetches nothing).
+    Copying the one file each needs from the shipped folder is local and idempotent; a
+    requested folder is missing only when the shipped one is absent too.
+    """
+    folder = folder or asset_dir()
+    missing = []
+    for requested, (shipped, path) in CHART_ASSETS.items():
+        target = folder / requested
+        if (target / path).is_file():
+            continue
+        source = folder / shipped
+        if not (source / path).is_file():
+            missing.append(requested)
+            continue
+        try:
+            (target / path).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source / "package.json", target / "package.json")
+            shutil.copyfile(source / path, target / path)
+        except OSError:
+            missing.append(requested)
+    return missing
 
 
 def missing_assets_message(folder: Path | None = None) -> str | None:
@@ -59,6 +95,10 @@ def main() -> int:
     if message:
         print(message, file=sys.stderr)
         return 2
+    charts = provide_chart_assets()
+    if charts:
+        print(f"note: the plots' scripts are missing ({', '.join(charts)}): the dashboard "
+              f"runs, its plots stay empty; run: {SETUP_COMMAND}", file=sys.stderr)
     print(f"dashboard assets: {len(REQUIRED_ASSETS)} packages in {asset_dir()}")
     return 0
 

@@ -32,6 +32,7 @@ not dragged anything.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 from collections.abc import Callable
@@ -70,18 +71,35 @@ MESA_PATTERNS: Final[dict[str, str]] = {
 }
 """SolaraViz's formatted texts (time shown, tab names) -> our label keys."""
 
+ADVANCED_TEXT: Final[frozenset[str]] = frozenset(
+    {"Play Interval (ms)", "Use Threads", "Increase play interval to avoid skipping plots"})
+"""SolaraViz's technical controls: shown only under "Advanced settings" (a class needs the
+weeks per step and the buttons, not the pause in milliseconds or the drawing thread)."""
+
 ROW_HEIGHT_PX: Final[int] = 30
 """Height of one grid row in solara's draggable grid (its default), for sizing figures."""
+
+MONITOR_ROWS: Final[int] = 6
+"""Grid rows of the monitor table: a header, two strategies and a wrapped line under it."""
+
+PROJECTOR_MONITOR_ROWS: Final[int] = 13
+"""The same in projector mode (large type, a row per measure)."""
 
 GRID_LAYOUTS: Final[dict[int, list[tuple[int, int, int, int]]]] = {
     1: [(0, 0, 12, 16)],
     2: [(0, 0, 6, 16), (6, 0, 6, 16)],
-    7: [(0, 0, 12, 4)] + [(6 * (i % 2), 4 + 9 * (i // 2), 6, 9) for i in range(6)],
-    8: [(0, 0, 6, 4), (6, 0, 6, 4)] + [(6 * (i % 2), 4 + 9 * (i // 2), 6, 9) for i in range(6)],
+    7: [(0, 0, 12, MONITOR_ROWS)]
+    + [(6 * (i % 2), MONITOR_ROWS + 9 * (i // 2), 6, 9) for i in range(6)],
 }
+
+PROJECTOR_LAYOUTS: Final[dict[int, list[tuple[int, int, int, int]]]] = {
+    7: [(0, 0, 12, PROJECTOR_MONITOR_ROWS)]
+    + [(6 * (i % 2), PROJECTOR_MONITOR_ROWS + 11 * (i // 2), 6, 11) for i in range(6)],
+}
+"""Projector mode: taller monitors and plots (large type); other pages as usual."""
 """Default layout per number of views on a page, as (x, y, w, h) in grid cells of 12 columns:
-one view fills the width; two stand side by side; the plots page has a strip of monitors
-(one or two strategies) above six plots in two columns."""
+one view fills the width; two stand side by side; the plots page has the monitor table
+(one row per strategy) above six plots in two columns."""
 
 
 @dataclass
@@ -97,6 +115,8 @@ class Chrome:
     network_colour: solara.Reactive[str] | None = None
     """How the session's network pictures are coloured ("city" or "team"): one toggle for
     both pictures side by side, kept across Resets."""
+    projector: solara.Reactive[bool] | None = None
+    """Projector mode: large type and thick lines, for the back of a lecture room."""
     on_error: Callable[[BaseException], None] | None = None
     """Called with an exception that one of SolaraViz's buttons (Reset, Step, play) raised;
     the page logs it and shows a short message. Without it the exception would reach
@@ -166,9 +186,16 @@ def translate(text: Any) -> Any:
     return text
 
 
-def default_grid_layout(count: int) -> list[dict[str, Any]] | None:
+def projector_mode() -> bool:
+    """True when this session shows the projector mode."""
+    chrome = current_chrome()
+    return bool(chrome is not None and chrome.projector is not None and chrome.projector.value)
+
+
+def default_grid_layout(count: int, projector: bool = False) -> list[dict[str, Any]] | None:
     """Our default layout for ``count`` views on a page, in the grid's own format."""
-    cells = GRID_LAYOUTS.get(count)
+    cells = (PROJECTOR_LAYOUTS if projector else GRID_LAYOUTS).get(count) or \
+        GRID_LAYOUTS.get(count)
     if cells is None:
         return None
     return [{"i": i, "x": x, "y": y, "w": w, "h": h, "moved": False}
@@ -209,7 +236,8 @@ class _Solara(ModuleType):
     @staticmethod
     def SliderInt(label: str, *args: Any, **kwargs: Any) -> Any:
         kwargs.setdefault("thumb_label", "always")
-        return solara.SliderInt(translate(label), *args, **kwargs)
+        with _advanced(label):
+            return solara.SliderInt(translate(label), *args, **kwargs)
 
     @staticmethod
     def SliderFloat(label: str, *args: Any, **kwargs: Any) -> Any:
@@ -219,11 +247,13 @@ class _Solara(ModuleType):
 
     @staticmethod
     def Checkbox(*args: Any, label: Any = None, **kwargs: Any) -> Any:
-        return solara.Checkbox(*args, label=translate(label), **kwargs)
+        with _advanced(label):
+            return solara.Checkbox(*args, label=translate(label), **kwargs)
 
     @staticmethod
     def Text(text: str, *args: Any, **kwargs: Any) -> Any:
-        return solara.Text(translate(text), *args, **kwargs)
+        with _advanced(text):
+            return solara.Text(translate(text), *args, **kwargs)
 
     @staticmethod
     def Error(label: Any = "", *args: Any, **kwargs: Any) -> Any:
@@ -261,10 +291,19 @@ class _Solara(ModuleType):
                       grid_layout: list[dict[str, Any]] | None = None, **kwargs: Any) -> Any:
         """Mesa's grid, starting from our layout until the user moves something."""
         count = len(items or [])
-        ours = default_grid_layout(count) if current_chrome() is not None else None
+        ours = default_grid_layout(count, projector_mode()) \
+            if current_chrome() is not None else None
         if ours is not None and grid_layout == solara_viz.make_initial_grid_layout(count):
             grid_layout = ours
         return solara.GridDraggable(*args, items=items, grid_layout=grid_layout, **kwargs)
+
+
+def _advanced(text: Any) -> contextlib.AbstractContextManager[Any]:
+    """A container the page hides unless "Advanced settings" is on, for SolaraViz's
+    technical controls; no container for anything else."""
+    if isinstance(text, str) and text in ADVANCED_TEXT and current_chrome() is not None:
+        return solara.Column(classes=["advanced-control"], gap="0px")
+    return contextlib.nullcontext()
 
 
 @solara.component

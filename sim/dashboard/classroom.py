@@ -65,6 +65,27 @@ class Settings:
         """The strategies to run: one, or two side by side."""
         return [self.strategy, self.strategy_b] if self.side_by_side else [self.strategy]
 
+    def arguments(self) -> dict[str, Any]:
+        """The Classroom keyword arguments that rebuild exactly this run (the preset's own
+        defaults are not repeated; ``defaults_from`` says which preset the sliders showed)."""
+        return {"preset": self.preset, "strategy": self.strategy,
+                "strategy_b": self.strategy_b, "seed": self.seed,
+                "defaults_from": self.preset, **self.overrides}
+
+
+QUARTER_WEEKS: Final[int] = 13
+"""The event log sums leavers per quarter (a weekly line per leaver would drown the rest)."""
+
+
+@dataclass(frozen=True)
+class Event:
+    """One line of the event log: the week, a label key and its fields (shown in the
+    session's language when drawn)."""
+
+    week: int
+    key: str
+    fields: dict[str, Any]
+
 
 class Simulation:
     """One merger model and its picture geometry (computed once, then kept for its life)."""
@@ -79,6 +100,71 @@ class Simulation:
         self._layout: np.ndarray | None = None
         self._projection: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None
         self._value_limits: tuple[float, float, float, float] | None = None
+        self.teams_formed: set[int] = set()
+        self.events: list[Event] = []
+        self._working: dict[int, int] = {}
+        self._accepted = 0
+        self._leavers = 0
+
+    def step(self) -> None:
+        """One week of the wrapped model, then note which teams are working and what
+        happened (for the event log)."""
+        self.model.step()
+        self.note_teams()
+        self.note_events()
+
+    def note_events(self) -> None:
+        """Add this week's events: teams that started or stopped working, proposals
+        accepted, the end of the intervention, and each quarter's leavers.
+
+        Why observed here: the event log is a teaching view of the run; reading the model's
+        state after each week keeps the model free of display concerns.
+        """
+        model = self.model
+        week = int(model.week)
+        working: dict[int, int] = {}
+        if model.teams_active > 0:
+            ids, counts = np.unique(model.team[model.team >= 0], return_counts=True)
+            working = {int(i): int(n) for i, n in zip(ids, counts, strict=True)}
+        names = list(getattr(model, "team_names", []))
+        for team, size in working.items():
+            if team not in self._working:
+                members = np.flatnonzero(model.team == team)
+                cities = sorted({model.city_names[int(c)] for c in model.city[members]})
+                self.events.append(Event(week, "event_team_formed", {
+                    "team": names[team] if team < len(names) else str(team + 1),
+                    "size": size, "cities": len(cities), "names": ", ".join(cities)}))
+        for team in self._working:
+            if team not in working:
+                self.events.append(Event(week, "event_team_stopped", {
+                    "team": names[team] if team < len(names) else str(team + 1)}))
+        self._working = working
+        latest = model.datacollector.model_vars  # this week's outputs, without a table
+        frame_row = {name: latest[name][-1] for name in ("proposals_accepted", "leavers_cum",
+                                                         "headcount")}
+        accepted = int(frame_row["proposals_accepted"])
+        if accepted > self._accepted:
+            self.events.append(Event(week, "event_proposals", {
+                "n": accepted - self._accepted, "total": accepted}))
+        self._accepted = accepted
+        if week == model.config.horizon.intervention_weeks:
+            self.events.append(Event(week, "event_intervention_end", {}))
+        if week % QUARTER_WEEKS == 0:
+            leavers = int(frame_row["leavers_cum"])
+            self.events.append(Event(week, "event_quarter", {
+                "left": leavers - self._leavers, "headcount": int(frame_row["headcount"])}))
+            self._leavers = leavers
+
+    def note_teams(self) -> None:
+        """Remember every team that has worked so far.
+
+        Why here: the model reports the teams *active* this week (0 once the intervention
+        ends and the teams disband); a class also asks how many teams *formed* in all. A
+        team counts once it works (the model counts it active), by its index.
+        """
+        if self.model.teams_active > 0:
+            members = self.model.team[self.model.team >= 0]
+            self.teams_formed.update(int(x) for x in np.unique(members))
 
     @property
     def layout(self) -> np.ndarray:
@@ -184,9 +270,43 @@ class Classroom(mesa.Model):
 
     def step(self) -> None:
         """One week for every wrapped model, in lockstep; stops at the end of the horizon."""
+        if not self.running:
+            return
         for sim in self.simulations:
-            sim.model.step()
+            sim.step()
         self.running = all(sim.model.running for sim in self.simulations)
+
+    def _wrapped_step(self) -> None:
+        """Mesa's step, which also advances ``time`` (shown as the week under the
+        controls): once the run is over it does nothing, so a Step of 13 weeks near the end
+        stops exactly at the horizon instead of counting weeks past it."""
+        if self.running:
+            super()._wrapped_step()
+
+
+def session_classroom() -> type[Classroom]:
+    """A Classroom class of its own for one browser session, which completes every Reset.
+
+    Why: SolaraViz's Reset passes the values its parameter state holds, and that state is
+    only complete until SolaraViz is mounted afresh (a new preset, or side by side switched
+    on or off: the sliders change). After that remount its state starts empty and collects
+    only the controls touched since, so a later Reset would silently drop the scenario, the
+    second strategy and the seed (the controls still *show* them). Whatever the controls do
+    not pass, they show unchanged from the run on screen; so the session's class fills
+    every missing value from that run. Reset builds ``type(model)(**values)``, which is this
+    class again, so the run on screen is always known to it.
+    """
+    class SessionClassroom(Classroom):
+        on_screen: Classroom | None = None
+
+        def __init__(self, **params: Any) -> None:
+            previous = type(self).on_screen
+            if previous is not None:
+                params = {**previous.settings.arguments(), **params}
+            super().__init__(**params)
+            type(self).on_screen = self
+
+    return SessionClassroom
 
 
 def network_layout(edges: tuple[np.ndarray, np.ndarray, np.ndarray], city: np.ndarray,

@@ -1,42 +1,29 @@
-"""Matplotlib figures for the dashboard: live time series, the network, the value space.
+"""Matplotlib figures for the dashboard: the network and the value space.
 
 Why separate from ``sim.plots``: those draw finished runs for reports; these redraw a running
 model every week, in the session's language, sized for the dashboard's grid cells, with axes
-that stay fixed (side-by-side panels share their y-limits) so that a change on screen is a
-change in the model. Figures are
+that stay fixed so that a change on screen is a change in the model. (The time-series plots
+are Vega-Lite charts drawn by the browser: :mod:`sim.dashboard.charts`.) Figures are
 ``matplotlib.figure.Figure`` objects built without pyplot: no global state, safe in the
 server's threads. Colours come from the project's shared Okabe-Ito style.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Final
 
 import numpy as np
-import pandas as pd
 from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.dashboard.classroom import Simulation
-from sim.dashboard.i18n import strategy_name, t
+from sim.dashboard.i18n import t
 from sim.plots.style import (
-    INTERVENTION_SHADE,
     OKABE_ITO,
     category_colours,
     figure_style,
-    strategy_colours,
 )
-
-PANELS: Final[tuple[str, ...]] = (
-    "distance_to_target", "city_divergence", "cross_city_ties",
-    "contract_strength", "cost_cum", "teams_active",
-)
-"""Time-series columns shown, one plot each, in reading order."""
-
-METRIC_FIGSIZE: Final[tuple[float, float]] = (6.3, 3.4)
-"""Inches (at 100 dpi) of one live plot: fits a half-width grid cell nine rows high."""
 
 WIDE_FIGSIZE: Final[tuple[float, float]] = (12.6, 6.1)
 """Inches of a lone network or value-space picture: a full-width cell sixteen rows high."""
@@ -44,78 +31,10 @@ WIDE_FIGSIZE: Final[tuple[float, float]] = (12.6, 6.1)
 HALF_FIGSIZE: Final[tuple[float, float]] = (6.3, 5.9)
 """Inches of one of two network or value-space pictures side by side."""
 
-EUR_PER_UNIT: Final[float] = 1_000.0
-"""Cost is plotted in thousands of euros."""
-
-HEADROOM: Final[float] = 1.1
-"""Upper y-limit = largest value so far times this (room for the line to grow)."""
-
-METRIC_MARGINS: Final[dict[str, float]] = {
-    "left": 0.1, "right": 0.98, "top": 0.84, "bottom": 0.14, "wspace": 0.12}
-"""Margins of a live plot (fractions of the figure)."""
-
-MIN_TOP: Final[dict[str, float]] = {"cost_cum": 1.0}
-"""Smallest upper y-limit per panel (shares default to 0.05; cost: EUR 1,000), so a flat
-zero line does not get an axis in thousandths."""
-
 NO_TEAM_COLOUR: Final[str] = "#BBBBBB"
 """Grey for employees outside any team: background, not a category."""
 
 TIE_COLOUR: Final[str] = "#999999"
-
-
-def _column(frame: pd.DataFrame, name: str) -> np.ndarray:
-    values = frame[name].to_numpy(dtype=float)
-    return values / EUR_PER_UNIT if name == "cost_cum" else values
-
-
-def shared_limits(frames: Sequence[pd.DataFrame]) -> dict[str, tuple[float, float]]:
-    """Y-limits per panel covering every frame, so side-by-side panels compare by eye."""
-    limits = {}
-    for name in PANELS:
-        top = max(float(np.nanmax(_column(f, name))) if len(f) else 0.0 for f in frames)
-        if name == "teams_active":
-            limits[name] = (0.0, max(1.0, top) + 1.0)
-        else:
-            limits[name] = (0.0, max(top * HEADROOM, MIN_TOP.get(name, 0.05)))
-    return limits
-
-
-def metric_figure(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name: str,
-                  lang: str, intervention_weeks: int, total_weeks: int,
-                  limits: dict[str, tuple[float, float]]) -> Figure:
-    """One output over the whole horizon: one panel per strategy, side by side, same y-axis.
-
-    Args:
-        frames: each strategy's weekly outputs so far (``MergerModel.timeseries()``).
-        strategies: the strategies' registry names, in the same order.
-        name: a column of :data:`PANELS`.
-        lang: "en" or "nl".
-        intervention_weeks, total_weeks: the horizon (shaded intervention, fixed x-axis).
-        limits: y-limits per panel (:func:`shared_limits`).
-    """
-    colours = strategy_colours(list(strategies))
-    with figure_style():
-        # Fixed margins instead of constrained layout: this figure is redrawn every week
-        # while playing, and the layout solver costs as much as drawing it.
-        fig = Figure(figsize=METRIC_FIGSIZE)
-        fig.subplots_adjust(**METRIC_MARGINS)
-        axes = np.atleast_1d(fig.subplots(1, len(frames), sharey=True, squeeze=False)[0])
-        for ax, frame, strategy in zip(axes, frames, strategies, strict=True):
-            colour = colours[strategy]
-            weeks = frame["week"].to_numpy()
-            series = _column(frame, name)
-            ax.axvspan(0, intervention_weeks, color=INTERVENTION_SHADE, alpha=0.35, lw=0)
-            ax.axvline(intervention_weeks, color=OKABE_ITO["black"], ls="--", lw=0.8)
-            ax.plot(weeks, series, color=colour, lw=1.8)
-            ax.plot(weeks[-1:], series[-1:], "o", color=colour, ms=4)  # "now", visible at week 0
-            ax.set_xlim(0, max(total_weeks, 1))
-            ax.set_ylim(*limits[name])
-            ax.set_xlabel(t("x_week", lang))
-            if len(frames) > 1:
-                ax.set_title(strategy_name(strategy, lang), color=colour, fontsize=9)
-        fig.suptitle(t(f"plot_{name}", lang), fontsize=11)
-    return fig
 
 
 def network_figure(sim: Simulation, colour_by: str, lang: str,

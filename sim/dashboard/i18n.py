@@ -23,15 +23,21 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "title": {"en": "Merging social services: culture in the classroom",
               "nl": "Fusie van sociale diensten: cultuur in de klas"},
     "language": {"en": "Language", "nl": "Taal"},
+    "link_to_run": {"en": "Link to this run (same settings)",
+                    "nl": "Link naar deze simulatie (zelfde instellingen)"},
+    "download_csv": {"en": "Weekly data (CSV)", "nl": "Weekgegevens (CSV)"},
+    "projector": {"en": "Projector (large type)", "nl": "Beamerstand (grote letters)"},
+    "advanced": {"en": "Advanced settings", "nl": "Geavanceerd"},
     "controls": {"en": "Controls", "nl": "Bediening"},
     "model_parameters": {"en": "Model parameters", "nl": "Modelparameters"},
     "information": {"en": "Information", "nl": "Informatie"},
     "command_console": {"en": "Command console", "nl": "Opdrachtconsole"},
     "play_interval": {"en": "Pause between steps while playing (ms)",
                       "nl": "Pauze tussen stappen bij afspelen (ms)"},
-    "render_interval": {"en": "Weeks per step (and per redraw)",
-                        "nl": "Weken per stap (en per tekening)"},
-    "use_threads": {"en": "Draw in a separate thread", "nl": "Tekenen in een aparte thread"},
+    "render_interval": {"en": "Weeks per step",
+                        "nl": "Weken per stap"},
+    "use_threads": {"en": "Draw while the next weeks are computed",
+                    "nl": "Tekenen terwijl de volgende weken worden berekend"},
     "threads_hint": {"en": "Increase the pause so that no picture is skipped",
                      "nl": "Verhoog de pauze zodat er geen tekening wordt overgeslagen"},
     "time_week": {"en": "Week {week}", "nl": "Week {week}"},
@@ -43,20 +49,81 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "seed": {"en": "Seed (random numbers)", "nl": "Seed (toevalsgetallen)"},
     "reset": {"en": "Reset", "nl": "Opnieuw"},
     "step": {"en": "Step", "nl": "Stap"},
-    "running_now": {"en": "Running: {scenario}, seed {seed}",
-                    "nl": "Nu: {scenario}, seed {seed}"},
-    "changed_parameters": {"en": "changed: {changes}", "nl": "gewijzigd: {changes}"},
-    "finished": {"en": "The run is complete: intervention and follow-up are over.",
-                 "nl": "De run is klaar: interventie en nameting zijn voorbij."},
+    "running_now": {"en": "Running: {scenario}; {strategies}; seed {seed}",
+                    "nl": "Nu: {scenario}; {strategies}; seed {seed}"},
+    "changed_parameters": {"en": "changed: {changes}; everything else at the scenario's "
+                                 "defaults",
+                           "nl": "gewijzigd: {changes}; al het andere staat op de standaard "
+                                 "van het scenario"},
+    "all_defaults": {"en": "every slider and switch at the scenario's defaults",
+                     "nl": "alle schuifregelaars en schakelaars op de standaard van het "
+                           "scenario"},
+    "finished": {"en": "The run is complete at week {week}: intervention and follow-up are "
+                       "over.",
+                 "nl": "De simulatie is klaar in week {week}: interventie en nameting zijn "
+                       "voorbij."},
     "week": {"en": "Week", "nl": "Week"},
     "headcount": {"en": "Headcount", "nl": "Aantal medewerkers"},
-    "teams_formed": {"en": "Teams formed", "nl": "Gevormde teams"},
-    "proposals_accepted": {"en": "Proposals accepted", "nl": "Geaccepteerde voorstellen"},
-    "cost_so_far": {"en": "Cost so far", "nl": "Kosten tot nu toe"},
+    "monitor_week": {"en": "Week", "nl": "Week"},
+    "monitor_distance_to_target": {"en": "Distance to target", "nl": "Afstand tot doel"},
+    "monitor_city_divergence": {"en": "City divergence", "nl": "Verschil tussen steden"},
+    "monitor_cross_city_ties": {"en": "Cross-city ties", "nl": "Banden tussen steden"},
+    "monitor_contract_strength": {"en": "Psychological contract",
+                                  "nl": "Psychologisch contract"},
+    "monitor_headcount": {"en": "Headcount", "nl": "Aantal medewerkers"},
+    "monitor_teams_formed": {"en": "Teams formed (in all)", "nl": "Teams gevormd (totaal)"},
+    "monitor_teams_active": {"en": "Teams active now", "nl": "Teams nu actief"},
+    "monitor_proposals_accepted": {"en": "Proposals accepted",
+                                   "nl": "Voorstellen geaccepteerd"},
+    "monitor_cost_so_far": {"en": "Cost so far", "nl": "Kosten tot nu toe"},
+    "million": {"en": "M", "nl": "mln"},
     "tab_plots": {"en": "Plots", "nl": "Grafieken"},
     "tab_network": {"en": "Network", "nl": "Netwerk"},
     "tab_values": {"en": "Value space", "nl": "Waardenruimte"},
+    "tab_seeds": {"en": "Ten seeds", "nl": "Tien seeds"},
+    "tab_events": {"en": "Events", "nl": "Gebeurtenissen"},
+    "events_title": {"en": "What happened: {strategy}", "nl": "Wat er gebeurde: {strategy}"},
+    "events_none": {"en": "Nothing yet: press Step or ▶.",
+                    "nl": "Nog niets: druk op Stap of ▶."},
+    "event_team_formed": {"en": "team {team} starts working: {size} members from {cities} "
+                                "cities ({names})",
+                          "nl": "team {team} gaat aan het werk: {size} leden uit {cities} "
+                                "steden ({names})"},
+    "event_team_stopped": {"en": "team {team} stops", "nl": "team {team} stopt"},
+    "event_proposals": {"en": "{n} proposal(s) accepted ({total} in all)",
+                        "nl": "{n} voorstel(len) geaccepteerd ({total} in totaal)"},
+    "event_intervention_end": {"en": "the intervention ends; the follow-up year begins",
+                               "nl": "de interventie eindigt; het jaar van de nameting begint"},
+    "event_quarter": {"en": "this quarter {left} employees left; headcount {headcount}",
+                      "nl": "dit kwartaal vertrokken {left} medewerkers; aantal medewerkers "
+                            "{headcount}"},
+    "tab_profile": {"en": "Culture profile", "nl": "Cultuurprofiel"},
+    "organisation": {"en": "organisation", "nl": "organisatie"},
+    "profile_axis": {"en": "mean value (0-1)", "nl": "gemiddelde waarde (0-1)"},
+    "group": {"en": "group", "nl": "groep"},
+    "dimension": {"en": "dimension", "nl": "dimensie"},
+    "profile_title": {"en": "{strategy}: culture per city, week {week}",
+                      "nl": "{strategy}: cultuur per stad, week {week}"},
     "tab_info": {"en": "Info", "nl": "Info"},
+    "ten_seeds_title": {"en": "Effect or luck? The same settings with ten seeds",
+                        "nl": "Effect of toeval? Dezelfde instellingen met tien seeds"},
+    "ten_seeds_help": {"en": "Runs the settings of the run on screen (scenario, strategies, "
+                             "sliders) to the end for seeds {first} to {last}, without drawing. "
+                             "Does the same strategy come out ahead every time, and by how much?",
+                       "nl": "Draait de instellingen van de simulatie op het scherm (scenario, "
+                             "strategieën, schuifregelaars) tot het einde met de seeds {first} "
+                             "tot en met {last}, zonder te tekenen. Komt dezelfde strategie "
+                             "iedere keer als beste uit de bus, en met hoeveel?"},
+    "run_ten_seeds": {"en": "Run seeds {first}-{last}", "nl": "Draai seeds {first}-{last}"},
+    "at_intervention_end": {"en": "end of intervention", "nl": "einde interventie"},
+    "at_end": {"en": "end", "nl": "einde"},
+    "mean": {"en": "mean", "nl": "gemiddelde"},
+    "lowest": {"en": "lowest", "nl": "laagste"},
+    "highest": {"en": "highest", "nl": "hoogste"},
+    "seeds_wins": {"en": "{second} ended the intervention closer to the target than {first} "
+                         "in {n} of {total} seeds.",
+                   "nl": "{second} eindigde de interventie dichter bij het doel dan {first} in "
+                         "{n} van de {total} seeds."},
     "colour_by": {"en": "Colour by", "nl": "Kleur naar"},
     "by_city": {"en": "City", "nl": "Stad"},
     "by_team": {"en": "Team", "nl": "Team"},
@@ -73,17 +140,30 @@ LABELS: Final[dict[str, dict[str, str]]] = {
                      "nl": "Waarden geprojecteerd op 2-D (PCA), week {week}"},
     "pc_axis": {"en": "principal component {n} ({share:.0%} of variance at week 0)",
                 "nl": "hoofdcomponent {n} ({share:.0%} van de variantie in week 0)"},
-    "plot_distance_to_target": {"en": "Distance to target culture",
+    "plot_distance_to_target": {"en": "Distance to the target culture",
                                 "nl": "Afstand tot de doelcultuur"},
     "plot_city_divergence": {"en": "Divergence between cities",
                              "nl": "Verschil tussen de steden"},
-    "plot_cross_city_ties": {"en": "Cross-city ties (share of tie weight)",
-                             "nl": "Banden tussen steden (aandeel van het gewicht)"},
-    "plot_contract_strength": {"en": "Psychological contract (mean)",
-                               "nl": "Psychologisch contract (gemiddeld)"},
-    "plot_cost_cum": {"en": "Cost so far (thousand EUR)",
-                      "nl": "Kosten tot nu toe (duizend euro)"},
-    "plot_teams_active": {"en": "Active theme teams", "nl": "Actieve themateams"},
+    "plot_cross_city_ties": {"en": "Ties between cities", "nl": "Banden tussen steden"},
+    "plot_contract_strength": {"en": "Psychological contract",
+                               "nl": "Psychologisch contract"},
+    "plot_cost_cum": {"en": "Cost so far", "nl": "Kosten tot nu toe"},
+    "plot_teams_active": {"en": "Theme teams active", "nl": "Actieve themateams"},
+    "unit_distance_to_target": {"en": "mean distance (0 = target, 1 = farthest)",
+                                "nl": "gem. afstand (0 = doel, 1 = verst)"},
+    "unit_city_divergence": {"en": "distance between city means (0-1)",
+                             "nl": "afstand tussen stadsgemiddelden (0-1)"},
+    "unit_cross_city_ties": {"en": "% of all tie weight", "nl": "% van alle banden (gewicht)"},
+    "unit_contract_strength": {"en": "mean strength (0-1)", "nl": "gem. sterkte (0-1)"},
+    "unit_cost_cum": {"en": "thousand EUR", "nl": "duizend euro"},
+    "unit_teams_active": {"en": "teams", "nl": "teams"},
+    "lower_is_better": {"en": "lower is better", "nl": "lager is beter"},
+    "band_intervention": {"en": "grey: intervention", "nl": "grijs: interventie"},
+    "band_followup": {"en": "dashes: end; follow-up", "nl": "streep: einde; nameting"},
+    "band_end": {"en": "end of the intervention (week {week})",
+                 "nl": "einde van de interventie (week {week})"},
+    "save_png": {"en": "Save as PNG", "nl": "Opslaan als PNG"},
+    "save_svg": {"en": "Save as SVG", "nl": "Opslaan als SVG"},
     "plots_heading": {"en": "Strategy: {strategy}", "nl": "Strategie: {strategy}"},
     "parameter_guide": {"en": "The sliders and switches",
                         "nl": "De schuifregelaars en schakelaars"},
@@ -122,7 +202,7 @@ STRATEGY_NAMES: Final[dict[str, dict[str, str]]] = {
     "training": {"en": "Culture training", "nl": "Cultuurtraining"},
     "teams": {"en": "Theme teams (self-selected)", "nl": "Themateams (zelfselectie)"},
     "assigned-teams": {"en": "Assigned teams (business only)",
-                       "nl": "Aangewezen teams (alleen business)"},
+                       "nl": "Aangewezen teams (alleen zakelijk)"},
     "teams+training": {"en": "Theme teams + training", "nl": "Themateams + training"},
 }
 """Display names of the registered strategies; an unknown strategy shows its key."""
@@ -132,13 +212,16 @@ SCENARIO_NAMES: Final[dict[str, dict[str, str]]] = {
              "nl": "De casus (1.000 medewerkers, vijf steden)"},
     "classroom": {"en": "Classroom (small and fast)", "nl": "Klas (klein en snel)"},
     "two-cities": {"en": "Two cities", "nl": "Twee steden"},
+    "hofstede-two-cities": {"en": "Two cities (Hofstede's practices)",
+                            "nl": "Twee steden (praktijken volgens Hofstede)"},
+    "ten-thousand": {"en": "Ten thousand employees", "nl": "Tienduizend medewerkers"},
     "large": {"en": "Large region", "nl": "Grote regio"},
 }
 """Display names of the shipped presets; an unknown preset shows its file name."""
 
 PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
     "interaction.confidence_threshold": {
-        "nl_name": "Vertrouwensdrempel",
+        "nl_name": "Tolerantiegrens",
         "nl_help": "Twee medewerkers beïnvloeden elkaar alleen als hun waarden minder dan "
                    "deze (genormaliseerde) afstand verschillen.",
     },
@@ -209,7 +292,7 @@ PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
                    "werk.",
     },
     "diffusion.enabled": {
-        "nl_name": "Uitstraling naar afdelingen",
+        "nl_name": "Doorwerking in de eigen afdeling",
         "nl_help": "Wie veranderd is (teamleden, cursisten, gecoachten) neemt de nieuwe "
                    "cultuur mee naar collega's in de eigen afdeling; collega's trekken terug.",
     },
@@ -349,7 +432,7 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "adhocratie, markt, hiërarchie). Iedere week, in deze volgorde:\n\n"
             "1. **Dagelijkse omgang.** Iedereen spreekt een paar contacten uit het informele "
             "netwerk. Liggen de waarden van twee mensen dicht genoeg bij elkaar (de "
-            "*vertrouwensdrempel*), dan schuiven ze een klein stukje naar elkaar toe; anders "
+            "*tolerantiegrens*), dan schuiven ze een klein stukje naar elkaar toe; anders "
             "gebeurt er niets.\n"
             "2. **De strategie grijpt in.** *Training* verschuift deelnemers naar de "
             "doelcultuur; het effect zakt weg zoals in onderzoek naar transfer van training. "
@@ -378,9 +461,11 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "- The tabs show the **plots**, the informal **network** (coloured by city or by "
             "team) and the **value space** (each dot one employee, coloured by city; the star "
             "is the target culture). Drag a panel by its edge or resize it from its corner.\n"
-            "- The monitors above the plots show the week, headcount, teams formed, proposals "
-            "accepted and the cost so far. *The sliders and switches*, next to this text, "
-            "says what each parameter means."
+            "- The monitors above the plots show, per strategy, the week, the distance to the "
+            "target, the divergence between cities, the cross-city ties, the psychological "
+            "contract, the headcount, the teams formed and active, the proposals accepted and "
+            "the cost so far. *The sliders and switches*, next to this text, says what each "
+            "parameter means."
         ),
         "nl": (
             "- Kies onder **Modelparameters** een **scenario** (begin met *Klas*: klein en "
@@ -396,16 +481,18 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "stad of naar team) en de **waardenruimte** (iedere stip is een medewerker, gekleurd "
             "naar stad; de ster is de doelcultuur). Versleep een paneel aan de rand of maak het "
             "groter vanuit de hoek.\n"
-            "- De meters boven de grafieken tonen de week, het aantal medewerkers, gevormde "
-            "teams, geaccepteerde voorstellen en de kosten tot nu toe. *De schuifregelaars en "
-            "schakelaars*, naast deze tekst, zegt wat iedere parameter betekent."
+            "- De meters boven de grafieken tonen per strategie de week, de afstand tot het doel, "
+            "het verschil tussen de steden, de banden tussen steden, het psychologisch contract, "
+            "het aantal medewerkers, de gevormde en actieve teams, de geaccepteerde voorstellen "
+            "en de kosten tot nu toe. Onder *De schuifregelaars en schakelaars*, naast deze "
+            "tekst, staat wat iedere parameter betekent."
         ),
     },
     "things_to_notice": {
         "en": (
-            "- Under *training* the distance to the target drops quickly, then creeps back: "
-            "transfer fades and untrained colleagues pull trainees back. Look at the follow-up "
-            "weeks after the dashed line.\n"
+            "- Under *training* the distance to the target drops quickly, then creeps back "
+            "while the training still runs, inside the grey band: transfer fades and "
+            "untrained colleagues pull trainees back.\n"
             "- Under *theme teams* the cross-city ties rise: people from different cities work "
             "together every week, so the network itself changes, and with it who influences "
             "whom.\n"
@@ -416,9 +503,9 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "- Compare the cost curves: which strategy buys its alignment cheaper?"
         ),
         "nl": (
-            "- Bij *training* daalt de afstand tot de doelcultuur snel en kruipt daarna terug: "
-            "de transfer zakt weg en niet-getrainde collega's trekken deelnemers terug. Kijk "
-            "naar de weken van de nameting, na de stippellijn.\n"
+            "- Bij *training* daalt de afstand tot de doelcultuur snel en kruipt daarna terug, "
+            "terwijl de training nog loopt, binnen de grijze band: de transfer zakt weg en "
+            "niet-getrainde collega's trekken deelnemers terug.\n"
             "- Bij *themateams* nemen de banden tussen steden toe: mensen uit verschillende "
             "steden werken iedere week samen, dus het netwerk zelf verandert, en daarmee wie wie "
             "beïnvloedt.\n"
@@ -426,7 +513,8 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "eilanden of raken ze vermengd?\n"
             "- Bewegen de wolken van de steden in de waardenruimte naar de ster, naar elkaar, of "
             "geen van beide?\n"
-            "- Vergelijk de kostencurves: welke strategie koopt haar afstemming goedkoper in?"
+            "- Vergelijk de kostencurves: welke strategie brengt de culturen het goedkoopst bij "
+            "elkaar?"
         ),
     },
     "things_to_try": {
@@ -445,7 +533,7 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
         "nl": (
             "- Laat *training* en *themateams* naast elkaar lopen op de casus. Welke is "
             "sneller, welke beklijft, welke is goedkoper?\n"
-            "- Verlaag de **vertrouwensdrempel**. Wat gebeurt er met de steden als mensen alleen "
+            "- Verlaag de **tolerantiegrens**. Wat gebeurt er met de steden als mensen alleen "
             "luisteren naar wie al op hen lijkt?\n"
             "- Zet de **banden met andere steden** op nul. Kan een strategie de steden dan nog "
             "op één lijn krijgen?\n"

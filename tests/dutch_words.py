@@ -1,0 +1,31 @@
+"""English words that must not show in the dashboard's Dutch mode (shared by the browser test
+of the page and the component test of the plots, whose text is drawn on a canvas)."""
+
+from __future__ import annotations
+
+import re
+
+ENGLISH_WORDS = (
+    "Reset", "Step", "Controls", "Parameters", "Information", "Interval", "Threads", "thread",
+    "Time", "Page", "website", "Solara", "False", "True", "business", "Save as", "Strategy",
+    "Headcount", "Distance", "Cost", "formed", "lower is better", "run", "Running", "changed",
+    "default", "target", "Plots", "Network", "Value space", "hofstede-two-cities",
+    "ten-thousand", "one strategy", "No intervention", "Culture training", "grey",
+    "follow-up", "redraw", "Language", "Advanced", "Projector", "Colour", "Save",
+)
+"""English that showed (or could show) in Dutch mode: SolaraViz's chrome, Python values,
+raw preset ids, our own labels. Whole words, case-sensitive."""
+
+DUTCH_OK = ("Competing Values Framework", "Mixing beliefs among interacting agents",
+            "Keeping the faith", "Diagnosing and changing organizational culture",
+            "Acculturation in mergers and acquisitions", "Psychological contracts in "
+            "organizations", "The dissemination of culture", "person-environment fit",
+            "Ondernemende Sociale Dienst", "Mesa en Solara")
+"""Names and titles that stay English in a Dutch text (literature, a framework's name)."""
+
+
+def english_in(text: str) -> list[str]:
+    """The words of :data:`ENGLISH_WORDS` that occur in ``text``."""
+    for allowed in DUTCH_OK:
+        text = text.replace(allowed, "")
+    return [w for w in ENGLISH_WORDS if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
