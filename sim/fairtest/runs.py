@@ -96,24 +96,27 @@ def executor_measures(scenario: Any, base_overrides: Mapping[str, Any] | None = 
         scheduler: the Dask scheduler address for ``dask``.
         progress: print a line every tenth of the runs.
     """
+    from sim.provenance import code_fingerprint
     from sim.scenario import apply_overrides, load_scenario, scenario_hash
     from sim.sweep.executors import make_executor
-    from sim.sweep.plan import RunSpec, run_key
+    from sim.sweep.plan import RunSpec, run_id, run_key
     from sim.sweep.worker import RunTask
 
     config = apply_overrides(load_scenario(scenario), dict(base_overrides or {}))
     end_week = config.horizon.intervention_weeks
     digest = scenario_hash(config)
+    code = code_fingerprint()  # workers refuse a run if their code differs
 
     def measure(requests: Sequence[Request]) -> pd.DataFrame:
         tasks = []
         for index, req in enumerate(requests):
             params = dict(req.params)
-            key = run_key(digest, params, req.strategy, int(req.seed), "fairtest", {})
-            spec = RunSpec(index=index, key=key, point=index, sample=index, group=0,
-                           strategy=req.strategy, replication=0, seed=int(req.seed),
-                           params=params)
-            tasks.append(RunTask(spec=spec, scenario=config, record=1, weeks=None, when=None))
+            ident = run_id(digest, params, req.strategy, int(req.seed), {"kind": "fairtest"})
+            spec = RunSpec(index=index, key=run_key(ident, code), point=index, sample=index,
+                           group=0, strategy=req.strategy, replication=0, seed=int(req.seed),
+                           params=params, id=ident)
+            tasks.append(RunTask(spec=spec, scenario=config, record=1, weeks=None, when=None,
+                                 code=code))
         rows: dict[int, dict[str, Any]] = {}
         pool = make_executor(executor, workers, scheduler)
         queue = list(reversed(tasks))
