@@ -289,6 +289,12 @@ class ContractSection(Section):
     weight_team_org: float = param(0.2, ge=0.0, le=1.0, unit="weight",
                                    source="case: team vs organisational values",
                                    description="weight of team-organisation fit (team members)")
+    receptivity_max: float = param(
+        2.0, ge=1.0, le=10.0, unit="x",
+        source="assumption: a strong contract can at most double what people take up from "
+               "organisation-led change (and a broken one can remove it)",
+        description="upper bound of receptivity; receptivity = clip(1 + slope * (contract - "
+                    "neutral), 0, receptivity_max)")
     receptivity_slope: float = param(
         1.0, ge=0.0, le=4.0, unit="x per unit contract",
         source="assumption; direction from Rousseau 1995 and the breach meta-analyses (Zhao et "
@@ -761,6 +767,12 @@ class TeamsSection(Section):
     pitch_week: int = param(12, ge=1, le=2000, unit="week",
                             source="assumption: about three months in",
                             description="week of the first pitch to central management")
+    activity_work_share: float = param(
+        0.25, ge=0.0, le=1.0, unit="share of a full proposal's work",
+        source="assumption: one external activity (client interviews, a benchmark visit) is "
+               "about two sessions' worth of the work behind a proposal",
+        description="work behind a proposal that one external activity counts for, as a share "
+                    "of hours_for_proposal")
     hours_for_proposal: float = param(
         24.0, gt=0.0, le=2000.0, unit="hours per member",
         source="assumption: about eight weekly sessions of work behind a full proposal",

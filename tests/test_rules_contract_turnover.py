@@ -74,12 +74,12 @@ def test_engagement_follows_contract_and_a_documented_boost_only(spec):
 
 
 def test_receptivity_is_one_at_a_neutral_contract_and_rises_with_it(spec):
-    from sim.rules.contract import RECEPTIVITY_MAX, receptivity
+    from sim.rules.contract import receptivity
     c = spec.contract
     r = receptivity(np.array([0.0, 0.25, 0.5, 0.75, 1.0]), c)
     assert r[2] == pytest.approx(1.0)  # 0.5 is the default neutral level
     assert np.all(np.diff(r) > 0)
-    assert np.all((r >= 0) & (r <= RECEPTIVITY_MAX))
+    assert np.all((r >= 0) & (r <= c.receptivity_max))
     flat = c.model_copy(update={"receptivity_slope": 0.0})
     assert np.all(receptivity(np.array([0.0, 1.0]), flat) == 1.0)
 

@@ -76,15 +76,12 @@ def implied_engagement(contract: np.ndarray, boost: np.ndarray | float,
     return np.clip(goal, 0.0, 1.0)
 
 
-#: Receptivity is bounded: a person can at most double or lose the stated effect.
-RECEPTIVITY_MAX = 2.0
-
-
 def receptivity(contract: np.ndarray, spec: ContractSection) -> np.ndarray:
-    """Multiplier of organisation-led change: 1 at a neutral contract, in [0, 2].
+    """Multiplier of organisation-led change: 1 at a neutral contract, in
+    [0, ``receptivity_max``].
 
     ``1 + receptivity_slope * (contract - neutral_level)``: with slope 0 the contract changes
     nothing about how people change (the switch that removes this mechanism).
     """
     return np.clip(1.0 + spec.receptivity_slope * (contract - spec.neutral_level),
-                   0.0, RECEPTIVITY_MAX)
+                   0.0, spec.receptivity_max)

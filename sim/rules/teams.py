@@ -28,7 +28,9 @@ def join_probability(theme_fit: np.ndarray, sponsor_fit: np.ndarray, openness: n
     """Probability that an invitee joins the inviting team.
 
     ``neutral_fit``: the fit at which the fit terms vanish; the model passes the contract's
-    reference fit. Fit differences count per ``spec.fit_step``.
+    reference fit. Fit differences count per ``spec.fit_step``. Openness and workload are
+    centred on their scale's midpoint (0.5), a convention: another centre is the same model
+    with another ``join_intercept``.
     """
     utility = (spec.join_intercept
                + spec.weight_theme_fit * (theme_fit - neutral_fit) / spec.fit_step
@@ -63,9 +65,9 @@ def cohesion(member_values: np.ndarray, tie_density: float, spec: TeamsSection) 
 
 def work_done(hours_per_member: float, activities: int, spec: TeamsSection) -> float:
     """The work behind a proposal in [0, 1]: session hours per member, with each external
-    activity (client interviews, benchmarking) counting as a quarter of a full proposal's
-    hours, against the hours a full proposal needs."""
-    hours = hours_per_member + activities * 0.25 * spec.hours_for_proposal
+    activity (client interviews, benchmarking) counting as ``activity_work_share`` of a full
+    proposal's hours, against the hours a full proposal needs."""
+    hours = hours_per_member + activities * spec.activity_work_share * spec.hours_for_proposal
     return float(min(1.0, hours / spec.hours_for_proposal))
 
 
