@@ -86,9 +86,22 @@ def server(watch, tmp_path_factory) -> Iterator[Server]:
 
 
 def forge_and_reset(dash: Dashboard, forged: list[tuple], reset: str = "Reset") -> None:
-    """Send forged values and press Reset (see FORGE); extra traits as a third item."""
-    dash.page.evaluate(FORGE, [[[label, value, extra[0] if extra else {}]
-                                for label, value, *extra in forged], reset])
+    """Send forged values and press Reset (see FORGE); extra traits as a third item.
+
+    Right after a language switch the controls may still be being relabelled on a loaded
+    machine. Reset is pressed only once every label is found; values sent by a failed try are
+    sent again, so trying again ends in the same state."""
+    payload = [[[label, value, extra[0] if extra else {}] for label, value, *extra in forged],
+               reset]
+    deadline = time.monotonic() + UI_TIMEOUT_MS / 1000
+    while True:
+        try:
+            dash.page.evaluate(FORGE, payload)
+            return
+        except Exception as err:  # playwright's Error: only "not yet labelled" is retried
+            if "controls labelled" not in str(err) or time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
 
 
 def refused_line(dash: Dashboard, fragment: str) -> str:
