@@ -40,18 +40,13 @@ DEFAULTS = {"designs": 32, "seeds": 3, "fresh_seeds": 10}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sim.fairtest.options import add_run_options
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default="case")
     parser.add_argument("--designs", type=int, default=DEFAULTS["designs"])
     parser.add_argument("--seeds", type=int, default=DEFAULTS["seeds"])
     parser.add_argument("--fresh-seeds", type=int, default=DEFAULTS["fresh_seeds"])
-    parser.add_argument("--design-seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--executor", default="local")
-    parser.add_argument("--scheduler", default=None)
-    parser.add_argument("--set", dest="sets", action="append", default=[])
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "equal_budget")
-    parser.add_argument("--quiet", action="store_true")
+    add_run_options(parser, ROOT / "out" / "equal_budget")
     args = parser.parse_args(argv)
 
     from sim.fairtest import frontier, runs

@@ -35,17 +35,12 @@ DEFAULTS = {"n": 16, "seeds": 1}
 
 
 def main(argv: list[str] | None = None) -> int:
+    from sim.fairtest.options import add_run_options
+
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--scenario", default="case")
     parser.add_argument("--n", type=int, default=DEFAULTS["n"])
     parser.add_argument("--seeds", type=int, default=DEFAULTS["seeds"])
-    parser.add_argument("--design-seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=None)
-    parser.add_argument("--executor", default="local")
-    parser.add_argument("--scheduler", default=None)
-    parser.add_argument("--set", dest="sets", action="append", default=[])
-    parser.add_argument("--out", type=Path, default=ROOT / "out" / "verdict")
-    parser.add_argument("--quiet", action="store_true")
+    add_run_options(parser, ROOT / "out" / "verdict")
     args = parser.parse_args(argv)
 
     from sim.fairtest import runs, verdict

@@ -140,12 +140,17 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
                             "weeks")
 
 
+def _includes(strategy: type, base: type) -> bool:
+    """Whether a strategy class is ``base`` (or a subclass), or a combination with one."""
+    parts = getattr(strategy, "parts", (strategy,))
+    return any(isinstance(p, type) and issubclass(p, base) for p in parts)
+
+
 def uses_training(strategy: type) -> bool:
     """Whether a strategy class trains (``Training`` or a combination that includes it)."""
     from sim.strategies.training import Training
 
-    parts = getattr(strategy, "parts", (strategy,))
-    return any(isinstance(p, type) and issubclass(p, Training) for p in parts)
+    return _includes(strategy, Training)
 
 
 def needs_themes(strategy: type) -> bool:
@@ -153,8 +158,7 @@ def needs_themes(strategy: type) -> bool:
     ``Teams``, its subclasses, and combinations that include one)."""
     from sim.strategies.teams import Teams
 
-    parts = getattr(strategy, "parts", (strategy,))
-    return any(isinstance(p, type) and issubclass(p, Teams) for p in parts)
+    return _includes(strategy, Teams)
 
 
 def _whole(value: Any, otherwise: int) -> int:

@@ -52,3 +52,16 @@ def model_fingerprint(scenario: object) -> str:
             digest.update(file.relative_to(root).as_posix().encode())
             digest.update(file.read_bytes())
     return digest.hexdigest()[:16]
+
+
+def add_run_options(parser, out: Path) -> None:
+    """The options every fair-test script shares: scenario, design seed, where and how the
+    runs go (workers, executor, scheduler), fixed overrides, output folder, quiet."""
+    parser.add_argument("--scenario", default="case")
+    parser.add_argument("--design-seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=None)
+    parser.add_argument("--executor", default="local")
+    parser.add_argument("--scheduler", default=None)
+    parser.add_argument("--set", dest="sets", action="append", default=[])
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument("--quiet", action="store_true")
