@@ -37,6 +37,10 @@ SERVER_START_SECONDS = 60
 UI_TIMEOUT_MS = 30_000
 VIEWPORT = {"width": 1600, "height": 1300}
 MIN_PLOT_WIDTH = 300  # pixels: smaller images are icons, not plots
+# Solara's Vega-Lite widget draws 100 ms after it is mounted; when a Reset or a layout change
+# removes it first, it reads its (gone) element and throws this in the console. Nothing on the
+# page changes (the new widget draws); only this exact message is forgiven, any other fails.
+VEGA_REMOUNT_RACE = "page error: Cannot read properties of undefined (reading 'classList')"
 
 if not CHROMIUM.exists():
     pytest.skip(f"{CHROMIUM} is absent (install it with: apt-get install -y chromium)",
@@ -224,7 +228,8 @@ class Dashboard:
 
     def close(self) -> None:
         self.context.close()
-        assert not self.problems, self.problems
+        real = [p for p in self.problems if p != VEGA_REMOUNT_RACE]
+        assert not real, real
 
 
 @pytest.fixture
@@ -548,10 +553,6 @@ def test_projector_mode_large_type_nothing_clipped(browser, server):
             assert box["cl"] <= box["left"] and box["right"] <= box["cr"] + 0.5, box
             assert box["ct"] <= box["top"] and box["bottom"] <= box["cb"] + 0.5, box
             assert box["right"] <= 1280, box
-        # the chart widget re-mounts with the taller grid: Solara's Vega widget may then draw
-        # into an element already removed (a known race in its template, harmless)
-        board.problems[:] = [p for p in board.problems
-                             if "reading 'classList'" not in p]
     finally:
         board.close()
 
