@@ -168,7 +168,7 @@ def test_folder_without_results_exits_2_without_traceback(tmp_path):
         [sys.executable, "-m", "sim", "discover", str(tmp_path), "--better", "teams",
          "--than", "training"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
-    assert "SWEEP_DIR" in proc.stderr and "summary.parquet" in proc.stderr
+    assert "SWEEP_DIR" in proc.stderr and "no stored results" in proc.stderr
     assert "Traceback" not in proc.stderr
     res = invoke(str(tmp_path / "nowhere"), "--better", "teams", "--than", "training")
     assert res.exit_code == 2 and "no such folder" in res.stderr
