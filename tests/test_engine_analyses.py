@@ -227,3 +227,23 @@ def test_prim_reports_its_trajectory_and_quasi_p_values() -> None:
     box = limits.set_index("parameter")
     assert box.loc["a", "qp_min"] < 1e-6 and math.isnan(box.loc["a", "qp_max"])
     assert box.loc["b", "qp_max"] < 1e-6 and math.isnan(box.loc["c", "qp_min"])
+
+
+def test_a_plugin_may_declare_an_effect() -> None:
+    from sim import observables
+
+    def gap(ts: pd.DataFrame, base: pd.DataFrame, meta: object) -> float:
+        return float(base["cost_cum"].iloc[-1] - ts["cost_cum"].iloc[-1])
+
+    saving = observables.Observable("cost_saving", "Cost saved over none", "EUR", "higher",
+                                    kind="effect", function=gap, source="test")
+    try:
+        observables.register(saving)
+        assert observables.effects()["cost_saving"] is saving
+        got = evaluate_effects(weekly([0.3, 0.2], [0, 5]), weekly([0.3, 0.3], [0, 8]), {})
+        assert got["cost_saving"] == 3.0
+    finally:
+        observables._PLUGIN_OUTCOMES.pop("cost_saving", None)
+    with pytest.raises(ValueError, match="built-in observable"):
+        observables.register(observables.Observable("icer", "x", "EUR", "lower", kind="effect",
+                                                    function=gap))

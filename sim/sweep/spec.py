@@ -21,6 +21,7 @@ Example::
     [design]
     method = "latin"          # grid | full-factorial | latin | sobol | morris
     samples = 16
+    # dummy = true            # sobol / morris: a parameter no run reads (the noise floor)
 
     [record]
     every = 4                 # 1 = every week, k = every k weeks (and the last), "final"
