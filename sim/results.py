@@ -147,7 +147,7 @@ class Results:
             wanted += [p for p in (ratio or ()) if p not in wanted]
         done = self.experiments[self.experiments["status"] == "ok"]
         labels = [c for c in LABELS if c in done.columns]
-        frame = done[[*labels, *self.parameters]].rename(columns={})
+        frame = done[[*labels, *self.parameters]].copy()
         for name in wanted:
             if name in weekly():
                 frame[name] = done[f"final_{name}"].to_numpy()

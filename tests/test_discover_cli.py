@@ -199,3 +199,15 @@ def test_folder_without_results_exits_2_without_traceback(tmp_path):
     assert "Traceback" not in proc.stderr
     res = invoke(str(tmp_path / "nowhere"), "--better", "teams", "--than", "training")
     assert res.exit_code == 2 and "no such folder" in res.stderr
+
+
+def test_an_effect_needs_none_in_the_sweep():
+    from sim.cli.discover import SweepOutput, build_question
+    from sim.cli.errors import UserInputError
+
+    sweep = SweepOutput(Path("x"), ["training", "teams"], ["training.dose"], [0, 12], 2)
+    with pytest.raises(UserInputError, match="icer is an effect over none, and this sweep "
+                                             "did not run none"):
+        build_question(sweep, "teams", "training", "icer", "final", 0.0, None)
+    asked = build_question(sweep, "teams", "training", "cost_cum", "final", 0.0, None)
+    assert asked.outcome == "cost_cum"

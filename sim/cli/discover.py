@@ -142,7 +142,7 @@ def build_question(sweep: SweepOutput, better: str, worse: str, outcome: str,
         UserInputError: naming the option that is wrong.
     """
     from sim.discovery import Question
-    from sim.observables import registry, weekly
+    from sim.observables import BASELINE, effects, registry, weekly
 
     _check_strategy("--better", better, sweep)
     _check_strategy("--than", worse, sweep)
@@ -152,6 +152,10 @@ def build_question(sweep: SweepOutput, better: str, worse: str, outcome: str,
     if outcome not in known:
         raise UserInputError(f"--outcome: unknown outcome {outcome!r}; known: "
                              f"{', '.join(known)}")
+    if outcome in effects() and BASELINE not in sweep.strategies:
+        raise UserInputError(f"--outcome: {outcome} is an effect over {BASELINE}, and this "
+                             f"sweep did not run {BASELINE} (ran "
+                             f"{', '.join(sweep.strategies)})")
     if outcome not in weekly() and week != "final":
         raise UserInputError(f"--week: {outcome} is one number per run; use --week final")
     if week != "final" and week not in sweep.weeks:
