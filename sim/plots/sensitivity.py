@@ -124,7 +124,8 @@ def plot_mu_sigma(indices: pd.DataFrame, title: str = "") -> Any:
                            & (indices["group"] == 0)]
             wide = rows.pivot(index="parameter", columns="index", values="value")
             conf = rows[rows["index"] == "mu_star"].set_index("parameter")["conf"]
-            top = float(np.nanmax(wide[["mu_star", "sigma"]].to_numpy())) if len(wide) else 1.0
+            reach = wide["mu_star"] + conf.reindex(wide.index).fillna(0.0)
+            top = float(np.nanmax([*reach, *wide["sigma"]])) if len(wide) else 1.0
             top = top * 1.1 if top > 0 else 1.0
             for ratio in SIGMA_RATIOS:
                 ax.plot([0, top], [0, ratio * top], color="#AAAAAA", linewidth=0.8)
