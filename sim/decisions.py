@@ -15,6 +15,12 @@ Decision points (weeks of the intervention):
   count as the rule would have drawn (``teams.sponsor_invitations`` or
   ``member_invitations``).
 - ``respond``: a played invitee accepts or declines one team's invitation of that week.
+- ``pitch``: a team due to pitch prepares its proposal from a short menu
+  (:data:`PITCH_PLANS`): pitch the work as it is (the rule's choice), hold the pitch back a
+  week for another week of work, or hold client interviews first (one more external activity,
+  booked, that counts as work behind the proposal). Every option acts through the model's own
+  rules (:func:`sim.rules.teams.work_done`, :func:`sim.rules.teams.pitch_quality`); the
+  judges' noise is drawn whatever the team chooses, so no other draw moves.
 - ``verdict``: central management (the teacher) accepts or rejects a team's pitch.
 - ``gap``: a team chooses which value dimension its behaviour support works on.
 - ``play``: an employee's invitations that week are a person's, not the rule's (a student
@@ -35,7 +41,11 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import MergerModel
 
-Kind = Literal["invite", "respond", "verdict", "gap", "play"]
+Kind = Literal["invite", "respond", "pitch", "verdict", "gap", "play"]
+
+PITCH_AS_IS, PITCH_HOLD, PITCH_INTERVIEWS = 0, 1, 2
+PITCH_PLANS: tuple[str, ...] = ("as it is", "one more week of work", "client interviews first")
+"""The pitch menu, by value (``pitch`` decisions); the rule pitches as it is."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +72,8 @@ class LogEntry:
     value: int
     source: Literal["player", "rule", "refused"]
     note: str = ""
+    rule: int = -1  # what the model's rule chose at this point (-1: not one choice)
+    score: float = float("nan")  # a pitch's judged quality (``verdict`` entries)
 
 
 @dataclass
@@ -148,12 +160,14 @@ class DecisionBook:
         chosen = {(d.actor, d.target): bool(d.value) for d in self._of(model.week, "respond")}
         ids = model.uid[invitee]
         for i, (person, t) in enumerate(zip(ids.tolist(), team.tolist(), strict=True)):
+            rule = int(accept[i])
             if (person, t) in chosen:
                 accept[i] = chosen.pop((person, t))
                 source = "player"
             else:
                 source = "rule"
-            self.log.append(LogEntry(model.week, "respond", person, t, int(accept[i]), source))
+            self.log.append(LogEntry(model.week, "respond", person, t, int(accept[i]), source,
+                                     rule=rule))
         for (person, t), value in chosen.items():
             self.log.append(LogEntry(model.week, "respond", person, t, int(value), "refused",
                                      "no invitation from that team this week"))
@@ -161,14 +175,31 @@ class DecisionBook:
 
     # ------------------------------------------------------------------ pitch and support
 
-    def verdict(self, model: MergerModel, team: int, accepted: bool) -> bool:
-        """Central management's verdict on a team's pitch, if one was given."""
+    def pitch(self, model: MergerModel, team: int) -> int:
+        """How a team due to pitch prepares its proposal (:data:`PITCH_PLANS`), if it chose."""
+        for d in self._of(model.week, "pitch"):
+            if d.actor == team:
+                if 0 <= d.value < len(PITCH_PLANS):
+                    self.log.append(LogEntry(model.week, "pitch", team, -1, d.value, "player",
+                                             rule=PITCH_AS_IS))
+                    return int(d.value)
+                self.log.append(LogEntry(model.week, "pitch", team, -1, d.value, "refused",
+                                         f"plan outside 0 .. {len(PITCH_PLANS) - 1}"))
+        self.log.append(LogEntry(model.week, "pitch", team, -1, PITCH_AS_IS, "rule",
+                                 rule=PITCH_AS_IS))
+        return PITCH_AS_IS
+
+    def verdict(self, model: MergerModel, team: int, accepted: bool,
+                quality: float = float("nan")) -> bool:
+        """Central management's verdict on a team's pitch (of judged ``quality``), if one
+        was given; ``accepted`` is the rule's (quality against the threshold)."""
         for d in self._of(model.week, "verdict"):
             if d.actor == team:
                 self.log.append(LogEntry(model.week, "verdict", team, -1, int(bool(d.value)),
-                                         "player"))
+                                         "player", rule=int(accepted), score=quality))
                 return bool(d.value)
-        self.log.append(LogEntry(model.week, "verdict", team, -1, int(accepted), "rule"))
+        self.log.append(LogEntry(model.week, "verdict", team, -1, int(accepted), "rule",
+                                 rule=int(accepted), score=quality))
         return accepted
 
     def gap(self, model: MergerModel, team: int, dim: int) -> int:
@@ -177,11 +208,12 @@ class DecisionBook:
         for d in self._of(model.week, "gap"):
             if d.actor == team:
                 if 0 <= d.value < dims:
-                    self.log.append(LogEntry(model.week, "gap", team, -1, d.value, "player"))
+                    self.log.append(LogEntry(model.week, "gap", team, -1, d.value, "player",
+                                             rule=dim))
                     return int(d.value)
                 self.log.append(LogEntry(model.week, "gap", team, -1, d.value, "refused",
                                          f"dimension outside 0 .. {dims - 1}"))
-        self.log.append(LogEntry(model.week, "gap", team, -1, dim, "rule"))
+        self.log.append(LogEntry(model.week, "gap", team, -1, dim, "rule", rule=dim))
         return dim
 
     # ------------------------------------------------------------------ record

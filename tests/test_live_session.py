@@ -180,3 +180,102 @@ def test_late_joiners_get_a_role_and_the_class_has_a_cap():
     room.join("QWERT", "c")
     with pytest.raises(SessionError, match="full"):
         room.join("QWERT", "d")
+
+
+# ---------------------------------------------------------------- pitch, gap, deadlines
+
+
+def until(room: ClassSession, kind: str) -> None:
+    """Advance week by week to the first open week with a ``kind`` decision point."""
+    while not any(e.kind == kind for e in room.preview()):
+        room.advance_to_choice()
+
+
+def team_member(room: ClassSession, tokens: list[str], kind: str) -> tuple[str, int]:
+    for token in tokens:
+        team = room._team_of(room.player(token))
+        if team >= 0 and room._due(kind, team):
+            return token, team
+    raise AssertionError(f"no student's team has a {kind} due")
+
+
+def test_a_team_prepares_its_pitch_from_the_menu_and_the_rule_counts_it(room):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    token, team = team_member(room, tokens, "pitch")
+    menu = room.student_view(token)["pitch"]
+    assert [o["label"] for o in menu["options"]] == ["as it is", "one more week of work",
+                                                     "client interviews first"]
+    assert set(menu["ingredients"]) == {"work", "alignment", "diversity", "cohesion"}
+    activities = int(room.model.strategy.activities_done[team])
+    # holding back: no pitch this week, so nothing for the teacher to judge
+    assert room.choose(token, {"week": room.open_week, "kind": "pitch", "plan": 1})
+    assert team not in {p["team"] for p in room.teacher_view()["pitches_waiting"]}
+    # client interviews: one more external activity, booked, behind the proposal
+    room.choose(token, {"week": room.open_week, "kind": "pitch", "plan": 2})
+    assert team in {p["team"] for p in room.teacher_view()["pitches_waiting"]}
+    room.advance()
+    assert int(room.model.strategy.activities_done[team]) == activities + 1
+    entry = next(e for e in room.book.log if e.kind == "pitch" and e.actor == team
+                 and e.week == room.model.week)
+    assert (entry.source, entry.value, entry.rule) == ("player", 2, 0)
+    assert {"kind": "pitch", "what": "pitch client interviews first",
+            "source": "player"} in room.student_view(token)["last_week"]
+
+
+def test_the_rule_chooses_for_a_team_that_does_not_and_says_so(room):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    token, _ = team_member(room, tokens, "pitch")
+    room.advance()  # nobody chose
+    assert {"kind": "pitch", "what": "pitch as it is",
+            "source": "rule"} in room.student_view(token)["last_week"]
+
+
+def test_a_team_chooses_the_gap_its_coaching_works_on(room, tmp_path):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "gap")
+    token, team = team_member(room, tokens, "gap")
+    menu = room.student_view(token)["gap"]
+    other = next(g["dim"] for g in menu["gaps"] if g["dim"] != menu["rule"])
+    assert room.choose(token, {"week": room.open_week, "kind": "gap", "dim": other})
+    with pytest.raises(SessionError, match="dim"):
+        room.choose(token, {"week": room.open_week, "kind": "gap", "dim": 99})
+    room.advance()
+    entry = next(e for e in room.book.log if e.kind == "gap" and e.actor == team
+                 and e.week == room.model.week)
+    assert (entry.source, entry.value, entry.rule) == ("player", other, menu["rule"])
+    result, _ = replay(write_session(room.session(), tmp_path / "gap.json"))
+    assert result.timeseries.equals(room.model.timeseries())
+
+
+def test_a_student_outside_a_team_has_no_pitch_or_gap_to_choose(room):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    outside = next(t for t in tokens if room._team_of(room.player(t)) < 0)
+    for message in ({"kind": "pitch", "plan": 0}, {"kind": "gap", "dim": 0}):
+        with pytest.raises(SessionError, match=r"no .* due"):
+            room.choose(outside, {"week": room.open_week, **message})
+    assert room.choices.pitches == {} and room.choices.gaps == {}
+
+
+def test_a_choice_after_the_weeks_deadline_is_refused_and_the_rule_chooses():
+    now = [0.0]
+    room = ClassSession("classroom", seed=2, code="ABCDE", week_seconds=60,
+                        clock=lambda: now[0])
+    tokens = join_class(room, 5)
+    room.start()
+    sponsor, free = sponsor_and_contact(room, tokens)
+    assert room.student_view(sponsor)["seconds_left"] == 60
+    now[0] = 61.0
+    with pytest.raises(SessionError, match="too late: the deadline"):
+        room.choose(sponsor, {"week": room.open_week, "kind": "invite", "target": free[0]})
+    assert room.choices.invites == {} and room.student_view(sponsor)["seconds_left"] == 0
+    room.advance()  # the next week opens with a new deadline
+    assert room.student_view(sponsor)["seconds_left"] == 60
+    assert room.choose(sponsor, {"week": room.open_week, "kind": "invite",
+                                 "target": free[-1]}) in ("invited", "already invited")
