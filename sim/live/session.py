@@ -34,6 +34,7 @@ from __future__ import annotations
 
 import copy
 import secrets
+import threading
 import time
 import unicodedata
 from collections.abc import Callable, Mapping
@@ -75,6 +76,7 @@ class Player:
     uid: int = -1  # the employee they play
     team: int = -1  # a sponsor's team
     left: bool = False
+    seen: float = 0.0  # when their page last asked (the session's clock)
 
 
 @dataclass
@@ -125,7 +127,7 @@ class ClassSession:
 
     def __init__(self, scenario: Scenario | str = "classroom", seed: int = 0,
                  code: str | None = None, max_players: int = MAX_PLAYERS,
-                 week_seconds: float | None = None,
+                 week_seconds: float | None = None, away_seconds: float | None = None,
                  clock: Callable[[], float] = time.monotonic) -> None:
         self.config = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.seed = int(seed)
@@ -138,6 +140,8 @@ class ClassSession:
         self.choices = WeekChoices()
         self._preview: tuple[int, list[LogEntry]] | None = None
         self.week_seconds = week_seconds
+        self.away_seconds = away_seconds  # a page silent this long counts as having left
+        self.lock = threading.RLock()  # a server works on the session one request at a time
         self.clock = clock
         self.opened = clock()
         self.composition: np.ndarray | None = None  # members per team and city, recruited
@@ -156,7 +160,7 @@ class ClassSession:
         if len(self.players) >= self.max_players:
             raise SessionError(f"the class is full ({self.max_players} students)")
         token = secrets.token_urlsafe(16)
-        self.players[token] = Player(token, name)
+        self.players[token] = Player(token, name, seen=self.clock())
         if self.phase == "running":
             self._assign([self.players[token]])
         return token
@@ -166,7 +170,13 @@ class ClassSession:
         found = self.players.get(token) if isinstance(token, str) else None
         if found is None:
             raise SessionError("not in this class: join again with the room code")
+        found.seen = self.clock()
         return found
+
+    def away(self, player: Player) -> bool:
+        """Whether the student left, or their page has been silent for ``away_seconds``."""
+        return player.left or (self.away_seconds is not None
+                               and self.clock() - player.seen > self.away_seconds)
 
     def leave(self, token: Any) -> None:
         """A student leaves: from the next week on the model's rule plays their role."""
@@ -218,7 +228,7 @@ class ClassSession:
             taken.add(player.uid)
 
     def played_uids(self) -> list[int]:
-        return sorted(p.uid for p in self.players.values() if p.role and not p.left)
+        return sorted(p.uid for p in self.players.values() if p.role and not self.away(p))
 
     # ------------------------------------------------------------------ the open week
 
@@ -511,7 +521,7 @@ class ClassSession:
                 "open_week": self.open_week, "horizon": self.config.horizon.total_weeks,
                 "at_horizon": self.at_horizon(), "seconds_left": self.seconds_left(),
                 "threshold": self.config.teams.pitch_threshold,
-                "students": [{"nickname": p.nickname, "role": p.role, "left": p.left,
+                "students": [{"nickname": p.nickname, "role": p.role, "left": self.away(p),
                               "chosen": p.uid in self.choices.chosen}
                              for p in self.players.values()],
                 "teams": [{"theme": strategy.theme_names[t],

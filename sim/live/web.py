@@ -18,7 +18,6 @@ from __future__ import annotations
 import html
 import json
 import secrets
-import threading
 from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
@@ -52,7 +51,9 @@ TEXT = {
            "gap": "Behaviour support: which gap does your team work on?",
            "rule_pick": "the rule's choice", "last": "Last week",
            "by_rule": "chosen by the model's rule (you did not choose)",
-           "by_you": "your choice", "refused": "not possible"},
+           "by_you": "your choice", "refused": "not possible", "leave": "Leave",
+           "gone": "You left: the model's rule plays your role. Reload the page to take "
+                   "it back."},
     "nl": {"title": "Doe mee met de fusie", "code": "Klascode", "name": "Je naam",
            "join": "Meedoen", "wait": "Wachten tot de docent start...", "week": "Week",
            "role": "Je rol", "sponsor": "sponsor van een thema", "employee": "medewerker",
@@ -69,7 +70,9 @@ TEXT = {
            "gap": "Gedragsondersteuning: aan welk gat werkt je team?",
            "rule_pick": "keuze van de regel", "last": "Vorige week",
            "by_rule": "gekozen door de regel van het model (jij koos niet)",
-           "by_you": "jouw keuze", "refused": "niet mogelijk"},
+           "by_you": "jouw keuze", "refused": "niet mogelijk", "leave": "Verlaten",
+           "gone": "Je bent weg: de regel van het model speelt je rol. Herlaad de pagina "
+                   "om hem terug te nemen."},
 }
 
 
@@ -95,7 +98,7 @@ async def _body(request: Request) -> Any:
 def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlette:
     """The class's web application; ``app.state.teacher_key`` holds the teacher's key."""
     key = teacher_key or secrets.token_urlsafe(12)
-    lock = threading.Lock()
+    lock = session.lock
     debriefs: dict[tuple[int, int, str], dict[str, Any]] = {}
 
     async def locked(work, *args):
@@ -210,6 +213,7 @@ def _join_html(lang: str) -> str:
                         ("__CODE_LABEL__", html.escape(t["code"])),
                         ("__NAME_LABEL__", html.escape(t["name"])),
                         ("__JOIN__", html.escape(t["join"])),
+                        ("__LEAVE__", html.escape(t["leave"])),
                         ("__TEXT__", json.dumps(t).replace("<", "\\u003c"))):
         page = page.replace(name, value)
     return page
