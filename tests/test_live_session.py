@@ -23,6 +23,7 @@ def test_students_join_and_get_roles_sponsors_first(room):
     room.start()
     roles = [room.player(t).role for t in tokens]
     n_teams = room.model.strategy.n_teams
+    assert n_teams == 4  # the teaching guide: "the first four students sponsor the themes"
     assert roles[:n_teams] == ["sponsor"] * n_teams
     assert set(roles[n_teams:]) == {"employee"}
     uids = [room.player(t).uid for t in tokens]
@@ -279,3 +280,73 @@ def test_a_choice_after_the_weeks_deadline_is_refused_and_the_rule_chooses():
     assert room.student_view(sponsor)["seconds_left"] == 60
     assert room.choose(sponsor, {"week": room.open_week, "kind": "invite",
                                  "target": free[-1]}) in ("invited", "already invited")
+
+
+def test_a_silent_page_counts_as_left_and_the_rule_plays_until_it_asks_again():
+    from sim.cli.live import AWAY_SECONDS
+
+    assert AWAY_SECONDS == 30  # the guide: "silent for half a minute"
+    now = [0.0]
+    room = ClassSession("classroom", seed=2, code="ABCDE", away_seconds=30,
+                        clock=lambda: now[0])
+    tokens = join_class(room, 5)
+    room.start()
+    uid = room.player(tokens[0]).uid  # asking is being seen
+    now[0] = 31.0
+    for token in tokens[1:]:
+        room.student_view(token)
+    assert uid not in room.played_uids() and len(room.played_uids()) == 4
+    assert [s["left"] for s in room.teacher_view()["students"]] == [True] + [False] * 4
+    room.student_view(tokens[0])  # the page asks again: the role is theirs again
+    assert uid in room.played_uids()
+
+
+def test_the_weeks_the_teaching_guide_names(room):
+    """Recruitment in weeks 2-6, the first pitch in week 12, coaching every eight weeks from
+    week 15; a rejected pitch is reworked for eight weeks (the guide's participatory lesson)."""
+    join_class(room, 6)
+    room.start()
+    assert room.open_week == 2 and room.config.teams.recruitment_weeks == 6
+    until(room, "pitch")
+    assert room.open_week == room.config.teams.pitch_week == 12
+    team = next(p["team"] for p in room.teacher_view()["pitches_waiting"])
+    room.verdict(team, False)
+    room.advance()
+    assert room.model.strategy.next_pitch[team] == 12 + 8
+    until(room, "gap")
+    first = room.open_week
+    room.advance()
+    until(room, "gap")
+    assert (first, room.open_week) == (15, 23)
+
+
+def test_the_debrief_compares_the_class_with_the_rules_and_training(room):
+    from sim import run
+    from sim.live.debrief import debrief, monitor_text
+
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    pitch = room.teacher_view()["pitches_waiting"][0]
+    room.verdict(pitch["team"], not pitch["rule"])  # against the rule
+    room.advance()
+    room.end()
+    out = debrief(room)
+    weeks = room.model.week
+    training = run(room.config, "training", seed=room.seed, weeks=weeks).timeseries
+    rules = run(room.config, "teams", seed=room.seed, weeks=weeks).timeseries
+    finals = {m["key"]: m for m in out["monitors"]}
+    assert {k: finals[k]["training"] for k in finals} == monitor_text(training.iloc[-1], "en")
+    assert {k: finals[k]["rules"] for k in finals} == monitor_text(rules.iloc[-1], "en")
+    assert {k: finals[k]["class"] for k in finals} == monitor_text(
+        room.model.timeseries().iloc[-1], "en")
+    assert [a["kind"] for a in out["against_rule"]] == ["verdict"]
+    assert set(out["composition"]) == {"class", "rules"}
+    for run_name in ("class", "rules"):
+        teams = out["composition"][run_name]
+        assert len(teams) == 4 and all(set(c) == set(room.model.city_names)
+                                       for c in teams.values())
+    assert len(out["series"]["distance_to_target"]["training"]) == weeks + 1
+    # the session file names employees, never the students' nicknames
+    text = room.session().to_json()
+    assert not any(room.player(t).nickname in text for t in tokens)

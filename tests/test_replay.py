@@ -186,6 +186,11 @@ def test_the_replay_command_reproduces_the_run_and_writes_the_decision_log(
     assert replayed.to_csv(index=False) == original.timeseries.to_csv(index=False)
     log = pd.read_csv(out / "decisions.csv")
     assert (log["source"] == "player").sum() == len(book.player_decisions())
+    # what the rule chose at each point, so people's choices can be set against it
+    answers = log[log["kind"] == "respond"]
+    assert set(answers["rule"]) <= {0, 1}
+    assert (answers.loc[answers["source"] == "rule", "rule"]
+            == answers.loc[answers["source"] == "rule", "value"]).all()
 
 
 def test_the_replay_command_refuses_a_bad_file_in_one_line(tmp_path: Path):
