@@ -115,6 +115,9 @@ def test_a_class_end_to_end_and_its_file_replays_the_teachers_monitors(browser, 
 
         teacher.click("#start")
         teacher.wait_for_selector("#week:has-text('Week 1 ')")
+        # the organisation's network: everyone, cities as shapes, the sponsors in colour
+        teacher.wait_for_selector("#network")
+        assert teacher.locator("#network circle, #network rect, #network polygon").count() == 150
         with session.lock:  # the server works on the session meanwhile
             by_uid = {p.uid: p.nickname for p in session.players.values()}
             token = {p.nickname: t for t, p in session.players.items()}

@@ -468,13 +468,23 @@ class ClassSession:
                 view["gap"] = {**gap_menu(model, team),
                                "team_choice": self.choices.gaps.get(team)}
         if self.phase == "running":
-            view["offers"] = [
-                {"team": e.target, "theme": strategy.theme_names[e.target],
-                 "theme_fit": round(float(fit(model.values[slot],
-                                              strategy.profile[e.target])), 3),
-                 "my_answer": self.choices.responses.get((player.uid, e.target))}
-                for e in self.preview() if e.kind == "respond" and e.actor == player.uid]
+            view["offers"] = [self._offer(player, slot, e.target) for e in self.preview()
+                              if e.kind == "respond" and e.actor == player.uid]
         return view
+
+    def _offer(self, player: Player, slot: int, team: int) -> dict[str, Any]:
+        """An invitation as its invitee sees it: what the rule's join probability weighs
+        (fit with the theme and with the sponsor, contacts already in, workload)."""
+        model, strategy = self.model, self.model.strategy
+        sponsor = int(strategy.sponsor[team])
+        contacts = [model.slot_of(int(u)) for u in self._contacts(player.uid)]
+        inside = [c for c in contacts if c >= 0 and model.team[c] == team]
+        return {"team": team, "theme": strategy.theme_names[team],
+                "theme_fit": round(float(fit(model.values[slot], strategy.profile[team])), 3),
+                "sponsor_fit": (round(float(fit(model.values[slot], model.values[sponsor])), 3)
+                                if sponsor >= 0 else None),
+                "contacts_in_team": round(len(inside) / max(1, len(contacts)), 3),
+                "my_answer": self.choices.responses.get((player.uid, team))}
 
     def _last_week(self, player: Player) -> list[dict[str, Any]]:
         """The player's decision points of the week just run, each marked by who chose:

@@ -29,6 +29,7 @@ from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
 from sim.live.debrief import debrief
+from sim.live.network import layout, network_view
 from sim.live.session import ClassSession, SessionError
 
 MAX_BODY = 4096
@@ -41,7 +42,9 @@ TEXT = {
            "city": "City", "workload": "Workload", "team": "Your team",
            "offers": "Invitations this week", "accept": "Accept", "decline": "Decline",
            "invite": "Invite your contacts", "send": "Invite",
-           "none": "none yet", "fit": "fit with the theme", "left_s": "s left",
+           "none": "none yet", "fit": "fit with the theme",
+           "sponsor_fit": "with the sponsor", "inside": "your contacts already in",
+           "left_s": "s left",
            "pitch": "Your team's pitch to central management",
            "pitch_help": "Quality = work x (weighted mean of the ingredients); "
                          "accepted at or above",
@@ -60,7 +63,9 @@ TEXT = {
            "city": "Stad", "workload": "Werkdruk", "team": "Je team",
            "offers": "Uitnodigingen deze week", "accept": "Ja", "decline": "Nee",
            "invite": "Nodig je contacten uit", "send": "Uitnodigen",
-           "none": "nog geen", "fit": "past bij het thema", "left_s": "s over",
+           "none": "nog geen", "fit": "past bij het thema",
+           "sponsor_fit": "bij de sponsor", "inside": "je contacten al in het team",
+           "left_s": "s over",
            "pitch": "De pitch van je team aan het centrale management",
            "pitch_help": "Kwaliteit = werk x (gewogen gemiddelde van de ingrediënten); "
                          "aangenomen vanaf",
@@ -112,6 +117,13 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
         if session.player(token).left:
             session.rejoin(token)
         return session.student_view(token)
+
+    positions: list[Any] = []
+
+    def the_network() -> dict[str, Any]:
+        if not positions:  # laid out once, from the ties when first asked
+            positions.append(layout(session.model, session.seed))
+        return network_view(session.model, positions[0])
 
     def the_debrief(lang: str) -> dict[str, Any]:
         marker = (session.model.week, len(session.book.log), lang)
@@ -173,6 +185,8 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
             return Response(text, media_type="application/json",
                             headers={"content-disposition":
                                      'attachment; filename="class-session.json"'})
+        if request.method == "GET" and action == "network":
+            return JSONResponse(await locked(the_network))
         if request.method == "GET" and action == "debrief":
             lang = "nl" if request.query_params.get("lang") == "nl" else "en"
             return JSONResponse(await locked(the_debrief, lang))
