@@ -13,7 +13,7 @@ Decision points (weeks of the intervention):
 - ``invite`` (recruitment weeks): a played sponsor or supporter invites a contact into their
   own team. A played inviter's rule-drawn invitations are dropped; at most as many choices
   count as the rule would have drawn (``teams.sponsor_invitations`` or
-  ``member_invitations``).
+  ``member_invitations``). The invitations the rule makes are logged too (source ``rule``).
 - ``respond``: a played invitee accepts or declines one team's invitation of that week.
 - ``pitch``: a team due to pitch prepares its proposal from a short menu
   (:data:`PITCH_PLANS`): pitch the work as it is (the rule's choice), hold the pitch back a
@@ -23,8 +23,9 @@ Decision points (weeks of the intervention):
   judges' noise is drawn whatever the team chooses, so no other draw moves.
 - ``verdict``: central management (the teacher) accepts or rejects a team's pitch.
 - ``gap``: a team chooses which value dimension its behaviour support works on.
-- ``play``: an employee's invitations that week are a person's, not the rule's (a student
-  holds the role that week; one who left is taken over by the rule from the next week on).
+- ``play``: an employee's invitations that week are a person's, not the rule's (a class
+  session marks the students who invited someone that week; whoever did not gets the rule's
+  invitations).
 
 People are named by their employee id (``Employee.unique_id``, stable across the run; slots
 are reused after leavers), teams by their index in the scenario's active themes.
@@ -126,6 +127,8 @@ class DecisionBook:
         if played:
             keep = ~np.isin(uid[src], list(played))
             src, invitee = src[keep], invitee[keep]
+        for a, b in zip(uid[src].tolist(), uid[invitee].tolist(), strict=True):
+            self.log.append(LogEntry(model.week, "invite", a, b, 1, "rule"))
         adj = model.contacts()
         extra_src, extra_inv = [], []
         used: dict[int, int] = defaultdict(int)

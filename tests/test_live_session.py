@@ -163,13 +163,33 @@ def test_a_leaver_is_played_by_the_rule_and_a_reload_keeps_the_role(room):
     student = room.player(tokens[0])
     role, uid = student.role, student.uid
     room.leave(tokens[0])
-    plays = [d.actor for d in room._decisions() if d.kind == "play"]
-    assert uid not in plays
+    assert uid not in room.played_uids()
     with pytest.raises(SessionError, match="you left"):
         room.choose(tokens[0], {"week": room.open_week, "kind": "invite", "target": 1})
+    room.advance()  # the rule invites for the sponsor who left, and says so
+    assert any(e.kind == "invite" and e.actor == uid and e.source == "rule"
+               for e in room.book.log if e.week == room.model.week)
     back = room.rejoin(tokens[0])
-    assert (back.role, back.uid) == (role, uid)
-    assert uid in [d.actor for d in room._decisions() if d.kind == "play"]
+    assert (back.role, back.uid) == (role, uid) and uid in room.played_uids()
+
+
+def test_a_sponsor_who_does_not_invite_gets_the_rules_invitations(room):
+    """Not choosing in time is not choosing nobody: the rule's invitations stand, marked as
+    the rule's on the student's page; a sponsor who invites makes their own instead."""
+    tokens = join_class(room, 5)
+    room.start()
+    sponsors = [t for t in tokens if room.player(t).role == "sponsor"]
+    quiet, active = sponsors[0], sponsors[1]
+    _, free = sponsor_and_contact(room, [active])
+    room.choose(active, {"week": room.open_week, "kind": "invite", "target": free[0]})
+    room.advance()
+    week = room.model.week
+    by = {(e.actor, e.source) for e in room.book.log if e.kind == "invite" and e.week == week}
+    assert (room.player(quiet).uid, "rule") in by
+    assert (room.player(active).uid, "player") in by
+    assert (room.player(active).uid, "rule") not in by
+    assert {"rule"} == {x["source"] for x in room.student_view(quiet)["last_week"]
+                        if x["kind"] == "invite"}
 
 
 def test_late_joiners_get_a_role_and_the_class_has_a_cap():

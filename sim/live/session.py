@@ -228,6 +228,7 @@ class ClassSession:
             taken.add(player.uid)
 
     def played_uids(self) -> list[int]:
+        """The employees students play now (not left, not away)."""
         return sorted(p.uid for p in self.players.values() if p.role and not self.away(p))
 
     # ------------------------------------------------------------------ the open week
@@ -361,7 +362,10 @@ class ClassSession:
 
     def _decisions(self) -> list[Decision]:
         week = self.open_week
-        out = [Decision(week, "play", uid) for uid in self.played_uids()]
+        # whoever invited someone this week made their invitations; the rule makes the
+        # others' (a student who did not choose in time, or left, gets the rule's)
+        out = [Decision(week, "play", uid) for uid, guests in sorted(self.choices.invites.items())
+               if guests]
         for inviter, guests in sorted(self.choices.invites.items()):
             out += [Decision(week, "invite", inviter, g) for g in guests]
         out += [Decision(week, "respond", uid, team, int(yes))
