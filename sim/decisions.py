@@ -13,12 +13,19 @@ Decision points (weeks of the intervention):
 - ``invite`` (recruitment weeks): a played sponsor or supporter invites a contact into their
   own team. A played inviter's rule-drawn invitations are dropped; at most as many choices
   count as the rule would have drawn (``teams.sponsor_invitations`` or
-  ``member_invitations``).
+  ``member_invitations``). The invitations the rule makes are logged too (source ``rule``).
 - ``respond``: a played invitee accepts or declines one team's invitation of that week.
+- ``pitch``: a team due to pitch prepares its proposal from a short menu
+  (:data:`PITCH_PLANS`): pitch the work as it is (the rule's choice), hold the pitch back a
+  week for another week of work, or hold client interviews first (one more external activity,
+  booked, that counts as work behind the proposal). Every option acts through the model's own
+  rules (:func:`sim.rules.teams.work_done`, :func:`sim.rules.teams.pitch_quality`); the
+  judges' noise is drawn whatever the team chooses, so no other draw moves.
 - ``verdict``: central management (the teacher) accepts or rejects a team's pitch.
 - ``gap``: a team chooses which value dimension its behaviour support works on.
-- ``play``: an employee's invitations that week are a person's, not the rule's (a student
-  holds the role that week; one who left is taken over by the rule from the next week on).
+- ``play``: an employee's invitations that week are a person's, not the rule's (a class
+  session marks the students who invited someone that week; whoever did not gets the rule's
+  invitations).
 
 People are named by their employee id (``Employee.unique_id``, stable across the run; slots
 are reused after leavers), teams by their index in the scenario's active themes.
@@ -35,7 +42,11 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import MergerModel
 
-Kind = Literal["invite", "respond", "verdict", "gap", "play"]
+Kind = Literal["invite", "respond", "pitch", "verdict", "gap", "play"]
+
+PITCH_AS_IS, PITCH_HOLD, PITCH_INTERVIEWS = 0, 1, 2
+PITCH_PLANS: tuple[str, ...] = ("as it is", "one more week of work", "client interviews first")
+"""The pitch menu, by value (``pitch`` decisions); the rule pitches as it is."""
 
 
 @dataclass(frozen=True)
@@ -62,6 +73,8 @@ class LogEntry:
     value: int
     source: Literal["player", "rule", "refused"]
     note: str = ""
+    rule: int = -1  # what the model's rule chose at this point (-1: not one choice)
+    score: float = float("nan")  # a pitch's judged quality (``verdict`` entries)
 
 
 @dataclass
@@ -114,6 +127,8 @@ class DecisionBook:
         if played:
             keep = ~np.isin(uid[src], list(played))
             src, invitee = src[keep], invitee[keep]
+        for a, b in zip(uid[src].tolist(), uid[invitee].tolist(), strict=True):
+            self.log.append(LogEntry(model.week, "invite", a, b, 1, "rule"))
         adj = model.contacts()
         extra_src, extra_inv = [], []
         used: dict[int, int] = defaultdict(int)
@@ -148,12 +163,14 @@ class DecisionBook:
         chosen = {(d.actor, d.target): bool(d.value) for d in self._of(model.week, "respond")}
         ids = model.uid[invitee]
         for i, (person, t) in enumerate(zip(ids.tolist(), team.tolist(), strict=True)):
+            rule = int(accept[i])
             if (person, t) in chosen:
                 accept[i] = chosen.pop((person, t))
                 source = "player"
             else:
                 source = "rule"
-            self.log.append(LogEntry(model.week, "respond", person, t, int(accept[i]), source))
+            self.log.append(LogEntry(model.week, "respond", person, t, int(accept[i]), source,
+                                     rule=rule))
         for (person, t), value in chosen.items():
             self.log.append(LogEntry(model.week, "respond", person, t, int(value), "refused",
                                      "no invitation from that team this week"))
@@ -161,14 +178,31 @@ class DecisionBook:
 
     # ------------------------------------------------------------------ pitch and support
 
-    def verdict(self, model: MergerModel, team: int, accepted: bool) -> bool:
-        """Central management's verdict on a team's pitch, if one was given."""
+    def pitch(self, model: MergerModel, team: int) -> int:
+        """How a team due to pitch prepares its proposal (:data:`PITCH_PLANS`), if it chose."""
+        for d in self._of(model.week, "pitch"):
+            if d.actor == team:
+                if 0 <= d.value < len(PITCH_PLANS):
+                    self.log.append(LogEntry(model.week, "pitch", team, -1, d.value, "player",
+                                             rule=PITCH_AS_IS))
+                    return int(d.value)
+                self.log.append(LogEntry(model.week, "pitch", team, -1, d.value, "refused",
+                                         f"plan outside 0 .. {len(PITCH_PLANS) - 1}"))
+        self.log.append(LogEntry(model.week, "pitch", team, -1, PITCH_AS_IS, "rule",
+                                 rule=PITCH_AS_IS))
+        return PITCH_AS_IS
+
+    def verdict(self, model: MergerModel, team: int, accepted: bool,
+                quality: float = float("nan")) -> bool:
+        """Central management's verdict on a team's pitch (of judged ``quality``), if one
+        was given; ``accepted`` is the rule's (quality against the threshold)."""
         for d in self._of(model.week, "verdict"):
             if d.actor == team:
                 self.log.append(LogEntry(model.week, "verdict", team, -1, int(bool(d.value)),
-                                         "player"))
+                                         "player", rule=int(accepted), score=quality))
                 return bool(d.value)
-        self.log.append(LogEntry(model.week, "verdict", team, -1, int(accepted), "rule"))
+        self.log.append(LogEntry(model.week, "verdict", team, -1, int(accepted), "rule",
+                                 rule=int(accepted), score=quality))
         return accepted
 
     def gap(self, model: MergerModel, team: int, dim: int) -> int:
@@ -177,11 +211,12 @@ class DecisionBook:
         for d in self._of(model.week, "gap"):
             if d.actor == team:
                 if 0 <= d.value < dims:
-                    self.log.append(LogEntry(model.week, "gap", team, -1, d.value, "player"))
+                    self.log.append(LogEntry(model.week, "gap", team, -1, d.value, "player",
+                                             rule=dim))
                     return int(d.value)
                 self.log.append(LogEntry(model.week, "gap", team, -1, d.value, "refused",
                                          f"dimension outside 0 .. {dims - 1}"))
-        self.log.append(LogEntry(model.week, "gap", team, -1, dim, "rule"))
+        self.log.append(LogEntry(model.week, "gap", team, -1, dim, "rule", rule=dim))
         return dim
 
     # ------------------------------------------------------------------ record

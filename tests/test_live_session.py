@@ -23,6 +23,7 @@ def test_students_join_and_get_roles_sponsors_first(room):
     room.start()
     roles = [room.player(t).role for t in tokens]
     n_teams = room.model.strategy.n_teams
+    assert n_teams == 4  # the teaching guide: "the first four students sponsor the themes"
     assert roles[:n_teams] == ["sponsor"] * n_teams
     assert set(roles[n_teams:]) == {"employee"}
     uids = [room.player(t).uid for t in tokens]
@@ -162,13 +163,33 @@ def test_a_leaver_is_played_by_the_rule_and_a_reload_keeps_the_role(room):
     student = room.player(tokens[0])
     role, uid = student.role, student.uid
     room.leave(tokens[0])
-    plays = [d.actor for d in room._decisions() if d.kind == "play"]
-    assert uid not in plays
+    assert uid not in room.played_uids()
     with pytest.raises(SessionError, match="you left"):
         room.choose(tokens[0], {"week": room.open_week, "kind": "invite", "target": 1})
+    room.advance()  # the rule invites for the sponsor who left, and says so
+    assert any(e.kind == "invite" and e.actor == uid and e.source == "rule"
+               for e in room.book.log if e.week == room.model.week)
     back = room.rejoin(tokens[0])
-    assert (back.role, back.uid) == (role, uid)
-    assert uid in [d.actor for d in room._decisions() if d.kind == "play"]
+    assert (back.role, back.uid) == (role, uid) and uid in room.played_uids()
+
+
+def test_a_sponsor_who_does_not_invite_gets_the_rules_invitations(room):
+    """Not choosing in time is not choosing nobody: the rule's invitations stand, marked as
+    the rule's on the student's page; a sponsor who invites makes their own instead."""
+    tokens = join_class(room, 5)
+    room.start()
+    sponsors = [t for t in tokens if room.player(t).role == "sponsor"]
+    quiet, active = sponsors[0], sponsors[1]
+    _, free = sponsor_and_contact(room, [active])
+    room.choose(active, {"week": room.open_week, "kind": "invite", "target": free[0]})
+    room.advance()
+    week = room.model.week
+    by = {(e.actor, e.source) for e in room.book.log if e.kind == "invite" and e.week == week}
+    assert (room.player(quiet).uid, "rule") in by
+    assert (room.player(active).uid, "player") in by
+    assert (room.player(active).uid, "rule") not in by
+    assert {"rule"} == {x["source"] for x in room.student_view(quiet)["last_week"]
+                        if x["kind"] == "invite"}
 
 
 def test_late_joiners_get_a_role_and_the_class_has_a_cap():
@@ -180,3 +201,172 @@ def test_late_joiners_get_a_role_and_the_class_has_a_cap():
     room.join("QWERT", "c")
     with pytest.raises(SessionError, match="full"):
         room.join("QWERT", "d")
+
+
+# ---------------------------------------------------------------- pitch, gap, deadlines
+
+
+def until(room: ClassSession, kind: str) -> None:
+    """Advance week by week to the first open week with a ``kind`` decision point."""
+    while not any(e.kind == kind for e in room.preview()):
+        room.advance_to_choice()
+
+
+def team_member(room: ClassSession, tokens: list[str], kind: str) -> tuple[str, int]:
+    for token in tokens:
+        team = room._team_of(room.player(token))
+        if team >= 0 and room._due(kind, team):
+            return token, team
+    raise AssertionError(f"no student's team has a {kind} due")
+
+
+def test_a_team_prepares_its_pitch_from_the_menu_and_the_rule_counts_it(room):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    token, team = team_member(room, tokens, "pitch")
+    menu = room.student_view(token)["pitch"]
+    assert [o["label"] for o in menu["options"]] == ["as it is", "one more week of work",
+                                                     "client interviews first"]
+    assert set(menu["ingredients"]) == {"work", "alignment", "diversity", "cohesion"}
+    activities = int(room.model.strategy.activities_done[team])
+    # holding back: no pitch this week, so nothing for the teacher to judge
+    assert room.choose(token, {"week": room.open_week, "kind": "pitch", "plan": 1})
+    assert team not in {p["team"] for p in room.teacher_view()["pitches_waiting"]}
+    # client interviews: one more external activity, booked, behind the proposal
+    room.choose(token, {"week": room.open_week, "kind": "pitch", "plan": 2})
+    assert team in {p["team"] for p in room.teacher_view()["pitches_waiting"]}
+    room.advance()
+    assert int(room.model.strategy.activities_done[team]) == activities + 1
+    entry = next(e for e in room.book.log if e.kind == "pitch" and e.actor == team
+                 and e.week == room.model.week)
+    assert (entry.source, entry.value, entry.rule) == ("player", 2, 0)
+    assert {"kind": "pitch", "what": "pitch client interviews first",
+            "source": "player"} in room.student_view(token)["last_week"]
+
+
+def test_the_rule_chooses_for_a_team_that_does_not_and_says_so(room):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    token, _ = team_member(room, tokens, "pitch")
+    room.advance()  # nobody chose
+    assert {"kind": "pitch", "what": "pitch as it is",
+            "source": "rule"} in room.student_view(token)["last_week"]
+
+
+def test_a_team_chooses_the_gap_its_coaching_works_on(room, tmp_path):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "gap")
+    token, team = team_member(room, tokens, "gap")
+    menu = room.student_view(token)["gap"]
+    other = next(g["dim"] for g in menu["gaps"] if g["dim"] != menu["rule"])
+    assert room.choose(token, {"week": room.open_week, "kind": "gap", "dim": other})
+    with pytest.raises(SessionError, match="dim"):
+        room.choose(token, {"week": room.open_week, "kind": "gap", "dim": 99})
+    room.advance()
+    entry = next(e for e in room.book.log if e.kind == "gap" and e.actor == team
+                 and e.week == room.model.week)
+    assert (entry.source, entry.value, entry.rule) == ("player", other, menu["rule"])
+    result, _ = replay(write_session(room.session(), tmp_path / "gap.json"))
+    assert result.timeseries.equals(room.model.timeseries())
+
+
+def test_a_student_outside_a_team_has_no_pitch_or_gap_to_choose(room):
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    outside = next(t for t in tokens if room._team_of(room.player(t)) < 0)
+    for message in ({"kind": "pitch", "plan": 0}, {"kind": "gap", "dim": 0}):
+        with pytest.raises(SessionError, match=r"no .* due"):
+            room.choose(outside, {"week": room.open_week, **message})
+    assert room.choices.pitches == {} and room.choices.gaps == {}
+
+
+def test_a_choice_after_the_weeks_deadline_is_refused_and_the_rule_chooses():
+    now = [0.0]
+    room = ClassSession("classroom", seed=2, code="ABCDE", week_seconds=60,
+                        clock=lambda: now[0])
+    tokens = join_class(room, 5)
+    room.start()
+    sponsor, free = sponsor_and_contact(room, tokens)
+    assert room.student_view(sponsor)["seconds_left"] == 60
+    now[0] = 61.0
+    with pytest.raises(SessionError, match="too late: the deadline"):
+        room.choose(sponsor, {"week": room.open_week, "kind": "invite", "target": free[0]})
+    assert room.choices.invites == {} and room.student_view(sponsor)["seconds_left"] == 0
+    room.advance()  # the next week opens with a new deadline
+    assert room.student_view(sponsor)["seconds_left"] == 60
+    assert room.choose(sponsor, {"week": room.open_week, "kind": "invite",
+                                 "target": free[-1]}) in ("invited", "already invited")
+
+
+def test_a_silent_page_counts_as_left_and_the_rule_plays_until_it_asks_again():
+    from sim.cli.live import AWAY_SECONDS
+
+    assert AWAY_SECONDS == 30  # the guide: "silent for half a minute"
+    now = [0.0]
+    room = ClassSession("classroom", seed=2, code="ABCDE", away_seconds=30,
+                        clock=lambda: now[0])
+    tokens = join_class(room, 5)
+    room.start()
+    uid = room.player(tokens[0]).uid  # asking is being seen
+    now[0] = 31.0
+    for token in tokens[1:]:
+        room.student_view(token)
+    assert uid not in room.played_uids() and len(room.played_uids()) == 4
+    assert [s["left"] for s in room.teacher_view()["students"]] == [True] + [False] * 4
+    room.student_view(tokens[0])  # the page asks again: the role is theirs again
+    assert uid in room.played_uids()
+
+
+def test_the_weeks_the_teaching_guide_names(room):
+    """Recruitment in weeks 2-6, the first pitch in week 12, coaching every eight weeks from
+    week 15; a rejected pitch is reworked for eight weeks (the guide's participatory lesson)."""
+    join_class(room, 6)
+    room.start()
+    assert room.open_week == 2 and room.config.teams.recruitment_weeks == 6
+    until(room, "pitch")
+    assert room.open_week == room.config.teams.pitch_week == 12
+    team = next(p["team"] for p in room.teacher_view()["pitches_waiting"])
+    room.verdict(team, False)
+    room.advance()
+    assert room.model.strategy.next_pitch[team] == 12 + 8
+    until(room, "gap")
+    first = room.open_week
+    room.advance()
+    until(room, "gap")
+    assert (first, room.open_week) == (15, 23)
+
+
+def test_the_debrief_compares_the_class_with_the_rules_and_training(room):
+    from sim import run
+    from sim.live.debrief import debrief, monitor_text
+
+    tokens = join_class(room, 6)
+    room.start()
+    until(room, "pitch")
+    pitch = room.teacher_view()["pitches_waiting"][0]
+    room.verdict(pitch["team"], not pitch["rule"])  # against the rule
+    room.advance()
+    room.end()
+    out = debrief(room)
+    weeks = room.model.week
+    training = run(room.config, "training", seed=room.seed, weeks=weeks).timeseries
+    rules = run(room.config, "teams", seed=room.seed, weeks=weeks).timeseries
+    finals = {m["key"]: m for m in out["monitors"]}
+    assert {k: finals[k]["training"] for k in finals} == monitor_text(training.iloc[-1], "en")
+    assert {k: finals[k]["rules"] for k in finals} == monitor_text(rules.iloc[-1], "en")
+    assert {k: finals[k]["class"] for k in finals} == monitor_text(
+        room.model.timeseries().iloc[-1], "en")
+    assert [a["kind"] for a in out["against_rule"]] == ["verdict"]
+    assert set(out["composition"]) == {"class", "rules"}
+    for run_name in ("class", "rules"):
+        teams = out["composition"][run_name]
+        assert len(teams) == 4 and all(set(c) == set(room.model.city_names)
+                                       for c in teams.values())
+    assert len(out["series"]["distance_to_target"]["training"]) == weeks + 1
+    # the session file names employees, never the students' nicknames
+    text = room.session().to_json()
+    assert not any(room.player(t).nickname in text for t in tokens)

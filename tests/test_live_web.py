@@ -96,3 +96,21 @@ def test_the_class_command_refuses_bad_options_in_one_line():
                               capture_output=True, text=True, timeout=120)
         assert done.returncode == 2, done.stderr
         assert words in done.stderr and "Traceback" not in done.stderr
+
+
+def test_a_students_malformed_or_late_choice_is_one_line_and_changes_nothing(server):
+    base, session = server
+    status, body = call(f"{base}/api/join", {"code": "KLAS7", "nickname": "Anna"})
+    token = json.loads(body)["token"]
+    assert call(f"{base}/api/teacher/start?key=secret-key", {})[0] == 200
+    week = session.open_week
+    for raw, words in ((b"{not json", "not JSON"), (b"[1, 2]", "message"),
+                       (json.dumps({"week": week, "kind": "vote"}).encode(), "kind"),
+                       (json.dumps({"week": week, "kind": "gap", "dim": "x"}).encode(), "dim"),
+                       (json.dumps({"week": week - 1, "kind": "invite", "target": 1}).encode(),
+                        "too late")):
+        status, reply = call(f"{base}/api/choose", raw=raw, token=token)
+        message = json.loads(reply)["error"]
+        assert status == 400 and words in message and "\n" not in message, (raw, message)
+    assert session.choices.chosen == set() and session.choices.invites == {}
+    assert call(f"{base}/join")[0] == 200  # and the server keeps running

@@ -104,9 +104,12 @@ def test_a_played_inviter_invites_only_whom_they_choose(classroom, rule_run):
     played = MergerModel(classroom, STRATEGY, seed=SEED, decisions=book)
     for _ in range(2):
         played.step()
-    invites = [e for e in book.log if e.kind == "invite"]
+    invites = [e for e in book.log if e.kind == "invite" and e.actor == sponsor_id]
     assert [(e.target, e.source) for e in invites] == [(chosen, "player"),
                                                        (int(model.uid[outsider]), "refused")]
+    # everyone else's invitations are the rule's, and logged as such
+    others = {e.source for e in book.log if e.kind == "invite" and e.actor != sponsor_id}
+    assert others == {"rule"}
     assert "not one of the inviter's contacts" in invites[1].note
     week2 = [e for e in book.log if e.kind == "respond" and e.week == 2 and e.target == 0]
     rule_week2 = [e for e in log if e.kind == "respond" and e.week == 2 and e.target == 0]
@@ -186,6 +189,11 @@ def test_the_replay_command_reproduces_the_run_and_writes_the_decision_log(
     assert replayed.to_csv(index=False) == original.timeseries.to_csv(index=False)
     log = pd.read_csv(out / "decisions.csv")
     assert (log["source"] == "player").sum() == len(book.player_decisions())
+    # what the rule chose at each point, so people's choices can be set against it
+    answers = log[log["kind"] == "respond"]
+    assert set(answers["rule"]) <= {0, 1}
+    assert (answers.loc[answers["source"] == "rule", "rule"]
+            == answers.loc[answers["source"] == "rule", "value"]).all()
 
 
 def test_the_replay_command_refuses_a_bad_file_in_one_line(tmp_path: Path):

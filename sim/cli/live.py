@@ -6,7 +6,10 @@ from typing import Annotated
 
 import typer
 
-from sim.cli.errors import check_seed, user_errors
+from sim.cli.errors import UserInputError, check_seed, user_errors
+
+AWAY_SECONDS = 30.0
+"""A student's page polls every 2 s; silent for this long, the rule plays their role."""
 
 
 def class_session(
@@ -15,6 +18,9 @@ def class_session(
     host: Annotated[str, typer.Option(help="address to listen on; 0.0.0.0 for a room's "
                                            "network")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="port, 1024 .. 65535")] = 8766,
+    week_seconds: Annotated[float, typer.Option(help="seconds students have to choose each "
+                                                     "week (then the rule chooses), 10 .. 3600"
+                                                )] = 90.0,
 ) -> None:
     """A participatory class: students join on /join with the room code and play sponsors
     and employees of the merger; the teacher's screen (URL with its key) advances the weeks
@@ -29,11 +35,13 @@ def class_session(
     with user_errors():
         check_seed(seed)
         if not 1024 <= port <= 65535:
-            from sim.cli.errors import UserInputError
             raise UserInputError(f"--port: {port} is not in 1024 .. 65535")
+        if not 10 <= week_seconds <= 3600:
+            raise UserInputError(f"--week-seconds: {week_seconds:g} is not in 10 .. 3600")
         config = load_scenario(scenario)
         check_run(config, "teams", seed=seed)
-    session = ClassSession(config, seed=seed)
+    session = ClassSession(config, seed=seed, week_seconds=week_seconds,
+                           away_seconds=AWAY_SECONDS)
     app = create_app(session)
     shown = "127.0.0.1" if host in ("0.0.0.0", "::") else host
     if host not in ("127.0.0.1", "localhost", "::1"):

@@ -38,7 +38,8 @@ def replay(
     result, book = replay_session(loaded, overrides=overrides)
     paths = write_result(result, out, format)  # type: ignore[arg-type]
     log = pd.DataFrame([vars(e) for e in book.log],
-                       columns=["week", "kind", "actor", "target", "value", "source", "note"])
+                       columns=["week", "kind", "actor", "target", "value", "source", "note",
+                                "rule", "score"])
     log.to_csv(out / "decisions.csv", index=False)
     counts = result.meta.get("decisions", {})
     final = result.timeseries.iloc[-1]

@@ -15,9 +15,15 @@ How a week works:
    advance by :meth:`ClassSession.preview`: the week is run on a copy of the model with the
    choices made so far (the rule's random draws are the same in the copy and in the real
    week, because choices never change how many numbers a component draws).
-2. The teacher advances: the choices become decisions of that week (:mod:`sim.decisions`)
-   and the model runs the week. Where a student did not choose, the model's rule did, and the
-   log says so. A choice for a week that is closed is refused ("too late").
+   Once the teams work, a team due to pitch chooses how to prepare its proposal (the menu of
+   :mod:`sim.live.proposal`), and a team due for behaviour support chooses which of its
+   discovered gaps the coaching works on.
+2. The week has a deadline (``week_seconds`` after it opened, if set) and ends when the
+   teacher advances: the choices become decisions of that week (:mod:`sim.decisions`) and the
+   model runs the week. Where a student did not choose, the model's rule did, and the log and
+   the student's page say so. A choice after the deadline or for a closed week is refused
+   ("too late"). The teacher can also run to the next week with a choice to make, or to the
+   end.
 
 Everyone not played by a student is simulated by the model's own rules, so a class of 5 or of
 40 works. The session's file (:meth:`ClassSession.session`) replays the class's run byte for
@@ -28,14 +34,17 @@ from __future__ import annotations
 
 import copy
 import secrets
+import threading
+import time
 import unicodedata
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
 
-from sim.decisions import Decision, DecisionBook, LogEntry
+from sim.decisions import PITCH_PLANS, Decision, DecisionBook, LogEntry
+from sim.live.proposal import gap_menu, pitch_menu
 from sim.model import MergerModel
 from sim.replay import Session, session_from_run
 from sim.rules.distance import fit
@@ -67,6 +76,7 @@ class Player:
     uid: int = -1  # the employee they play
     team: int = -1  # a sponsor's team
     left: bool = False
+    seen: float = 0.0  # when their page last asked (the session's clock)
 
 
 @dataclass
@@ -76,6 +86,9 @@ class WeekChoices:
     invites: dict[int, list[int]] = field(default_factory=dict)  # inviter uid -> invitee uids
     responses: dict[tuple[int, int], bool] = field(default_factory=dict)  # (uid, team) -> yes
     verdicts: dict[int, bool] = field(default_factory=dict)  # team -> accept
+    pitches: dict[int, int] = field(default_factory=dict)  # team -> plan (PITCH_PLANS)
+    gaps: dict[int, int] = field(default_factory=dict)  # team -> value dimension
+    chosen: set[int] = field(default_factory=set)  # uids of students who chose this week
 
 
 def new_code() -> str:
@@ -94,6 +107,15 @@ def clean_nickname(raw: Any) -> str:
     return name
 
 
+def members_per_city(model: MergerModel) -> np.ndarray:
+    """Members of each team per city (teams by rows, cities by columns)."""
+    strategy = model.strategy
+    counts = np.zeros((strategy.n_teams, len(model.city_names)), dtype=int)
+    members = np.flatnonzero(model.active & (model.team >= 0))
+    np.add.at(counts, (model.team[members], model.city[members]), 1)
+    return counts
+
+
 def _whole(value: Any, field_name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise SessionError(f"{field_name}: a whole number is expected")
@@ -104,7 +126,9 @@ class ClassSession:
     """One class's run of the case's team strategy with students in some of the roles."""
 
     def __init__(self, scenario: Scenario | str = "classroom", seed: int = 0,
-                 code: str | None = None, max_players: int = MAX_PLAYERS) -> None:
+                 code: str | None = None, max_players: int = MAX_PLAYERS,
+                 week_seconds: float | None = None, away_seconds: float | None = None,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self.config = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
         self.seed = int(seed)
         self.code = code or new_code()
@@ -115,6 +139,12 @@ class ClassSession:
         self.phase: Literal["lobby", "running", "ended"] = "lobby"
         self.choices = WeekChoices()
         self._preview: tuple[int, list[LogEntry]] | None = None
+        self.week_seconds = week_seconds
+        self.away_seconds = away_seconds  # a page silent this long counts as having left
+        self.lock = threading.RLock()  # a server works on the session one request at a time
+        self.clock = clock
+        self.opened = clock()
+        self.composition: np.ndarray | None = None  # members per team and city, recruited
 
     # ------------------------------------------------------------------ joining
 
@@ -130,7 +160,7 @@ class ClassSession:
         if len(self.players) >= self.max_players:
             raise SessionError(f"the class is full ({self.max_players} students)")
         token = secrets.token_urlsafe(16)
-        self.players[token] = Player(token, name)
+        self.players[token] = Player(token, name, seen=self.clock())
         if self.phase == "running":
             self._assign([self.players[token]])
         return token
@@ -140,7 +170,13 @@ class ClassSession:
         found = self.players.get(token) if isinstance(token, str) else None
         if found is None:
             raise SessionError("not in this class: join again with the room code")
+        found.seen = self.clock()
         return found
+
+    def away(self, player: Player) -> bool:
+        """Whether the student left, or their page has been silent for ``away_seconds``."""
+        return player.left or (self.away_seconds is not None
+                               and self.clock() - player.seen > self.away_seconds)
 
     def leave(self, token: Any) -> None:
         """A student leaves: from the next week on the model's rule plays their role."""
@@ -161,6 +197,7 @@ class ClassSession:
             raise SessionError("the class has already started")
         self.phase = "running"
         self.model.step()
+        self.opened = self.clock()
         self._assign(list(self.players.values()))
 
     def _assign(self, players: list[Player]) -> None:
@@ -191,7 +228,8 @@ class ClassSession:
             taken.add(player.uid)
 
     def played_uids(self) -> list[int]:
-        return sorted(p.uid for p in self.players.values() if p.role and not p.left)
+        """The employees students play now (not left, not away)."""
+        return sorted(p.uid for p in self.players.values() if p.role and not self.away(p))
 
     # ------------------------------------------------------------------ the open week
 
@@ -206,7 +244,20 @@ class ClassSession:
         if week != self.open_week:
             raise SessionError(f"too late: week {week} is closed; choices are now for week "
                                f"{self.open_week}")
+        if self.seconds_left() == 0:
+            raise SessionError(f"too late: the deadline for week {week} has passed; the "
+                               "model's rule chooses for you")
         return week
+
+    def seconds_left(self) -> float | None:
+        """Seconds until the open week's deadline (None: no deadline)."""
+        if self.week_seconds is None:
+            return None
+        return max(0.0, round(self.opened + self.week_seconds - self.clock(), 1))
+
+    def _team_of(self, player: Player) -> int:
+        slot = self.model.slot_of(player.uid)
+        return int(self.model.team[slot]) if slot >= 0 else -1
 
     def _contacts(self, uid: int) -> np.ndarray:
         slot = self.model.slot_of(uid)
@@ -221,7 +272,7 @@ class ClassSession:
         player = self.player(token)
         if not isinstance(message, Mapping):
             raise SessionError("message: not understood")
-        unknown = set(message) - {"week", "kind", "target", "team", "accept"}
+        unknown = set(message) - {"week", "kind", "target", "team", "accept", "plan", "dim"}
         if unknown:
             raise SessionError(f"message: unknown field {sorted(unknown)[0]!r}")
         self._check_open(message.get("week"))
@@ -229,10 +280,42 @@ class ClassSession:
             raise SessionError("you left the class: reload the page to take your role back")
         kind = message.get("kind")
         if kind == "invite":
-            return self._invite(player, message.get("target"))
-        if kind == "respond":
-            return self._respond(player, message.get("team"), message.get("accept"))
-        raise SessionError("kind: one of invite, respond")
+            done = self._invite(player, message.get("target"))
+        elif kind == "respond":
+            done = self._respond(player, message.get("team"), message.get("accept"))
+        elif kind == "pitch":
+            done = self._pitch(player, message.get("plan"))
+        elif kind == "gap":
+            done = self._gap(player, message.get("dim"))
+        else:
+            raise SessionError("kind: one of invite, respond, pitch, gap")
+        self.choices.chosen.add(player.uid)
+        return done
+
+    def _due(self, kind: str, team: int) -> bool:
+        return team >= 0 and any(e.kind == kind and e.actor == team for e in self.preview())
+
+    def _pitch(self, player: Player, plan: Any) -> str:
+        plan = _whole(plan, "plan")
+        team = self._team_of(player)
+        if not self._due("pitch", team):
+            raise SessionError("your team has no pitch due this week")
+        if not 0 <= plan < len(PITCH_PLANS):
+            raise SessionError(f"plan: one of 0 .. {len(PITCH_PLANS) - 1}")
+        self.choices.pitches[team] = plan
+        self.choices.verdicts.pop(team, None)  # another proposal: the teacher judges anew
+        self._preview = None
+        return PITCH_PLANS[plan]
+
+    def _gap(self, player: Player, dim: Any) -> str:
+        dim = _whole(dim, "dim")
+        team = self._team_of(player)
+        if not self._due("gap", team):
+            raise SessionError("your team has no behaviour support due this week")
+        if not 0 <= dim < len(self.model.dimensions):
+            raise SessionError(f"dim: one of 0 .. {len(self.model.dimensions) - 1}")
+        self.choices.gaps[team] = dim
+        return self.model.dimensions[dim]
 
     def _invite(self, player: Player, target: Any) -> str:
         target = _whole(target, "target")
@@ -279,13 +362,20 @@ class ClassSession:
 
     def _decisions(self) -> list[Decision]:
         week = self.open_week
-        out = [Decision(week, "play", uid) for uid in self.played_uids()]
+        # whoever invited someone this week made their invitations; the rule makes the
+        # others' (a student who did not choose in time, or left, gets the rule's)
+        out = [Decision(week, "play", uid) for uid, guests in sorted(self.choices.invites.items())
+               if guests]
         for inviter, guests in sorted(self.choices.invites.items()):
             out += [Decision(week, "invite", inviter, g) for g in guests]
         out += [Decision(week, "respond", uid, team, int(yes))
                 for (uid, team), yes in sorted(self.choices.responses.items())]
+        out += [Decision(week, "pitch", team, -1, plan)
+                for team, plan in sorted(self.choices.pitches.items())]
         out += [Decision(week, "verdict", team, -1, int(yes))
                 for team, yes in sorted(self.choices.verdicts.items())]
+        out += [Decision(week, "gap", team, -1, dim)
+                for team, dim in sorted(self.choices.gaps.items())]
         return out
 
     def preview(self) -> list[LogEntry]:
@@ -309,8 +399,38 @@ class ClassSession:
             raise SessionError("the run has reached its horizon")
         self.book.add(self._decisions())
         self.model.step()
+        if self.model.week == min(self.config.teams.recruitment_weeks,
+                                  self.config.horizon.total_weeks):
+            self.composition = members_per_city(self.model)
         self.choices = WeekChoices()
         self._preview = None
+        self.opened = self.clock()
+        return self.model.week
+
+    def at_horizon(self) -> bool:
+        return self.model.week >= self.config.horizon.total_weeks
+
+    def has_choices(self) -> bool:
+        """Whether students have something to decide in the open week."""
+        if self.open_week <= self.config.teams.recruitment_weeks:
+            return True
+        return any(e.kind in ("pitch", "gap") for e in self.preview())
+
+    def advance_to_choice(self) -> int:
+        """Advance at least one week, then on until a week with a choice for the students
+        (a pitch or behaviour support due), or the end of the intervention."""
+        self.advance()
+        end = min(self.config.horizon.intervention_weeks, self.config.horizon.total_weeks)
+        while self.model.week < end and not self.has_choices():
+            self.advance()
+        return self.model.week
+
+    def run_to_end(self) -> int:
+        """The rest of the run by the rules (the students' roles still count as theirs)."""
+        if self.phase != "running":
+            raise SessionError("the class is not running")
+        while not self.at_horizon():
+            self.advance()
         return self.model.week
 
     def end(self) -> None:
@@ -324,7 +444,8 @@ class ClassSession:
         player = self.player(token)
         view: dict[str, Any] = {"nickname": player.nickname, "role": player.role,
                                 "week": self.model.week, "open_week": self.open_week,
-                                "phase": self.phase}
+                                "phase": self.phase, "seconds_left": self.seconds_left(),
+                                "last_week": self._last_week(player)}
         slot = self.model.slot_of(player.uid) if player.role else -1
         if slot < 0:
             return view
@@ -343,27 +464,79 @@ class ClassSession:
                 {"id": int(model.uid[c]), "city": model.city_names[int(model.city[c])],
                  "theme_fit": round(float(fit(model.values[c], strategy.profile[team])), 3)}
                 for c in contacts if c >= 0 and model.team[c] < 0]
+        if self.phase == "running" and team >= 0:
+            if self._due("pitch", team):
+                view["pitch"] = {**pitch_menu(model, team),
+                                 "team_choice": self.choices.pitches.get(team)}
+            if self._due("gap", team):
+                view["gap"] = {**gap_menu(model, team),
+                               "team_choice": self.choices.gaps.get(team)}
         if self.phase == "running":
-            view["offers"] = [
-                {"team": e.target, "theme": strategy.theme_names[e.target],
-                 "theme_fit": round(float(fit(model.values[slot],
-                                              strategy.profile[e.target])), 3),
-                 "my_answer": self.choices.responses.get((player.uid, e.target))}
-                for e in self.preview() if e.kind == "respond" and e.actor == player.uid]
+            view["offers"] = [self._offer(player, slot, e.target) for e in self.preview()
+                              if e.kind == "respond" and e.actor == player.uid]
         return view
+
+    def _offer(self, player: Player, slot: int, team: int) -> dict[str, Any]:
+        """An invitation as its invitee sees it: what the rule's join probability weighs
+        (fit with the theme and with the sponsor, contacts already in, workload)."""
+        model, strategy = self.model, self.model.strategy
+        sponsor = int(strategy.sponsor[team])
+        contacts = [model.slot_of(int(u)) for u in self._contacts(player.uid)]
+        inside = [c for c in contacts if c >= 0 and model.team[c] == team]
+        return {"team": team, "theme": strategy.theme_names[team],
+                "theme_fit": round(float(fit(model.values[slot], strategy.profile[team])), 3),
+                "sponsor_fit": (round(float(fit(model.values[slot], model.values[sponsor])), 3)
+                                if sponsor >= 0 else None),
+                "contacts_in_team": round(len(inside) / max(1, len(contacts)), 3),
+                "my_answer": self.choices.responses.get((player.uid, team))}
+
+    def _last_week(self, player: Player) -> list[dict[str, Any]]:
+        """The player's decision points of the week just run, each marked by who chose:
+        the student, or the model's rule (when they did not choose in time)."""
+        if not player.role or self.model.week < 1:
+            return []
+        team = self._team_of(player)
+        mine = []
+        for e in reversed(self.book.log):  # the log is in week order
+            if e.week < self.model.week:
+                break
+            own = e.kind in ("respond", "invite") and e.actor == player.uid
+            if own or (e.kind in ("pitch", "gap") and e.actor == team >= 0):
+                mine.append(e)
+        mine.reverse()
+        names = self.model.strategy.theme_names
+        out = []
+        for e in mine:
+            if e.kind == "respond" and e.source != "refused":
+                what = f"{'accepted' if e.value else 'declined'} {names[e.target]}"
+            elif e.kind == "invite" and e.source != "refused":
+                what = f"invited #{e.target}"
+            elif e.source == "refused":
+                what = f"{e.kind}: {e.note}"
+            elif e.kind == "pitch":
+                what = f"pitch {PITCH_PLANS[e.value]}"
+            else:
+                what = f"coaching on {self.model.dimensions[e.value]}"
+            out.append({"kind": e.kind, "what": what, "source": e.source})
+        return out
 
     def teacher_view(self) -> dict[str, Any]:
         """The teacher's screen: teams and members per city, pitches waiting, the class."""
         model, strategy = self.model, self.model.strategy
-        per_city = np.zeros((strategy.n_teams, len(model.city_names)), dtype=int)
-        members = np.flatnonzero(model.active & (model.team >= 0))
-        np.add.at(per_city, (model.team[members], model.city[members]), 1)
+        per_city = members_per_city(model)
+        running = self.phase == "running" and not self.at_horizon()
         waiting = ([{"team": e.actor, "theme": strategy.theme_names[e.actor],
+                     "quality": round(e.score, 3), "rule": bool(e.rule),
+                     "plan": PITCH_PLANS[self.choices.pitches.get(e.actor, 0)],
                      "verdict": self.choices.verdicts.get(e.actor)}
                     for e in self.preview() if e.kind == "verdict"]
-                   if self.phase == "running" else [])
+                   if running else [])
         return {"code": self.code, "phase": self.phase, "week": model.week,
-                "students": [{"nickname": p.nickname, "role": p.role, "left": p.left}
+                "open_week": self.open_week, "horizon": self.config.horizon.total_weeks,
+                "at_horizon": self.at_horizon(), "seconds_left": self.seconds_left(),
+                "threshold": self.config.teams.pitch_threshold,
+                "students": [{"nickname": p.nickname, "role": p.role, "left": self.away(p),
+                              "chosen": p.uid in self.choices.chosen}
                              for p in self.players.values()],
                 "teams": [{"theme": strategy.theme_names[t],
                            "members_per_city": dict(zip(model.city_names,

@@ -8,7 +8,9 @@ printed when the server starts. Nothing else of the server is reachable: unknown
 is one line of JSON (``{"error": ...}``), never a traceback.
 
 The pages poll the JSON API every two seconds: a classroom's few dozen phones make a few
-requests a second, which one process on two cores serves easily.
+requests a second (benchmarks/bench_live_class.py measures a class of 40). The session is
+worked on in a thread, one request at a time (a lock), so a long action (running to the end,
+the debrief's comparison runs) never stalls the server's event loop.
 """
 
 from __future__ import annotations
@@ -16,16 +18,18 @@ from __future__ import annotations
 import html
 import json
 import secrets
-import threading
 from importlib.resources import files
 from typing import Any
 from urllib.parse import quote
 
 from starlette.applications import Starlette
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from sim.live.debrief import debrief
+from sim.live.network import layout, network_view
 from sim.live.session import ClassSession, SessionError
 
 MAX_BODY = 4096
@@ -38,14 +42,42 @@ TEXT = {
            "city": "City", "workload": "Workload", "team": "Your team",
            "offers": "Invitations this week", "accept": "Accept", "decline": "Decline",
            "invite": "Invite your contacts", "send": "Invite",
-           "none": "none yet", "fit": "fit with the theme"},
+           "none": "none yet", "fit": "fit with the theme",
+           "sponsor_fit": "with the sponsor", "inside": "your contacts already in",
+           "left_s": "s left",
+           "pitch": "Your team's pitch to central management",
+           "pitch_help": "Quality = work x (weighted mean of the ingredients); "
+                         "accepted at or above",
+           "plans": ["Pitch as it is", "One more week of work first",
+                     "Client interviews first"],
+           "expected": "expected quality", "choose": "Choose",
+           "gap": "Behaviour support: which gap does your team work on?",
+           "rule_pick": "the rule's choice", "last": "Last week",
+           "by_rule": "chosen by the model's rule (you did not choose)",
+           "by_you": "your choice", "refused": "not possible", "leave": "Leave",
+           "gone": "You left: the model's rule plays your role. Reload the page to take "
+                   "it back."},
     "nl": {"title": "Doe mee met de fusie", "code": "Klascode", "name": "Je naam",
            "join": "Meedoen", "wait": "Wachten tot de docent start...", "week": "Week",
            "role": "Je rol", "sponsor": "sponsor van een thema", "employee": "medewerker",
            "city": "Stad", "workload": "Werkdruk", "team": "Je team",
            "offers": "Uitnodigingen deze week", "accept": "Ja", "decline": "Nee",
            "invite": "Nodig je contacten uit", "send": "Uitnodigen",
-           "none": "nog geen", "fit": "past bij het thema"},
+           "none": "nog geen", "fit": "past bij het thema",
+           "sponsor_fit": "bij de sponsor", "inside": "je contacten al in het team",
+           "left_s": "s over",
+           "pitch": "De pitch van je team aan het centrale management",
+           "pitch_help": "Kwaliteit = werk x (gewogen gemiddelde van de ingrediënten); "
+                         "aangenomen vanaf",
+           "plans": ["Pitchen zoals het is", "Eerst nog een week werk",
+                     "Eerst klantinterviews"],
+           "expected": "verwachte kwaliteit", "choose": "Kies",
+           "gap": "Gedragsondersteuning: aan welk gat werkt je team?",
+           "rule_pick": "keuze van de regel", "last": "Vorige week",
+           "by_rule": "gekozen door de regel van het model (jij koos niet)",
+           "by_you": "jouw keuze", "refused": "niet mogelijk", "leave": "Verlaten",
+           "gone": "Je bent weg: de regel van het model speelt je rol. Herlaad de pagina "
+                   "om hem terug te nemen."},
 }
 
 
@@ -71,7 +103,34 @@ async def _body(request: Request) -> Any:
 def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlette:
     """The class's web application; ``app.state.teacher_key`` holds the teacher's key."""
     key = teacher_key or secrets.token_urlsafe(12)
-    lock = threading.Lock()
+    lock = session.lock
+    debriefs: dict[tuple[int, int, str], dict[str, Any]] = {}
+
+    async def locked(work, *args):
+        """Run ``work(*args)`` on the session in a worker thread, one at a time."""
+        def call():
+            with lock:
+                return work(*args)
+        return await run_in_threadpool(call)
+
+    def me(token: str) -> dict[str, Any]:
+        if session.player(token).left:
+            session.rejoin(token)
+        return session.student_view(token)
+
+    positions: list[Any] = []
+
+    def the_network() -> dict[str, Any]:
+        if not positions:  # laid out once, from the ties when first asked
+            positions.append(layout(session.model, session.seed))
+        return network_view(session.model, positions[0])
+
+    def the_debrief(lang: str) -> dict[str, Any]:
+        marker = (session.model.week, len(session.book.log), lang)
+        if marker not in debriefs:
+            debriefs.clear()
+            debriefs[marker] = debrief(session, lang)
+        return debriefs[marker]
 
     def teacher_ok(request: Request) -> bool:
         given = request.query_params.get("key") or request.headers.get("x-teacher-key", "")
@@ -95,26 +154,19 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
         body = await _body(request)
         if not isinstance(body, dict):
             raise SessionError("request: not understood")
-        with lock:
-            token = session.join(body.get("code"), body.get("nickname"))
+        token = await locked(session.join, body.get("code"), body.get("nickname"))
         return JSONResponse({"token": token})
 
     async def api_me(request: Request) -> Response:
-        token = request.headers.get("x-token", "")
-        with lock:
-            if session.player(token).left:
-                session.rejoin(token)
-            return JSONResponse(session.student_view(token))
+        return JSONResponse(await locked(me, request.headers.get("x-token", "")))
 
     async def api_choose(request: Request) -> Response:
         token = request.headers.get("x-token", "")
         body = await _body(request)
-        with lock:
-            return JSONResponse({"ok": session.choose(token, body)})
+        return JSONResponse({"ok": await locked(session.choose, token, body)})
 
     async def api_leave(request: Request) -> Response:
-        with lock:
-            session.leave(request.headers.get("x-token", ""))
+        await locked(session.leave, request.headers.get("x-token", ""))
         return JSONResponse({"ok": "left"})
 
     async def teacher_page(request: Request) -> Response:
@@ -126,29 +178,33 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
         if not teacher_ok(request):
             return _error("teacher key required", 403)
         action = request.path_params["action"]
-        with lock:
-            if request.method == "GET" and action == "view":
-                return JSONResponse(session.teacher_view())
-            if request.method == "GET" and action == "session.json":
-                return Response(session.session().to_json(), media_type="application/json",
-                                headers={"content-disposition":
-                                         'attachment; filename="class-session.json"'})
-            if request.method != "POST":
-                return _error("not found", 404)
-            if action == "start":
-                session.start()
-            elif action == "advance":
-                session.advance()
-            elif action == "end":
-                session.end()
-            elif action == "verdict":
-                body = await _body(request)
-                if not isinstance(body, dict):
-                    raise SessionError("request: not understood")
-                session.verdict(body.get("team"), body.get("accept"))
-            else:
-                return _error("not found", 404)
-            return JSONResponse(session.teacher_view())
+        if request.method == "GET" and action == "view":
+            return JSONResponse(await locked(session.teacher_view))
+        if request.method == "GET" and action == "session.json":
+            text = await locked(lambda: session.session().to_json())
+            return Response(text, media_type="application/json",
+                            headers={"content-disposition":
+                                     'attachment; filename="class-session.json"'})
+        if request.method == "GET" and action == "network":
+            return JSONResponse(await locked(the_network))
+        if request.method == "GET" and action == "debrief":
+            lang = "nl" if request.query_params.get("lang") == "nl" else "en"
+            return JSONResponse(await locked(the_debrief, lang))
+        if request.method != "POST":
+            return _error("not found", 404)
+        actions = {"start": session.start, "advance": session.advance,
+                   "next": session.advance_to_choice, "finish": session.run_to_end,
+                   "end": session.end}
+        if action == "verdict":
+            body = await _body(request)
+            if not isinstance(body, dict):
+                raise SessionError("request: not understood")
+            await locked(session.verdict, body.get("team"), body.get("accept"))
+        elif action in actions:
+            await locked(actions[action])
+        else:
+            return _error("not found", 404)
+        return JSONResponse(await locked(session.teacher_view))
 
     routes = [
         Route("/join", join_page),
@@ -171,6 +227,7 @@ def _join_html(lang: str) -> str:
                         ("__CODE_LABEL__", html.escape(t["code"])),
                         ("__NAME_LABEL__", html.escape(t["name"])),
                         ("__JOIN__", html.escape(t["join"])),
+                        ("__LEAVE__", html.escape(t["leave"])),
                         ("__TEXT__", json.dumps(t).replace("<", "\\u003c"))):
         page = page.replace(name, value)
     return page

@@ -43,6 +43,7 @@ from typing import TYPE_CHECKING, ClassVar
 
 import numpy as np
 
+from sim.decisions import PITCH_HOLD, PITCH_INTERVIEWS
 from sim.network import sample_neighbours
 from sim.population import Role, vector
 from sim.rules.distance import fit, group_means
@@ -395,14 +396,21 @@ class Teams:
             if model.week < self.next_activity[team]:
                 continue
             self.next_activity[team] += spec.activity_interval_weeks
-            members = self.members(model, team)
-            shift = spec.activity_pull * (self.profile[team] - model.values[members])
-            self.learned.learn(model, members, shift * model.receptivity()[members, None])
-            self.activities_done[team] += 1
-            model.mark_carriers(members)
-            model.book_cost("activities", members.size * costs.activity_eur)
-            model.book_time("activities", members.size * costs.activity_days
-                            * costs.hours_per_day, costs.team_hour_eur)
+            self.activity(model, team)
+
+    def activity(self, model: MergerModel, team: int) -> None:
+        """One external activity of a team: members move toward the theme's needs; it
+        counts as work behind the proposal, and its days and money are booked."""
+        spec = model.config.teams
+        costs = model.config.costs
+        members = self.members(model, team)
+        shift = spec.activity_pull * (self.profile[team] - model.values[members])
+        self.learned.learn(model, members, shift * model.receptivity()[members, None])
+        self.activities_done[team] += 1
+        model.mark_carriers(members)
+        model.book_cost("activities", members.size * costs.activity_eur)
+        model.book_time("activities", members.size * costs.activity_days
+                        * costs.hours_per_day, costs.team_hour_eur)
 
     def pitch(self, model: MergerModel) -> None:
         """Teams due to pitch, with work behind their proposal, present it."""
@@ -417,6 +425,15 @@ class Teams:
         tie_density = self.internal_tie_density(model)
         noise = model.streams["pitch"].normal(0.0, spec.pitch_noise_sd, size=len(due))
         for team, eps in zip(due, noise, strict=True):
+            if model.decisions is not None:  # a played team may prepare its pitch otherwise
+                plan = model.decisions.pitch(model, int(team))
+                if plan == PITCH_HOLD:
+                    self.next_pitch[team] = model.week + 1
+                    continue
+                if plan == PITCH_INTERVIEWS and model.config.costs.activity_days > 0:
+                    self.activity(model, team)
+                    work[team] = work_done(self.session_hours_done[team],
+                                           int(self.activities_done[team]), spec)
             members = self.members(model, team)
             alignment = float(fit(model.team_norm[team], self.profile[team]))
             quality = pitch_quality(
@@ -424,7 +441,7 @@ class Teams:
                 cohesion(model.values[members], tie_density[team], spec), spec, float(eps))
             accepted = quality >= spec.pitch_threshold
             if model.decisions is not None:
-                accepted = model.decisions.verdict(model, int(team), bool(accepted))
+                accepted = model.decisions.verdict(model, int(team), bool(accepted), quality)
             self.pitches[team] += 1
             model.book_time("pitches", members.size * spec.pitch_hours,
                             model.config.costs.team_hour_eur)
