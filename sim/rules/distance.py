@@ -41,11 +41,15 @@ def group_means(values: np.ndarray, groups: np.ndarray, weights: np.ndarray,
 
     Returns:
         (means (n_groups, D), totals (n_groups,)); a group with zero weight has mean 0.
+
+    The sums come from one ``bincount`` over (group, dimension) cells: each cell adds its
+    rows in row order, as a ``bincount`` per dimension would, so the bits are the same.
     """
+    dims = values.shape[1]
     totals = np.bincount(groups, weights=weights, minlength=n_groups)
-    columns = values.T
-    sums = np.stack([np.bincount(groups, weights=weights * columns[d], minlength=n_groups)
-                     for d in range(values.shape[1])], axis=1)
+    cells = (np.asarray(groups, dtype=np.int64) * dims)[:, None] + np.arange(dims)
+    sums = np.bincount(cells.ravel(), weights=(values * weights[:, None]).ravel(),
+                       minlength=n_groups * dims).reshape(n_groups, dims)
     with np.errstate(invalid="ignore", divide="ignore"):
         means = np.where(totals[:, None] > 0, sums / np.maximum(totals, 1e-300)[:, None], 0.0)
     return means, totals
