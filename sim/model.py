@@ -139,6 +139,7 @@ class MergerModel(mesa.Model):
         n = self.city.size
         self.active = np.ones(n, dtype=bool)
         self.slots_by_unit = np.argsort(self.unit, kind="stable")
+        self.units_sorted = self.unit[self.slots_by_unit]  # units never change
         self.vacant_since = np.full(n, -1, dtype=np.int64)
         self._workforce = wf
 
@@ -277,6 +278,9 @@ class MergerModel(mesa.Model):
         person_org = fit(values, self.target)
         person_unit = fit(values, peers)
         in_team = (team >= 0) & self.team_terms
+        if not self.team_terms:  # the team terms count nowhere: no fit with a team to score
+            return fit_score(person_org, person_unit, person_org, person_org, in_team,
+                             self.config.contract)
         person_team = np.zeros_like(person_org)
         team_org = np.zeros_like(person_org)
         if in_team.any() and self.team_norm.shape[0]:
@@ -480,7 +484,7 @@ class MergerModel(mesa.Model):
         # colleagues grouped by unit (units never change, so this is computed once): each
         # hire reads its unit's slice instead of scanning the whole workforce
         by_unit = self.slots_by_unit
-        bounds = np.searchsorted(self.unit[by_unit], [self.unit[slots], self.unit[slots] + 1])
+        bounds = np.searchsorted(self.units_sorted, [self.unit[slots], self.unit[slots] + 1])
         pairs_a, pairs_b = [], []
         for slot, lo, hi in zip(slots.tolist(), bounds[0].tolist(), bounds[1].tolist(),
                                 strict=True):  # loops over this week's hires only
