@@ -37,7 +37,7 @@ RUNS: dict[str, dict[str, object]] = {
 PINNED: dict[str, str] = {
     "none": "de4c86a102b044d6f64ce9521f022b5eeb5021923d1b01dfed80610bc59760a9",
     "training": "896ef1d5e2a4d236e43e67177addfa64b2b0a60cf03101759a602cd105fed613",
-    "teams": "5b08ca53dcb4a64c9b43c58ac30033f96b2656a70ca7ac4e9691fef78af42fe4",
+    "teams": "1ea692d62a6f1a92fe1e7d41f2d7e9db19d2bfa041f1f222f2e4ba46fb0467d7",
 }
 
 
