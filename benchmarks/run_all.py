@@ -72,7 +72,8 @@ def full_workloads() -> list[Workload]:
     case = str(ROOT / "scenarios" / "case.toml")
     return [
         *[Workload("W1", f"case, {s} (1,000 employees, 156 weeks)", "run",
-                   {"scenario": case, "strategy": s}) for s in ("none", "training", "teams")],
+                   {"scenario": case, "strategy": s, "model_time": True})
+          for s in ("none", "training", "teams")],
         Workload("W2", "ten-thousand, teams (10,000 employees, 156 weeks)", "run",
                  {"scenario": str(ROOT / "scenarios" / "ten-thousand.toml"),
                   "strategy": "teams"}),
@@ -96,7 +97,7 @@ def quick_workloads() -> list[Workload]:
     small = str(ROOT / "scenarios" / "classroom.toml")
     return [
         Workload("W1", "classroom, teams, 8 weeks", "run",
-                 {"scenario": small, "strategy": "teams", "weeks": 8}),
+                 {"scenario": small, "strategy": "teams", "weeks": 8, "model_time": True}),
         Workload("W3", "case x2, teams, 4 weeks", "scale",
                  {"factor": 2, "strategy": "teams", "weeks": 4}),
         Workload("W4", "compare classroom, 2 x 2 replications, 1 worker", "compare",
@@ -234,11 +235,36 @@ def timed_pool(fn, *args, **kwargs) -> tuple[Any, float, float, float | None]:
 
 
 def child_run(args: dict[str, Any]) -> list[dict[str, Any]]:
+    """``sim.run`` as a whole; with ``model_time``, then also the model alone.
+
+    ``run`` also loads and checks the scenario and assembles the tables and the provenance
+    (which asks git for the commit). "Model time" is ``MergerModel`` built and stepped
+    through every week, and nothing else: what the issue's 0.5 s target for the case means.
+    """
     from sim import run
 
     _, wall, cpu = timed(run, args["scenario"], strategy=args["strategy"], seed=1,
                          overrides=args.get("overrides"), weeks=args.get("weeks"))
-    return [{"part": "", "wall": wall, "cpu": cpu, "runs": 1}]
+    rows = [{"part": "", "wall": wall, "cpu": cpu, "runs": 1}]
+    if args.get("model_time"):
+        from sim.model import MergerModel
+        from sim.scenario import apply_overrides, load_scenario
+
+        config = apply_overrides(load_scenario(args["scenario"]), args.get("overrides"))
+        weeks = config.horizon.total_weeks if args.get("weeks") is None else args["weeks"]
+
+        def model_only() -> None:
+            model = MergerModel(config, strategy=args["strategy"], seed=1)
+            for _ in range(weeks):
+                model.step()
+
+        _, wall, cpu = timed(model_only)
+        rows.append({"part": MODEL_TIME_PART, "wall": wall, "cpu": cpu, "runs": 1})
+    return rows
+
+
+#: The W1 part that times the model alone (construction and weekly steps).
+MODEL_TIME_PART = "model time (MergerModel built and stepped, no tables)"
 
 
 def child_scale(args: dict[str, Any]) -> list[dict[str, Any]]:
@@ -491,7 +517,9 @@ def target_lines(rows: list[dict[str, Any]]) -> list[str]:
     lines = []
     for (wid, label), r in by.items():
         if wid == "W1":
-            lines.append(_target(f"W1 {label.split(',')[1].split('(')[0].strip()}: "
+            what = ("model time" if label.endswith(MODEL_TIME_PART)
+                    else "whole run() with its tables")
+            lines.append(_target(f"W1 {label.split(',')[1].split('(')[0].strip()}, {what}: "
                                  "under 0.5 s per run", r, 0.5))
         if wid == "W3":
             lines.append(_target("W3: under 20 s", r, 20.0))

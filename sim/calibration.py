@@ -31,6 +31,7 @@ from sim.population import vector
 from sim.rules.contract import fit_score, implied_contract
 from sim.rules.distance import fit
 from sim.rules.turnover import WEEKS_PER_YEAR, relative_hazard, select_hires
+from sim.scenario import TurnoverSection
 
 if TYPE_CHECKING:
     from sim.model import MergerModel
@@ -59,7 +60,12 @@ def synthetic_hire_contracts(model: MergerModel, rng: np.random.Generator) -> np
 def expected_mean_relative_hazard(model: MergerModel, weeks: int,
                                   rng: np.random.Generator) -> float:
     """Mean relative exit hazard of the workforce, averaged over weeks 0..``weeks`` of the
-    expected path (module docstring)."""
+    expected path (module docstring).
+
+    The weekly hazards are worked out for blocks of weeks at once (one array operation per
+    block instead of one per week); each week's mean is its own row's, so the numbers are
+    those of a week-by-week loop.
+    """
     spec = model.config.turnover
     neutral = model.config.contract.neutral_level
     act = np.flatnonzero(model.active)
@@ -67,14 +73,43 @@ def expected_mean_relative_hazard(model: MergerModel, weeks: int,
         return 1.0
     tenure = model.tenure.take(act)
     hires = synthetic_hire_contracts(model, rng)
-    hire_newcomer = np.ones(hires.size, dtype=bool)
     weekly_exit = -np.expm1(np.log1p(-spec.annual_exit_rate) / WEEKS_PER_YEAR)
-    total = 0.0
     drift = spec.calibration_contract_drift / WEEKS_PER_YEAR
-    for t, contract in enumerate(model.expected_contract_path(weeks)):
-        staff_rel = float(relative_hazard(contract.take(act) + drift * t,
-                                          tenure + t < spec.newcomer_weeks, spec, neutral).mean())
-        hire_rel = float(relative_hazard(hires + drift * t, hire_newcomer, spec, neutral).mean())
+    block = max(1, BLOCK_CELLS // act.size)
+    staff_rel: list[float] = []
+    hire_rel: list[float] = []
+    path: list[np.ndarray] = []
+    for contract in model.expected_contract_path(weeks):
+        path.append(contract.take(act))
+        if len(path) == block:
+            _block_means(path, len(staff_rel), tenure, hires, drift, spec, neutral,
+                         staff_rel, hire_rel)
+            path = []
+    if path:
+        _block_means(path, len(staff_rel), tenure, hires, drift, spec, neutral,
+                     staff_rel, hire_rel)
+    total = 0.0
+    for t, (staff, hire) in enumerate(zip(staff_rel, hire_rel, strict=True)):
         refilled = 1.0 - (1.0 - weekly_exit) ** max(0, t - spec.vacancy_weeks)
-        total += (1.0 - refilled) * staff_rel + refilled * hire_rel
+        total += (1.0 - refilled) * staff + refilled * hire
     return total / (weeks + 1)
+
+
+#: Array cells per block of weeks in :func:`expected_mean_relative_hazard` (memory bound).
+BLOCK_CELLS = 1 << 20
+
+
+def _block_means(path: list[np.ndarray], first_week: int, tenure: np.ndarray,
+                 hires: np.ndarray, drift: float, spec: TurnoverSection, neutral: float,
+                 staff_rel: list[float], hire_rel: list[float]) -> None:
+    """Append the mean relative hazard of the staff and of the synthetic hires for the
+    weeks ``first_week ..`` whose contracts (active slots only) are in ``path``."""
+    weeks = np.arange(first_week, first_week + len(path))
+    shift = (drift * weeks)[:, None]
+    staff = relative_hazard(np.stack(path) + shift,
+                            tenure[None, :] + weeks[:, None] < spec.newcomer_weeks,
+                            spec, neutral)
+    hired = relative_hazard(hires[None, :] + shift, np.ones((1, hires.size), dtype=bool),
+                            spec, neutral)
+    staff_rel.extend(float(x) for x in staff.mean(axis=1))
+    hire_rel.extend(float(x) for x in hired.mean(axis=1))

@@ -1,10 +1,13 @@
 """Observables: pure functions of the model's arrays, one per output column.
 
-All distances are normalised to [0, 1] (Euclidean distance / sqrt(D)). Nothing here caches;
-a caller that needs two outputs of the same intermediate passes it in.
+All distances are normalised to [0, 1] (Euclidean distance / sqrt(D)). Nothing here caches
+model state (only the pair indices of a number of cities); a caller that needs two outputs of
+the same intermediate passes it in.
 """
 
 from __future__ import annotations
+
+import functools
 
 import numpy as np
 
@@ -38,11 +41,22 @@ def active_rows(values: np.ndarray, active: np.ndarray) -> np.ndarray:
     return values.take(np.flatnonzero(active), axis=0)
 
 
+def mean_or_zero(x: np.ndarray) -> float:
+    """The mean of ``x``, 0 when it is empty (no one to average over).
+
+    For a float64 array, ``np.add.reduce(x) / x.size`` is what ``x.mean()`` computes,
+    without its argument handling (the same bits).
+    """
+    if x.size == 0:
+        return 0.0
+    if x.dtype == np.float64:
+        return float(np.add.reduce(x) / x.size)
+    return float(x.mean())
+
+
 def distance_to_target(values: np.ndarray, active: np.ndarray, target: np.ndarray) -> float:
     """Mean normalised distance of the active employees' values to the stated culture."""
-    if not active.any():
-        return 0.0
-    return float(normalised_distance(active_rows(values, active), target).mean())
+    return mean_or_zero(normalised_distance(active_rows(values, active), target))
 
 
 def practised_culture(values: np.ndarray, active: np.ndarray) -> np.ndarray:
@@ -52,9 +66,13 @@ def practised_culture(values: np.ndarray, active: np.ndarray) -> np.ndarray:
 
 def culture_spread(values: np.ndarray, active: np.ndarray) -> float:
     """Mean normalised distance of the active employees to the practised culture."""
-    if not active.any():
+    return spread_of(active_rows(values, active))
+
+
+def spread_of(rows: np.ndarray) -> float:
+    """Mean normalised distance of the rows to their mean (0 for no rows)."""
+    if rows.shape[0] == 0:
         return 0.0
-    rows = active_rows(values, active)
     return float(normalised_distance(rows, rows.mean(axis=0)).mean())
 
 
@@ -71,8 +89,17 @@ def city_divergence(values: np.ndarray, active: np.ndarray, city: np.ndarray,
     means = means[counts > 0]
     if means.shape[0] < 2:
         return 0.0
-    i, j = np.triu_indices(means.shape[0], k=1)
+    i, j = pairs_of(means.shape[0])
     return float(normalised_distance(means[i], means[j]).mean())
+
+
+@functools.cache
+def pairs_of(k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices (i, j), i < j, of every pair among ``k`` items (``np.triu_indices(k, 1)``;
+    the number of cities hardly ever changes, so it is worked out once per count)."""
+    i, j = np.triu_indices(k, k=1)
+    i.flags.writeable = j.flags.writeable = False
+    return i, j
 
 
 def city_tie_weights(ties: Ties, city: np.ndarray, n_cities: int) -> np.ndarray:
@@ -118,33 +145,44 @@ def city_modularity(ties: Ties, city: np.ndarray, n_cities: int,
     return float(np.sum(np.diag(matrix) / total - (strength / (2 * total)) ** 2))
 
 
-def active_mean(x: np.ndarray, active: np.ndarray) -> float:
-    """Mean of a per-slot quantity over active employees."""
-    return float(x.take(np.flatnonzero(active)).mean()) if active.any() else 0.0
+def active_mean(x: np.ndarray, active: np.ndarray, slots: np.ndarray | None = None) -> float:
+    """Mean of a per-slot quantity over active employees (``slots``: their slots, if the
+    caller has them already)."""
+    return mean_or_zero(x.take(np.flatnonzero(active) if slots is None else slots))
+
+
+def team_city_counts(team: np.ndarray, city: np.ndarray, active: np.ndarray,
+                     n_cities: int) -> np.ndarray:
+    """(teams, n_cities) members per team and city of origin; no rows without members."""
+    members = np.flatnonzero(active & (team >= 0))
+    if members.size == 0:
+        return np.zeros((0, n_cities), dtype=np.int64)
+    t = team.take(members)
+    return np.bincount(t * n_cities + city.take(members),
+                       minlength=(int(t.max()) + 1) * n_cities).reshape(-1, n_cities)
 
 
 def team_cross_city_share(team: np.ndarray, city: np.ndarray, active: np.ndarray,
-                          n_cities: int) -> float:
+                          n_cities: int, counts: np.ndarray | None = None) -> float:
     """Share of theme-team members who come from another city than their team's largest
-    city (0 when there are no teams): how far recruitment crossed the old borders."""
-    members = np.flatnonzero(active & (team >= 0))
-    if members.size == 0:
+    city (0 when there are no teams): how far recruitment crossed the old borders.
+    ``counts``: the week's :func:`team_city_counts`, if already computed."""
+    if counts is None:
+        counts = team_city_counts(team, city, active, n_cities)
+    members = int(counts.sum())
+    if members == 0:
         return 0.0
-    t = team.take(members)
-    counts = np.bincount(t * n_cities + city.take(members),
-                         minlength=(int(t.max()) + 1) * n_cities).reshape(-1, n_cities)
-    return float(1.0 - counts.max(axis=1).sum() / members.size)
+    return float(1.0 - counts.max(axis=1).sum() / members)
 
 
 def cities_per_team(team: np.ndarray, city: np.ndarray, active: np.ndarray,
-                    n_cities: int) -> float:
+                    n_cities: int, counts: np.ndarray | None = None) -> float:
     """Mean number of cities among the members of each team with members (0 without teams):
-    the case's teams were recruited "from across the organisation"."""
-    members = np.flatnonzero(active & (team >= 0))
-    if members.size == 0:
-        return 0.0
-    t = team.take(members)
-    counts = np.bincount(t * n_cities + city.take(members),
-                         minlength=(int(t.max()) + 1) * n_cities).reshape(-1, n_cities)
+    the case's teams were recruited "from across the organisation".
+    ``counts``: the week's :func:`team_city_counts`, if already computed."""
+    if counts is None:
+        counts = team_city_counts(team, city, active, n_cities)
     staffed = counts.sum(axis=1) > 0
+    if not staffed.any():
+        return 0.0
     return float((counts[staffed] > 0).sum(axis=1).mean())

@@ -39,14 +39,14 @@ from sim.rules.contract import (
     receptivity,
     relax,
 )
-from sim.rules.distance import fit, group_means
+from sim.rules.distance import fit, group_means, normalised_distance
 from sim.rules.identification import (
     cross_city_belonging,
     dominance_loss,
     implied_identification,
     shocked_identification,
 )
-from sim.rules.interaction import bounded_confidence_deltas, drift
+from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_rows, drift
 from sim.rules.turnover import (
     base_hazard_for,
     select_hires,
@@ -56,6 +56,10 @@ from sim.rules.turnover import (
 from sim.scenario import Scenario, apply_overrides, load_scenario
 from sim.strategies import make_strategy
 from sim.strategies.diffusion import carriers_talk
+
+#: Meetings count as few when fewer than one per this many employees: then
+#: :meth:`MergerModel.meet` updates only the rows that met (the same numbers, less work).
+SPARSE_MEETINGS = 4
 
 
 def read_observable(name: str, model: MergerModel) -> float:
@@ -139,6 +143,7 @@ class MergerModel(mesa.Model):
         n = self.city.size
         self.active = np.ones(n, dtype=bool)
         self.slots_by_unit = np.argsort(self.unit, kind="stable")
+        self.units_sorted = self.unit[self.slots_by_unit]  # units never change
         self.vacant_since = np.full(n, -1, dtype=np.int64)
         self._workforce = wf
 
@@ -241,13 +246,21 @@ class MergerModel(mesa.Model):
     def unit_peer_means(self, slots: np.ndarray | None = None) -> np.ndarray:
         """Each employee's unit colleagues' mean values (self excluded); own values if alone.
 
-        With ``slots``, only those rows: the unit means are needed whole, the rest per row.
+        With ``slots``, only those rows, and only their units' means are worked out: from
+        those units' rows alone, in slot order, which adds the same numbers in the same order
+        as the whole table would.
         """
         weights = self.active.astype(float)
         n_units = self.unit_city.size
-        means, counts = group_means(self.values, self.unit, weights, n_units)
         values, unit = self.values, self.unit
-        if slots is not None:
+        if slots is None:
+            means, counts = group_means(values, unit, weights, n_units)
+        else:
+            wanted = np.zeros(n_units, dtype=bool)
+            wanted[unit.take(slots)] = True
+            rows = np.flatnonzero(wanted.take(unit))
+            means, counts = group_means(values.take(rows, axis=0), unit.take(rows),
+                                        weights.take(rows), n_units)
             values, unit, weights = (values.take(slots, axis=0), unit.take(slots),
                                      weights.take(slots))
         own_count = counts.take(unit)
@@ -269,6 +282,9 @@ class MergerModel(mesa.Model):
         person_org = fit(values, self.target)
         person_unit = fit(values, peers)
         in_team = (team >= 0) & self.team_terms
+        if not self.team_terms:  # the team terms count nowhere: no fit with a team to score
+            return fit_score(person_org, person_unit, person_org, person_org, in_team,
+                             self.config.contract)
         person_team = np.zeros_like(person_org)
         team_org = np.zeros_like(person_org)
         if in_team.any() and self.team_norm.shape[0]:
@@ -351,6 +367,14 @@ class MergerModel(mesa.Model):
             threshold = self.config.interaction.confidence_threshold
         if openness is None:
             openness = self.effective_openness()
+        n = self.values.shape[0]
+        if first.size * SPARSE_MEETINGS < n:  # a few meetings: work on the rows that met
+            rows, deltas = bounded_confidence_rows(self.values, first, second, openness,
+                                                   rate, threshold)
+            values = self.values.copy()
+            values[rows] = np.clip(self.values.take(rows, axis=0) + deltas, 0.0, 1.0)
+            self.values = values
+            return
         deltas = bounded_confidence_deltas(self.values, first, second, openness, rate,
                                            threshold)
         self.values = np.clip(self.values + deltas, 0.0, 1.0)
@@ -472,7 +496,7 @@ class MergerModel(mesa.Model):
         # colleagues grouped by unit (units never change, so this is computed once): each
         # hire reads its unit's slice instead of scanning the whole workforce
         by_unit = self.slots_by_unit
-        bounds = np.searchsorted(self.unit[by_unit], [self.unit[slots], self.unit[slots] + 1])
+        bounds = np.searchsorted(self.units_sorted, [self.unit[slots], self.unit[slots] + 1])
         pairs_a, pairs_b = [], []
         for slot, lo, hi in zip(slots.tolist(), bounds[0].tolist(), bounds[1].tolist(),
                                 strict=True):  # loops over this week's hires only
@@ -507,32 +531,42 @@ class MergerModel(mesa.Model):
     # ------------------------------------------------------------------ outputs
 
     def compute_observables(self) -> dict[str, float]:
-        """All model-level outputs of the current week."""
+        """All model-level outputs of the current week.
+
+        The active employees' slots and value rows are gathered once and shared by the
+        outputs that read them (each output's own arithmetic is that of :mod:`sim.metrics`).
+        """
         act = self.active
+        slots = np.flatnonzero(act)
+        rows = self.values.take(slots, axis=0)
         n_cities = len(self.city_names)
-        dist = metrics.distance_to_target(self.values, act, self.target)
-        engagement = metrics.active_mean(self.engagement, act)
+        to_target = normalised_distance(rows, self.target)
+        # the front line: staff, not managers (clients meet the staff)
+        frontline = metrics.mean_or_zero(to_target[self.role.take(slots) == Role.STAFF])
+        engagement = metrics.active_mean(self.engagement, act, slots)
         between = metrics.city_tie_weights(self.ties, self.city, n_cities)
+        teams = metrics.team_city_counts(self.team, self.city, act, n_cities)
         return {
-            "distance_to_target": dist,
-            "culture_spread": metrics.culture_spread(self.values, act),
+            "distance_to_target": metrics.mean_or_zero(to_target),
+            "culture_spread": metrics.spread_of(rows),
             "city_divergence": metrics.city_divergence(self.values, act, self.city, n_cities),
             "cross_city_ties": metrics.cross_city_ties(self.ties, self.city, n_cities, between),
             "city_modularity": metrics.city_modularity(self.ties, self.city, n_cities, between),
-            "contract_strength": metrics.active_mean(self.contract, act),
-            "identification": metrics.active_mean(self.identification, act),
+            "contract_strength": metrics.active_mean(self.contract, act, slots),
+            "identification": metrics.active_mean(self.identification, act, slots),
             "engagement": engagement,
-            "headcount": int(act.sum()),
+            "headcount": int(slots.size),
             "leavers_cum": self.leavers_cum,
             "cost_cum": self.cost_cum,
             "teams_active": self.teams_active,
             "proposals_accepted": self.proposals_accepted,
-            "client_value": client_value(engagement, self.frontline_distance(), self.improvements,
+            "client_value": client_value(engagement, frontline, self.improvements,
                                          self.config.business),
             "hours_per_employee": self.hours_cum / max(self.initial_headcount, 1),
             "team_cross_city_share": metrics.team_cross_city_share(
-                self.team, self.city, act, n_cities),
-            "cities_per_team": metrics.cities_per_team(self.team, self.city, act, n_cities),
+                self.team, self.city, act, n_cities, teams),
+            "cities_per_team": metrics.cities_per_team(self.team, self.city, act, n_cities,
+                                                       teams),
         }
 
     def frontline_distance(self) -> float:

@@ -15,7 +15,6 @@ from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
-from scipy import sparse
 
 from sim.population import Role, Workforce
 from sim.scenario import NetworkSection, Scenario
@@ -79,22 +78,52 @@ class Ties:
     def add(self, a: np.ndarray, b: np.ndarray, weight: np.ndarray | float) -> int:
         """Add ties (a_k, b_k); self-ties and ties that already exist are ignored.
 
+        A pair given twice is added once, with the weight of its first occurrence.
+
         Returns:
             The number of ties actually added.
         """
         lo, hi, keep = self._pairs(a, b)
-        w = np.broadcast_to(np.asarray(weight, dtype=float), keep.shape)[keep]
-        new_keys, first = np.unique(lo * self.n + hi, return_index=True)
-        pos, found = self.find(new_keys)
-        fresh = ~found
-        if not fresh.any():
+        if lo.size == 0:
             return 0
-        pos, first = pos[fresh], first[fresh]
-        self.key = np.insert(self.key, pos, new_keys[fresh])
-        self.u = np.insert(self.u, pos, lo[first])
-        self.v = np.insert(self.v, pos, hi[first])
-        self.weight = np.insert(self.weight, pos, w[first])
+        keys = lo * self.n + hi
+        # the first occurrence of every distinct key, in key order (a stable sort keeps
+        # the first of equal keys in front)
+        order = np.argsort(keys, kind="stable")
+        keys = keys.take(order)
+        first = np.ones(keys.size, dtype=bool)
+        np.not_equal(keys[1:], keys[:-1], out=first[1:])
+        order, keys = order[first], keys[first]
+        pos, found = self.find(keys)
+        fresh = np.flatnonzero(~found)
+        if fresh.size == 0:
+            return 0
+        pos, first = pos.take(fresh), order.take(fresh)
+        if np.ndim(weight) == 0:
+            w = np.full(first.size, float(weight))
+        else:
+            w = np.broadcast_to(np.asarray(weight, dtype=float), keep.shape)[keep].take(first)
+        self.merge(pos, keys.take(fresh), lo.take(first), hi.take(first), w)
         return int(pos.size)
+
+    def merge(self, pos: np.ndarray, key: np.ndarray, u: np.ndarray, v: np.ndarray,
+              weight: np.ndarray) -> None:
+        """Insert new ties before the positions ``pos`` (ascending, from :meth:`find`).
+
+        The same result as ``np.insert`` on each array, with the merge order computed once
+        and one gather per array.
+        """
+        old, new = self.size, pos.size
+        at = pos + np.arange(new)  # where the new ties land in the merged arrays
+        source = np.empty(old + new, dtype=np.int64)
+        is_old = np.ones(old + new, dtype=bool)
+        is_old[at] = False
+        source[is_old] = np.arange(old)
+        source[at] = np.arange(old, old + new)
+        self.key = np.concatenate([self.key, key]).take(source)
+        self.u = np.concatenate([self.u, u]).take(source)
+        self.v = np.concatenate([self.v, v]).take(source)
+        self.weight = np.concatenate([self.weight, weight]).take(source)
 
     def strengthen(self, a: np.ndarray, b: np.ndarray, spec: NetworkSection) -> None:
         """Joint work between pairs (a_k, b_k): existing ties grow as if used, missing ones
@@ -109,31 +138,45 @@ class Ties:
 
     def keep(self, mask: np.ndarray) -> None:
         """Keep only the ties where ``mask`` is true (order, and so the invariant, holds)."""
-        self.u, self.v = self.u[mask], self.v[mask]
-        self.key, self.weight = self.key[mask], self.weight[mask]
+        if mask.all():
+            return
+        kept = np.flatnonzero(mask)  # one scan of the mask, then a gather per array
+        self.u, self.v = self.u.take(kept), self.v.take(kept)
+        self.key, self.weight = self.key.take(kept), self.weight.take(kept)
 
     def remove_slots(self, slots: np.ndarray) -> None:
         """Drop every tie of the given slots (leavers take their ties with them)."""
         if slots.size:
             gone = np.zeros(self.n, dtype=bool)
             gone[slots] = True
-            self.keep(~(gone[self.u] | gone[self.v]))
+            self.keep(~(gone.take(self.u) | gone.take(self.v)))
 
     def csr(self) -> Adjacency:
         """Symmetric CSR view with edge ids and cumulative weights, for weighted sampling.
 
-        scipy's COO-to-CSR conversion is a counting sort in C: linear in the number of ties.
+        Row i lists i's ties by ascending neighbour: first the ties where i is ``v`` (their
+        ``u`` < i), then those where i is ``u`` (their ``v`` > i). The second part keeps the
+        ties' own order; the first needs the ties ordered by (v, u), which is a stable sort
+        by ``v`` alone (:func:`stable_order`, a radix sort). Linear in the number of ties.
         """
-        # lower-triangle entries first: scipy's counting sort then leaves every row's columns
-        # ascending already, and its per-row sort of the indices has nothing to move
-        rows = np.concatenate([self.v, self.u])
-        cols = np.concatenate([self.u, self.v])
-        ids = np.concatenate([np.arange(self.size), np.arange(self.size)])
-        matrix = sparse.csr_array((ids, (rows, cols)), shape=(self.n, self.n))
-        edge = matrix.data.astype(np.int64, copy=False)
-        return Adjacency(matrix.indptr.astype(np.int64, copy=False),
-                         matrix.indices.astype(np.int64, copy=False), edge,
-                         np.cumsum(self.weight[edge]))
+        n, e = self.n, self.size
+        u, v = self.u, self.v
+        low = np.bincount(v, minlength=n)  # ties where the slot is v
+        up = np.bincount(u, minlength=n)  # ties where the slot is u
+        low_end, up_end = np.cumsum(low), np.cumsum(up)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.add(low_end, up_end, out=indptr[1:])
+        by_v = stable_order(v, n)
+        ids = np.arange(e)
+        at_low = ids + (up_end - up).take(v.take(by_v))  # the k-th tie in (v, u) order
+        at_up = ids + low_end.take(u)  # tie k, in the ties' own (u, v) order
+        indices = np.empty(2 * e, dtype=np.int64)
+        edge = np.empty(2 * e, dtype=np.int64)
+        indices[at_low] = u.take(by_v)
+        edge[at_low] = by_v
+        indices[at_up] = v
+        edge[at_up] = ids
+        return Adjacency(indptr, indices, edge, np.cumsum(self.weight.take(edge)))
 
     def degree(self) -> np.ndarray:
         """Number of ties per slot."""
@@ -164,6 +207,32 @@ class Ties:
         return graph
 
 
+# ------------------------------------------------------------------------------- sorting
+
+
+#: Bits per pass of :func:`stable_order`: NumPy sorts int16 keys stably by radix sort.
+RADIX_BITS = 15
+
+
+def stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
+    """``np.argsort(keys, kind="stable")`` for non-negative integer keys below ``bound``.
+
+    The same permutation in linear time: NumPy's stable sort of 16-bit integers is a radix
+    sort (of wider ones a merge sort), so the keys are sorted 15 bits at a time, least
+    significant first, each pass stable.
+    """
+    mask = (1 << RADIX_BITS) - 1
+    if bound <= mask + 1:
+        return np.argsort(keys.astype(np.int16), kind="stable")
+    order = np.argsort((keys & mask).astype(np.int16), kind="stable")
+    shift = RADIX_BITS
+    while bound > 1 << shift:
+        digit = (keys.take(order) >> shift) & mask
+        order = order.take(np.argsort(digit.astype(np.int16), kind="stable"))
+        shift += RADIX_BITS
+    return order
+
+
 # ------------------------------------------------------------------------------- sampling
 
 
@@ -186,7 +255,7 @@ def sample_neighbours(adj: Adjacency, who: np.ndarray, rng: np.random.Generator
     total = adj.cumweight.take(end - 1) - base
     target = base + rng.random(who.size) * total
     pos = np.searchsorted(adj.cumweight, target, side="right")
-    pos = np.clip(pos, start, end - 1)
+    pos = np.minimum(np.maximum(pos, start), end - 1)  # np.clip's result, without its overhead
     return who, adj.indices.take(pos), adj.edge.take(pos)
 
 

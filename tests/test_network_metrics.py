@@ -4,9 +4,10 @@ import networkx as nx
 import numpy as np
 import pytest
 from networkx.algorithms.community import modularity
+from scipy import sparse
 
 from sim import metrics
-from sim.network import Ties, build_network, close_triads, sample_neighbours
+from sim.network import Ties, build_network, close_triads, sample_neighbours, stable_order
 from sim.population import Role, build_workforce
 from sim.scenario import Scenario
 
@@ -112,3 +113,37 @@ def test_to_networkx_round_trip():
     graph = ties.to_networkx()
     assert graph.number_of_edges() == ties.size
     assert isinstance(graph, nx.Graph)
+
+
+@pytest.mark.parametrize("bound", [1, 2, 1000, 32768, 32769, 100_000, 2**31, 2**40])
+def test_stable_order_is_numpys_stable_argsort(bound: int):
+    keys = np.random.default_rng(bound).integers(0, bound, size=3000)
+    assert np.array_equal(stable_order(keys, bound), np.argsort(keys, kind="stable"))
+
+
+@pytest.mark.parametrize("n", [6, 300, 40_000])
+def test_csr_view_equals_scipys_and_lists_every_tie_from_both_ends(n: int):
+    """The weekly CSR view (a radix sort) is the matrix SciPy builds from the same ties,
+    rows by ascending neighbour, with the edge ids and the running weights."""
+    rng = np.random.default_rng(n)
+    ties = Ties(n, rng.integers(0, n, 4 * n), rng.integers(0, n, 4 * n), rng.random(4 * n))
+    ties.add(rng.integers(0, n, n), rng.integers(0, n, n), rng.random(n))  # merged in
+    adj = ties.csr()
+    rows = np.concatenate([ties.v, ties.u])
+    cols = np.concatenate([ties.u, ties.v])
+    ids = np.concatenate([np.arange(ties.size), np.arange(ties.size)])
+    matrix = sparse.csr_array((ids, (rows, cols)), shape=(n, n))
+    assert np.array_equal(adj.indptr, matrix.indptr)
+    assert np.array_equal(adj.indices, matrix.indices)
+    assert np.array_equal(adj.edge, matrix.data)
+    assert np.array_equal(adj.cumweight, np.cumsum(ties.weight[matrix.data]))
+
+
+def test_add_keeps_the_first_weight_of_a_pair_given_twice_and_the_key_order():
+    ties = Ties(10, np.array([0, 5]), np.array([9, 6]), np.array([0.1, 0.2]))
+    assert ties.add(np.array([3, 4, 3, 2]), np.array([4, 3, 7, 8]),
+                    np.array([0.3, 0.4, 0.5, 0.6])) == 3
+    assert ties.key.tolist() == sorted(ties.key.tolist())
+    assert dict(zip(zip(ties.u.tolist(), ties.v.tolist(), strict=True),
+                    ties.weight.tolist(), strict=True)) == {
+        (0, 9): 0.1, (5, 6): 0.2, (3, 4): 0.3, (3, 7): 0.5, (2, 8): 0.6}

@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.rules.interaction import bounded_confidence_deltas, drift
+from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_rows, drift
 
 
 def test_close_pair_moves_toward_each_other_by_rate_times_openness():
@@ -85,3 +85,18 @@ def test_drift_changes_only_active_rows_and_stays_in_bounds():
 def test_no_noise_is_identity(sd):
     values = np.random.default_rng(0).random((4, 2))
     assert drift(values, np.ones(4, bool), sd, np.random.default_rng(1)) is values
+
+
+def test_rows_variant_gives_the_same_bits_as_the_full_table():
+    """A few meetings among many (sessions, carriers): only the rows that met are worked on,
+    with the same numbers as the full (N, D) table."""
+    rng = np.random.default_rng(3)
+    values = rng.random((500, 4))
+    first, second = rng.integers(0, 500, 40), rng.integers(0, 500, 40)
+    openness = rng.random(500)
+    full = bounded_confidence_deltas(values, first, second, openness, 0.3, 0.6)
+    rows, deltas = bounded_confidence_rows(values, first, second, openness, 0.3, 0.6)
+    assert rows.size and np.array_equal(rows, np.flatnonzero(np.any(full != 0, axis=1)))
+    assert np.array_equal(deltas, full[rows])
+    assert np.array_equal(np.clip(values[rows] + deltas, 0, 1),
+                          np.clip(values + full, 0, 1)[rows])

@@ -36,7 +36,34 @@ def bounded_confidence_deltas(values: np.ndarray, first: np.ndarray, second: np.
     for row gathers), and the per-meeting work on (D, M) arrays, so that NumPy's inner loops
     run over the meetings rather than over four dimensions.
     """
-    n, dims = values.shape
+    who, moves, pulls = meeting_pulls(values, first, second, openness, rate, threshold)
+    return summed_pulls(who, moves, pulls, values.shape[0])
+
+
+def bounded_confidence_rows(values: np.ndarray, first: np.ndarray, second: np.ndarray,
+                            openness: np.ndarray, rate: float, threshold: float
+                            ) -> tuple[np.ndarray, np.ndarray]:
+    """The same changes as :func:`bounded_confidence_deltas`, for the rows that moved only.
+
+    For a few meetings among many employees (a team's session, carriers' conversations):
+    the work is proportional to the meetings, not to the workforce. Every row's pulls are
+    summed in the same order as there, so the numbers are the same.
+
+    Returns:
+        (rows (R,), deltas (R, D)): the slots that met someone close enough, ascending, and
+        their changes.
+    """
+    who, moves, pulls = meeting_pulls(values, first, second, openness, rate, threshold)
+    rows, position = np.unique(who, return_inverse=True)
+    return rows, summed_pulls(position, moves, pulls, rows.size)
+
+
+def meeting_pulls(values: np.ndarray, first: np.ndarray, second: np.ndarray,
+                  openness: np.ndarray, rate: float, threshold: float
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The pulls of the accepted meetings: who is pulled, by how much in each dimension
+    ((D, 2M') moves), and how strongly (the pull's weight), both sides of every meeting."""
+    dims = values.shape[1]
     diff = (values.take(second, axis=0) - values.take(first, axis=0)).T  # (D, M)
     squared = diff[0] * diff[0]
     for k in range(1, dims):
@@ -47,8 +74,16 @@ def bounded_confidence_deltas(values: np.ndarray, first: np.ndarray, second: np.
     pull_a = rate * openness.take(a)
     pull_b = rate * openness.take(b)
     who = np.concatenate([a, b])
-    total_pull = np.bincount(who, weights=np.concatenate([pull_a, pull_b]), minlength=n)
     moves = np.concatenate([diff * pull_a, diff * -pull_b], axis=1)  # (D, 2M')
+    return who, moves, np.concatenate([pull_a, pull_b])
+
+
+def summed_pulls(who: np.ndarray, moves: np.ndarray, pulls: np.ndarray, n: int
+                 ) -> np.ndarray:
+    """(n, D) sums of the moves per row of ``who``, rescaled where the pulls add up to more
+    than 1 (so that a new value stays a convex combination)."""
+    dims = moves.shape[0]
+    total_pull = np.bincount(who, weights=pulls, minlength=n)
     scale = 1.0 / np.maximum(total_pull, 1.0)
     deltas = np.empty((n, dims))
     for k in range(dims):  # one bincount per dimension: same summation order per cell

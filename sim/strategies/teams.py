@@ -317,12 +317,14 @@ class Teams:
 
     def update_norms(self, model: MergerModel) -> None:
         """Team norm = members' mean values (the contract's team values)."""
-        members = model.team >= 0
-        if not members.any():
+        members = np.flatnonzero(model.team >= 0)
+        if members.size == 0:
             model.team_norm = np.zeros((self.n_teams, model.values.shape[1]))
             return
-        norms, _ = group_means(model.values, np.maximum(model.team, 0),
-                               members.astype(float), self.n_teams)
+        # the members' rows alone, in slot order: the same sums as over everyone with
+        # weight 0 for non-members
+        norms, _ = group_means(model.values.take(members, axis=0), model.team.take(members),
+                               np.ones(members.size), self.n_teams)
         model.team_norm = norms
 
     # ------------------------------------------------------------------ team life
@@ -347,7 +349,7 @@ class Teams:
         order = np.argsort(team, kind="stable")
         members, team = members[order], team[order]
         sizes = np.bincount(team, minlength=self.n_teams)
-        starts = np.r_[0, np.cumsum(sizes)[:-1]]
+        starts = np.cumsum(sizes) - sizes
         contacts = spec.session_hours * spec.session_meetings_per_hour
         # whole contacts for everyone, one more with the fractional part's probability
         count = int(contacts) + (rng.random(members.size) < contacts - int(contacts))
