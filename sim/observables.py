@@ -148,6 +148,19 @@ def _cost_per_point(ts: pd.DataFrame, meta: Mapping[str, Any]) -> float:
     return _cost_total(ts, meta) / (100.0 * gain_f) if gain_f >= MIN_GAIN else math.nan
 
 
+def _outflow_per_year(ts: pd.DataFrame, meta: Mapping[str, Any]) -> float:
+    """Leavers a year as a percentage of the mean workforce over the run: the figure to set
+    against the published 8.8 %/yr, and a cost of the merger no strategy should hide."""
+    if not {"leavers_cum", "headcount", "week"} <= set(ts.columns):
+        return math.nan
+    years = float(ts["week"].iloc[-1] - ts["week"].iloc[0]) / 52.0
+    workforce = float(ts["headcount"].mean())
+    if years <= 0 or workforce <= 0:
+        return math.nan
+    leavers = float(ts["leavers_cum"].iloc[-1] - ts["leavers_cum"].iloc[0])
+    return 100.0 * leavers / workforce / years
+
+
 #: The case's derived outcomes (definitions: docs/outcomes.md), in table order.
 DERIVED: tuple[Observable, ...] = (
     Observable("weeks_to_integration", "Time to integration", "weeks", "lower",
@@ -164,6 +177,8 @@ DERIVED: tuple[Observable, ...] = (
                "higher", function=_gain_final),
     Observable("durability", "Durability of alignment", "ratio", "higher",
                function=_durability),
+    Observable("outflow_per_year", "Staff outflow", "% of the workforce a year", "lower",
+               function=_outflow_per_year),
     Observable("cost_total", "Total cost", "EUR", "lower", function=_cost_total),
     Observable("cost_per_alignment_point", "Cost per point of alignment",
                "EUR per percentage point", "lower", function=_cost_per_point),

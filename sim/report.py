@@ -71,6 +71,7 @@ SUMMARY_OUTCOMES: tuple[str, ...] = (
     "cross_city_ties_final",
     "contract_strength_final",
     "leavers_cum_final",
+    "outflow_per_year",
     "weeks_to_integration",
     "integration_reached",
     "weeks_to_alignment",

@@ -641,6 +641,13 @@ class TeamsSection(Section):
     member_invitations: int = param(2, ge=0, le=100, unit="invitations per week",
                                     source="assumption", description="contacts each supporter "
                                     "invites per recruitment week")
+    invitation_hours: float = param(0.5, ge=0.0, le=40.0, unit="hours per invitation",
+                                    source="assumption: a half-hour conversation between "
+                                           "inviter and invitee, or reading and weighing a "
+                                           "call",
+                                    description="working time one considered invitation or "
+                                                "open call takes (booked as `recruitment` at "
+                                                "the hour rate)")
     open_call: bool = Field(
         True, description="each sponsor also makes an open call across the whole organisation, "
                           "to which people respond by fit",

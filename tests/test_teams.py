@@ -53,6 +53,23 @@ def test_without_open_call_recruitment_reaches_only_people_connected_to_the_spon
         assert reachable == members
 
 
+def test_the_hunt_costs_half_an_hour_per_considered_invitation_and_changes_nothing_else():
+    """The hunt is not free: every considered (invitee, team) pair, from an invitation or the
+    open call, books ``teams.invitation_hours``; setting it to 0 removes only that bill."""
+    sc = Scenario()
+    weeks = sc.teams.recruitment_weeks
+    booked = step_to(teams_model(sc, 3), weeks)
+    considered = sum(len(rows) for rows in booked.strategy.invitations)
+    assert considered > 0
+    assert booked.hours["recruitment"] == pytest.approx(considered * sc.teams.invitation_hours)
+    assert booked.costs["recruitment"] == pytest.approx(
+        booked.hours["recruitment"] * sc.costs.team_hour_eur)
+    free = step_to(teams_model(sc, 3, overrides={"teams.invitation_hours": 0.0}), weeks)
+    assert free.hours.get("recruitment", 0.0) == 0.0
+    assert np.array_equal(free.team, booked.team) and np.array_equal(free.values, booked.values)
+    assert free.cost_cum == pytest.approx(booked.cost_cum - booked.costs["recruitment"])
+
+
 def test_sponsors_are_the_most_central_managers():
     model = step_to(teams_model(Scenario(), 3), 1)
     sponsors = model.strategy.sponsor

@@ -244,6 +244,8 @@ class Teams:
         invitee, team = invitee[first], team[first]
         if invitee.size == 0:
             return
+        model.book_time("recruitment", invitee.size * spec.invitation_hours,
+                        model.config.costs.team_hour_eur)
         theme_fit = fit(model.values[invitee], self.profile[team])
         sponsor_fit = fit(model.values[invitee], model.values[self.sponsor[team]])
         social = self.contact_share(model, adj, invitee, team)

@@ -36,12 +36,21 @@ def effect_columns(frame) -> list[str]:
 @pytest.mark.parametrize("seed", [0, 1])
 def test_teams_with_every_part_switched_off_equal_none(short_case, seed):
     """Sponsors appointed and teams recruited, but no sessions, value work, activities, pitch
-    or support: every effect output equals `none`, week by week, and so does the cost."""
-    none = run(short_case, "none", seed=seed).timeseries
-    idle = run(short_case, "teams", seed=seed, overrides=ALL_TEAM_PARTS_OFF).timeseries
+    or support: every effect output equals `none`, week by week. The cost differs by exactly
+    the hunt's bill (the recruitment conversations happened) and by nothing else."""
+    none = run(short_case, "none", seed=seed)
+    idle_run = run(short_case, "teams", seed=seed, overrides=ALL_TEAM_PARTS_OFF)
+    idle = idle_run.timeseries
     assert idle["teams_active"].max() > 0  # the teams did form
-    for column in [*effect_columns(none), "cost_cum", "hours_per_employee"]:
-        assert np.array_equal(none[column].to_numpy(), idle[column].to_numpy()), column
+    for column in effect_columns(none.timeseries):
+        assert np.array_equal(none.timeseries[column].to_numpy(), idle[column].to_numpy()), \
+            column
+    extra = {k: v for k, v in idle_run.meta["costs_by_category"].items()
+             if v != none.meta["costs_by_category"].get(k)}
+    assert set(extra) == {"recruitment"} and extra["recruitment"] > 0
+    assert idle["cost_cum"].iloc[-1] == pytest.approx(
+        none.timeseries["cost_cum"].iloc[-1] + extra["recruitment"])
+    assert set(idle_run.meta["hours_by_category"]) == {"recruitment"}
 
 
 def weekly(config: Scenario, strategy: str, seed: int, overrides: dict | None = None):
