@@ -6,8 +6,9 @@ projector mode removes the widget within those 100 ms, the element is gone and t
 console shows "Cannot read properties of undefined (reading 'classList')". It also embeds
 every new spec on top of the last without releasing the old view's listeners. This widget
 draws when mounted and when its spec changes, one drawing at a time, each reading the latest
-spec; it does nothing once it is destroyed, and it releases the previous view (and the
-resize observer) before drawing again and when it goes.
+spec, with a pause after each at least as long as the drawing (so a playing run cannot keep
+the page busy drawing); it does nothing once it is destroyed, and it releases the previous
+view (and the resize observer) before drawing again and when it goes.
 
 The scripts (vega, vega-lite, vega-embed) load through require.js from the same locally
 served asset folders as before (:data:`sim.dashboard.assets.CHART_ASSETS`); nothing is
@@ -97,16 +98,22 @@ module.exports = {
         const element = this.$refs.plot;
         if (!this.alive || !element) { return; }
         this.release();
+        const started = performance.now();
         const spec = JSON.parse(JSON.stringify(this.spec));
         const result = await embed(element, spec);
         if (!this.alive) { result.finalize(); return; }
         this.result = result;
         if (spec.width === 'container' && window.ResizeObserver) {
           this.observer = new ResizeObserver(() => {
-            if (this.result) { this.result.view.resize().runAsync(); }
+            if (this.result) { this.result.view.resize().runAsync().catch(() => {}); }
           });
           this.observer.observe(element);
         }
+        // Leave the page at least as long as the drawing took (and 100 ms) before the next
+        // one: while a run plays, new specs come faster than a slow machine draws them, and
+        // the buttons must stay responsive. The next drawing shows the latest spec.
+        const took = performance.now() - started;
+        await new Promise((resolve) => setTimeout(resolve, Math.max(100, took)));
       }).catch((error) => {
         if (this.alive) { console.error('merger-sim chart:', error); }
       });
