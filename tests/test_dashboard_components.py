@@ -445,6 +445,35 @@ def test_plotted_outputs_are_registry_observables_with_its_better_direction():
     assert "contract_strength" not in LOWER_IS_BETTER
 
 
+def test_reading_the_outputs_while_another_thread_plays_never_sees_half_a_week():
+    """SolaraViz plays in a thread; a click redraws from the session's thread meanwhile. The
+    Classroom's lock keeps a redraw from reading a week half collected (it failed with
+    "Length of values (80) does not match length of index (79)" before the lock)."""
+    import threading
+
+    room = Classroom(strategy="teams", strategy_b="training")
+    errors: list[str] = []
+
+    def play() -> None:
+        while room.running:
+            room.step()
+
+    player = threading.Thread(target=play)
+    player.start()
+    reads = 0
+    while player.is_alive():
+        try:
+            frames = room.frames()
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        reads += 1
+        assert all(len(frame) == len(frames[0]) for frame in frames)
+    player.join()
+    assert not errors, errors[:3]
+    assert reads > 1 and room.week == room.config.horizon.total_weeks
+
+
 def test_every_shipped_theme_has_a_name_in_both_languages():
     """Theme teams are named by their theme's id (English): the event log and the network's
     legend show a display name instead, Dutch in Dutch."""
