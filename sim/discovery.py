@@ -71,55 +71,66 @@ class Question:
 def paired_cases(out: Path | str, question: Question) -> tuple[pd.DataFrame, pd.Series]:
     """Parameter values and mean paired advantage of ``better`` over ``worse`` per point.
 
+    Read through the engine's reader (``sim.results.load_results``): any weekly output at a
+    recorded week, and run outcomes and effects over ``none`` at the end. An effect declared
+    as a ratio (ICER, durability of the effect) is compared as the ratio of its means per
+    point and strategy; everything else as the mean over replications of the paired
+    difference.
+
     Returns:
         (x, advantage): x has one row per parameter point and one column per swept
         parameter; advantage > margin means ``better`` wins there (positive is better,
         whatever the outcome's direction).
 
     Raises:
-        ValueError: a strategy is not in the sweep, the week was not recorded, or the two
-            strategies' runs of a point and replication do not share a seed.
+        ValueError: a strategy is not in the sweep, the week was not recorded, the two
+            strategies' runs of a point and replication do not share a seed, or an effect
+            is asked of an experiment without ``none``.
     """
-    from sim.observables import weekly
+    from sim.observables import per_point, registry
     from sim.results import load_results
 
-    out = Path(out)
     results = load_results(out)
     summary = results.experiments
     summary = summary[summary["status"] == "ok"]
-    params = [c for c in summary.columns if "." in c]
+    params = results.parameters or [c for c in summary.columns if "." in c]
     for name in (question.better, question.worse):
         if name not in set(summary["strategy"]):
             raise ValueError(f"question: strategy {name!r} is not in this sweep")
-    if question.outcome not in weekly():  # a run outcome: computed from the weekly rows
-        if question.week != "final":
-            raise ValueError(f"question.week: {question.outcome} is one number per run; "
-                             "use the final week")
-        values = results.outcomes[["point", "strategy", "replication", question.outcome]]
-    elif question.week == "final":
-        values = summary.rename(columns={f"final_{question.outcome}": question.outcome})
+    outcome = question.outcome
+    if question.week == "final":
+        values = results.values([outcome])
     else:
-        import pyarrow.parquet as pq
-
-        values = pq.read_table(
-            out / "results.parquet",
-            filters=[("week", "==", int(question.week))],
-            columns=["point", "strategy", "replication", question.outcome],
-        ).to_pandas()
-        if values.empty:
-            raise ValueError(f"question.week: week {question.week} was not recorded")
+        if outcome not in results.weekly_names():
+            raise ValueError(f"question.week: {outcome} is one number per run; use the "
+                             "final week")
+        try:
+            values = results.at_week(int(question.week), [outcome])
+        except ValueError:
+            raise ValueError(f"question.week: week {question.week} was not recorded") from None
     seeds = summary.pivot_table(index=["point", "replication"], columns="strategy",
                                 values="seed", aggfunc="first")
     both = seeds[[question.better, question.worse]].dropna()
     if not (both[question.better] == both[question.worse]).all():
         raise ValueError("question: the two strategies' runs do not share seeds per point and "
                          "replication, so they cannot be paired")
-    wide = values.pivot_table(index=["point", "replication"], columns="strategy",
-                              values=question.outcome, aggfunc="first")
-    diff = wide[question.worse] - wide[question.better]
+    observable = registry().get(outcome)
+    if observable is not None and observable.ratio is not None:
+        pairs = values[values["replication"].isin(both.index.get_level_values("replication"))]
+        wide = per_point(pairs, [outcome], ["point", "strategy"])[outcome].unstack("strategy")
+        diff = wide[question.worse] - wide[question.better]
+    else:
+        wide = values.pivot_table(index=["point", "replication"], columns="strategy",
+                                  values=outcome, aggfunc="first")
+        diff = wide[question.worse] - wide[question.better]
     if not question.lower_is_better:
         diff = -diff
-    advantage = diff.dropna().groupby(level="point").mean()
+    advantage = diff.dropna()
+    if "replication" in advantage.index.names:
+        advantage = advantage.groupby(level="point").mean()
+    if advantage.empty:
+        raise ValueError(f"question.outcome: {outcome} is undefined at every point for "
+                         f"{question.better} or {question.worse}")
     x = summary.drop_duplicates("point").set_index("point")[params].loc[advantage.index]
     return x, advantage
 
@@ -142,6 +153,7 @@ def find_boxes(
     max_boxes: int = 3,
     slack: float = DENSITY_SLACK,
     mass_min: float = MASS_MIN,
+    trajectories_out: list[pd.DataFrame] | None = None,
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Run PRIM and return the boxes' limits and their statistics.
 
@@ -152,10 +164,16 @@ def find_boxes(
         slack: choose each box as the widest one on its trajectory whose density is at
             most this much below the densest box's.
         mass_min: smallest share of points a box may hold.
+        trajectories_out: each box's peeling trajectory is appended to this list: one row
+            per step (box, step, coverage, density, mass, res_dim, n, chosen), what the
+            EMA Workbench's ``show_tradeoff`` draws.
 
     Returns:
         (limits, stats): limits has one row per box and parameter (box, parameter, min,
-        max, restricted); stats one row per box (box, coverage, density, mass, res_dim, n).
+        max, restricted, qp_min, qp_max: the quasi-p-values of the lower and upper limit,
+        a one-sided binomial test of Bryant & Lempert (2010) that the restriction adds
+        density by chance, as the Workbench computes them; empty where the side is not
+        restricted); stats one row per box (box, coverage, density, mass, res_dim, n).
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -169,7 +187,8 @@ def find_boxes(
     limits: list[dict[str, Any]] = []
     stats: list[dict[str, Any]] = []
     if y.all() or not y.any():
-        return (pd.DataFrame(columns=["box", "parameter", "min", "max", "restricted"]),
+        return (pd.DataFrame(columns=["box", "parameter", "min", "max", "restricted",
+                                      "qp_min", "qp_max"]),
                 pd.DataFrame(columns=["box", "coverage", "density", "mass", "res_dim", "n"]))
     with warnings.catch_warnings():  # the Workbench's own pandas deprecation notices
         warnings.simplefilter("ignore")
@@ -181,18 +200,29 @@ def find_boxes(
             box = finder.find_box()
         if box is None:
             break
-        box.select(_choose(box, slack))
+        chosen = _choose(box, slack)
+        box.select(chosen)
         if float(box.coverage) <= 0.0:  # every case of interest is already in a box
             break
         lim = box.box_lim
         stats.append({"box": number, "coverage": float(box.coverage),
                       "density": float(box.density), "mass": float(box.mass),
                       "res_dim": int(box.res_dim), "n": len(box.yi)})
+        if trajectories_out is not None:
+            traj = box.peeling_trajectory[["coverage", "density", "mass", "res_dim", "n"]]
+            trajectories_out.append(traj.assign(
+                box=number, step=range(len(traj)),
+                chosen=[i == chosen for i in range(len(traj))])[
+                ["box", "step", "coverage", "density", "mass", "res_dim", "n", "chosen"]])
+        qp = box.p_values[chosen] if chosen < len(box.p_values) else {}
         for col in x.columns:
             lo, hi = lim[col].iloc[0], lim[col].iloc[1]
             restricted = bool(lo != initial[col].iloc[0] or hi != initial[col].iloc[1])
+            low_p, high_p = [*qp.get(col, [-1, -1]), -1, -1][:2]
             limits.append({"box": number, "parameter": col, "min": lo, "max": hi,
-                           "restricted": restricted})
+                           "restricted": restricted,
+                           "qp_min": float(low_p) if low_p >= 0 else np.nan,
+                           "qp_max": float(high_p) if high_p >= 0 else np.nan})
         if float(box.density) <= float(y.mean()):  # no better than chance: stop boxing
             break
     return pd.DataFrame(limits), pd.DataFrame(stats)
@@ -254,43 +284,147 @@ def plot_boxes(x: pd.DataFrame, cases: np.ndarray, limits: pd.DataFrame,
     return fig
 
 
-def discover(out: Path | str, question: Question, fig_dir: Path | str | None = None,
-             max_boxes: int = 3, table_dir: Path | str | None = None) -> dict[str, Any]:
-    """Answer a question from a sweep's saved results; write boxes CSV and a figure.
+#: Trees in the extra-trees feature scoring (the EMA Workbench's default is 100).
+FEATURE_TREES = 100
 
-    Writes ``discovery_<better>_vs_<worse>_<outcome>_boxes.csv`` (limits joined with the
-    box statistics) in ``table_dir`` (default ``out``) and the figure (PNG and SVG) in
-    ``fig_dir`` (default ``out/figures``).
+
+def feature_scores(x: pd.DataFrame, cases: np.ndarray, seed: int) -> pd.DataFrame:
+    """How much each parameter tells wins from the rest: extra-trees feature scores.
+
+    The EMA Workbench's ``get_ex_feature_scores`` (Jaxa-Rozen & Kwakkel 2018: extra trees,
+    a third of the parameters tried per split), seeded so the same sweep gives the same
+    scores. A score is the parameter's share of the trees' impurity decrease (they sum to
+    1); unlike a PRIM box it also sees parameters that act through interactions.
 
     Returns:
-        Paths written (the boxes CSV first, then the figures), the share of points where
-        ``better`` wins, the tables (``limits``, ``stats``), and ``points``: per parameter
+        parameter, score: one row per parameter, highest score first.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import feature_scoring
+        from ema_workbench.analysis.scenario_discovery_util import RuleInductionType
+
+        scores, _ = feature_scoring.get_ex_feature_scores(
+            x.reset_index(drop=True), np.asarray(cases, dtype=int),
+            mode=RuleInductionType.CLASSIFICATION, nr_trees=FEATURE_TREES,
+            max_features=max(1, round(x.shape[1] / 3)), random_state=seed)
+    table = scores.reset_index()
+    table.columns = ["parameter", "score"]
+    return table
+
+
+def cart_leaves(x: pd.DataFrame, cases: np.ndarray, seed: int,
+                mass_min: float = MASS_MIN) -> pd.DataFrame:
+    """A classification tree (CART, Breiman et al. 1984) of wins against the rest, as the
+    EMA Workbench's ``CART`` reads it for scenario discovery: one box per leaf.
+
+    The tree is scikit-learn's, grown on the Workbench's encoding of ``x`` with leaves of at
+    least ``mass_min`` of the points and a fixed ``random_state`` (scikit-learn breaks ties
+    between equally good splits at random, and grid designs have many).
+
+    Returns:
+        leaf, parameter, min, max, restricted, coverage, density, mass, res_dim: one row
+        per leaf and parameter, leaves by density, densest first.
+    """
+    from sklearn.tree import DecisionTreeClassifier
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from ema_workbench.analysis import cart
+
+        frame = x.reset_index(drop=True).astype(float)
+        y = np.asarray(cases, dtype=int)
+        model = cart.CART(frame, y, mass_min=mass_min)
+        model.clf = DecisionTreeClassifier(
+            min_samples_leaf=max(1, int(mass_min * len(frame))), random_state=seed
+        ).fit(model._x, y)
+        boxes, stats = model.boxes, model.stats
+    initial = frame.agg(["min", "max"])
+    rows = []
+    for box, st in zip(boxes, stats, strict=True):
+        for col in frame.columns:
+            lo, hi = float(box[col].iloc[0]), float(box[col].iloc[1])
+            rows.append({"parameter": col, "min": lo, "max": hi,
+                         "restricted": bool(lo > initial.loc["min", col]
+                                            or hi < initial.loc["max", col]),
+                         "coverage": float(st["coverage"]), "density": float(st["density"]),
+                         "mass": float(st["mass"]), "res_dim": int(st["res dim"])})
+    table = pd.DataFrame(rows)
+    if table.empty:
+        return table
+    order = table.groupby(["coverage", "density", "mass"], sort=False).ngroup()
+    table.insert(0, "leaf", order + 1)
+    ranked = (table.drop_duplicates("leaf").sort_values(["density", "mass"], ascending=False,
+                                                         kind="stable")["leaf"].tolist())
+    table["leaf"] = table["leaf"].map({old: new + 1 for new, old in enumerate(ranked)})
+    return table.sort_values(["leaf"], kind="stable").reset_index(drop=True)
+
+
+def discover(out: Path | str, question: Question, fig_dir: Path | str | None = None,
+             max_boxes: int = 3, table_dir: Path | str | None = None) -> dict[str, Any]:
+    """Answer a question from a sweep's saved results; write the tables and figures.
+
+    Writes, in ``table_dir`` (default ``out``), with stem
+    ``discovery_<better>_vs_<worse>_<outcome>``: ``_boxes.csv`` (PRIM's limits with their
+    quasi-p-values, joined with the box statistics and the question), ``_trajectory.csv``
+    (each box's peeling trajectory), ``_features.csv`` (extra-trees feature scores) and
+    ``_cart.csv`` (the leaves of a classification tree); in ``fig_dir`` (default
+    ``out/figures``) the boxes figure and ``_trajectory`` (coverage against density, and the
+    feature scores), PNG and SVG. Everything is computed before the first file is written.
+
+    Returns:
+        Paths written (the boxes CSV first, then its figures, then the other tables and
+        figures), the share of points where ``better`` wins, the tables (``limits``,
+        ``stats``, ``trajectory``, ``features``, ``cart``), and ``points``: per parameter
         point its values, the mean paired ``advantage`` and whether it is a ``win``.
     """
+    from sim.plots.discovery import plot_trajectory
     from sim.plots.style import save_figure
+    from sim.results import load_results
+    from sim.sensitivity import bootstrap_seed
 
     out = Path(out)
     x, advantage = paired_cases(out, question)
     cases = (advantage > question.margin).to_numpy()
-    limits, stats = find_boxes(x, cases, max_boxes=max_boxes)
+    trajectories: list[pd.DataFrame] = []
+    limits, stats = find_boxes(x, cases, max_boxes=max_boxes, trajectories_out=trajectories)
     stem = f"discovery_{question.better}_vs_{question.worse}_{question.outcome}"
     stem = stem.replace("+", "_plus_")
+    manifest = load_results(out).manifest
+    seed = bootstrap_seed(int((manifest.get("design") or {}).get("seed", 0) or 0),
+                          int(manifest.get("base_seed", (manifest.get("seeds") or [0])[0])),
+                          stem)
+    mixed = 0 < cases.sum() < len(cases)
+    features = feature_scores(x, cases, seed) if mixed else pd.DataFrame(
+        columns=["parameter", "score"])
+    tree = cart_leaves(x, cases, seed) if mixed else pd.DataFrame()
+    trajectory = pd.concat(trajectories, ignore_index=True) if trajectories else pd.DataFrame(
+        columns=["box", "step", "coverage", "density", "mass", "res_dim", "n", "chosen"])
     table = limits.merge(stats, on="box", how="left") if len(stats) else limits
     direction = "lower" if question.lower_is_better else "higher"
-    table = table.assign(outcome=question.outcome, week=str(question.week),  # the question,
-                         better=question.better, worse=question.worse,   # so the table says
-                         direction=direction, margin=question.margin,     # what a win was
-                         peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
+    asked = {"outcome": question.outcome, "week": str(question.week),  # the question, so
+             "better": question.better, "worse": question.worse,      # each table says
+             "direction": direction, "margin": question.margin}       # what a win was
+    table = table.assign(**asked, peel_alpha=PEEL_ALPHA, mass_min=MASS_MIN)
+    points = x.assign(advantage=advantage.to_numpy(), win=cases).reset_index()
+    share = float(cases.mean()) if len(cases) else float("nan")
+    where = (f"a win: {direction} by more than {question.margin:g}; PRIM peel "
+             f"{PEEL_ALPHA:g}, minimum mass {MASS_MIN:g}")
+    fig = plot_boxes(x, cases, limits, stats,
+                     f"{question.describe()} (wins at {share:.0%} of points)\n{where}")
+    fig_path = plot_trajectory(trajectory, features,
+                               f"{question.describe()}\n{where}")
     table_dir = Path(table_dir) if table_dir is not None else out
     table_dir.mkdir(parents=True, exist_ok=True)
     csv_path = table_dir / f"{stem}_boxes.csv"
     table.to_csv(csv_path, index=False)
-    points = x.assign(advantage=advantage.to_numpy(), win=cases).reset_index()
-    share = float(cases.mean()) if len(cases) else float("nan")
-    fig = plot_boxes(x, cases, limits, stats,
-                     f"{question.describe()} (wins at {share:.0%} of points)\n"
-                     f"a win: {direction} by more than {question.margin:g}; PRIM peel "
-                     f"{PEEL_ALPHA:g}, minimum mass {MASS_MIN:g}")
     figures = save_figure(fig, fig_dir or out / "figures", stem)
-    return {"paths": [csv_path, *figures], "share": share, "limits": limits, "stats": stats,
-            "points": points}
+    extra = []
+    for name, frame in (("trajectory", trajectory), ("features", features), ("cart", tree)):
+        path = table_dir / f"{stem}_{name}.csv"
+        (frame.assign(**asked) if len(frame) else frame).to_csv(path, index=False)
+        extra.append(path)
+    extra += save_figure(fig_path, fig_dir or out / "figures", f"{stem}_trajectory")
+    return {"paths": [csv_path, *figures, *extra], "share": share, "limits": limits,
+            "stats": stats, "points": points, "trajectory": trajectory,
+            "features": features, "cart": tree}

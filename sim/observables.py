@@ -14,7 +14,13 @@ Two kinds:
   ``function(ts, meta)`` (``ts`` sorted by week, week 0 = the initial state; ``meta`` holds
   at least ``intervention_weeks``). The value of each weekly metric at the end of the
   intervention and at the end (``<metric>_end_intervention``, ``<metric>_final``) are run
-  outcomes too, declared from the weekly ones.
+  outcomes too, declared from the weekly ones;
+- **effect**: one number per run *over the counterfactual*: ``function(ts, base, meta)``
+  with ``base`` the weekly table of the ``none`` run at the same parameter point and seed
+  (common random numbers), e.g. the alignment a strategy adds over doing nothing
+  (docs/outcomes.md, "Effects over doing nothing"). An effect that is a ratio (durability
+  of the effect, ICER) names its numerator and denominator effects in ``ratio``: averaged
+  over replications it is the ratio of the means, as in ``sim.counterfactual``.
 """
 
 from __future__ import annotations
@@ -28,6 +34,11 @@ import pandas as pd
 
 Better = Literal["lower", "higher"]
 OutcomeFunction = Callable[[pd.DataFrame, Mapping[str, Any]], float]
+EffectFunction = Callable[[pd.DataFrame, pd.DataFrame, Mapping[str, Any]], float]
+Kind = Literal["weekly", "run", "effect"]
+
+#: The counterfactual strategy of the effect outcomes (``sim.counterfactual.BASELINE``).
+BASELINE = "none"
 
 
 @dataclass(frozen=True)
@@ -39,18 +50,23 @@ class Observable:
         label: human label for tables and axes (English).
         unit: unit of the value.
         better: "lower" or "higher" is better.
-        kind: "weekly" (a model output per week) or "run" (one number per run).
-        function: for a run outcome, ``function(ts, meta) -> float``; None for weekly ones.
+        kind: "weekly" (a model output per week), "run" (one number per run) or "effect"
+            (one number per run over the ``none`` run on the same point and seed).
+        function: for a run outcome, ``function(ts, meta) -> float``; for an effect,
+            ``function(ts, base, meta) -> float``; None for weekly ones.
         source: "merger-sim" or the plugin that declared it.
+        ratio: for an effect that is a ratio, the names of its numerator and denominator
+            effects: a mean over replications is then the ratio of their means.
     """
 
     name: str
     label: str
     unit: str
     better: Better
-    kind: Literal["weekly", "run"] = "run"
-    function: OutcomeFunction | None = None
+    kind: Kind = "run"
+    function: OutcomeFunction | EffectFunction | None = None
     source: str = "merger-sim"
+    ratio: tuple[str, str] | None = None
 
     def axis_label(self) -> str:
         """"Label (unit)"."""
@@ -184,7 +200,76 @@ DERIVED: tuple[Observable, ...] = (
                "EUR per percentage point", "lower", function=_cost_per_point),
 )
 
-#: Run outcomes declared by plugins, in the order they were registered.
+def _effect_at(metric: str, at_end: bool, sign: float) -> EffectFunction:
+    """100 x (base - run) of ``metric`` (sign 1) or 100 x (run - base) (sign -1), at the end of
+    the intervention or at the end: points over doing nothing, positive is better."""
+    def value(ts: pd.DataFrame, base: pd.DataFrame, meta: Mapping[str, Any]) -> float:
+        week_i, week_f = _weeks(ts, meta)
+        week = week_f if at_end else week_i
+        return 100.0 * sign * (_value_at(base, metric, week) - _value_at(ts, metric, week))
+    return value
+
+
+def _incremental_cost(ts: pd.DataFrame, base: pd.DataFrame, meta: Mapping[str, Any]) -> float:
+    return _cost_total(ts, meta) - _cost_total(base, meta)
+
+
+def _ratio(num: EffectFunction, den: EffectFunction) -> EffectFunction:
+    def value(ts: pd.DataFrame, base: pd.DataFrame, meta: Mapping[str, Any]) -> float:
+        return ratio_of_means([num(ts, base, meta)], [den(ts, base, meta)])
+    return value
+
+
+def ratio_of_means(num: Any, den: Any) -> float:
+    """mean(num) / mean(den); NaN when mean(den) is below the smallest effect (0.1 point,
+    ``sim.counterfactual.MIN_EFFECT``): a ratio over a vanishing or reversed effect has no
+    meaning, so it is undefined, not huge."""
+    import numpy as np
+
+    from sim.outcomes import MIN_GAIN
+
+    num, den = np.asarray(num, dtype=float), np.asarray(den, dtype=float)
+    num, den = num[np.isfinite(num)], den[np.isfinite(den)]
+    d = float(den.mean()) if den.size else math.nan
+    if not (math.isfinite(d) and d >= 100.0 * MIN_GAIN) or not num.size:
+        return math.nan
+    return float(num.mean()) / d
+
+
+_ALIGN_I = _effect_at("distance_to_target", False, 1.0)
+_ALIGN_F = _effect_at("distance_to_target", True, 1.0)
+
+#: The counterfactual outcomes: what a run adds over the ``none`` run on the same point and
+#: seed (definitions: docs/outcomes.md, "Effects over doing nothing"; the conventions of
+#: ``sim.counterfactual`` and of the fair-test experiments, ``sim.fairtest.runs.EFFECTS``).
+EFFECTS: tuple[Observable, ...] = (
+    Observable("alignment_effect_end_intervention",
+               "Alignment over none at end of intervention", "percentage points", "higher",
+               kind="effect", function=_ALIGN_I),
+    Observable("alignment_effect_final", "Alignment over none at end", "percentage points",
+               "higher", kind="effect", function=_ALIGN_F),
+    Observable("integration_effect_end_intervention",
+               "Integration over none at end of intervention",
+               "percentage points of divergence", "higher", kind="effect",
+               function=_effect_at("city_divergence", False, 1.0)),
+    Observable("integration_effect_final", "Integration over none at end",
+               "percentage points of divergence", "higher", kind="effect",
+               function=_effect_at("city_divergence", True, 1.0)),
+    Observable("client_value_effect_end_intervention",
+               "Client value over none at end of intervention", "points (x 100)", "higher",
+               kind="effect", function=_effect_at("client_value", False, -1.0)),
+    Observable("incremental_cost", "Incremental cost over none", "EUR", "lower",
+               kind="effect", function=_incremental_cost),
+    Observable("effect_durability", "Durability of the alignment over none", "ratio",
+               "higher", kind="effect", function=_ratio(_ALIGN_F, _ALIGN_I),
+               ratio=("alignment_effect_final", "alignment_effect_end_intervention")),
+    Observable("icer", "Incremental cost per point of alignment over none",
+               "EUR per percentage point", "lower", kind="effect",
+               function=_ratio(_incremental_cost, _ALIGN_F),
+               ratio=("incremental_cost", "alignment_effect_final")),
+)
+
+#: Run and effect outcomes declared by plugins, in the order they were registered.
 _PLUGIN_OUTCOMES: dict[str, Observable] = {}
 
 
@@ -211,13 +296,19 @@ def run_outcomes(present: set[str] | None = None) -> dict[str, Observable]:
                 f"{metric.name}{suffix}", f"{metric.label}{when}", metric.unit, metric.better,
                 function=_snapshot(metric.name, suffix == "_final"))
     out |= {o.name: o for o in DERIVED}
-    out |= _PLUGIN_OUTCOMES
+    out |= {n: o for n, o in _PLUGIN_OUTCOMES.items() if o.kind == "run"}
     return out
 
 
+def effects() -> dict[str, Observable]:
+    """Every effect over the counterfactual: the case's, then the plugins'."""
+    return {o.name: o for o in EFFECTS} | {
+        n: o for n, o in _PLUGIN_OUTCOMES.items() if o.kind == "effect"}
+
+
 def registry() -> dict[str, Observable]:
-    """Every observable by name: weekly outputs, then run outcomes."""
-    return weekly() | run_outcomes()
+    """Every observable by name: weekly outputs, run outcomes, then effects."""
+    return weekly() | run_outcomes() | effects()
 
 
 def get(name: str) -> Observable:
@@ -238,12 +329,17 @@ def register(observable: Observable) -> Observable:
     Raises:
         ValueError: the name is a built-in observable's, or the outcome has no function.
     """
-    builtin = weekly() | run_outcomes(present=set()) | {o.name: o for o in DERIVED}
+    builtin = (weekly() | run_outcomes(present=set()) | {o.name: o for o in DERIVED}
+               | {o.name: o for o in EFFECTS})
     if observable.name in builtin and observable.name not in _PLUGIN_OUTCOMES:
         raise ValueError(f"outcome {observable.name!r}: a built-in observable has that name")
-    if observable.kind != "run" or observable.function is None:
+    if observable.kind not in ("run", "effect") or observable.function is None:
         raise ValueError(f"outcome {observable.name!r}: a plugin outcome is a run outcome "
-                         "with a function(ts, meta) -> float")
+                         "with a function(ts, meta) -> float, or an effect with a "
+                         "function(ts, base, meta) -> float")
+    if observable.ratio is not None and (observable.kind != "effect" or any(
+            n not in effects() | {observable.name: observable} for n in observable.ratio)):
+        raise ValueError(f"outcome {observable.name!r}: ratio names two declared effects")
     if observable.better not in ("lower", "higher"):
         raise ValueError(f"outcome {observable.name!r}: better must be 'lower' or 'higher'")
     _PLUGIN_OUTCOMES[observable.name] = observable
@@ -255,6 +351,32 @@ def evaluate(ts: pd.DataFrame, meta: Mapping[str, Any]) -> dict[str, float]:
     ts = ts.sort_values("week").reset_index(drop=True)
     return {name: float(obs.function(ts, meta))  # type: ignore[misc]
             for name, obs in run_outcomes(set(ts.columns)).items()}
+
+
+def evaluate_effects(ts: pd.DataFrame, base: pd.DataFrame,
+                     meta: Mapping[str, Any]) -> dict[str, float]:
+    """Every effect of one run over its ``none`` run (same point and seed), registry order."""
+    ts = ts.sort_values("week").reset_index(drop=True)
+    base = base.sort_values("week").reset_index(drop=True)
+    return {name: float(obs.function(ts, base, meta))  # type: ignore[call-arg,misc]
+            for name, obs in effects().items()}
+
+
+def per_point(frame: pd.DataFrame, names: list[str], by: list[str]) -> pd.DataFrame:
+    """Means over replications per group ``by``: the mean of each observable, except an
+    effect declared as a ratio, which is the ratio of its parts' means."""
+    grouped = frame.groupby(by, sort=True)
+    known = registry()
+    out = {}
+    for name in names:
+        obs = known.get(name)
+        if obs is not None and obs.ratio is not None and set(obs.ratio) <= set(frame.columns):
+            num, den = obs.ratio
+            out[name] = grouped.apply(lambda g, n=num, d=den: ratio_of_means(
+                g[n].to_numpy(), g[d].to_numpy()), include_groups=False)
+        else:
+            out[name] = grouped[name].mean()
+    return pd.DataFrame(out)
 
 
 def label(name: str) -> str:

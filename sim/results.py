@@ -10,7 +10,14 @@ tables. In the style of the EMA Workbench's ``(experiments, outcomes)``:
 - ``outcomes``: one row per completed run: the labels and every derived outcome of the run
   (``sim.outcomes.run_outcomes``: values at the end of the intervention and at the end,
   durability, weeks to integration, cost per point, ...);
-- ``weekly``: one row per run and recorded week (``results.parquet``);
+- ``effects``: one row per completed run of a folder that ran ``none``: the labels and
+  every effect over the ``none`` run at the same point and seed (``sim.observables``
+  effects: alignment over none, incremental cost, ICER, ...);
+- ``weekly``: one row per run and recorded week (``results.parquet``); ``at_week(w)``
+  reads one week of it without loading the rest, ``recorded_weeks()`` lists the weeks;
+- ``values(names)``: one row per completed run with any observables by name (a weekly
+  output at the run's last recorded week, a run outcome, an effect): what sensitivity
+  analysis and scenario discovery read;
 - ``table(name)``: a comparison's extra tables (``acculturation``, ``agents``, ``edges``)
   with the run labels.
 
@@ -53,6 +60,7 @@ class Results:
     weekly: pd.DataFrame
     parameters: list[str]
     _outcomes: pd.DataFrame | None = field(default=None, repr=False)
+    _effects: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def kind(self) -> str:
@@ -66,6 +74,95 @@ class Results:
             self._outcomes = run_outcomes_table(self.weekly, self.parameters,
                                                 self.intervention_weeks)
         return self._outcomes
+
+    @property
+    def effects(self) -> pd.DataFrame:
+        """Effects over the ``none`` run at the same point and seed, per completed run
+        (empty when the folder ran no ``none``)."""
+        if self._effects is None:
+            self._effects = run_effects_table(self.weekly, self.parameters,
+                                              self.intervention_weeks)
+        return self._effects
+
+    def weekly_names(self) -> list[str]:
+        """The weekly outputs this folder's runs recorded (``sim.observables.weekly``)."""
+        from sim.observables import weekly
+
+        path = self.folder / "results.parquet"
+        if path.is_file():
+            import pyarrow.parquet as pq
+
+            columns = set(pq.read_schema(path).names)
+        else:
+            columns = set(self.weekly.columns)
+        return [name for name in weekly() if name in columns]
+
+    def recorded_weeks(self) -> list[int]:
+        """The weeks recorded in ``results.parquet``, ascending."""
+        path = self.folder / "results.parquet"
+        if path.is_file():
+            import pyarrow.parquet as pq
+
+            weeks = pq.read_table(path, columns=["week"]).column("week").to_pylist()
+        else:
+            weeks = list(self.weekly["week"]) if "week" in self.weekly.columns else []
+        return sorted({int(w) for w in weeks})
+
+    def at_week(self, week: int, columns: list[str]) -> pd.DataFrame:
+        """The run labels and ``columns`` (weekly outputs) of every run at ``week``.
+
+        Raises:
+            ValueError: the week was not recorded.
+        """
+        labels = [c for c in LABELS if c != "run_key"]
+        path = self.folder / "results.parquet"
+        if path.is_file():  # read one week only: a large sweep's table may not fit
+            import pyarrow.parquet as pq
+
+            frame = pq.read_table(path, filters=[("week", "==", int(week))],
+                                  columns=[*labels, *columns]).to_pandas()
+        else:
+            frame = self.weekly[self.weekly["week"] == int(week)][[*labels, *columns]]
+        if frame.empty:
+            raise ValueError(f"week: week {week} was not recorded")
+        return frame.reset_index(drop=True)
+
+    def values(self, names: list[str]) -> pd.DataFrame:
+        """One row per completed run: its labels and the named observables.
+
+        A weekly output is its value at the run's last recorded week; run outcomes and
+        effects are one number per run. An effect declared as a ratio brings its two parts
+        along (their means give the ratio over replications, ``observables.per_point``).
+
+        Raises:
+            ValueError: an effect is asked for but the folder ran no ``none``.
+        """
+        from sim.observables import effects, registry, weekly
+
+        names = list(dict.fromkeys(names))
+        wanted = list(names)
+        known = registry()
+        for name in names:
+            ratio = known[name].ratio if name in known else None
+            wanted += [p for p in (ratio or ()) if p not in wanted]
+        done = self.experiments[self.experiments["status"] == "ok"]
+        labels = [c for c in LABELS if c in done.columns]
+        frame = done[[*labels, *self.parameters]].copy()
+        for name in wanted:
+            if name in weekly():
+                frame[name] = done[f"final_{name}"].to_numpy()
+        per_run = [n for n in wanted if n not in weekly() and n not in effects()]
+        if per_run:
+            frame = frame.merge(self.outcomes[["run", *per_run]], on="run", how="left")
+        effect = [n for n in wanted if n in effects()]
+        if effect:
+            if self.effects.empty:
+                from sim.observables import BASELINE
+
+                raise ValueError(f"{effect[0]} is an effect over {BASELINE}: the experiment "
+                                 f"must run the strategy {BASELINE} (the counterfactual)")
+            frame = frame.merge(self.effects[["run", *effect]], on="run", how="left")
+        return frame.reset_index(drop=True)
 
     @property
     def intervention_weeks(self) -> int | None:
@@ -110,6 +207,32 @@ def run_outcomes_table(weekly: pd.DataFrame, parameters: list[str],
         weeks = int(first["horizon.intervention_weeks"]) if swept else intervention_weeks
         meta = {} if weeks is None else {"intervention_weeks": weeks}
         values = run_outcomes(ts.drop(columns=labels), meta)
+        rows.append({**{c: first[c] for c in labels}, **values})
+    return pd.DataFrame(rows)
+
+
+def run_effects_table(weekly: pd.DataFrame, parameters: list[str],
+                      intervention_weeks: int | None) -> pd.DataFrame:
+    """Effects of each run over the ``none`` run with the same point and replication (the
+    same seed: common random numbers); empty when no ``none`` run was stored."""
+    from sim.observables import BASELINE, evaluate_effects
+
+    if weekly.empty or BASELINE not in set(weekly["strategy"]):
+        return pd.DataFrame()
+    labels = [c for c in (*LABELS, *parameters) if c in weekly.columns]
+    swept = "horizon.intervention_weeks" in weekly.columns
+    runs = {run: ts for run, ts in weekly.groupby("run", sort=False)}
+    base = {(int(ts["point"].iloc[0]), int(ts["replication"].iloc[0])): ts
+            for ts in runs.values() if ts["strategy"].iloc[0] == BASELINE}
+    rows = []
+    for ts in runs.values():
+        first = ts.iloc[0]
+        pair = base.get((int(first["point"]), int(first["replication"])))
+        if pair is None or int(pair["seed"].iloc[0]) != int(first["seed"]):
+            continue  # the baseline run of this point and seed failed: no pair
+        weeks = int(first["horizon.intervention_weeks"]) if swept else intervention_weeks
+        meta = {} if weeks is None else {"intervention_weeks": weeks}
+        values = evaluate_effects(ts.drop(columns=labels), pair.drop(columns=labels), meta)
         rows.append({**{c: first[c] for c in labels}, **values})
     return pd.DataFrame(rows)
 

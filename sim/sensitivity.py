@@ -8,14 +8,24 @@ intervals, written next to the indices so a reader can tell a real ranking from 
 
 Replications: a sweep's replications share seeds across design points (common random
 numbers); the analysis uses the mean over replications per design point, so the indices
-describe the expected outcome, not one draw of the noise.
+describe the expected outcome, not one draw of the noise. (An effect declared as a ratio,
+such as the ICER, is the ratio of the means.)
+
+What a referee asks besides the indices: are they converged (Sobol indices recomputed on
+the first N/8, N/4, N/2 and N base samples: ``sobol_convergence.csv`` and its figure), above
+the noise (the optional dummy parameter, ``[design] dummy = true``, whose runs differ only
+in their random draws: ``sim.sweep.plan``), and is the Morris screening readable (the
+mu*-sigma plane, in the output's unit)? The bootstrap of every interval is seeded from the
+experiment's seeds (``bootstrap_seed``), so the same sweep gives the same intervals.
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import sys
 import warnings
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +46,7 @@ def analyse(
     *,
     num_levels: int = 4,
     second_order: bool = False,
-    seed: int = 0,
+    seed: int,
     pairs_out: list[pd.DataFrame] | None = None,
 ) -> pd.DataFrame:
     """Sensitivity indices of one output, as a tidy table.
@@ -48,7 +58,9 @@ def analyse(
         method: "morris" or "sobol".
         num_levels: Morris grid levels (as used for sampling).
         second_order: whether the Sobol sample includes second-order rows.
-        seed: seed of the bootstrap for the confidence intervals.
+        seed: seed of the bootstrap for the confidence intervals, at least 1 (SALib's
+            Sobol analysis leaves a seed of 0 unseeded: its intervals would differ from
+            one call to the next); ``bootstrap_seed`` derives one from an experiment.
         pairs_out: with Sobol and ``second_order``, the second-order indices (parameter_a,
             parameter_b, S2, conf) are appended to this list.
 
@@ -56,6 +68,9 @@ def analyse(
         Columns parameter, index, value, conf (half-width of the 95% interval; NaN where
         SALib gives none). Sobol: S1 and ST; Morris: mu_star, mu, sigma.
     """
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 1:
+        raise ValueError(f"seed: the bootstrap seed must be a whole number >= 1, got {seed!r} "
+                         "(SALib leaves 0 unseeded)")
     y = np.asarray(y, dtype=float)
     rows: list[dict[str, Any]] = []
     if method == "sobol":
@@ -93,6 +108,24 @@ def analyse(
     else:
         raise ValueError(f"method: {method!r} is not one of morris, sobol")
     return pd.DataFrame(rows, columns=["parameter", "index", "value", "conf"])
+
+
+def bootstrap_seed(seed: int, *labels: object) -> int:
+    """The bootstrap seed of one analysis: a function of the experiment's seed and of what is
+    analysed (output, strategy, group), never 0, so the intervals are the same on every
+    rerun and two outputs do not share their resamples."""
+    text = repr((int(seed), *map(str, labels)))
+    return int.from_bytes(hashlib.sha256(text.encode()).digest()[:4], "big") | 1
+
+
+def convergence_sizes(samples: int) -> list[int]:
+    """Base sample sizes of the convergence check: N/8, N/4, N/2 and N (those >= 4), N last.
+
+    Why these: the first m rows of Saltelli's design for N are the design for m when m is
+    N over a power of two (SALib lays out one block of rows per base sample), so the check
+    needs no extra runs.
+    """
+    return sorted({samples >> k for k in range(4) if samples >> k >= 4} | {samples})
 
 
 #: Smallest interval half-width that counts as "wider than its index" (an index of a
@@ -152,42 +185,72 @@ def noise_warning(data: pd.DataFrame, output: str, where: str) -> str | None:
 
 
 def _outcomes(out: Path, outputs: list[str], week: int | str) -> pd.DataFrame:
-    """One row per run with the analysed outputs at the chosen week."""
-    from sim.observables import weekly
+    """One row per completed run with the analysed outputs at the chosen week, read through
+    the engine's reader (``sim.results.load_results``), which knows every observable."""
     from sim.results import load_results
 
+    results = load_results(out)
     labels = ["run", "group", "sample", "strategy"]
     if week == "final":
-        results = load_results(out)
-        renamed = {f"final_{m}": m for m in outputs if m in weekly()}
-        frame = results.experiments.rename(columns=renamed)
-        per_run = [m for m in outputs if m not in weekly()]  # durability, weeks to ...
-        if per_run:
-            frame = frame.merge(results.outcomes[["run", *per_run]], on="run", how="left")
-        return frame[frame["status"] == "ok"][[*labels, *outputs]]
-    import pyarrow.parquet as pq
+        frame = results.values(outputs)
+        extra = [c for c in frame.columns if c not in (*labels, *outputs)
+                 and c not in results.parameters and c not in _LABEL_COLUMNS]
+        return frame[[*labels, *outputs, *extra]]
+    try:
+        return results.at_week(int(week), outputs)[[*labels, *outputs]]
+    except ValueError:
+        raise ValueError(f"sensitivity.week: week {week} is not among the recorded "
+                         "weeks") from None
 
-    table = pq.read_table(out / "results.parquet", filters=[("week", "==", int(week))],
-                          columns=["run", "group", "sample", "strategy", *outputs])
-    frame = table.to_pandas()
-    if frame.empty:
-        raise ValueError(f"sensitivity.week: week {week} is not among the recorded weeks")
-    return frame
+
+#: The engine's run labels that are not analysed.
+_LABEL_COLUMNS = ("run_key", "point", "replication", "seed")
 
 
 def indices_table(loaded: Any, out: Path | str, method: str) -> pd.DataFrame:
     """Sensitivity indices for every output, strategy and enumerated-value group."""
-    return indices_tables(loaded, out, method)[0]
+    return indices_tables(loaded, out, method).indices
 
 
-def indices_tables(loaded: Any, out: Path | str,
-                   method: str) -> tuple[pd.DataFrame, pd.DataFrame | None, list[str]]:
+@dataclass
+class Analysis:
+    """What ``indices_tables`` finds.
+
+    Attributes:
+        indices: group, strategy, output, parameter, index, value, conf (+ enumerated
+            parameters' values).
+        second_order: Sobol's S2 per pair of parameters (None unless sampled).
+        warnings: what makes the indices unfit to report, in words.
+        convergence: Sobol's S1 and ST on the first N/8 .. N base samples (None for
+            Morris): group, strategy, output, parameter, N, index, value, conf.
+    """
+
+    indices: pd.DataFrame
+    second_order: pd.DataFrame | None
+    warnings: list[str]
+    convergence: pd.DataFrame | None = None
+
+
+def _analysed_strategies(spec: Any, output: str) -> list[str]:
+    """The strategies an output is analysed for: an effect over ``none`` is not analysed
+    for ``none`` itself (zero, or undefined, everywhere)."""
+    from sim.observables import BASELINE, effects
+
+    if output in effects():
+        return [s for s in spec.strategies if s != BASELINE]
+    return list(spec.strategies)
+
+
+def indices_tables(loaded: Any, out: Path | str, method: str) -> Analysis:
     """Sensitivity indices for every output, strategy and enumerated-value group, the
-    second-order Sobol indices (None unless sampled) and the warnings.
+    second-order Sobol indices (None unless sampled), the warnings and, for Sobol, the
+    convergence table.
 
     Raises:
-        ValueError: a design point has no completed run (its indices would be wrong).
+        ValueError: a design point has no completed run (its indices would be wrong), or an
+            output is undefined at a point.
     """
+    from sim.observables import per_point
     from sim.sweep.plan import design_matrix, plan_sweep, salib_problem
 
     out = Path(out)
@@ -197,10 +260,10 @@ def indices_tables(loaded: Any, out: Path | str,
     problem = salib_problem(plan.bounds)
     outputs = list(spec.sensitivity.outputs)
     data = _outcomes(out, outputs, spec.sensitivity.week)
-    means = data.groupby(["group", "strategy", "sample"])[outputs].mean()
+    means = per_point(data, outputs, ["group", "strategy", "sample"])
     counts = data.groupby(["group", "strategy", "sample"]).size()
-    frames = []
-    second: list[pd.DataFrame] = []
+    rows_per_base = plan.samples // spec.design.samples if method == "sobol" else 0
+    frames, second, steps = [], [], []
     found: list[str] = []
     for group in range(plan.groups):
         for strategy in spec.strategies:
@@ -214,6 +277,8 @@ def indices_tables(loaded: Any, out: Path | str,
                 raise ValueError(f"runs: design point {missing[0]} of {strategy} has no "
                                  "completed run; rerun the command to complete the sweep")
             for output in outputs:
+                if strategy not in _analysed_strategies(spec, output):
+                    continue
                 undefined = block.index[block[output].isna()]
                 if len(undefined):
                     raise ValueError(
@@ -222,33 +287,45 @@ def indices_tables(loaded: Any, out: Path | str,
                         "durability when nothing was gained); Morris and Sobol need a value "
                         "at every point: analyse another outcome")
             for output in outputs:
+                if strategy not in _analysed_strategies(spec, output):
+                    continue
                 pairs: list[pd.DataFrame] = []
-                table = analyse(problem, x, block[output].to_numpy(), method,
-                                num_levels=spec.design.levels,
-                                second_order=spec.design.second_order, seed=spec.design.seed,
+                seed = bootstrap_seed(spec.design.seed, spec.base_seed, group, strategy,
+                                      output)
+                y = block[output].to_numpy(dtype=float)
+                table = analyse(problem, x, y, method, num_levels=spec.design.levels,
+                                second_order=spec.design.second_order, seed=seed,
                                 pairs_out=pairs)
                 where = f"{output}, {strategy}" + (f", group {group}" if plan.groups > 1
                                                     else "")
+                labels = {"group": group, "strategy": strategy, "output": output}
                 if method == "sobol":
                     found += sobol_warnings(table, spec.design.samples, where)
-                    second += [p.assign(group=group, strategy=strategy, output=output)
-                               for p in pairs]
+                    second += [p.assign(**labels) for p in pairs]
+                    for m in convergence_sizes(spec.design.samples):
+                        part = table if m == spec.design.samples else analyse(
+                            problem, None, y[:m * rows_per_base], method,
+                            second_order=spec.design.second_order, seed=seed)
+                        steps.append(part.assign(N=m, **labels))
                 subset = data[(data["group"] == group) & (data["strategy"] == strategy)]
                 noise = noise_warning(subset, output, where)
                 if noise:
                     found.append(noise)
-                table.insert(0, "output", output)
-                table.insert(0, "strategy", strategy)
-                table.insert(0, "group", group)
+                for key in ("output", "strategy", "group"):
+                    table.insert(0, key, labels[key])
                 frames.append(table)
     result = pd.concat(frames, ignore_index=True)
     cols = ["group", "strategy", "output", "parameter_a", "parameter_b", "S2", "conf"]
     pairs_table = pd.concat(second, ignore_index=True)[cols] if second else None
+    convergence = None
+    if steps:
+        convergence = pd.concat(steps, ignore_index=True)[
+            ["group", "strategy", "output", "parameter", "N", "index", "value", "conf"]]
     first = {r.group: r.params for r in plan.runs}
     enumerated = [p for p in plan.parameter_names if p not in plan.ranged]
     for name in enumerated:
         result[name] = [first[g][name] for g in result["group"]]
-    return result, pairs_table, found
+    return Analysis(result, pairs_table, found, convergence)
 
 
 def plot_indices(table: pd.DataFrame, method: str, title: str = "") -> Any:
@@ -288,29 +365,52 @@ def plot_indices(table: pd.DataFrame, method: str, title: str = "") -> Any:
 
 
 def analyse_sweep(loaded: Any, out: Path | str, method: str) -> list[Path]:
-    """Write ``indices.csv`` and ``figures/sensitivity.{png,svg}`` for a completed sweep;
-    with Sobol's second order sampled, ``sobol_second_order.csv``; the warnings (printed
-    on stderr too) in ``sensitivity_warnings.txt``."""
+    """Write the analysis of a completed sweep into ``out``.
+
+    Always ``indices.csv`` and ``figures/sensitivity.{png,svg}``; Sobol: the convergence
+    table ``sobol_convergence.csv`` and ``figures/sobol_convergence``, and with the second
+    order sampled ``sobol_second_order.csv``; Morris: ``figures/morris_mu_sigma``; the
+    warnings (printed on stderr too) in ``sensitivity_warnings.txt``. Everything is
+    computed and drawn before the first file is written, so a failure leaves the previous
+    analysis whole; a file this analysis does not produce is removed, never left stale.
+    """
+    from sim.plots.sensitivity import plot_convergence, plot_mu_sigma
     from sim.plots.style import save_figure
 
     out = Path(out)
-    table, second, found = indices_tables(loaded, out, method)
-    path = out / "indices.csv"
-    table.to_csv(path, index=False)
-    written = [path]
-    pairs_path = out / "sobol_second_order.csv"
-    if second is not None:
-        second.to_csv(pairs_path, index=False)
-        written.append(pairs_path)
-    else:
-        pairs_path.unlink(missing_ok=True)
+    found = indices_tables(loaded, out, method)
+    name = f"{loaded.spec.name}: {method} sensitivity"
+    tables: dict[str, pd.DataFrame | None] = {
+        "indices.csv": found.indices,
+        "sobol_second_order.csv": found.second_order,
+        "sobol_convergence.csv": found.convergence,
+    }
+    figures = {"sensitivity": plot_indices(found.indices, method, name),
+               "sobol_convergence": None, "morris_mu_sigma": None}
+    if found.convergence is not None:
+        figures["sobol_convergence"] = plot_convergence(
+            found.convergence, f"{name}: convergence over N")
+    if method == "morris":
+        figures["morris_mu_sigma"] = plot_mu_sigma(found.indices, f"{name}: mu* and sigma")
+    written = []
+    for file, table in tables.items():
+        if table is None:
+            (out / file).unlink(missing_ok=True)
+        else:
+            table.to_csv(out / file, index=False)
+            written.append(out / file)
     notes = out / "sensitivity_warnings.txt"
-    for line in found:
+    for line in found.warnings:
         print(f"warning: {line}", file=sys.stderr)
-    if found:
-        notes.write_text("".join(f"{line}\n" for line in found), encoding="utf-8")
+    if found.warnings:
+        notes.write_text("".join(f"{line}\n" for line in found.warnings), encoding="utf-8")
         written.append(notes)
     else:
         notes.unlink(missing_ok=True)
-    fig = plot_indices(table, method, f"{loaded.spec.name}: {method} sensitivity")
-    return [*written, *save_figure(fig, out / "figures", "sensitivity")]
+    for stem, fig in figures.items():
+        if fig is None:
+            for ext in ("png", "svg"):
+                (out / "figures" / f"{stem}.{ext}").unlink(missing_ok=True)
+        else:
+            written += save_figure(fig, out / "figures", stem)
+    return written

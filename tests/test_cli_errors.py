@@ -68,9 +68,11 @@ def sweep_file(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def finished_sweep(tmp_path: Path) -> Path:
-    """A folder with the two tables `discover` reads (enough for its checks)."""
+    """A folder with the manifest and the two tables `discover` reads through
+    `sim.results.load_results` (enough for its checks)."""
     folder = tmp_path / "sweep"
     folder.mkdir()
+    (folder / "manifest.json").write_text('{"kind": "sweep", "parameters": ["training.dose"]}')
     pd.DataFrame({"point": [0, 1], "strategy": ["training", "none"], "replication": [0, 0],
                   "seed": [0, 0], "status": ["ok", "ok"], "training.dose": [0.1, 0.2]}
                  ).to_parquet(folder / "summary.parquet")

@@ -96,6 +96,33 @@ def test_discover_writes_boxes_points_and_figure_from_paired_runs(sweep_dir, tmp
     # the table records the question: what a win was (margin, direction), PRIM's settings
     assert set(boxes["margin"]) == {0.002} and set(boxes["direction"]) == {"lower"}
     assert set(boxes["week"].astype(str)) == {"12"} and set(boxes["peel_alpha"]) == {0.05}
+    # PRIM's quasi-p-values per restricted limit, its trajectory, feature scores and CART
+    assert 0.0 < dose["qp_min"] <= 1.0  # 10 points: a box can still be chance (0.17 here)
+    assert boxes[~boxes["restricted"].astype(bool)][["qp_min", "qp_max"]].isna().all().all()
+    trajectory = pd.read_csv(out / f"{STEM}_trajectory.csv")
+    assert trajectory[trajectory["box"] == 1]["chosen"].sum() == 1
+    features = pd.read_csv(out / f"{STEM}_features.csv")
+    assert features["parameter"].iloc[0] == "training.dose"  # what makes training win
+    cart = pd.read_csv(out / f"{STEM}_cart.csv")
+    assert {"leaf", "parameter", "min", "max", "coverage", "density"} <= set(cart.columns)
+    assert (out / f"{STEM}_trajectory.png").stat().st_size > 1000
+
+
+def test_an_effect_over_none_is_the_paired_difference_in_points(sweep_dir, tmp_path):
+    """Oracle: between two strategies the ``none`` run cancels, so the advantage on the
+    alignment effect over none is 100 x the advantage on distance to target."""
+    pytest.importorskip("ema_workbench")
+    from sim.discovery import Question, paired_cases
+
+    _, effect = paired_cases(sweep_dir, Question("training", "none", "alignment_effect_final"))
+    _, distance = paired_cases(sweep_dir, Question("training", "none", "distance_to_target"))
+    pd.testing.assert_series_equal(effect, 100 * distance, check_names=False, rtol=1e-9)
+    res = invoke(str(sweep_dir), "--better", "training", "--than", "none", "--outcome",
+                 "alignment_effect_final", "--out", str(tmp_path / "e"))
+    assert res.exit_code == 0, res.output
+    res = invoke(str(sweep_dir), "--better", "training", "--than", "none", "--outcome",
+                 "icer", "--out", str(tmp_path / "i"))  # none has no ICER over itself
+    assert res.exit_code == 2 and "icer is undefined at every point" in res.stderr
 
 
 def test_question_in_words_asks_the_same_as_the_options(sweep_dir, tmp_path):
@@ -168,7 +195,19 @@ def test_folder_without_results_exits_2_without_traceback(tmp_path):
         [sys.executable, "-m", "sim", "discover", str(tmp_path), "--better", "teams",
          "--than", "training"], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert proc.returncode == 2
-    assert "SWEEP_DIR" in proc.stderr and "summary.parquet" in proc.stderr
+    assert "SWEEP_DIR" in proc.stderr and "no stored results" in proc.stderr
     assert "Traceback" not in proc.stderr
     res = invoke(str(tmp_path / "nowhere"), "--better", "teams", "--than", "training")
     assert res.exit_code == 2 and "no such folder" in res.stderr
+
+
+def test_an_effect_needs_none_in_the_sweep():
+    from sim.cli.discover import SweepOutput, build_question
+    from sim.cli.errors import UserInputError
+
+    sweep = SweepOutput(Path("x"), ["training", "teams"], ["training.dose"], [0, 12], 2)
+    with pytest.raises(UserInputError, match="icer is an effect over none, and this sweep "
+                                             "did not run none"):
+        build_question(sweep, "teams", "training", "icer", "final", 0.0, None)
+    asked = build_question(sweep, "teams", "training", "cost_cum", "final", 0.0, None)
+    assert asked.outcome == "cost_cum"

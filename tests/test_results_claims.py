@@ -76,3 +76,13 @@ def test_the_cities_are_far_from_merged_under_every_strategy(runs):
     for strategy in ("none", "training", "teams"):
         div = np.array([t["city_divergence"].to_numpy() for t in runs[strategy]])
         assert np.all(div[:, FINAL] > 0.5 * div[:, 0])
+
+
+def test_training_lowers_outflow_and_every_strategy_stays_near_the_published_rate(runs):
+    """'Side effects': training keeps more people than teams and `none` (means over the
+    seeds); every strategy's outflow stays near 8.8 %/yr."""
+    rate = {s: np.mean([100 * t["leavers_cum"].iloc[FINAL] / t["headcount"].mean() / 3
+                        for t in runs[s]]) for s in ("none", "training", "teams")}
+    assert rate["training"] < rate["teams"] < rate["none"] + 0.5
+    assert rate["training"] < rate["none"] - 0.5
+    assert all(7.0 < r < 10.5 for r in rate.values()), rate

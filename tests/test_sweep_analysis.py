@@ -125,6 +125,8 @@ def test_sensitivity_command_on_a_real_sweep(tmp_path: Path) -> None:
     assert mu["none", "distance_to_target", "training.dose"] == 0
     assert (out / "figures" / "sensitivity.png").stat().st_size > 1000
     assert (out / "figures" / "sensitivity.svg").is_file()
+    assert (out / "figures" / "morris_mu_sigma.png").stat().st_size > 1000
+    assert not (out / "sobol_convergence.csv").exists()  # Sobol only
 
 
 def test_discovery_on_a_real_sweep_writes_boxes_and_a_figure(tmp_path: Path) -> None:
@@ -192,7 +194,7 @@ def test_noise_warning_asks_for_replications() -> None:
 
 def test_sobol_command_writes_second_order_indices_and_its_warnings(tmp_path: Path) -> None:
     path = tmp_path / "sa.toml"
-    path.write_text(SWEEP.replace("levels = 4", "levels = 4\nsecond_order = true")
+    path.write_text(SWEEP.replace("levels = 4", "levels = 4\nsecond_order = true\ndummy = true")
                     .replace('outputs = ["distance_to_target", "cost_cum"]',
                              'outputs = ["distance_to_target"]'))
     out = tmp_path / "out"
@@ -203,7 +205,12 @@ def test_sobol_command_writes_second_order_indices_and_its_warnings(tmp_path: Pa
     )
     assert proc.returncode == 0, proc.stderr
     pairs = pd.read_csv(out / "sobol_second_order.csv")
-    assert len(pairs) == 2 * 3  # two strategies, three pairs of three parameters
+    assert len(pairs) == 2 * 6  # two strategies, six pairs of three parameters and the dummy
+    indices = pd.read_csv(out / "indices.csv")
+    assert "dummy" in set(indices["parameter"])
+    steps = pd.read_csv(out / "sobol_convergence.csv")
+    assert set(steps["N"]) == {4} and set(steps["parameter"]) == set(indices["parameter"])
+    assert (out / "figures" / "sobol_convergence.png").stat().st_size > 1000
     assert {"parameter_a", "parameter_b", "S2", "conf"} <= set(pairs.columns)
     notes = (out / "sensitivity_warnings.txt").read_text()
     assert "one replication per design point" in notes  # N = 4 and 1 replication: warned

@@ -1,6 +1,6 @@
 """The ``discover`` command of ``merger-sim``: scenario discovery on a finished sweep.
 
-It reads a sweep's output folder (``summary.parquet`` and ``results.parquet``), pairs the
+It reads a sweep's output folder through the engine's reader (``sim.results``), pairs the
 runs of two strategies by parameter point and replication (same seed: common random
 numbers), and asks PRIM (:mod:`sim.discovery`) where the first strategy wins::
 
@@ -72,52 +72,48 @@ def parse_week(text: str) -> int | str:
 
 
 def read_sweep_output(path: Path) -> SweepOutput:
-    """Check that ``path`` holds a finished sweep and read what the question may refer to.
+    """Check that ``path`` holds a finished experiment and read what the question may refer
+    to, through the engine's reader (``sim.results.load_results``: the folder's manifest,
+    its plugins and its combined tables).
 
     Raises:
-        UserInputError: no folder, no combined tables, or no completed run.
+        UserInputError: no folder, no combined tables, a plugin that cannot be loaded, or no
+            completed run.
     """
-    import pandas as pd
-    import pyarrow.parquet as pq
+    from sim.plugins import PluginError
+    from sim.results import ResultsError, load_results
 
     where = f"SWEEP_DIR {str(path)!r}"
     if not path.is_dir():
         raise UserInputError(f"{where}: no such folder")
-    missing = [n for n in ("summary.parquet", "results.parquet") if not (path / n).is_file()]
-    if missing:
-        raise UserInputError(f"{where}: no {' or '.join(missing)}; run `merger-sim sweep` "
-                             "into this folder first (it writes both when it finishes)")
-    _load_plugins(path)
-    summary = pd.read_parquet(path / "summary.parquet")
+    try:
+        results = load_results(path)
+    except ResultsError as exc:
+        reason = str(exc).removeprefix(f"{path}: ")
+        raise UserInputError(f"{where}: {reason}; run `merger-sim sweep` into this folder "
+                             "first (it writes the tables when it finishes)") from None
+    except PluginError as exc:
+        raise UserInputError(f"SWEEP_DIR: {exc}") from None
+    except (OSError, ValueError) as exc:
+        raise UserInputError(f"{where}: the stored results cannot be read ({exc})") from None
+    summary = results.experiments
     needed = {"point", "strategy", "replication", "seed", "status"}
     if not needed <= set(summary.columns):
-        raise UserInputError(f"{where}: summary.parquet is not a sweep summary (no columns "
+        raise UserInputError(f"{where}: not an experiment's results (no columns "
                              f"{', '.join(sorted(needed - set(summary.columns)))})")
     ok = summary[summary["status"] == "ok"]
     if ok.empty:
         raise UserInputError(f"{where}: the sweep has no completed run")
-    weeks = pq.read_table(path / "results.parquet", columns=["week"]).column("week")
+    if not (path / "results.parquet").is_file():
+        raise UserInputError(f"{where}: no results.parquet; run `merger-sim sweep` into this "
+                             "folder first (it writes both when it finishes)")
     return SweepOutput(
         path=path,
         strategies=list(dict.fromkeys(ok["strategy"])),
-        parameters=[c for c in summary.columns if "." in c],
-        weeks=sorted({int(w) for w in weeks.to_pylist()}),
+        parameters=results.parameters or [c for c in summary.columns if "." in c],
+        weeks=results.recorded_weeks(),
         replications=int(ok["replication"].nunique()),
     )
-
-
-def _load_plugins(path: Path) -> None:
-    """Load the plugins the sweep used (its strategies and outcomes), as its manifest says."""
-    import json
-
-    from sim.plugins import PluginError, ensure
-
-    try:
-        manifest = json.loads((path / "manifest.json").read_text(encoding="utf-8"))
-        ensure(list(manifest.get("plugins") or []))
-    except (OSError, ValueError, AttributeError) as exc:
-        if isinstance(exc, PluginError):
-            raise UserInputError(f"SWEEP_DIR: {exc}") from None
 
 
 def _check_strategy(option: str, name: str, sweep: SweepOutput) -> None:
@@ -146,7 +142,7 @@ def build_question(sweep: SweepOutput, better: str, worse: str, outcome: str,
         UserInputError: naming the option that is wrong.
     """
     from sim.discovery import Question
-    from sim.observables import registry, weekly
+    from sim.observables import BASELINE, effects, registry, weekly
 
     _check_strategy("--better", better, sweep)
     _check_strategy("--than", worse, sweep)
@@ -156,6 +152,10 @@ def build_question(sweep: SweepOutput, better: str, worse: str, outcome: str,
     if outcome not in known:
         raise UserInputError(f"--outcome: unknown outcome {outcome!r}; known: "
                              f"{', '.join(known)}")
+    if outcome in effects() and BASELINE not in sweep.strategies:
+        raise UserInputError(f"--outcome: {outcome} is an effect over {BASELINE}, and this "
+                             f"sweep did not run {BASELINE} (ran "
+                             f"{', '.join(sweep.strategies)})")
     if outcome not in weekly() and week != "final":
         raise UserInputError(f"--week: {outcome} is one number per run; use --week final")
     if week != "final" and week not in sweep.weeks:

@@ -12,6 +12,13 @@ what names the experiment's runs in its folder record (``sim.sweep.folder``).
 Common random numbers: replication ``i`` runs with seed ``base_seed + i`` for every
 strategy and every parameter point, so differences between strategies or points are not
 blurred by different draws.
+
+The dummy parameter (``[design] dummy = true``) is sampled like a range but read by no run:
+its value redraws the run's seed (``dummy_seed``), so a step in the dummy changes nothing
+but the random draws. Its sensitivity index is then what a parameter without effect gets
+from the run-to-run noise and the estimator: the noise floor. Strategies at one point still
+share their seed (they stay paired), and a step in any other parameter keeps the seed
+(the estimators' differences stay common-random-number differences).
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from sim.sweep import _core
-from sim.sweep.spec import LoadedSweep, Range, Steps, Values, range_bounds
+from sim.sweep.spec import DUMMY, LoadedSweep, Range, Steps, Values, range_bounds
 
 #: Length of the hexadecimal run key (64 bits: no collisions in any realistic sweep).
 KEY_LENGTH = 16
@@ -43,7 +50,7 @@ class RunSpec:
         group: index of the combination of enumerated values the point belongs to.
         strategy: strategy name.
         replication: 0-based replication number.
-        seed: the run's seed (base_seed + replication).
+        seed: the run's seed (base_seed + replication; with the dummy, ``dummy_seed``).
         params: the swept parameter values, dotted path -> value.
         id: hash of the inputs without the code (the same under edited code).
     """
@@ -107,12 +114,22 @@ def _enumerated(loaded: LoadedSweep) -> dict[str, list[Any]]:
 
 
 def _bounds(loaded: LoadedSweep) -> dict[str, tuple[float, float]]:
+    """Bounds of the sampled parameters, the dummy last (on [0, 1]) when asked for."""
     out = {}
     for path, param in loaded.spec.parameters.items():
         if isinstance(param, Range):
             lo, hi = range_bounds(param, loaded.descriptions[path])
             out[path] = (float(lo), float(hi))  # type: ignore[arg-type]
+    if out and loaded.spec.design.dummy:
+        out[DUMMY] = (0.0, 1.0)
     return out
+
+
+def dummy_seed(seed: int, dummy: float) -> int:
+    """The seed of a run at dummy value ``dummy``: a hash of the replication's seed and the
+    value, within 0 .. 2**63 - 1 (the stored seed range)."""
+    digest = hashlib.sha256(f"{seed}:{float(dummy)!r}".encode()).digest()
+    return int.from_bytes(digest[:8], "big") >> 1
 
 
 def salib_problem(bounds: dict[str, tuple[float, float]]) -> dict[str, Any]:
@@ -212,7 +229,8 @@ def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
     version = _core.package_version()
     code = _core.code_fingerprint()
     settings = output_settings(loaded)
-    names = list(enumerated) + list(bounds)
+    sampled = [p for p in bounds if p != DUMMY]
+    names = list(enumerated) + sampled
 
     runs: list[RunSpec] = []
     point = 0
@@ -220,10 +238,13 @@ def plan_sweep(loaded: LoadedSweep, method: str | None = None) -> Plan:
     for group, combo in enumerate(combos):
         for sample, row in enumerate(matrix):
             params = {p: _plain(v, integer[p]) for p, v in zip(enumerated, combo, strict=True)}
-            params |= {p: _plain(v, integer[p]) for p, v in zip(bounds, row, strict=True)}
+            drawn = dict(zip(bounds, row, strict=True))
+            params |= {p: _plain(drawn[p], integer[p]) for p in sampled}
             for strategy in spec.strategies:
                 for rep in range(spec.replications):
                     seed = spec.base_seed + rep
+                    if DUMMY in drawn:
+                        seed = dummy_seed(seed, drawn[DUMMY])
                     ident = run_id(scenario_hash, params, strategy, seed, settings)
                     runs.append(
                         RunSpec(

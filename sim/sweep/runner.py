@@ -154,6 +154,8 @@ def write_manifest(
         "strategies": list(spec.strategies),
         "replications": spec.replications,
         "seeds": [spec.base_seed + i for i in range(spec.replications)],
+        # with the dummy parameter each run's seed is redrawn from these and its dummy value
+        "seeds_redrawn_by_dummy": bool(spec.design.dummy),
         "design": spec.design.model_dump(mode="json"),
         "runs_planned": report.planned,
         "runs_unique": report.unique,

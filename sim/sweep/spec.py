@@ -21,6 +21,7 @@ Example::
     [design]
     method = "latin"          # grid | full-factorial | latin | sobol | morris
     samples = 16
+    # dummy = true            # sobol / morris: a parameter no run reads (the noise floor)
 
     [record]
     every = 4                 # 1 = every week, k = every k weeks (and the last), "final"
@@ -54,6 +55,9 @@ from sim.sweep import _core
 
 #: Outputs a stop condition or a sensitivity analysis may refer to (the core's weekly columns).
 METRICS = OUTPUTS
+
+#: Name of the optional dummy parameter of a sensitivity design (``[design] dummy = true``).
+DUMMY = "dummy"
 
 #: Guard against step ranges that would expand into an absurd number of points.
 MAX_STEPS = 10_000
@@ -155,6 +159,7 @@ class Design(_Strict):
     levels: int = Field(default=4, ge=2, le=1000)
     seed: int = Field(default=0, ge=0, le=MAX_SEED)
     second_order: bool = False
+    dummy: bool = False
 
 
 class Record(_Strict):
@@ -181,8 +186,12 @@ class When(_Strict):
     @classmethod
     def _known(cls, v: str) -> str:
         if v not in METRICS:
-            raise ValueError(f"unknown metric {v!r}: a stop condition watches a weekly "
-                             f"output; known: {', '.join(METRICS)}")
+            from sim.observables import registry
+
+            why = (f"{v!r} is one number per run, known only when the run has ended"
+                   if v in registry() else f"unknown metric {v!r}")
+            raise ValueError(f"{why}: a stop condition watches a weekly output; known: "
+                             f"{', '.join(METRICS)}")
         return v
 
     @model_validator(mode="after")
@@ -280,6 +289,11 @@ class SweepSpec(_Strict):
             raise ValueError(
                 f"design.method: {self.design.method} needs at least one min/max range"
             )
+        if self.design.dummy and self.design.method not in ("sobol", "morris"):
+            raise ValueError("design.dummy: the dummy parameter is for the sobol and morris "
+                             "designs (`merger-sim sensitivity`)")
+        if DUMMY in self.parameters:
+            raise ValueError(f"parameters.{DUMMY}: the name is kept for the dummy parameter")
         if self.design.method == "morris" and len(ranges) < 2:
             raise ValueError("design.method: morris needs at least two min/max ranges")
         last_seed = self.base_seed + self.replications - 1
@@ -289,6 +303,13 @@ class SweepSpec(_Strict):
                 f"to {last_seed}, above the largest seed {MAX_SEED} (2**63 - 1); lower base_seed "
                 f"to at most {MAX_SEED - self.replications + 1}"
             )
+        from sim.observables import BASELINE, effects
+
+        needs_baseline = [o for o in self.sensitivity.outputs if o in effects()]
+        if needs_baseline and BASELINE not in self.strategies:
+            raise ValueError(f"sensitivity.outputs: {needs_baseline[0]} is an effect over "
+                             f"{BASELINE}; add {BASELINE!r} to strategies (the "
+                             "counterfactual, run on the same points and seeds)")
         overlap = set(self.set) & set(self.parameters)
         if overlap:
             raise ValueError(f"set.{sorted(overlap)[0]}: also listed under parameters")
