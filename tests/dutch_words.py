@@ -12,9 +12,13 @@ ENGLISH_WORDS = (
     "default", "target", "Plots", "Network", "Value space", "hofstede-two-cities",
     "ten-thousand", "one strategy", "No intervention", "Culture training", "grey",
     "follow-up", "redraw", "Language", "Advanced", "Projector", "Colour", "Save",
+    "work-first", "income-support", "care-and-participation", "employer-services",
+    "client-journey", "debt-assistance", "digital-services", "quality-and-compliance",
+    "regional-labour-market",
 )
 """English that showed (or could show) in Dutch mode: SolaraViz's chrome, Python values,
-raw preset ids, our own labels. Whole words, case-sensitive."""
+raw preset ids, the scenarios' theme ids (theme teams' names), our own labels. Whole words,
+case-sensitive."""
 
 DUTCH_OK = ("Competing Values Framework", "Mixing beliefs among interacting agents",
             "Keeping the faith", "Diagnosing and changing organizational culture",
@@ -29,3 +33,14 @@ def english_in(text: str) -> list[str]:
     for allowed in DUTCH_OK:
         text = text.replace(allowed, "")
     return [w for w in ENGLISH_WORDS if re.search(rf"(?<![\w-]){re.escape(w)}(?![\w-])", text)]
+
+
+ENGLISH_DECIMAL = re.compile(r"(?<![\w.,])\d+\.(?:\d{1,2}|\d{4,})(?![\w.,])")
+"""A number with a decimal point ("0.3", "0.15", "1.2345"): Dutch writes a decimal comma
+("0,3"). A point before exactly three digits is Dutch's thousands separator ("1.000") and
+passes."""
+
+
+def english_decimals(text: str) -> list[str]:
+    """The numbers in ``text`` written with a decimal point (see :data:`ENGLISH_DECIMAL`)."""
+    return ENGLISH_DECIMAL.findall(text)

@@ -23,6 +23,7 @@ import typer
 from mesa.visualization import solara_viz
 from typer.testing import CliRunner
 
+from sim.cli.dashboard import dashboard, missing_assets, server_command, server_environment
 from sim.dashboard import chrome, i18n
 from sim.dashboard.app import Page
 from sim.dashboard.charts import PANELS, metric_spec, y_domain
@@ -43,7 +44,7 @@ from sim.dashboard.params import (
     model_params,
 )
 from sim.dashboard.server import solara_arguments
-from sim.dashboard_cli import dashboard, missing_assets, server_command, server_environment
+from sim.dashboard.vega import TEMPLATE, VegaChart
 from sim.scenario import describe_parameter
 from sim.strategies import STRATEGIES
 
@@ -127,7 +128,7 @@ def images(rc, view: str) -> list:
 
 def charts(rc) -> list:
     """The live plots' chart widgets (Vega-Lite specs drawn by the browser), in page order."""
-    found = [w for w in widgets_below(rc.container) if isinstance(w, solara.widgets.VegaLite)]
+    found = [w for w in widgets_below(rc.container) if isinstance(w, VegaChart)]
     return sorted(found, key=lambda w: w.model_id)
 
 
@@ -412,6 +413,113 @@ def test_every_registered_strategy_and_preset_has_a_name_in_both_languages():
     for preset in available_presets():
         if preset in i18n.SCENARIO_NAMES:
             assert i18n.scenario_name(preset, "nl")
+
+
+def test_chart_widget_loads_the_locally_served_scripts_and_guards_its_element():
+    """Our chart widget (not solara's, whose delayed draw read a removed element): its
+    scripts are the asset folders the server serves, and it never draws once destroyed."""
+    from sim.dashboard.assets import CHART_ASSETS, asset_dir
+
+    chart = VegaChart(spec={"mark": "point"})
+    assert set(chart.files) == {"vega", "vega-lite", "vega-embed"}
+    for name, path in chart.files.items():
+        folder = path.split("/")[0]
+        assert folder in CHART_ASSETS, (name, path)
+        assert (asset_dir() / f"{path}.js").is_file() or \
+            (asset_dir() / CHART_ASSETS[folder][0]).is_dir(), path
+    assert "beforeDestroy" in TEMPLATE and "if (!this.alive || !element) { return; }" in TEMPLATE
+    assert "http" not in TEMPLATE  # nothing from elsewhere
+    chart.close()
+
+
+def test_plotted_outputs_are_registry_observables_with_its_better_direction():
+    """The six plots show the model's weekly outputs as the observables registry declares
+    them; "lower is better" is said exactly where the registry says lower is better."""
+    from sim import observables
+    from sim.dashboard.charts import LOWER_IS_BETTER
+
+    weekly = observables.weekly()
+    assert set(PANELS) <= set(weekly)
+    assert {n for n in PANELS if weekly[n].better == "lower"} == LOWER_IS_BETTER
+    assert {"distance_to_target", "cost_cum"} <= LOWER_IS_BETTER
+    assert "contract_strength" not in LOWER_IS_BETTER
+
+
+def test_reading_the_outputs_while_another_thread_plays_never_sees_half_a_week():
+    """SolaraViz plays in a thread; a click redraws from the session's thread meanwhile. The
+    Classroom's lock keeps a redraw from reading a week half collected (it failed with
+    "Length of values (80) does not match length of index (79)" before the lock)."""
+    import threading
+
+    room = Classroom(strategy="teams", strategy_b="training")
+    errors: list[str] = []
+
+    def play() -> None:
+        while room.running:
+            room.step()
+
+    player = threading.Thread(target=play)
+    player.start()
+    reads = 0
+    while player.is_alive():
+        try:
+            frames = room.frames()
+        except ValueError as err:
+            errors.append(str(err))
+            continue
+        reads += 1
+        assert all(len(frame) == len(frames[0]) for frame in frames)
+    player.join()
+    assert not errors, errors[:3]
+    assert reads > 1 and room.week == room.config.horizon.total_weeks
+
+
+def test_every_shipped_theme_has_a_name_in_both_languages():
+    """Theme teams are named by their theme's id (English): the event log and the network's
+    legend show a display name instead, Dutch in Dutch."""
+    for preset in available_presets():
+        for theme in load_preset(preset).themes:
+            assert theme.name in i18n.THEME_NAMES, (preset, theme.name)
+            dutch = i18n.theme_name(theme.name, "nl")
+            assert dutch != i18n.theme_name(theme.name, "en") and theme.name not in dutch
+    assert i18n.theme_name("a-custom-theme", "nl") == "a-custom-theme"
+
+
+def test_event_log_names_teams_in_the_language():
+    from sim.dashboard.components import event_text
+
+    room = Classroom(strategy="teams")
+    while room.running and not any(e.key == "event_team_formed"
+                                   for e in room.simulations[0].events):
+        room.step()
+    formed = next(e for e in room.simulations[0].events if e.key == "event_team_formed")
+    theme = formed.fields["team"]
+    assert i18n.theme_name(theme, "nl") in event_text(formed, "nl")
+    assert theme not in event_text(formed, "nl")
+    assert i18n.theme_name(theme, "en") in event_text(formed, "en")
+
+
+@in_event_loop
+def test_slider_thumbs_show_the_value_written_the_languages_way():
+    """Vuetify's own thumb writes "0.3"; ours writes "0,3" in Dutch, "0.3" in English."""
+    rc = render_page()
+    label = control_label("interaction.confidence_threshold", "en")
+    slider = rc.find(vw.Slider, label=label).widget
+    value = float(slider.v_model)
+    assert value != int(value)  # a fraction, so the separator shows
+
+    def thumb(slider) -> str:
+        return slider.v_slots[0]["children"].children[0]
+
+    assert thumb(slider) == format_setting(value, "en") and "." in thumb(slider)
+    language_toggle(rc).v_model = i18n.LANGUAGES.index("nl")
+    slider = rc.find(vw.Slider, label=control_label("interaction.confidence_threshold",
+                                                    "nl")).widget
+    assert thumb(slider) == format_setting(value, "nl") and "," in thumb(slider)
+    slider.v_model = 0.15
+    assert thumb(slider) == "0,15"
+    weeks = rc.find(vw.Slider, label="Weken per stap").widget
+    assert thumb(weeks) == str(weeks.v_model)
 
 
 def test_every_shown_parameter_has_dutch_name_and_help():
@@ -839,7 +947,7 @@ def test_start_language_from_address_then_server():
 
 
 def test_dashboard_lang_option_reaches_the_server(monkeypatch):
-    from sim import dashboard_cli
+    from sim.cli import dashboard as dashboard_cli
     from sim.dashboard.link import ENV_LANGUAGE
 
     started = {}
@@ -1005,3 +1113,64 @@ def test_event_log_tab_shows_the_events_newest_first():
     assert "What happened: Theme teams (self-selected)" in text
     assert "starts working" in text and "this quarter" in text
     assert text.index("Week 13") < text.index("starts working")
+
+
+# ----------------------------------------------------------------------------- plugins
+
+
+@pytest.fixture
+def plugin_registries():
+    """Restore the strategy, outcome and module registries after a test loads a plugin."""
+    from sim import observables, plugins
+    from sim.strategies import STRATEGIES
+
+    saved = (dict(STRATEGIES), dict(observables._PLUGIN_OUTCOMES), dict(plugins._modules))
+    yield
+    STRATEGIES.clear()
+    STRATEGIES.update(saved[0])
+    observables._PLUGIN_OUTCOMES.clear()
+    observables._PLUGIN_OUTCOMES.update(saved[1])
+    plugins._modules.clear()
+    plugins._modules.update(saved[2])
+
+
+PLUGIN = """
+from sim.observables import Observable
+
+def _final_headcount(ts, meta):
+    return float(ts["headcount"].iloc[-1])
+
+OUTCOMES = [Observable("staff_kept", "Staff kept | at end", "employees", "higher",
+                       function=_final_headcount)]
+"""
+
+
+def test_plugin_outcome_reaches_the_server_and_the_ten_seeds_table(tmp_path, monkeypatch,
+                                                                   plugin_registries):
+    """``merger-sim --plugin mine.py dashboard``: the server process is told the module, loads
+    it, and the ten-seeds table shows the plugin's outcome under the registry's label."""
+    from sim.cli import app
+    from sim.cli import dashboard as dashboard_cli
+    from sim.dashboard.components import seeds_markdown
+    from sim.dashboard.extensions import ENV_PLUGINS, load_plugins
+    from sim.dashboard.seeds import run_seeds
+
+    module = tmp_path / "mine.py"
+    module.write_text(PLUGIN)
+    started = {}
+    monkeypatch.setattr(dashboard_cli, "start_server",
+                        lambda command, env: started.update(env=env))
+    ok = CliRunner().invoke(app, ["--plugin", str(module), "dashboard", "--port", "8799"])
+    assert ok.exit_code == 0, ok.output
+    assert started["env"][ENV_PLUGINS].splitlines() == [str(module.resolve())]
+    assert load_plugins(started["env"]) == []  # as the server does on start
+    assert load_plugins({ENV_PLUGINS: str(tmp_path / "gone.py")}) == [str(tmp_path / "gone.py")]
+    room = Classroom(strategy="training")
+    short = room.config.model_copy(deep=True)  # three weeks: the table, not the model
+    short.horizon.intervention_weeks, short.horizon.followup_weeks = 2, 1
+    table = run_seeds(room.settings, short)
+    assert "staff_kept" in table.columns
+    assert (table["staff_kept"] > 0).all()
+    text = seeds_markdown(table, room, "en")
+    assert "Culture training: Staff kept / at end (employees)" in text
+

@@ -28,7 +28,7 @@ from test_dashboard_components import (  # noqa: F401  (close_pages: autouse fix
 )
 from typer.testing import CliRunner
 
-import sim.dashboard_cli as dashboard_cli
+import sim.cli.dashboard as dashboard_cli
 from sim.dashboard import chrome
 from sim.dashboard.checks import check_settings, check_value, rejection_message
 from sim.dashboard.classroom import Classroom

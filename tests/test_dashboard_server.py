@@ -1,7 +1,7 @@
 """The dashboard's server process: no outgoing connection, a local-only asset route, and
 stopping the command stops the server.
 
-The server is started as a user starts it (``python -m sim.dashboard_cli``) with a
+The server is started as a user starts it (``python -m sim dashboard``) with a
 ``sitecustomize`` that installs an audit hook in every Python process it starts: each
 connection to an address other than loopback, each name lookup other than loopback, is
 written to a log and refused. A test first checks that the watch does see a connection (so
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.dashboard_cli import asset_dir
+from sim.cli.dashboard import asset_dir
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER_START_SECONDS = 90
@@ -144,7 +144,7 @@ def start_dashboard(log: Path, env: dict[str, str] | None = None,
     port = free_port()
     handle = log.open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "sim.dashboard_cli", "--host", "127.0.0.1", "--port", str(port),
+        [sys.executable, "-m", "sim", "dashboard", "--host", "127.0.0.1", "--port", str(port),
          *args],
         cwd=REPO, stdout=handle, stderr=subprocess.STDOUT, start_new_session=True,
         env=env or {**os.environ, "PYTHONPATH": str(REPO)})

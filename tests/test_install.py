@@ -21,8 +21,8 @@ from packaging.requirements import Requirement
 from packaging.utils import canonicalize_name
 from typer.testing import CliRunner
 
+from sim.cli.dashboard import dashboard
 from sim.dashboard.assets import REQUIRED_ASSETS, missing_assets, missing_assets_message
-from sim.dashboard_cli import dashboard
 from sim.provenance import LIBRARIES, library_versions
 
 REPO = Path(__file__).resolve().parent.parent

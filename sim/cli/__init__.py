@@ -4,7 +4,7 @@ the one place where any error becomes one line (:func:`main`).
 One module per command: ``run`` (``run``, ``scenarios list|show|validate``), ``replay``,
 ``compare``,
 ``sweep`` (``sweep``, ``sensitivity``), ``discover``, ``archive`` (``export``, ``verify``),
-and ``sim.dashboard_cli`` (``dashboard``); ``errors`` holds the error handling and the input
+``dashboard``, ``live`` (``class``); ``errors`` holds the error handling and the input
 checks every command shares (one ``EXIT_BAD_INPUT``). Heavy modules are imported inside the
 commands so that ``merger-sim --help`` stays fast.
 
@@ -112,8 +112,7 @@ def _command_line_error(err: Exception) -> int:
 
 # One module per command (sim/cli/<command>.py); each imports its heavy dependencies inside
 # the command, so `merger-sim --help` stays fast.
-from sim.cli import archive, compare, discover, live, replay, run, sweep  # noqa: E402
-from sim.dashboard_cli import dashboard  # noqa: E402
+from sim.cli import archive, compare, dashboard, discover, live, replay, run, sweep  # noqa: E402
 
 app.command("run")(run.run)
 app.command("replay")(replay.replay)
@@ -123,6 +122,6 @@ app.command("compare")(compare.compare)
 app.command("sweep")(sweep.sweep)
 app.command("sensitivity")(sweep.sensitivity)
 app.command("discover")(discover.discover)
-app.command("dashboard")(dashboard)
+app.command("dashboard")(dashboard.dashboard)
 app.command("export")(archive.export)
 app.command("verify")(archive.verify)

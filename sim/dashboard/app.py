@@ -37,6 +37,7 @@ from sim.dashboard.components import (
     PROJECTOR_CSS,
     view_components,
 )
+from sim.dashboard.extensions import load_plugins
 from sim.dashboard.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
@@ -55,6 +56,7 @@ logger = logging.getLogger(__name__)
 
 if "solara.server.patch" in sys.modules:  # imported by solara's server (not by a test)
     keep_tracebacks_on_server()
+    load_plugins()
 
 
 def choice_namer(presets: list[str]):

@@ -27,6 +27,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from sim import observables
 from sim.dashboard.i18n import strategy_name, t
 from sim.plots.style import CYCLE, INTERVENTION_SHADE, OKABE_ITO, strategy_colours
 
@@ -40,8 +41,10 @@ PANELS: Final[tuple[str, ...]] = (
 """Time-series columns shown, one plot each, in reading order."""
 
 LOWER_IS_BETTER: Final[frozenset[str]] = frozenset(
-    {"distance_to_target", "city_divergence", "cost_cum"})
-"""Panels where a lower line is the better outcome (said in the plot's subtitle)."""
+    name for name, output in observables.weekly().items()
+    if name in PANELS and output.better == "lower")
+"""Panels where a lower line is the better outcome (said in the plot's subtitle), as the
+observables registry declares it (:mod:`sim.observables`)."""
 
 SCALE: Final[dict[str, float]] = {"cost_cum": 1.0 / 1_000.0, "cross_city_ties": 100.0}
 """Plotted value = column value times this: cost in thousands of euros, ties in percent."""

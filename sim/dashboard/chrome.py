@@ -44,6 +44,7 @@ import solara
 from mesa.visualization import solara_viz
 
 from sim.dashboard.i18n import DEFAULT_LANGUAGE, t
+from sim.dashboard.numbers import format_setting
 
 logger = logging.getLogger(__name__)
 
@@ -235,15 +236,12 @@ class _Solara(ModuleType):
 
     @staticmethod
     def SliderInt(label: str, *args: Any, **kwargs: Any) -> Any:
-        kwargs.setdefault("thumb_label", "always")
         with _advanced(label):
-            return solara.SliderInt(translate(label), *args, **kwargs)
+            return _slider(solara.SliderInt, translate(label), True, *args, **kwargs)
 
     @staticmethod
     def SliderFloat(label: str, *args: Any, **kwargs: Any) -> Any:
-        # A class reads the value off the slider (SolaraViz shows it only while dragging).
-        kwargs.setdefault("thumb_label", "always")
-        return solara.SliderFloat(label, *args, **kwargs)
+        return _slider(solara.SliderFloat, label, False, *args, **kwargs)
 
     @staticmethod
     def Checkbox(*args: Any, label: Any = None, **kwargs: Any) -> Any:
@@ -304,6 +302,36 @@ def _advanced(text: Any) -> contextlib.AbstractContextManager[Any]:
     if isinstance(text, str) and text in ADVANCED_TEXT and current_chrome() is not None:
         return solara.Column(classes=["advanced-control"], gap="0px")
     return contextlib.nullcontext()
+
+
+def _slider(solara_slider: Callable[..., Any], label: str, whole: bool, value: Any = None,
+            on_value: Callable[[Any], None] | None = None, min: float = 0, max: float = 10,
+            step: float = 1, **kwargs: Any) -> Any:
+    """SolaraViz's sliders as :func:`LocalSlider` on a dashboard page; solara's elsewhere."""
+    if current_chrome() is None:
+        return solara_slider(label, value=value, on_value=on_value, min=min, max=max,
+                             step=step, **kwargs)
+    return LocalSlider(label, value, on_value, min, max, step, whole)
+
+
+@solara.component
+def LocalSlider(label: str, value: Any, on_value: Callable[[Any], None] | None, min: float,
+                max: float, step: float, whole: bool) -> None:
+    """A slider whose value always shows on its thumb, written as the session's language
+    writes numbers.
+
+    Why our own: SolaraViz shows a slider's value only while it is dragged, and a class reads
+    the value off the screen; Vuetify's thumb label prints the browser's number ("0.3"),
+    which a Dutch reader takes for English ("0,3"). The thumb shows the text the server
+    formats instead (:func:`~sim.dashboard.numbers.format_setting`).
+    """
+    kind = int if whole else float
+    current = solara.use_reactive(value, on_value)
+    shown = format_setting(kind(current.value), current_language())
+    thumb = solara.v.Html(tag="span", class_="slider-value", children=[shown])
+    solara.v.Slider(v_model=current.value, on_v_model=lambda x: current.set(kind(x)),
+                    label=label, min=min, max=max, step=step, thumb_label="always",
+                    hide_details=True, v_slots=[{"name": "thumb-label", "children": thumb}])
 
 
 @solara.component

@@ -11,6 +11,7 @@ sliders under their dotted schema names), and its ``step`` advances every wrappe
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from typing import Any, Final
 
@@ -251,6 +252,11 @@ class Classroom(mesa.Model):
             sim.value_limits  # noqa: B018
         self.running = True
         self._frames: tuple[int, list[pd.DataFrame]] | None = None
+        self.lock = threading.RLock()
+        """Held while the models step and while their weekly outputs are read: SolaraViz
+        plays in a thread of its own, and a click (pause, a tab) redraws the page from the
+        session's thread meanwhile; without it the redraw could read a week half collected
+        (one output a week longer than the others) and fail."""
 
     @property
     def week(self) -> int:
@@ -264,9 +270,11 @@ class Classroom(mesa.Model):
 
     def frames(self) -> list[pd.DataFrame]:
         """Each wrapped model's weekly outputs so far, built once per week for all plots."""
-        if self._frames is None or self._frames[0] != self.week:
-            self._frames = (self.week, [sim.model.timeseries() for sim in self.simulations])
-        return self._frames[1]
+        with self.lock:
+            if self._frames is None or self._frames[0] != self.week:
+                self._frames = (self.week,
+                                [sim.model.timeseries() for sim in self.simulations])
+            return self._frames[1]
 
     def step(self) -> None:
         """One week for every wrapped model, in lockstep; stops at the end of the horizon."""
@@ -280,8 +288,9 @@ class Classroom(mesa.Model):
         """Mesa's step, which also advances ``time`` (shown as the week under the
         controls): once the run is over it does nothing, so a Step of 13 weeks near the end
         stops exactly at the horizon instead of counting weeks past it."""
-        if self.running:
-            super()._wrapped_step()
+        with self.lock:
+            if self.running:
+                super()._wrapped_step()
 
 
 def session_classroom() -> type[Classroom]:

@@ -25,7 +25,7 @@ from sim.dashboard.chrome import (
     current_language,
     projector_mode,
 )
-from sim.dashboard.classroom import Classroom
+from sim.dashboard.classroom import Classroom, Event
 from sim.dashboard.figures import (
     HALF_FIGSIZE,
     WIDE_FIGSIZE,
@@ -37,12 +37,14 @@ from sim.dashboard.i18n import (
     scenario_name,
     strategy_name,
     t,
+    theme_name,
     unit_text,
 )
 from sim.dashboard.link import settings_query
 from sim.dashboard.numbers import format_euros, format_number, format_setting
 from sim.dashboard.params import classroom_controls, current_value
-from sim.dashboard.seeds import OUTCOMES, run_seeds, seed_range, wins
+from sim.dashboard.seeds import OUTCOMES, plugin_outcomes, run_seeds, seed_range, wins
+from sim.dashboard.vega import Chart
 
 View = Callable[[Classroom], Any]
 """What SolaraViz accepts as a component: a function of the model."""
@@ -231,7 +233,7 @@ def metric_view(name: str) -> View:
 
         spec = solara.use_memo(build, [model, model.week, lang, large])
         with solara.Column(classes=["merger-view", "view-plots", f"plot-{name}"], gap="0px"):
-            solara.widgets.VegaLite.element(spec=spec)
+            Chart(spec)
 
     view.__name__ = view.__qualname__ = f"Plot_{name}"
     return view
@@ -296,7 +298,16 @@ def CultureProfile(model: Classroom) -> None:
     specs = solara.use_memo(build, [model, model.week, lang])
     with solara.Column(classes=["merger-view", "view-profile"], gap="8px"):
         for spec in specs:
-            solara.widgets.VegaLite.element(spec=spec)
+            Chart(spec)
+
+
+def event_text(event: Event, lang: str) -> str:
+    """One event in ``lang``: its label with the fields filled in, a team by its theme's
+    display name (the model names teams by theme id, which is English)."""
+    fields = dict(event.fields)
+    if "team" in fields:
+        fields["team"] = theme_name(str(fields["team"]), lang)
+    return t(event.key, lang, **fields)
 
 
 def EventLog(model: Classroom) -> None:
@@ -311,7 +322,7 @@ def EventLog(model: Classroom) -> None:
             events = list(reversed(sim.events))
             if not events:
                 lines.append(t("events_none", lang))
-            lines += [f"- **{t('week', lang)} {e.week}**: {t(e.key, lang, **e.fields)}"
+            lines += [f"- **{t('week', lang)} {e.week}**: {event_text(e, lang)}"
                       for e in events]
             solara.Markdown("\n".join(lines))
 
@@ -350,7 +361,9 @@ def seeds_markdown(table: pd.DataFrame, model: Classroom, lang: str) -> str:
     """The ten seeds as a Markdown table: a row per seed, a column per strategy and outcome,
     then the mean and the range; side by side, in how many seeds the second did better."""
     strategies = list(dict.fromkeys(model.settings.strategies()))
-    columns = [(s, c) for s in strategies for c in (f"{o}@{w}" for o, w in OUTCOMES)]
+    extra = {o.name: o for o in plugin_outcomes() if o.name in table.columns}
+    columns = [(s, c) for s in strategies
+               for c in [f"{o}@{w}" for o, w in OUTCOMES] + list(extra)]
 
     def cell(column: str, amount: float) -> str:
         metric = column.split("@")[0]
@@ -358,6 +371,9 @@ def seeds_markdown(table: pd.DataFrame, model: Classroom, lang: str) -> str:
             else format_number(amount, lang, 3)
 
     def head(strategy: str, column: str) -> str:
+        if column in extra:  # a plugin's outcome: the registry's label (the plugin's text)
+            label = extra[column].axis_label().replace("|", "/")  # a Markdown table cell
+            return f"{strategy_name(strategy, lang)}: {label}"
         metric, when = column.split("@")
         label = "monitor_cost_so_far" if metric == "cost_cum" else f"monitor_{metric}"
         return (f"{strategy_name(strategy, lang)}: {t(label, lang)} "

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
 from sim.dashboard.classroom import Simulation
-from sim.dashboard.i18n import t
+from sim.dashboard.i18n import t, theme_name
 from sim.plots.style import (
     OKABE_ITO,
     category_colours,
@@ -80,7 +80,8 @@ def _node_colours(model, shown: np.ndarray, colour_by: str,
         palette = category_colours(ids)
         colours = [palette[int(x)] if x >= 0 else NO_TEAM_COLOUR for x in teams]
         names = getattr(model, "team_names", [])
-        labels = [(names[i] if i < len(names) else t("team_n", lang, n=i + 1), palette[i])
+        labels = [(theme_name(names[i], lang) if i < len(names) else t("team_n", lang, n=i + 1),
+                   palette[i])
                   for i in ids]
         labels.append((t("no_team", lang), NO_TEAM_COLOUR))
     else:

@@ -219,6 +219,21 @@ SCENARIO_NAMES: Final[dict[str, dict[str, str]]] = {
 }
 """Display names of the shipped presets; an unknown preset shows its file name."""
 
+THEME_NAMES: Final[dict[str, dict[str, str]]] = {
+    "work-first": {"en": "Work first", "nl": "Werk voorop"},
+    "income-support": {"en": "Income support", "nl": "Inkomensondersteuning"},
+    "care-and-participation": {"en": "Care and participation", "nl": "Zorg en participatie"},
+    "employer-services": {"en": "Employer services", "nl": "Werkgeversdienstverlening"},
+    "client-journey": {"en": "Client journey", "nl": "Klantreis"},
+    "debt-assistance": {"en": "Debt assistance", "nl": "Schuldhulpverlening"},
+    "digital-services": {"en": "Digital services", "nl": "Digitale dienstverlening"},
+    "quality-and-compliance": {"en": "Quality and compliance",
+                               "nl": "Kwaliteit en rechtmatigheid"},
+    "regional-labour-market": {"en": "Regional labour market", "nl": "Regionale arbeidsmarkt"},
+}
+"""Display names of the shipped scenarios' business themes (the theme teams' names in the
+event log and the network's legend); a theme of another scenario shows its id."""
+
 PARAMETER_TEXT: Final[dict[str, dict[str, str]]] = {
     "interaction.confidence_threshold": {
         "nl_name": "Tolerantiegrens",
@@ -343,6 +358,12 @@ def scenario_name(preset: str, lang: str) -> str:
     """Display name of a scenario preset; the file name when no translation exists."""
     entry = SCENARIO_NAMES.get(preset)
     return entry.get(lang, entry[DEFAULT_LANGUAGE]) if entry else preset
+
+
+def theme_name(theme: str, lang: str) -> str:
+    """Display name of a business theme (a theme team's name); its id when unknown."""
+    entry = THEME_NAMES.get(theme)
+    return entry.get(lang, entry[DEFAULT_LANGUAGE]) if entry else theme
 
 
 def unit_text(unit: str, lang: str) -> str:

@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from sim import observables
 from sim.model import MergerModel
 
 SEED_COUNT: Final[int] = 10
@@ -27,6 +28,15 @@ OUTCOMES: Final[tuple[tuple[str, str], ...]] = (
     ("cost_cum", "end"),
 )
 """(output, when) pairs reported per seed: at the end of the intervention or of the run."""
+
+
+def plugin_outcomes() -> list[observables.Observable]:
+    """The run outcomes plugins declared (``merger-sim --plugin ... dashboard`` or an installed
+    package's entry point), in registry order: the ten-seeds table shows them too, labelled
+    as the registry labels them."""
+    builtin = {o.name for o in observables.DERIVED}
+    return [o for o in observables.run_outcomes(present=set()).values()
+            if o.name not in builtin]
 
 
 def seed_range(first: int) -> list[int]:
@@ -45,7 +55,7 @@ def run_seeds(settings: Any, config: Any,
 
     Returns:
         One row per (seed, strategy) with the columns of :data:`OUTCOMES` as
-        ``<output>@<when>``.
+        ``<output>@<when>``, then one per plugin outcome (:func:`plugin_outcomes`) by name.
     """
     rows = []
     seeds = seed_range(settings.seed)
@@ -64,6 +74,9 @@ def run_seeds(settings: Any, config: Any,
                 week = min(intervention, len(frame) - 1) if when == "intervention_end" \
                     else len(frame) - 1
                 row[f"{column}@{when}"] = float(frame[column].iloc[week])
+            meta = {"intervention_weeks": intervention, "strategy": strategy, "seed": seed}
+            for outcome in plugin_outcomes():
+                row[outcome.name] = float(outcome.function(frame, meta))  # type: ignore[misc]
             rows.append(row)
             done += 1
             if progress is not None:

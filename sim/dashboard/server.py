@@ -19,7 +19,7 @@ anything that still escapes, :func:`keep_tracebacks_on_server` (called when sola
 imports the page) makes solara log it only.
 
 Telemetry is switched off by the environment that ``merger-sim dashboard`` passes
-(:func:`sim.dashboard_cli.server_environment`). Run it as ``python -m sim.dashboard.server
+(:func:`sim.cli.dashboard.server_environment`). Run it as ``python -m sim.dashboard.server
 --host 127.0.0.1 --port 8765``; ``merger-sim dashboard`` does that, with its limits.
 """
 

@@ -27,6 +27,7 @@ from sim.dashboard.assets import (  # noqa: F401
     missing_assets_message,
     provide_chart_assets,
 )
+from sim.dashboard.extensions import plugin_environment
 from sim.dashboard.i18n import LANGUAGES
 from sim.dashboard.link import ENV_LANGUAGE
 from sim.dashboard.policy import (
@@ -147,16 +148,8 @@ def dashboard(
     typer.echo(f"merger-sim dashboard: http://{host}:{port}  (Ctrl+C stops it; at most "
                f"{policy.max_sessions} sessions, a closed tab's session freed after "
                f"{policy.cull_timeout}{'; large presets offered' if allow_large else ''})")
+    from sim.plugins import loaded_modules
+
     start_server(server_command(host, port),
-                 {**server_environment(policy), ENV_LANGUAGE: lang})
-
-
-def main() -> None:
-    """Run the command on its own: ``python -m sim.dashboard_cli``."""
-    app = typer.Typer(add_completion=False)
-    app.command()(dashboard)
-    app()
-
-
-if __name__ == "__main__":
-    main()
+                 {**server_environment(policy), ENV_LANGUAGE: lang,
+                  **plugin_environment(loaded_modules())})
