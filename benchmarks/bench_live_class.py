@@ -31,7 +31,6 @@ import json
 import os
 import random
 import re
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,22 +41,10 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from processes import free_port, rss_mib  # benchmarks/processes.py
+
 REPO = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 2.0
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def rss_mib(pid: int) -> float:
-    """Resident memory of a process in MiB (Linux)."""
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    return float("nan")
 
 
 def call(url: str, body: object = None, token: str = "") -> tuple[int, dict]:

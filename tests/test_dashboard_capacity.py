@@ -31,6 +31,7 @@ REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "benchmarks"))
 
 from bench_capacity_client import Tab  # noqa: E402
+from processes import cpu_seconds, rss_mib  # noqa: E402
 from test_dashboard_server import start_dashboard  # noqa: E402
 
 SESSIONS = 8
@@ -40,18 +41,6 @@ CPU_PER_STEP_S = 0.2
 the six charts' specs included (measured about 0.07 s on 2 cores under load)."""
 MEMORY_PER_SESSION_MIB = 15
 """Stated bound: server memory a classroom session costs (measured about 3-4 MiB)."""
-
-
-def rss_mib(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024.0
-    raise AssertionError("no VmRSS")
-
-
-def cpu_seconds(pid: int) -> float:
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def server_full(tab: Tab) -> bool:
