@@ -24,3 +24,20 @@ def short_classroom(classroom: Scenario) -> Scenario:
 
     return apply_overrides(classroom, {"horizon.intervention_weeks": 20,
                                        "horizon.followup_weeks": 10})
+
+
+@pytest.fixture
+def plugin_registries():
+    """Restore the strategy, outcome and module registries after a test loads a plugin, so
+    other tests in this process see no plugin."""
+    from sim import observables, plugins
+    from sim.strategies import STRATEGIES
+
+    saved = (dict(STRATEGIES), dict(observables._PLUGIN_OUTCOMES), dict(plugins._modules))
+    yield
+    STRATEGIES.clear()
+    STRATEGIES.update(saved[0])
+    observables._PLUGIN_OUTCOMES.clear()
+    observables._PLUGIN_OUTCOMES.update(saved[1])
+    plugins._modules.clear()
+    plugins._modules.update(saved[2])

@@ -1118,21 +1118,6 @@ def test_event_log_tab_shows_the_events_newest_first():
 # ----------------------------------------------------------------------------- plugins
 
 
-@pytest.fixture
-def plugin_registries():
-    """Restore the strategy, outcome and module registries after a test loads a plugin."""
-    from sim import observables, plugins
-    from sim.strategies import STRATEGIES
-
-    saved = (dict(STRATEGIES), dict(observables._PLUGIN_OUTCOMES), dict(plugins._modules))
-    yield
-    STRATEGIES.clear()
-    STRATEGIES.update(saved[0])
-    observables._PLUGIN_OUTCOMES.clear()
-    observables._PLUGIN_OUTCOMES.update(saved[1])
-    plugins._modules.clear()
-    plugins._modules.update(saved[2])
-
 
 PLUGIN = """
 from sim.observables import Observable

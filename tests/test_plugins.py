@@ -23,19 +23,8 @@ EXAMPLE = ROOT / "experiments" / "plugins" / "town_hall.py"
 
 
 @pytest.fixture(autouse=True)
-def _unload_plugins() -> object:
-    """Leave the registries as they were: other tests in this process see no plugin."""
-    from sim import observables, plugins
-    from sim.strategies import STRATEGIES
-
-    saved = (dict(STRATEGIES), dict(observables._PLUGIN_OUTCOMES), dict(plugins._modules))
-    yield
-    STRATEGIES.clear()
-    STRATEGIES.update(saved[0])
-    observables._PLUGIN_OUTCOMES.clear()
-    observables._PLUGIN_OUTCOMES.update(saved[1])
-    plugins._modules.clear()
-    plugins._modules.update(saved[2])
+def _unload_plugins(plugin_registries) -> None:
+    """Every test here leaves the registries as they were (tests/conftest.py)."""
 
 
 def test_the_example_plugin_runs_from_the_command_line(tmp_path: Path) -> None:
