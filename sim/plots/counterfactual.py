@@ -53,6 +53,19 @@ def confidence_ellipse(x: np.ndarray, y: np.ndarray, level: float = 0.95
     return float(x.mean()), float(y.mean()), float(width), float(height), angle
 
 
+def draw_ce_cloud(ax, x: np.ndarray, y: np.ndarray, colour: str, label: str, level: float,
+                  dot_size: float) -> None:
+    """One strategy on a cost-effectiveness plane: a dot per paired seed, the mean as a
+    diamond (labelled) and the ``level`` confidence ellipse of the mean."""
+    ax.scatter(x, y, s=dot_size, color=colour, alpha=0.45, lw=0)
+    ax.plot([np.nanmean(x)], [np.nanmean(y)], "D", ms=7, color=colour, mec="black",
+            label=label)
+    ell = confidence_ellipse(x, y, level)
+    if ell is not None:
+        cx, cy, w, h, angle = ell
+        ax.add_patch(Ellipse((cx, cy), w, h, angle=angle, fill=False, color=colour, lw=1.3))
+
+
 def plot_ce_plane(ce_plane: pd.DataFrame, strategies: Sequence[str] | None = None,
                   level: float = 0.95) -> Figure:
     """Incremental cost against incremental effect over ``none``, one dot per paired seed.
@@ -79,14 +92,8 @@ def plot_ce_plane(ce_plane: pd.DataFrame, strategies: Sequence[str] | None = Non
             sub = ce_plane[ce_plane["strategy"] == strategy]
             x = sub["incremental_effect"].to_numpy(dtype=float)
             y = sub["incremental_cost"].to_numpy(dtype=float) / EUR_SCALE
-            c = colours[strategy]
-            ax.scatter(x, y, s=14, color=c, alpha=0.45, lw=0)
-            ax.plot([np.nanmean(x)], [np.nanmean(y)], "D", ms=7, color=c, mec="black",
-                    label=f"{strategy} (mean, {level:.0%} ellipse)")
-            ell = confidence_ellipse(x, y, level)
-            if ell is not None:
-                cx, cy, w, h, angle = ell
-                ax.add_patch(Ellipse((cx, cy), w, h, angle=angle, fill=False, color=c, lw=1.3))
+            draw_ce_cloud(ax, x, y, colours[strategy], f"{strategy} (mean, {level:.0%} ellipse)",
+                          level, dot_size=14)
         ax.set_xlabel(f"incremental effect over {BASELINE}: alignment at end of run "
                       "(percentage points)")
         ax.set_ylabel(f"incremental cost over {BASELINE} (thousand EUR)")

@@ -16,9 +16,8 @@ from collections.abc import Sequence
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.patches import Ellipse
 
-from sim.plots.counterfactual import confidence_ellipse
+from sim.plots.counterfactual import draw_ce_cloud
 from sim.plots.style import (
     INTERVENTION_SHADE,
     OKABE_ITO,
@@ -99,14 +98,8 @@ def plot_main(weekly: pd.DataFrame, ce_plane: pd.DataFrame, intervention_weeks: 
                 continue
             x = sub["incremental_effect"].to_numpy(dtype=float)
             y = sub["incremental_cost"].to_numpy(dtype=float) / 1e6
-            c = colours[strategy]
-            ax.scatter(x, y, s=12, color=c, alpha=0.45, lw=0)
-            ax.plot([np.nanmean(x)], [np.nanmean(y)], "D", ms=7, color=c, mec="black",
-                    label=f"{strategy}: mean, {level:.0%} ellipse")
-            ell = confidence_ellipse(x, y, level)
-            if ell is not None:
-                cx, cy, w, h, angle = ell
-                ax.add_patch(Ellipse((cx, cy), w, h, angle=angle, fill=False, color=c, lw=1.3))
+            draw_ce_cloud(ax, x, y, colours[strategy], f"{strategy}: mean, {level:.0%} ellipse",
+                          level, dot_size=12)
         ax.set_xlabel("extra alignment over none at the end of the run (points)")
         ax.set_ylabel("extra cost over none (EUR M)")
         ax.set_title("cost-effectiveness plane (one dot per paired seed)", loc="left")
