@@ -3,13 +3,14 @@
 (docs/results.md, "What the verdict depends on").
 
 The analysed assumptions and their ranges (default x [0.5, 1.5]) are in
-``sim.fairtest.verdict.PARAMETERS``; a dummy parameter that no run reads gives the noise
-floor, and the indices are recomputed at N/4, N/2 and N as a convergence check. At every
-design point ``training`` and ``teams`` run on the same seeds as ``none``; ``none`` reads none
-of the analysed parameters (tested), so it runs once per seed.
+``sim.fairtest.verdict.PARAMETERS``; a dummy parameter that no run reads but that redraws
+each point's seed gives the noise floor, and the indices are recomputed at N/4, N/2 and N as
+a convergence check. At every design point ``training`` and ``teams`` run on the same
+(redrawn) seeds as ``none``; ``none`` reads none of the analysed parameters (tested), so it
+runs once per redrawn seed (two per base sample).
 
 Documented size (the results page): ``--n 16 --seeds 1`` = 16 x (8 + 3) = 176 design points x
-2 strategies + 1 run of none = 353 runs of the case: 1147 s on 2 cores shared with other work.
+2 strategies + 32 runs of none = 384 runs of the case (timing: docs/performance.md).
 Scale out with ``--executor dask --scheduler ADDRESS``.
 
 Usage:

@@ -34,7 +34,7 @@ def fake_measures(teams_effect, training_effect, teams_cost, training_cost):
     def measure(requests: Sequence[runs.Request]) -> pd.DataFrame:
         rows = []
         for req in requests:
-            drift = 0.01 * (req.seed + 1)  # none's own noise: paired away
+            drift = 0.01 * (req.seed % 97 + 1)  # none's own noise: paired away
             p = dict(req.params)
             effect = {"teams": teams_effect, "training": training_effect}.get(
                 req.strategy, lambda p: 0.0)(p)
@@ -79,6 +79,54 @@ def test_sobol_of_ishigami_through_the_paired_difference_path() -> None:
     assert again.equals(raw)
     top = verdict.deciding(table, [name])
     assert top["parameter"].tolist() == ["x1", "x2", "x3"]
+
+
+def test_the_dummy_redraws_each_points_seed_and_keeps_the_pairing() -> None:
+    prob = verdict.problem(["training.dose", "costs.team_hour_eur"])
+    design = verdict.sobol_design(prob, 4, seed=0)
+    reqs = verdict.point_requests(prob, design, [0, 1], baseline_once=True)
+    by_point: dict[str, dict[str, set[int]]] = {}
+    for req in reqs:
+        assert verdict.DUMMY not in req.params  # no run reads the dummy
+        by_point.setdefault(req.label, {}).setdefault(req.strategy, set()).add(req.seed)
+    baseline_seeds = by_point.pop(verdict.BASELINE)[verdict.BASELINE]
+    for point in by_point.values():  # every strategy at a point runs on the same seeds
+        assert point["teams"] == point["training"]
+        assert point["teams"] <= baseline_seeds  # and each has its none run
+    # a Saltelli block (A, AB_1, AB_2, AB_dummy, B) has two dummy values: A's and B's
+    assert len(baseline_seeds) == 2 * 4 * 2
+    rows = len(design) // 4
+    block = [by_point[str(i)]["teams"] for i in range(rows)]
+    assert block[0] == block[1] == block[2] != block[3] == block[4]
+
+
+def test_the_dummy_measures_the_seeds_noise_and_nothing_else() -> None:
+    """A difference with seed noise that pairing cannot remove: the dummy's ST is above 0
+    (before the redraw it was exactly 0), and a parameter with no influence stays below it."""
+    prob = verdict.problem(["training.dose", "costs.team_hour_eur"])
+    n = 64
+    design = verdict.sobol_design(prob, n, seed=3)
+
+    def measure(requests):
+        rows = []
+        for req in requests:
+            noise = (req.seed % 1000) / 1000.0  # teams' own seed noise, not shared by none
+            effect = {"teams": 20.0 * req.params.get("training.dose", 0) + 5.0 * noise,
+                      "training": 5.0}.get(req.strategy, 0.0)
+            row = {"label": req.label, "strategy": req.strategy, "seed": req.seed}
+            for when in ("end", "final"):
+                row[f"distance_to_target@{when}"] = 0.3 - effect / 100.0
+                row[f"cost_cum@{when}"] = 1e5
+            rows.append(row)
+        return pd.DataFrame(rows)
+
+    outputs = verdict.point_outputs(
+        measure(verdict.point_requests(prob, design, [0], baseline_once=True)), len(design))
+    raw, _ = verdict.sobol_indices(prob, outputs, n, names=[verdict.DIFFERENCES[0]], seed=2)
+    full = verdict.noise_floor(raw).query("N == @n").set_index("parameter")
+    assert full.loc[verdict.DUMMY, "ST"] > 0.02
+    assert full.loc["training.dose", "above_floor"]
+    assert not full.loc["costs.team_hour_eur", "above_floor"]
 
 
 def test_a_strategy_equal_to_none_has_zero_effect_and_an_undefined_icer() -> None:

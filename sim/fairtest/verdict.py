@@ -8,14 +8,14 @@ alignment, durability and the ICER is treated as a function of those assumptions
 variance is split with Sobol indices (first order S1 and total ST, Saltelli et al. 2010
 estimators in SALib, bootstrap 95 % intervals). Three guards make the ranking readable:
 
-* a **dummy parameter** that no run reads: its indices are the estimator's noise floor, and
-  a parameter matters only when its ST interval lies above the dummy's (Khorashadi Zadeh et
-  al. 2017);
+* a **dummy parameter** that no run reads but that redraws each point's seed: its indices
+  are the noise floor (the seed's and the estimator's), and a parameter matters only when
+  its ST interval lies above the dummy's (Khorashadi Zadeh et al. 2017);
 * a **convergence check**: the indices are recomputed on the first N/4, N/2 and N base
   samples of the same Sobol sequence (SALib's samples are prefixes of each other) and the
   largest change in ST between N/2 and N is reported;
 * **paired seeds**: at every design point ``none``, ``training`` and ``teams`` run on the
-  same seeds (common random numbers) and the difference is taken per seed first.
+  same (redrawn) seeds (common random numbers) and the difference is taken per seed first.
 
 PRIM (Friedman & Fisher 1999, EMA Workbench, via ``sim.discovery.find_boxes``) then finds
 the boxes of assumptions in which "teams align at least as much as training at the end of
@@ -137,22 +137,36 @@ def sobol_design(prob: Mapping[str, Any], n: int, seed: int = 0) -> np.ndarray:
 def point_requests(prob: Mapping[str, Any], design: np.ndarray, seeds: Sequence[int],
                    strategies: Sequence[str] = (BASELINE, *PAIR),
                    baseline_once: bool = False) -> list[Request]:
-    """Runs of every design point under each strategy on each seed (the dummy is dropped).
+    """Runs of every design point under each strategy on each seed.
 
-    ``baseline_once``: run ``none`` once per seed (label ``none``) instead of at every point,
-    for parameters that ``none`` does not read (``none_reads_none_of`` checks it).
+    The dummy column, when the problem has one, is read by no run's parameters but redraws
+    the point's seeds (``sim.sweep.plan.dummy_seed``, as a sweep's ``[design] dummy`` does):
+    every strategy at a point runs on the same redrawn seed, so the pairing holds, and a step
+    in the dummy alone changes only the seed. Why: with one seed shared by every point the
+    runs are a deterministic function of the parameters and the dummy's indices are exactly
+    0; redrawn, they measure the seed's noise, the floor an index must clear to count.
+
+    ``baseline_once``: run ``none`` once per (redrawn) seed, labelled ``none``, instead of at
+    every point, for parameters that ``none`` does not read (``none_reads_none_of`` checks
+    it). With the dummy a Saltelli design has two dummy values per base sample, so ``none``
+    runs twice per base sample and seed.
     """
-    names = [n for n in prob["names"] if n != DUMMY]
+    from sim.sweep.plan import dummy_seed
+
+    names = list(prob["names"])
+    has_dummy = DUMMY in names
     reqs: list[Request] = []
-    if baseline_once:
-        reqs += [Request(BASELINE, BASELINE, int(s)) for s in seeds]
+    baselines: dict[int, None] = {}
     for i, row in enumerate(design):
-        params = {name: float(v) for name, v in zip(names, row, strict=False)}
+        values = dict(zip(names, (float(v) for v in row), strict=True))
+        dummy = values.pop(DUMMY, None)
+        point_seeds = [dummy_seed(int(s), dummy) if has_dummy else int(s) for s in seeds]
         for strategy in strategies:
             if baseline_once and strategy == BASELINE:
+                baselines.update(dict.fromkeys(point_seeds))
                 continue
-            reqs += [Request(str(i), strategy, int(s), params) for s in seeds]
-    return reqs
+            reqs += [Request(str(i), strategy, s, values) for s in point_seeds]
+    return [Request(BASELINE, BASELINE, s) for s in baselines] + reqs
 
 
 def point_outputs(measures: pd.DataFrame, points: int) -> pd.DataFrame:
@@ -325,11 +339,11 @@ def verdict(measure: RunMeasures, n: int, seeds: int = 1, names: Sequence[str] =
     Args:
         measure: runs requests and returns their measures (``executor_measures``).
         n: Sobol base sample size (a power of 2); N (D + 2) design points.
-        seeds: paired seeds 0 .. seeds-1 at every point (the same at every point).
+        seeds: paired seeds 0 .. seeds-1, redrawn at every point by its dummy value.
         names: the assumptions analysed (checked to be assumptions).
         scenario: the scenario whose defaults centre the ranges (None: the case).
         design_seed: seed of the scrambled Sobol sequence and the bootstrap.
-        baseline_once: run ``none`` once per seed rather than at every point (valid when
+        baseline_once: run ``none`` once per redrawn seed rather than at every point (valid when
             ``none`` reads none of the parameters; ``none_reads_none_of`` tests it).
     """
     names = assumption_parameters(names)
@@ -340,6 +354,7 @@ def verdict(measure: RunMeasures, n: int, seeds: int = 1, names: Sequence[str] =
     outputs = point_outputs(measures, len(design))
     settings = {"n": n, "points": len(design), "seeds": seed_list, "design_seed": design_seed,
                 "range_factor": RANGE_FACTOR, "baseline_once": baseline_once,
+                "seeds_redrawn_by_dummy": True,
                 "parameters": names, "bounds": prob["bounds"]}
     return analyse_outputs(prob, design, outputs, settings)
 
