@@ -21,10 +21,8 @@ def free_port() -> int:
 
 
 @contextmanager
-def class_server(seed: int = 4, code: str = "KLAS7", key: str = "secret-key"
-                 ) -> Iterator[tuple[str, ClassSession]]:
-    session = ClassSession("classroom", seed=seed, code=code)
-    app = create_app(session, teacher_key=key)
+def serving(app) -> Iterator[str]:
+    """Any ASGI application on a free local port, for the test's duration: its base URL."""
     port = free_port()
     srv = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
     thread = threading.Thread(target=srv.run, daemon=True)
@@ -33,7 +31,15 @@ def class_server(seed: int = 4, code: str = "KLAS7", key: str = "secret-key"
     while not srv.started and time.monotonic() < deadline:
         time.sleep(0.05)
     try:
-        yield f"http://127.0.0.1:{port}", session
+        yield f"http://127.0.0.1:{port}"
     finally:
         srv.should_exit = True
         thread.join(timeout=10)
+
+
+@contextmanager
+def class_server(seed: int = 4, code: str = "KLAS7", key: str = "secret-key",
+                 session: ClassSession | None = None) -> Iterator[tuple[str, ClassSession]]:
+    session = session or ClassSession("classroom", seed=seed, code=code)
+    with serving(create_app(session, teacher_key=key)) as base:
+        yield base, session

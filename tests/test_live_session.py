@@ -241,7 +241,7 @@ def test_a_team_prepares_its_pitch_from_the_menu_and_the_rule_counts_it(room):
     entry = next(e for e in room.book.log if e.kind == "pitch" and e.actor == team
                  and e.week == room.model.week)
     assert (entry.source, entry.value, entry.rule) == ("player", 2, 0)
-    assert {"kind": "pitch", "what": "pitch client interviews first",
+    assert {"kind": "pitch", "what": "pitch: client interviews first",
             "source": "player"} in room.student_view(token)["last_week"]
 
 
@@ -251,7 +251,7 @@ def test_the_rule_chooses_for_a_team_that_does_not_and_says_so(room):
     until(room, "pitch")
     token, _ = team_member(room, tokens, "pitch")
     room.advance()  # nobody chose
-    assert {"kind": "pitch", "what": "pitch as it is",
+    assert {"kind": "pitch", "what": "pitch: as it is",
             "source": "rule"} in room.student_view(token)["last_week"]
 
 
@@ -303,7 +303,7 @@ def test_a_choice_after_the_weeks_deadline_is_refused_and_the_rule_chooses():
 
 
 def test_a_silent_page_counts_as_left_and_the_rule_plays_until_it_asks_again():
-    from sim.cli.live import AWAY_SECONDS
+    from sim.live.setup import AWAY_SECONDS
 
     assert AWAY_SECONDS == 30  # the guide: "silent for half a minute"
     now = [0.0]

@@ -69,7 +69,6 @@ def test_a_class_over_http(server):
      "not in this class"),
     ("/api/teacher/start", {}, None, "", 403, "teacher key"),
     ("/api/teacher/view", None, None, "", 403, "teacher key"),
-    ("/teacher", None, None, "", 403, "teacher key"),
 ])
 def test_refusals_are_one_line_of_json(server, path, body, raw, token, code, words):
     base, session = server

@@ -18,9 +18,12 @@ import ipaddress
 import os
 import socket
 import sys
+from dataclasses import replace
+from pathlib import Path
 
 import typer
 
+from sim.cli.live import AUTO_HELP, WEEK_SECONDS_HELP, class_lines, class_settings_or_exit
 from sim.dashboard.assets import (  # noqa: F401
     asset_dir,
     missing_assets,
@@ -36,6 +39,8 @@ from sim.dashboard.policy import (
     Policy,
     policy_environment,
 )
+from sim.live.mount import PREFIX
+from sim.live.setup import ENV_CLASS, WEEK_SECONDS
 
 
 def server_command(host: str, port: int) -> list[str]:
@@ -118,8 +123,19 @@ def dashboard(
         False, "--allow-large",
         help="also offer the presets of 10,000 employees or more (far more memory a session)"),
     lang: str = typer.Option("en", "--lang", help="language the pages start in: en or nl"),
+    class_: bool = typer.Option(
+        False, "--class", help="also serve a participatory class at /class (as `merger-sim "
+                               "class`; the dashboard's sidebar links to its teacher's screen)"),
+    class_scenario: str = typer.Option("classroom", "--class-scenario",
+                                       help="the class's scenario: file or preset name "
+                                            "(the teacher may pick a preset in the lobby)"),
+    class_seed: int = typer.Option(0, "--class-seed", help="the class's seed, 0 .. 2**63 - 1"),
+    week_seconds: float = typer.Option(WEEK_SECONDS, "--week-seconds", help=WEEK_SECONDS_HELP),
+    auto_advance: bool = typer.Option(False, "--auto-advance/--no-auto-advance",
+                                      help=AUTO_HELP),
 ) -> None:
-    """Serve the teaching dashboard in the browser (http://HOST:PORT)."""
+    """Serve the teaching dashboard in the browser (http://HOST:PORT); with --class also a
+    participatory class at http://HOST:PORT/class/join."""
     if not 1 <= port <= 65535:
         typer.echo(f"error: --port: {port} is outside 1-65535", err=True)
         raise typer.Exit(code=2)
@@ -135,6 +151,13 @@ def dashboard(
     if lang not in LANGUAGES:
         typer.echo(f"error: --lang: {lang!r} is not one of {', '.join(LANGUAGES)}", err=True)
         raise typer.Exit(code=2)
+    lesson: dict[str, str] = {}
+    if class_:
+        settings, _ = class_settings_or_exit(class_scenario, class_seed, week_seconds,
+                                             auto_advance, "--class-seed")
+        if Path(settings.scenario).is_file():  # the server reads it again: an absolute path
+            settings = replace(settings, scenario=str(Path(settings.scenario).resolve()))
+        lesson = {ENV_CLASS: settings.to_env()}
     assets_problem = missing_assets_message()
     if assets_problem:
         typer.echo(assets_problem, err=True)
@@ -148,8 +171,12 @@ def dashboard(
     typer.echo(f"merger-sim dashboard: http://{host}:{port}  (Ctrl+C stops it; at most "
                f"{policy.max_sessions} sessions, a closed tab's session freed after "
                f"{policy.cull_timeout}{'; large presets offered' if allow_large else ''})")
+    if class_:
+        for line in class_lines(settings, host, port, PREFIX):
+            typer.echo(line)
     from sim.plugins import loaded_modules
 
-    start_server(server_command(host, port),
-                 {**server_environment(policy), ENV_LANGUAGE: lang,
-                  **plugin_environment(loaded_modules())})
+    environment = {**server_environment(policy), ENV_LANGUAGE: lang,
+                   **plugin_environment(loaded_modules())}
+    environment.pop(ENV_CLASS, None)  # a class only when asked for, never inherited
+    start_server(server_command(host, port), {**environment, **lesson})

@@ -50,13 +50,28 @@ from sim.dashboard.params import model_params
 from sim.dashboard.policy import current_policy
 from sim.dashboard.server import keep_tracebacks_on_server
 from sim.dashboard.sessions import SESSIONS
+from sim.live.mount import PREFIX, mount_on_solara
+from sim.live.texts import TEACHER
 from sim.strategies import STRATEGIES
 
 logger = logging.getLogger(__name__)
 
+CLASS_SERVED = False
+"""Whether this server also serves a participatory class (``merger-sim dashboard --class``):
+then the sidebar links to its teacher's screen."""
+
 if "solara.server.patch" in sys.modules:  # imported by solara's server (not by a test)
     keep_tracebacks_on_server()
     load_plugins()
+    CLASS_SERVED = mount_on_solara()
+
+
+@solara.component
+def ClassLink(lang: str) -> None:
+    """The way from the dashboard to the class: a link to the teacher's screen (which asks
+    for the teacher key; the key itself is never on the dashboard, which students may open)."""
+    solara.Button(TEACHER[lang]["dashboard_link"], href=f"{PREFIX}/teacher?lang={lang}",
+                  target="_blank", text=True, color="primary", classes=["class-link"])
 
 
 def choice_namer(presets: list[str]):
@@ -138,6 +153,8 @@ def Page() -> None:
         with solara.Row(gap="12px"):
             solara.Checkbox(label=t("projector", lang), value=projector)
             solara.Checkbox(label=t("advanced", lang), value=advanced)
+        if CLASS_SERVED:
+            ClassLink(lang)
     if ticket is None:
         solara.Error(t("server_full", lang, sessions=policy.max_sessions),
                      classes=["server-full"])

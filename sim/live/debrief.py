@@ -24,7 +24,7 @@ import pandas as pd
 
 from sim.dashboard.i18n import t
 from sim.dashboard.numbers import format_euros, format_number
-from sim.decisions import PITCH_PLANS
+from sim.live.texts import KINDS, PLANS, dimension_text, number_text, phrase, theme_text
 from sim.model import MergerModel
 from sim.runner import run
 
@@ -61,14 +61,6 @@ def monitor_text(row: pd.Series, lang: str) -> dict[str, str]:
     }
 
 
-def _composition(counts: np.ndarray | None, model: MergerModel) -> dict[str, dict[str, int]]:
-    names = model.strategy.theme_names
-    if counts is None:
-        return {}
-    return {names[team]: dict(zip(model.city_names, counts[team].tolist(), strict=True))
-            for team in range(counts.shape[0])}
-
-
 def rules_run(session: ClassSession) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The same seed over the same weeks with every choice by the rules, and its teams'
     composition by city at the end of recruitment."""
@@ -84,32 +76,43 @@ def rules_run(session: ClassSession) -> tuple[pd.DataFrame, np.ndarray | None]:
     return model.timeseries(), counts
 
 
-def _against_rule(session: ClassSession) -> list[dict[str, Any]]:
+def _against_rule(session: ClassSession, lang: str = "en") -> list[dict[str, Any]]:
     """The people's choices that differ from what the rule chose at the same point."""
     model = session.model
-    names = model.strategy.theme_names
+    names = [theme_text(n, lang) for n in model.strategy.theme_names]
     who = {p.uid: p.nickname for p in session.players.values() if p.role}
     out = []
     for e in session.book.log:
         if e.source != "player" or e.rule < 0 or e.value == e.rule:
             continue
         if e.kind == "respond":
-            what = (f"{'joined' if e.value else 'declined'} {names[e.target]}; the rule "
-                    f"{'joined' if e.rule else 'declined'}")
+            what = phrase("joined_vs" if e.value else "declined_vs", lang, theme=names[e.target])
             actor = who.get(e.actor, f"#{e.actor}")
         elif e.kind == "verdict":
-            what = (f"{'accepted' if e.value else 'rejected'} the pitch of {names[e.actor]} "
-                    f"(quality {e.score:.2f}); the rule {'accepted' if e.rule else 'rejected'}")
-            actor = "central management"
+            what = phrase("verdict_vs", lang,
+                          verdict=phrase("accepted_v" if e.value else "rejected_v", lang),
+                          theme=names[e.actor], quality=number_text(e.score, lang),
+                          rule=phrase("accepted_v" if e.rule else "rejected_v", lang))
+            actor = phrase("management", lang)
         elif e.kind == "pitch":
-            what = f"pitched {PITCH_PLANS[e.value]}; the rule pitched {PITCH_PLANS[e.rule]}"
+            what = phrase("pitch_vs", lang, plan=PLANS[lang][e.value], rule=PLANS[lang][e.rule])
             actor = names[e.actor]
         else:
-            what = (f"coached {model.dimensions[e.value]}; the rule coached "
-                    f"{model.dimensions[e.rule]}")
+            what = phrase("gap_vs", lang, dim=dimension_text(model.dimensions[e.value], lang),
+                          rule=dimension_text(model.dimensions[e.rule], lang))
             actor = names[e.actor]
         out.append({"week": e.week, "kind": e.kind, "who": actor, "what": what})
     return out
+
+
+def _composition(counts: np.ndarray | None, model: MergerModel,
+                 lang: str = "en") -> dict[str, dict[str, int]]:
+    names = model.strategy.theme_names
+    if counts is None:
+        return {}
+    return {theme_text(names[team], lang): dict(zip(model.city_names, counts[team].tolist(),
+                                                    strict=True))
+            for team in range(counts.shape[0])}
 
 
 def debrief(session: ClassSession, lang: str = "en") -> dict[str, Any]:
@@ -124,17 +127,16 @@ def debrief(session: ClassSession, lang: str = "en") -> dict[str, Any]:
     monitors = [{"key": key, "label": t(label, lang),
                  **{name: finals[name][key] for name in RUNS}} for key, label in MONITORS]
     log = [e for e in session.book.log if e.source == "player"]
-    counts = {kind: sum(1 for e in log if e.kind == kind)
+    counts = {KINDS[lang][kind]: sum(1 for e in log if e.kind == kind)
               for kind in ("invite", "respond", "pitch", "verdict", "gap")}
     return {
         "weeks": weeks,
         "monitors": monitors,
         "series": {key: {name: [round(float(x), 5) for x in frame[key]]
                          for name, frame in frames.items()} for key in PLOTS},
+        "series_labels": {key: t(label, lang) for key, label in MONITORS if key in PLOTS},
         "player_choices": counts,
-        "against_rule": _against_rule(session),
-        "composition": {"class": _composition(session.composition
-                                              if session.composition is not None
-                                              else None, session.model),
-                        "rules": _composition(rule_counts, session.model)},
+        "against_rule": _against_rule(session, lang),
+        "composition": {"class": _composition(session.composition, session.model, lang),
+                        "rules": _composition(rule_counts, session.model, lang)},
     }

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
+from sim.live.texts import theme_text
+
 if TYPE_CHECKING:
     from sim.model import MergerModel
 
@@ -27,8 +29,9 @@ def layout(model: MergerModel, seed: int) -> np.ndarray:
     return (pos - low) / np.where(high > low, high - low, 1.0)
 
 
-def network_view(model: MergerModel, pos: np.ndarray) -> dict[str, Any]:
-    """Active employees (x, y, city, team) and the ties between them, for drawing."""
+def network_view(model: MergerModel, pos: np.ndarray, lang: str = "en") -> dict[str, Any]:
+    """Active employees (x, y, city, team) and the ties between them, for drawing (the
+    teams' names in ``lang``)."""
     slots = np.flatnonzero(model.active[:pos.shape[0]])
     index = np.full(model.active.size, -1)
     index[slots] = np.arange(slots.size)
@@ -36,7 +39,8 @@ def network_view(model: MergerModel, pos: np.ndarray) -> dict[str, Any]:
     keep = (u < pos.shape[0]) & (v < pos.shape[0])
     u, v = u[keep], v[keep]
     both = (index[u] >= 0) & (index[v] >= 0)
-    return {"cities": list(model.city_names), "teams": list(model.strategy.theme_names),
+    return {"cities": list(model.city_names),
+            "teams": [theme_text(name, lang) for name in model.strategy.theme_names],
             "nodes": [[round(float(pos[s, 0]), 3), round(float(pos[s, 1]), 3),
                        int(model.city[s]), int(model.team[s])] for s in slots],
             "edges": np.column_stack([index[u[both]], index[v[both]]]).tolist()}

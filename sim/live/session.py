@@ -45,6 +45,15 @@ import numpy as np
 
 from sim.decisions import PITCH_PLANS, Decision, DecisionBook, LogEntry
 from sim.live.proposal import gap_menu, pitch_menu
+from sim.live.texts import (
+    ERRORS,
+    PLANS,
+    dimension_text,
+    lang_of,
+    note_text,
+    phrase,
+    theme_text,
+)
 from sim.model import MergerModel
 from sim.replay import Session, session_from_run
 from sim.rules.distance import fit
@@ -62,7 +71,17 @@ Role = Literal["sponsor", "employee"]
 
 
 class SessionError(ValueError):
-    """A refused request: the message is one line for the student's or teacher's page."""
+    """A refused request: one line for the student's or teacher's page, in its language.
+
+    ``key`` names the text in :data:`sim.live.texts.ERRORS`; ``fields`` fill it in. ``str()``
+    is the English line; :meth:`text` gives it in a page's language."""
+
+    def __init__(self, key: str, **fields: Any) -> None:
+        self.key, self.fields = key, fields
+        super().__init__(self.text("en"))
+
+    def text(self, lang: str) -> str:
+        return ERRORS[self.key][lang_of(lang)].format(**self.fields)
 
 
 @dataclass
@@ -98,12 +117,12 @@ def new_code() -> str:
 def clean_nickname(raw: Any) -> str:
     """A nickname as shown to the class, or a refusal naming the rule it breaks."""
     if not isinstance(raw, str):
-        raise SessionError("nickname: type a name")
+        raise SessionError("nickname_type")
     name = unicodedata.normalize("NFC", raw).strip()
     if not 1 <= len(name) <= MAX_NICKNAME:
-        raise SessionError(f"nickname: 1 to {MAX_NICKNAME} characters")
+        raise SessionError("nickname_length", n=MAX_NICKNAME)
     if any(not (c.isprintable() and unicodedata.category(c)[0] in "LNPSZ") for c in name):
-        raise SessionError("nickname: letters, digits, spaces and punctuation only")
+        raise SessionError("nickname_chars")
     return name
 
 
@@ -118,7 +137,7 @@ def members_per_city(model: MergerModel) -> np.ndarray:
 
 def _whole(value: Any, field_name: str) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise SessionError(f"{field_name}: a whole number is expected")
+        raise SessionError("whole", field=field_name)
     return value
 
 
@@ -128,37 +147,53 @@ class ClassSession:
     def __init__(self, scenario: Scenario | str = "classroom", seed: int = 0,
                  code: str | None = None, max_players: int = MAX_PLAYERS,
                  week_seconds: float | None = None, away_seconds: float | None = None,
-                 clock: Callable[[], float] = time.monotonic) -> None:
-        self.config = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
-        self.seed = int(seed)
+                 clock: Callable[[], float] = time.monotonic, auto_advance: bool = False,
+                 scenario_name: str = "") -> None:
         self.code = code or new_code()
         self.max_players = max_players
-        self.book = DecisionBook()
-        self.model = MergerModel(self.config, "teams", seed=self.seed, decisions=self.book)
+        self._set_run(scenario, seed, scenario_name)
         self.players: dict[str, Player] = {}
         self.phase: Literal["lobby", "running", "ended"] = "lobby"
         self.choices = WeekChoices()
         self._preview: tuple[int, list[LogEntry]] | None = None
         self.week_seconds = week_seconds
+        self.auto_advance = auto_advance  # at the deadline the week closes by itself
         self.away_seconds = away_seconds  # a page silent this long counts as having left
         self.lock = threading.RLock()  # a server works on the session one request at a time
         self.clock = clock
         self.opened = clock()
         self.composition: np.ndarray | None = None  # members per team and city, recruited
 
+    def _set_run(self, scenario: Scenario | str, seed: int, name: str = "") -> None:
+        self.config = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+        self.scenario_name = name or (scenario if isinstance(scenario, str)
+                                      else self.config.name)
+        self.seed = int(seed)
+        self.book = DecisionBook()
+        self.model = MergerModel(self.config, "teams", seed=self.seed, decisions=self.book)
+
+    def configure(self, scenario: Scenario, seed: int, name: str = "") -> None:
+        """The teacher picks another scenario or seed before the class starts (the caller
+        checks both: a shipped preset, a seed in range). Students who joined keep their
+        place; roles are handed out at the start."""
+        if self.phase != "lobby":
+            raise SessionError("started")
+        self._set_run(scenario, seed, name)
+        self._preview = None
+
     # ------------------------------------------------------------------ joining
 
     def join(self, code: Any, nickname: Any) -> str:
         """A student joins with the room code and a nickname; returns their token."""
         if not isinstance(code, str) or code.strip().upper() != self.code:
-            raise SessionError("room code: no class with that code")
+            raise SessionError("room_code")
         name = clean_nickname(nickname)
         if self.phase == "ended":
-            raise SessionError("the class has ended")
+            raise SessionError("ended")
         if any(p.nickname.casefold() == name.casefold() for p in self.players.values()):
-            raise SessionError(f"nickname: {name!r} is taken; choose another")
+            raise SessionError("taken", name=name)
         if len(self.players) >= self.max_players:
-            raise SessionError(f"the class is full ({self.max_players} students)")
+            raise SessionError("full", n=self.max_players)
         token = secrets.token_urlsafe(16)
         self.players[token] = Player(token, name, seen=self.clock())
         if self.phase == "running":
@@ -169,7 +204,7 @@ class ClassSession:
         """The player a token names, or a refusal (a forged or stale token)."""
         found = self.players.get(token) if isinstance(token, str) else None
         if found is None:
-            raise SessionError("not in this class: join again with the room code")
+            raise SessionError("not_in_class")
         found.seen = self.clock()
         return found
 
@@ -194,7 +229,7 @@ class ClassSession:
         """The teacher starts: management appoints the sponsors (week 1, by the rule), then
         students get roles: the first as sponsors, the others as employees."""
         if self.phase != "lobby":
-            raise SessionError("the class has already started")
+            raise SessionError("started")
         self.phase = "running"
         self.model.step()
         self.opened = self.clock()
@@ -222,7 +257,7 @@ class ClassSession:
                             if int(self.model.uid[c]) not in taken]
                 candidates = [u for u in free_ids if u in known] or free_ids
                 if not candidates:
-                    raise SessionError("no free role left in this organisation")
+                    raise SessionError("no_role")
                 player.role = "employee"
                 player.uid = int(rng.choice(candidates))
             taken.add(player.uid)
@@ -239,19 +274,17 @@ class ClassSession:
 
     def _check_open(self, week: Any) -> int:
         if self.phase != "running":
-            raise SessionError("the class is not running")
+            raise SessionError("not_running")
         week = _whole(week, "week")
         if week != self.open_week:
-            raise SessionError(f"too late: week {week} is closed; choices are now for week "
-                               f"{self.open_week}")
+            raise SessionError("week_closed", week=week, open=self.open_week)
         if self.seconds_left() == 0:
-            raise SessionError(f"too late: the deadline for week {week} has passed; the "
-                               "model's rule chooses for you")
+            raise SessionError("deadline", week=week)
         return week
 
     def seconds_left(self) -> float | None:
-        """Seconds until the open week's deadline (None: no deadline)."""
-        if self.week_seconds is None:
+        """Seconds until the open week's deadline (None: no deadline, or no week open)."""
+        if self.week_seconds is None or self.phase != "running" or self.at_horizon():
             return None
         return max(0.0, round(self.opened + self.week_seconds - self.clock(), 1))
 
@@ -271,13 +304,13 @@ class ClassSession:
         confirmation; raises :class:`SessionError` and changes nothing when refused."""
         player = self.player(token)
         if not isinstance(message, Mapping):
-            raise SessionError("message: not understood")
+            raise SessionError("message")
         unknown = set(message) - {"week", "kind", "target", "team", "accept", "plan", "dim"}
         if unknown:
-            raise SessionError(f"message: unknown field {sorted(unknown)[0]!r}")
+            raise SessionError("unknown_field", field=str(sorted(map(str, unknown))[0])[:40])
         self._check_open(message.get("week"))
         if player.left:
-            raise SessionError("you left the class: reload the page to take your role back")
+            raise SessionError("left")
         kind = message.get("kind")
         if kind == "invite":
             done = self._invite(player, message.get("target"))
@@ -288,7 +321,7 @@ class ClassSession:
         elif kind == "gap":
             done = self._gap(player, message.get("dim"))
         else:
-            raise SessionError("kind: one of invite, respond, pitch, gap")
+            raise SessionError("kind")
         self.choices.chosen.add(player.uid)
         return done
 
@@ -299,9 +332,9 @@ class ClassSession:
         plan = _whole(plan, "plan")
         team = self._team_of(player)
         if not self._due("pitch", team):
-            raise SessionError("your team has no pitch due this week")
+            raise SessionError("no_pitch")
         if not 0 <= plan < len(PITCH_PLANS):
-            raise SessionError(f"plan: one of 0 .. {len(PITCH_PLANS) - 1}")
+            raise SessionError("plan", n=len(PITCH_PLANS) - 1)
         self.choices.pitches[team] = plan
         self.choices.verdicts.pop(team, None)  # another proposal: the teacher judges anew
         self._preview = None
@@ -311,9 +344,9 @@ class ClassSession:
         dim = _whole(dim, "dim")
         team = self._team_of(player)
         if not self._due("gap", team):
-            raise SessionError("your team has no behaviour support due this week")
+            raise SessionError("no_gap")
         if not 0 <= dim < len(self.model.dimensions):
-            raise SessionError(f"dim: one of 0 .. {len(self.model.dimensions) - 1}")
+            raise SessionError("dim", n=len(self.model.dimensions) - 1)
         self.choices.gaps[team] = dim
         return self.model.dimensions[dim]
 
@@ -323,17 +356,16 @@ class ClassSession:
         team = int(self.model.team[slot]) if slot >= 0 else -1
         spec = self.config.teams
         if team < 0 or self.open_week > spec.recruitment_weeks:
-            raise SessionError("you cannot invite now: only team members invite, in the "
-                               "recruitment weeks")
+            raise SessionError("cannot_invite")
         if target not in set(self._contacts(player.uid).tolist()):
-            raise SessionError("target: not one of your contacts")
+            raise SessionError("not_contact")
         allowed = (spec.sponsor_invitations if player.role == "sponsor"
                    else spec.member_invitations)
         mine = self.choices.invites.setdefault(player.uid, [])
         if target in mine:
             return "already invited"
         if len(mine) >= allowed:
-            raise SessionError(f"you can invite {allowed} colleague(s) a week")
+            raise SessionError("invite_limit", n=allowed)
         mine.append(target)
         self._preview = None
         return "invited"
@@ -341,11 +373,11 @@ class ClassSession:
     def _respond(self, player: Player, team: Any, accept: Any) -> str:
         team = _whole(team, "team")
         if not isinstance(accept, bool):
-            raise SessionError("accept: yes or no")
+            raise SessionError("accept")
         offers = {e.target for e in self.preview() if e.kind == "respond"
                   and e.actor == player.uid}
         if team not in offers:
-            raise SessionError("team: no invitation from that team reaches you this week")
+            raise SessionError("no_offer")
         self.choices.responses[(player.uid, team)] = accept
         return "accepted" if accept else "declined"
 
@@ -353,10 +385,10 @@ class ClassSession:
         """The teacher, as central management, accepts or rejects a pitch due this week."""
         team = _whole(team, "team")
         if not isinstance(accept, bool):
-            raise SessionError("accept: yes or no")
+            raise SessionError("accept")
         due = {e.actor for e in self.preview() if e.kind == "verdict"}
         if team not in due:
-            raise SessionError("team: no pitch from that team this week")
+            raise SessionError("no_pitch_from")
         self.choices.verdicts[team] = accept
         return "accepted" if accept else "rejected"
 
@@ -394,9 +426,9 @@ class ClassSession:
     def advance(self) -> int:
         """The teacher closes the open week: the choices take effect and the week runs."""
         if self.phase != "running":
-            raise SessionError("the class is not running")
+            raise SessionError("not_running")
         if self.model.week >= self.config.horizon.total_weeks:
-            raise SessionError("the run has reached its horizon")
+            raise SessionError("horizon")
         self.book.add(self._decisions())
         self.model.step()
         if self.model.week == min(self.config.teams.recruitment_weeks,
@@ -416,6 +448,19 @@ class ClassSession:
             return True
         return any(e.kind in ("pitch", "gap") for e in self.preview())
 
+    def tick(self) -> bool:
+        """Close the open week by itself when its deadline has passed and the teacher chose
+        automatic advance: on to the next week with a choice (as the teacher's "next week
+        with a choice"), within the intervention; after it, the teacher runs to the end.
+        The pages call this as they poll; returns whether the session moved on."""
+        if not (self.auto_advance and self.phase == "running" and self.seconds_left() == 0):
+            return False
+        end = min(self.config.horizon.intervention_weeks, self.config.horizon.total_weeks)
+        if self.model.week >= end:
+            return False
+        self.advance_to_choice()
+        return True
+
     def advance_to_choice(self) -> int:
         """Advance at least one week, then on until a week with a choice for the students
         (a pitch or behaviour support due), or the end of the intervention."""
@@ -428,7 +473,7 @@ class ClassSession:
     def run_to_end(self) -> int:
         """The rest of the run by the rules (the students' roles still count as theirs)."""
         if self.phase != "running":
-            raise SessionError("the class is not running")
+            raise SessionError("not_running")
         while not self.at_horizon():
             self.advance()
         return self.model.week
@@ -439,13 +484,16 @@ class ClassSession:
 
     # ------------------------------------------------------------------ what people see
 
-    def student_view(self, token: Any) -> dict[str, Any]:
-        """What one student may see: their own situation, never another student's choices."""
+    def student_view(self, token: Any, lang: str = "en") -> dict[str, Any]:
+        """What one student may see: their own situation, never another student's choices
+        (names of themes and dimensions, and the "last week" lines, in ``lang``)."""
         player = self.player(token)
+        lang = lang_of(lang)
         view: dict[str, Any] = {"nickname": player.nickname, "role": player.role,
                                 "week": self.model.week, "open_week": self.open_week,
                                 "phase": self.phase, "seconds_left": self.seconds_left(),
-                                "last_week": self._last_week(player)}
+                                "auto_advance": self.auto_advance,
+                                "last_week": self._last_week(player, lang)}
         slot = self.model.slot_of(player.uid) if player.role else -1
         if slot < 0:
             return view
@@ -455,7 +503,7 @@ class ClassSession:
             "city": model.city_names[int(model.city[slot])],
             "unit": int(model.unit[slot]),
             "workload": round(float(strategy.workload[slot]), 2),
-            "team": strategy.theme_names[team] if team >= 0 else None,
+            "team": theme_text(strategy.theme_names[team], lang) if team >= 0 else None,
             "my_invitations": list(self.choices.invites.get(player.uid, [])),
         })
         if team >= 0 and self.open_week <= self.config.teams.recruitment_weeks:
@@ -466,31 +514,35 @@ class ClassSession:
                 for c in contacts if c >= 0 and model.team[c] < 0]
         if self.phase == "running" and team >= 0:
             if self._due("pitch", team):
-                view["pitch"] = {**pitch_menu(model, team),
-                                 "team_choice": self.choices.pitches.get(team)}
+                menu = pitch_menu(model, team)
+                for option in menu["options"]:
+                    option["label"] = PLANS[lang][option["plan"]]
+                view["pitch"] = {**menu, "team_choice": self.choices.pitches.get(team)}
             if self._due("gap", team):
-                view["gap"] = {**gap_menu(model, team),
-                               "team_choice": self.choices.gaps.get(team)}
+                menu = gap_menu(model, team)
+                for gap in menu["gaps"]:
+                    gap["name"] = dimension_text(gap["name"], lang)
+                view["gap"] = {**menu, "team_choice": self.choices.gaps.get(team)}
         if self.phase == "running":
-            view["offers"] = [self._offer(player, slot, e.target) for e in self.preview()
+            view["offers"] = [self._offer(player, slot, e.target, lang) for e in self.preview()
                               if e.kind == "respond" and e.actor == player.uid]
         return view
 
-    def _offer(self, player: Player, slot: int, team: int) -> dict[str, Any]:
+    def _offer(self, player: Player, slot: int, team: int, lang: str) -> dict[str, Any]:
         """An invitation as its invitee sees it: what the rule's join probability weighs
         (fit with the theme and with the sponsor, contacts already in, workload)."""
         model, strategy = self.model, self.model.strategy
         sponsor = int(strategy.sponsor[team])
         contacts = [model.slot_of(int(u)) for u in self._contacts(player.uid)]
         inside = [c for c in contacts if c >= 0 and model.team[c] == team]
-        return {"team": team, "theme": strategy.theme_names[team],
+        return {"team": team, "theme": theme_text(strategy.theme_names[team], lang),
                 "theme_fit": round(float(fit(model.values[slot], strategy.profile[team])), 3),
                 "sponsor_fit": (round(float(fit(model.values[slot], model.values[sponsor])), 3)
                                 if sponsor >= 0 else None),
                 "contacts_in_team": round(len(inside) / max(1, len(contacts)), 3),
                 "my_answer": self.choices.responses.get((player.uid, team))}
 
-    def _last_week(self, player: Player) -> list[dict[str, Any]]:
+    def _last_week(self, player: Player, lang: str) -> list[dict[str, Any]]:
         """The player's decision points of the week just run, each marked by who chose:
         the student, or the model's rule (when they did not choose in time)."""
         if not player.role or self.model.week < 1:
@@ -508,37 +560,43 @@ class ClassSession:
         out = []
         for e in mine:
             if e.kind == "respond" and e.source != "refused":
-                what = f"{'accepted' if e.value else 'declined'} {names[e.target]}"
+                what = phrase("accepted" if e.value else "declined", lang,
+                              theme=theme_text(names[e.target], lang))
             elif e.kind == "invite" and e.source != "refused":
-                what = f"invited #{e.target}"
+                what = phrase("invited", lang, id=e.target)
             elif e.source == "refused":
-                what = f"{e.kind}: {e.note}"
+                what = phrase("refused", lang, kind=phrase(f"{e.kind}_k", lang),
+                              note=note_text(e.note, lang))
             elif e.kind == "pitch":
-                what = f"pitch {PITCH_PLANS[e.value]}"
+                what = phrase("pitch", lang, plan=PLANS[lang][e.value])
             else:
-                what = f"coaching on {self.model.dimensions[e.value]}"
+                what = phrase("gap", lang,
+                              dim=dimension_text(self.model.dimensions[e.value], lang))
             out.append({"kind": e.kind, "what": what, "source": e.source})
         return out
 
-    def teacher_view(self) -> dict[str, Any]:
+    def teacher_view(self, lang: str = "en") -> dict[str, Any]:
         """The teacher's screen: teams and members per city, pitches waiting, the class."""
         model, strategy = self.model, self.model.strategy
+        lang = lang_of(lang)
         per_city = members_per_city(model)
         running = self.phase == "running" and not self.at_horizon()
-        waiting = ([{"team": e.actor, "theme": strategy.theme_names[e.actor],
+        waiting = ([{"team": e.actor, "theme": theme_text(strategy.theme_names[e.actor], lang),
                      "quality": round(e.score, 3), "rule": bool(e.rule),
-                     "plan": PITCH_PLANS[self.choices.pitches.get(e.actor, 0)],
+                     "plan": PLANS[lang][self.choices.pitches.get(e.actor, 0)],
                      "verdict": self.choices.verdicts.get(e.actor)}
                     for e in self.preview() if e.kind == "verdict"]
                    if running else [])
         return {"code": self.code, "phase": self.phase, "week": model.week,
+                "scenario": self.scenario_name, "seed": self.seed,
+                "auto_advance": self.auto_advance, "week_seconds": self.week_seconds,
                 "open_week": self.open_week, "horizon": self.config.horizon.total_weeks,
                 "at_horizon": self.at_horizon(), "seconds_left": self.seconds_left(),
                 "threshold": self.config.teams.pitch_threshold,
                 "students": [{"nickname": p.nickname, "role": p.role, "left": self.away(p),
                               "chosen": p.uid in self.choices.chosen}
                              for p in self.players.values()],
-                "teams": [{"theme": strategy.theme_names[t],
+                "teams": [{"theme": theme_text(strategy.theme_names[t], lang),
                            "members_per_city": dict(zip(model.city_names,
                                                         per_city[t].tolist(), strict=True))}
                           for t in range(strategy.n_teams)],

@@ -28,57 +28,19 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
+from sim.dashboard.i18n import scenario_name
 from sim.live.debrief import debrief
 from sim.live.network import layout, network_view
 from sim.live.session import ClassSession, SessionError
+from sim.live.setup import offered_presets, reconfigure
+from sim.live.texts import STUDENT, TEACHER, lang_of
 
 MAX_BODY = 4096
 """Largest request body accepted (a choice is a few dozen bytes)."""
 
-TEXT = {
-    "en": {"title": "Join the merger", "code": "Room code", "name": "Your name",
-           "join": "Join", "wait": "Waiting for the teacher to start...", "week": "Week",
-           "role": "Your role", "sponsor": "sponsor of a theme", "employee": "employee",
-           "city": "City", "workload": "Workload", "team": "Your team",
-           "offers": "Invitations this week", "accept": "Accept", "decline": "Decline",
-           "invite": "Invite your contacts", "send": "Invite",
-           "none": "none yet", "fit": "fit with the theme",
-           "sponsor_fit": "with the sponsor", "inside": "your contacts already in",
-           "left_s": "s left",
-           "pitch": "Your team's pitch to central management",
-           "pitch_help": "Quality = work x (weighted mean of the ingredients); "
-                         "accepted at or above",
-           "plans": ["Pitch as it is", "One more week of work first",
-                     "Client interviews first"],
-           "expected": "expected quality", "choose": "Choose",
-           "gap": "Behaviour support: which gap does your team work on?",
-           "rule_pick": "the rule's choice", "last": "Last week",
-           "by_rule": "chosen by the model's rule (you did not choose)",
-           "by_you": "your choice", "refused": "not possible", "leave": "Leave",
-           "gone": "You left: the model's rule plays your role. Reload the page to take "
-                   "it back."},
-    "nl": {"title": "Doe mee met de fusie", "code": "Klascode", "name": "Je naam",
-           "join": "Meedoen", "wait": "Wachten tot de docent start...", "week": "Week",
-           "role": "Je rol", "sponsor": "sponsor van een thema", "employee": "medewerker",
-           "city": "Stad", "workload": "Werkdruk", "team": "Je team",
-           "offers": "Uitnodigingen deze week", "accept": "Ja", "decline": "Nee",
-           "invite": "Nodig je contacten uit", "send": "Uitnodigen",
-           "none": "nog geen", "fit": "past bij het thema",
-           "sponsor_fit": "bij de sponsor", "inside": "je contacten al in het team",
-           "left_s": "s over",
-           "pitch": "De pitch van je team aan het centrale management",
-           "pitch_help": "Kwaliteit = werk x (gewogen gemiddelde van de ingrediënten); "
-                         "aangenomen vanaf",
-           "plans": ["Pitchen zoals het is", "Eerst nog een week werk",
-                     "Eerst klantinterviews"],
-           "expected": "verwachte kwaliteit", "choose": "Kies",
-           "gap": "Gedragsondersteuning: aan welk gat werkt je team?",
-           "rule_pick": "keuze van de regel", "last": "Vorige week",
-           "by_rule": "gekozen door de regel van het model (jij koos niet)",
-           "by_you": "jouw keuze", "refused": "niet mogelijk", "leave": "Verlaten",
-           "gone": "Je bent weg: de regel van het model speelt je rol. Herlaad de pagina "
-                   "om hem terug te nemen."},
-}
+
+STATUS = {"teacher_key": 403, "not_found": 404}
+"""HTTP status of a refusal other than 400, by its key."""
 
 
 def _static(name: str) -> str:
@@ -93,18 +55,28 @@ def _error(message: str, status: int = 400) -> JSONResponse:
 async def _body(request: Request) -> Any:
     raw = await request.body()
     if len(raw) > MAX_BODY:
-        raise SessionError(f"request: larger than {MAX_BODY} bytes")
+        raise SessionError("too_large", n=MAX_BODY)
     try:
         return json.loads(raw.decode("utf-8")) if raw else {}
     except (UnicodeDecodeError, ValueError):
-        raise SessionError("request: not JSON") from None
+        raise SessionError("not_json") from None
+
+
+def _lang(request: Request) -> str:
+    """The page's language: ``?lang=nl`` or the ``x-lang: nl`` header its script sends."""
+    return lang_of(request.query_params.get("lang") or request.headers.get("x-lang"))
 
 
 def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlette:
-    """The class's web application; ``app.state.teacher_key`` holds the teacher's key."""
+    """The class's web application; ``app.state.teacher_key`` holds the teacher's key.
+
+    Every path the pages use is relative, so the same application serves on its own
+    (``merger-sim class``: ``/join``) or mounted next to the dashboard
+    (``merger-sim dashboard --class``: ``/class/join``)."""
     key = teacher_key or secrets.token_urlsafe(12)
     lock = session.lock
-    debriefs: dict[tuple[int, int, str], dict[str, Any]] = {}
+    debriefs: dict[tuple[Any, ...], dict[str, Any]] = {}
+    positions: dict[tuple[str, int], Any] = {}
 
     async def locked(work, *args):
         """Run ``work(*args)`` on the session in a worker thread, one at a time."""
@@ -113,24 +85,43 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
                 return work(*args)
         return await run_in_threadpool(call)
 
-    def me(token: str) -> dict[str, Any]:
+    def me(token: str, lang: str) -> dict[str, Any]:
+        session.tick()  # a page's poll closes a week whose deadline passed (if so set)
         if session.player(token).left:
             session.rejoin(token)
-        return session.student_view(token)
+        return session.student_view(token, lang)
 
-    positions: list[Any] = []
+    def view(lang: str) -> dict[str, Any]:
+        session.tick()
+        return session.teacher_view(lang)
 
-    def the_network() -> dict[str, Any]:
-        if not positions:  # laid out once, from the ties when first asked
-            positions.append(layout(session.model, session.seed))
-        return network_view(session.model, positions[0])
+    def the_network(lang: str) -> dict[str, Any]:
+        run = (session.scenario_name, session.seed)
+        if run not in positions:  # laid out once per run, from the ties when first asked
+            positions.clear()
+            positions[run] = layout(session.model, session.seed)
+        return network_view(session.model, positions[run], lang)
 
     def the_debrief(lang: str) -> dict[str, Any]:
-        marker = (session.model.week, len(session.book.log), lang)
+        marker = (session.scenario_name, session.seed, session.model.week,
+                  len(session.book.log), lang)
         if marker not in debriefs:
             debriefs.clear()
             debriefs[marker] = debrief(session, lang)
         return debriefs[marker]
+
+    def start(body: dict[str, Any]) -> None:
+        if "scenario" in body or "seed" in body:
+            reconfigure(session, body.get("scenario", session.scenario_name),
+                        body.get("seed", session.seed))
+        if "auto_advance" in body:
+            set_auto(body)
+        session.start()
+
+    def set_auto(body: dict[str, Any]) -> None:
+        if not isinstance(body.get("auto_advance"), bool):
+            raise SessionError("auto")
+        session.auto_advance = body["auto_advance"]
 
     def teacher_ok(request: Request) -> bool:
         given = request.query_params.get("key") or request.headers.get("x-teacher-key", "")
@@ -138,27 +129,28 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
 
     def guarded(handler):
         async def endpoint(request: Request) -> Response:
+            lang = _lang(request)
             try:
                 return await handler(request)
             except SessionError as err:
-                return _error(str(err))
+                return _error(err.text(lang), STATUS.get(err.key, 400))
             except Exception:  # never a traceback to a browser
-                return _error("the server could not handle this request", 500)
+                return _error(SessionError("server").text(lang), 500)
         return endpoint
 
     async def join_page(request: Request) -> Response:
-        lang = "nl" if request.query_params.get("lang") == "nl" else "en"
-        return HTMLResponse(_join_html(lang))
+        return HTMLResponse(_join_html(_lang(request)))
 
     async def api_join(request: Request) -> Response:
         body = await _body(request)
         if not isinstance(body, dict):
-            raise SessionError("request: not understood")
+            raise SessionError("request")
         token = await locked(session.join, body.get("code"), body.get("nickname"))
         return JSONResponse({"token": token})
 
     async def api_me(request: Request) -> Response:
-        return JSONResponse(await locked(me, request.headers.get("x-token", "")))
+        return JSONResponse(await locked(me, request.headers.get("x-token", ""),
+                                         _lang(request)))
 
     async def api_choose(request: Request) -> Response:
         token = request.headers.get("x-token", "")
@@ -170,41 +162,46 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
         return JSONResponse({"ok": "left"})
 
     async def teacher_page(request: Request) -> Response:
+        lang = _lang(request)
         if not teacher_ok(request):
-            return _error("teacher key required", 403)
-        return HTMLResponse(_teacher_html(session, request))
+            given = bool(request.query_params.get("key"))
+            return HTMLResponse(_key_html(lang, given), status_code=403 if given else 200)
+        choices = await locked(offered_presets)
+        return HTMLResponse(_teacher_html(session, request, lang, choices))
 
     async def api_teacher(request: Request) -> Response:
         if not teacher_ok(request):
-            return _error("teacher key required", 403)
+            raise SessionError("teacher_key")
         action = request.path_params["action"]
+        lang = _lang(request)
         if request.method == "GET" and action == "view":
-            return JSONResponse(await locked(session.teacher_view))
+            return JSONResponse(await locked(view, lang))
         if request.method == "GET" and action == "session.json":
             text = await locked(lambda: session.session().to_json())
             return Response(text, media_type="application/json",
                             headers={"content-disposition":
                                      'attachment; filename="class-session.json"'})
         if request.method == "GET" and action == "network":
-            return JSONResponse(await locked(the_network))
+            return JSONResponse(await locked(the_network, lang))
         if request.method == "GET" and action == "debrief":
-            lang = "nl" if request.query_params.get("lang") == "nl" else "en"
             return JSONResponse(await locked(the_debrief, lang))
         if request.method != "POST":
-            return _error("not found", 404)
-        actions = {"start": session.start, "advance": session.advance,
-                   "next": session.advance_to_choice, "finish": session.run_to_end,
-                   "end": session.end}
-        if action == "verdict":
+            raise SessionError("not_found")
+        actions = {"advance": session.advance, "next": session.advance_to_choice,
+                   "finish": session.run_to_end, "end": session.end}
+        if action in ("verdict", "start", "auto"):
             body = await _body(request)
             if not isinstance(body, dict):
-                raise SessionError("request: not understood")
-            await locked(session.verdict, body.get("team"), body.get("accept"))
+                raise SessionError("request")
+            if action == "verdict":
+                await locked(session.verdict, body.get("team"), body.get("accept"))
+            else:
+                await locked(start if action == "start" else set_auto, body)
         elif action in actions:
             await locked(actions[action])
         else:
-            return _error("not found", 404)
-        return JSONResponse(await locked(session.teacher_view))
+            raise SessionError("not_found")
+        return JSONResponse(await locked(session.teacher_view, lang))
 
     routes = [
         Route("/join", join_page),
@@ -220,17 +217,35 @@ def create_app(session: ClassSession, teacher_key: str | None = None) -> Starlet
     return app
 
 
-def _join_html(lang: str) -> str:
-    t = TEXT[lang]
-    page = _static("join.html")
-    for name, value in (("__LANG__", lang), ("__TITLE__", html.escape(t["title"])),
-                        ("__CODE_LABEL__", html.escape(t["code"])),
-                        ("__NAME_LABEL__", html.escape(t["name"])),
-                        ("__JOIN__", html.escape(t["join"])),
-                        ("__LEAVE__", html.escape(t["leave"])),
-                        ("__TEXT__", json.dumps(t).replace("<", "\\u003c"))):
+def _fill(page: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
         page = page.replace(name, value)
     return page
+
+
+def _json(value: Any) -> str:
+    """JSON safe inside a <script> element."""
+    return json.dumps(value).replace("<", "\\u003c")
+
+
+def _join_html(lang: str) -> str:
+    t = STUDENT[lang]
+    return _fill(_static("join.html"), {
+        "__LANG__": lang, "__TITLE__": html.escape(t["title"]),
+        "__CODE_LABEL__": html.escape(t["code"]), "__NAME_LABEL__": html.escape(t["name"]),
+        "__JOIN__": html.escape(t["join"]), "__LEAVE__": html.escape(t["leave"]),
+        "__TEXT__": _json(t)})
+
+
+def _key_html(lang: str, wrong: bool) -> str:
+    """The teacher's door: a form for the key (the dashboard's link leads here; the key
+    itself is never on a page anyone else can open)."""
+    t = TEACHER[lang]
+    return _fill(_static("teacher_key.html"), {
+        "__LANG__": lang, "__TITLE__": html.escape(t["key_title"]),
+        "__HELP__": html.escape(t["key_help"]), "__KEY__": html.escape(t["key"]),
+        "__OPEN__": html.escape(t["open"]),
+        "__WRONG__": html.escape(t["wrong_key"]) if wrong else ""})
 
 
 def _qr_svg(url: str) -> str:
@@ -244,14 +259,18 @@ def _qr_svg(url: str) -> str:
     return buffer.getvalue().decode()
 
 
-def _teacher_html(session: ClassSession, request: Request) -> str:
-    base = str(request.base_url).rstrip("/")
-    join_url = f"{base}/join"
-    page = _static("teacher.html")
+def _teacher_html(session: ClassSession, request: Request, lang: str,
+                  choices: list[str]) -> str:
+    # the join page sits next to this one, wherever the application is mounted
+    here = str(request.url.replace(query=""))
+    join_url = here.rsplit("/", 1)[0] + "/join"
+    scenarios = [[name, scenario_name(name, lang)]
+                 for name in dict.fromkeys([session.scenario_name, *choices])]
     given = request.query_params.get("key", "")
-    for name, value in (("__CODE__", html.escape(session.code)),
-                        ("__JOIN_URL__", html.escape(join_url)), ("__QR__", _qr_svg(join_url)),
-                        ("__KEY_URL__", html.escape(quote(given, safe=""))),
-                        ("__KEY_JSON__", json.dumps(given).replace("<", "\\u003c"))):
-        page = page.replace(name, value)
-    return page
+    return _fill(_static("teacher.html"), {
+        "__LANG__": lang, "__CODE__": html.escape(session.code),
+        "__JOIN_URL__": html.escape(join_url + ("?lang=nl" if lang == "nl" else "")),
+        "__QR__": _qr_svg(join_url + ("?lang=nl" if lang == "nl" else "")),
+        "__KEY_URL__": html.escape(quote(given, safe="")),
+        "__KEY_JSON__": _json(given), "__TEXT__": _json(TEACHER[lang]),
+        "__SCENARIOS__": _json(scenarios), "__LANG_JSON__": _json(lang)})

@@ -427,6 +427,7 @@ class Teams:
         tie_density = self.internal_tie_density(model)
         noise = model.streams["pitch"].normal(0.0, spec.pitch_noise_sd, size=len(due))
         for team, eps in zip(due, noise, strict=True):
+            norm = model.team_norm[team]
             if model.decisions is not None:  # a played team may prepare its pitch otherwise
                 plan = model.decisions.pitch(model, int(team))
                 if plan == PITCH_HOLD:
@@ -436,8 +437,11 @@ class Teams:
                     self.activity(model, team)
                     work[team] = work_done(self.session_hours_done[team],
                                            int(self.activities_done[team]), spec)
+                    # what the interviews taught the members goes into this proposal: its
+                    # alignment is judged on the members' values after them (the norm's rule)
+                    norm = model.values[self.members(model, team)].mean(axis=0)
             members = self.members(model, team)
-            alignment = float(fit(model.team_norm[team], self.profile[team]))
+            alignment = float(fit(norm, self.profile[team]))
             quality = pitch_quality(
                 work[team], alignment, city_diversity(model.city[members], len(model.city_names)),
                 cohesion(model.values[members], tie_density[team], spec), spec, float(eps))
