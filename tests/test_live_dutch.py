@@ -125,3 +125,14 @@ def test_refusals_over_http_in_dutch():
         text = re.sub(r"<[^>]+>", " ", re.sub(r"(?s)<script>.*?</script>", "", page.decode()))
         assert status == 200 and english(text) == []
         assert session.players == {}
+
+
+def test_the_guides_name_the_buttons_as_the_teachers_screen_shows_them():
+    from pathlib import Path
+
+    guides = Path(__file__).resolve().parent.parent / "docs" / "teaching"
+    for lang in ("en", "nl"):
+        guide = (guides / f"{lang}.md").read_text(encoding="utf-8")
+        for button in ("advance", "next", "finish", "end"):
+            assert f"**{TEACHER[lang][button]}**" in guide, (lang, button)
+        assert f"**{TEACHER[lang]['dashboard_link']}**" in guide, lang

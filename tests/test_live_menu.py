@@ -40,6 +40,7 @@ def test_at_the_first_pitch_the_three_options_differ_and_the_run_agrees(room):
     assert quality[PITCH_AS_IS] < quality[PITCH_HOLD] < quality[PITCH_INTERVIEWS]
     assert menu[PITCH_AS_IS]["change"] == 0.0
     assert menu[PITCH_INTERVIEWS]["cost_eur"] > 0 and menu[PITCH_HOLD]["delay_weeks"] == 1
+    assert menu[PITCH_INTERVIEWS]["days_each"] == 2.0  # the guide: "two days of each member"
     # the interviews' expected gain is what the week's run makes of them (the judges'
     # noise is the same draw whichever option the team picks)
     gain = judged(room, team, PITCH_INTERVIEWS) - judged(room, team, PITCH_AS_IS)

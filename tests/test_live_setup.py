@@ -12,13 +12,20 @@ from live_support import class_server, serving
 from test_live_web import call
 
 from sim.live import ClassSession, SessionError
-from sim.live.setup import ENV_CLASS, check_settings, offered_presets, reconfigure
+from sim.live.setup import (
+    ENV_CLASS,
+    MAX_CLASS_HEADCOUNT,
+    check_settings,
+    offered_presets,
+    reconfigure,
+)
 
 
 def test_the_lobby_offers_the_shipped_presets_a_class_can_run():
     offered = offered_presets()
     assert {"classroom", "case", "two-cities"} <= set(offered)
     assert "ten-thousand" not in offered and "large" not in offered
+    assert MAX_CLASS_HEADCOUNT == 1000  # the guide: "up to 1,000 employees"
 
 
 @pytest.mark.parametrize("scenario, seed, words", [
@@ -49,6 +56,7 @@ def test_the_teacher_picks_scenario_and_seed_in_the_lobby_over_http():
             "two-cities", 5, "running")
         assert session.model.config.headcount == 500 and session.seed == 5
         assert session.session().seed == 5  # the session file says which run it was
+        assert [p.role for p in session.players.values()] == ["sponsor"]  # Anna kept her place
         status, body = call(f"{base}/api/teacher/start{key}", {"scenario": "classroom"})
         assert status == 400 and "started" in json.loads(body)["error"]
 
