@@ -14,6 +14,10 @@ Decision points (weeks of the intervention):
   own team. A played inviter's rule-drawn invitations are dropped; at most as many choices
   count as the rule would have drawn (``teams.sponsor_invitations`` or
   ``member_invitations``). The invitations the rule makes are logged too (source ``rule``).
+- ``call`` (recruitment weeks): a played sponsor makes the week's open call across the
+  organisation (``value`` 1, the rule's choice when the scenario has open calls) or not (0).
+  The call's reach is drawn for every calling sponsor whatever they choose, so no other draw
+  moves; a sponsor who makes none drops their share of it.
 - ``respond``: a played invitee accepts or declines one team's invitation of that week.
 - ``pitch``: a team due to pitch prepares its proposal from a short menu
   (:data:`PITCH_PLANS`): pitch the work as it is (the rule's choice), hold the pitch back a
@@ -42,7 +46,7 @@ import numpy as np
 if TYPE_CHECKING:
     from sim.model import MergerModel
 
-Kind = Literal["invite", "respond", "pitch", "verdict", "gap", "play"]
+Kind = Literal["invite", "respond", "pitch", "verdict", "gap", "play", "call"]
 
 PITCH_AS_IS, PITCH_HOLD, PITCH_INTERVIEWS = 0, 1, 2
 PITCH_PLANS: tuple[str, ...] = ("as it is", "one more week of work", "client interviews first")
@@ -175,6 +179,25 @@ class DecisionBook:
             self.log.append(LogEntry(model.week, "respond", person, t, int(value), "refused",
                                      "no invitation from that team this week"))
         return accept
+
+    def open_calls(self, model: MergerModel, teams: np.ndarray) -> np.ndarray:
+        """Which of the calling ``teams`` make their open call this week: their sponsor's
+        choice where one was made, the rule's (yes) elsewhere."""
+        sponsors = model.strategy.sponsor
+        chosen = {d.actor: bool(d.value) for d in self._of(model.week, "call")}
+        keep = np.ones(teams.size, dtype=bool)
+        for i, team in enumerate(teams.tolist()):
+            uid = int(model.uid[sponsors[team]])
+            if uid in chosen:
+                keep[i] = chosen.pop(uid)
+                self.log.append(LogEntry(model.week, "call", uid, team, int(keep[i]), "player",
+                                         rule=1))
+            else:
+                self.log.append(LogEntry(model.week, "call", uid, team, 1, "rule", rule=1))
+        for uid, value in chosen.items():
+            self.log.append(LogEntry(model.week, "call", uid, -1, int(value), "refused",
+                                     "not a sponsor whose team recruits this week"))
+        return keep
 
     # ------------------------------------------------------------------ pitch and support
 

@@ -47,7 +47,7 @@ class DecisionEntry(BaseModel):
 
     model_config = ConfigDict(extra="forbid", strict=True)
     week: int = Field(ge=1, le=MAX_WEEKS)
-    kind: Literal["invite", "respond", "pitch", "verdict", "gap", "play"]
+    kind: Literal["invite", "respond", "pitch", "verdict", "gap", "play", "call"]
     actor: int = Field(ge=0, le=2**62)
     target: int = Field(default=-1, ge=-1, le=2**62)
     value: int = Field(default=1, ge=0, le=1_000)

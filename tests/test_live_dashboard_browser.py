@@ -8,8 +8,13 @@ import re
 
 import pytest
 from dutch_words import english_decimals
-from test_dashboard_browser import ARTIFACTS, UI_TIMEOUT_MS, Dashboard, serve
-from test_dashboard_browser import browser  # noqa: F401  (the shared chromium fixture)
+from test_dashboard_browser import (
+    ARTIFACTS,
+    UI_TIMEOUT_MS,
+    Dashboard,
+    browser,  # noqa: F401  (the shared chromium fixture)
+    serve,
+)
 from test_live_dutch import english
 
 pytestmark = pytest.mark.browser

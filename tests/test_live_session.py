@@ -226,7 +226,7 @@ def test_a_team_prepares_its_pitch_from_the_menu_and_the_rule_counts_it(room):
     until(room, "pitch")
     token, team = team_member(room, tokens, "pitch")
     menu = room.student_view(token)["pitch"]
-    assert [o["label"] for o in menu["options"]] == ["as it is", "one more week of work",
+    assert [o["label"] for o in menu["options"]] == ["as it is", "one more week of work first",
                                                      "client interviews first"]
     assert set(menu["ingredients"]) == {"work", "alignment", "diversity", "cohesion"}
     activities = int(room.model.strategy.activities_done[team])

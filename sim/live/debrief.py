@@ -97,6 +97,9 @@ def _against_rule(session: ClassSession, lang: str = "en") -> list[dict[str, Any
         elif e.kind == "pitch":
             what = phrase("pitch_vs", lang, plan=PLANS[lang][e.value], rule=PLANS[lang][e.rule])
             actor = names[e.actor]
+        elif e.kind == "call":
+            what = phrase("call_vs", lang)
+            actor = who.get(e.actor, f"#{e.actor}")
         else:
             what = phrase("gap_vs", lang, dim=dimension_text(model.dimensions[e.value], lang),
                           rule=dimension_text(model.dimensions[e.rule], lang))
@@ -128,7 +131,7 @@ def debrief(session: ClassSession, lang: str = "en") -> dict[str, Any]:
                  **{name: finals[name][key] for name in RUNS}} for key, label in MONITORS]
     log = [e for e in session.book.log if e.source == "player"]
     counts = {KINDS[lang][kind]: sum(1 for e in log if e.kind == kind)
-              for kind in ("invite", "respond", "pitch", "verdict", "gap")}
+              for kind in ("invite", "respond", "pitch", "verdict", "gap", "call")}
     return {
         "weeks": weeks,
         "monitors": monitors,

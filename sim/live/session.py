@@ -107,6 +107,7 @@ class WeekChoices:
     verdicts: dict[int, bool] = field(default_factory=dict)  # team -> accept
     pitches: dict[int, int] = field(default_factory=dict)  # team -> plan (PITCH_PLANS)
     gaps: dict[int, int] = field(default_factory=dict)  # team -> value dimension
+    calls: dict[int, bool] = field(default_factory=dict)  # sponsor uid -> open call or not
     chosen: set[int] = field(default_factory=set)  # uids of students who chose this week
 
 
@@ -305,7 +306,8 @@ class ClassSession:
         player = self.player(token)
         if not isinstance(message, Mapping):
             raise SessionError("message")
-        unknown = set(message) - {"week", "kind", "target", "team", "accept", "plan", "dim"}
+        unknown = set(message) - {"week", "kind", "target", "team", "accept", "plan", "dim",
+                                  "call"}
         if unknown:
             raise SessionError("unknown_field", field=str(sorted(map(str, unknown))[0])[:40])
         self._check_open(message.get("week"))
@@ -320,6 +322,8 @@ class ClassSession:
             done = self._pitch(player, message.get("plan"))
         elif kind == "gap":
             done = self._gap(player, message.get("dim"))
+        elif kind == "call":
+            done = self._call(player, message.get("call"))
         else:
             raise SessionError("kind")
         self.choices.chosen.add(player.uid)
@@ -349,6 +353,22 @@ class ClassSession:
             raise SessionError("dim", n=len(self.model.dimensions) - 1)
         self.choices.gaps[team] = dim
         return self.model.dimensions[dim]
+
+    def calls_open(self, player: Player) -> bool:
+        """Whether the player is a sponsor who may make an open call this week: the scenario
+        has open calls and their team recruits."""
+        spec = self.config.teams
+        return (player.role == "sponsor" and spec.open_call and spec.open_call_reach > 0
+                and self._team_of(player) >= 0 and self.open_week <= spec.recruitment_weeks)
+
+    def _call(self, player: Player, call: Any) -> str:
+        if not isinstance(call, bool):
+            raise SessionError("call")
+        if not self.calls_open(player):
+            raise SessionError("no_call")
+        self.choices.calls[player.uid] = call
+        self._preview = None
+        return "open call" if call else "no open call"
 
     def _invite(self, player: Player, target: Any) -> str:
         target = _whole(target, "target")
@@ -408,6 +428,8 @@ class ClassSession:
                 for team, yes in sorted(self.choices.verdicts.items())]
         out += [Decision(week, "gap", team, -1, dim)
                 for team, dim in sorted(self.choices.gaps.items())]
+        out += [Decision(week, "call", uid, -1, int(yes))
+                for uid, yes in sorted(self.choices.calls.items())]
         return out
 
     def preview(self) -> list[LogEntry]:
@@ -506,6 +528,9 @@ class ClassSession:
             "team": theme_text(strategy.theme_names[team], lang) if team >= 0 else None,
             "my_invitations": list(self.choices.invites.get(player.uid, [])),
         })
+        if self.calls_open(player):
+            view["open_call"] = {"reach": self.config.teams.open_call_reach, "rule": True,
+                                 "my_choice": self.choices.calls.get(player.uid)}
         if team >= 0 and self.open_week <= self.config.teams.recruitment_weeks:
             contacts = [self.model.slot_of(int(u)) for u in self._contacts(player.uid)]
             view["contacts"] = [
@@ -552,7 +577,7 @@ class ClassSession:
         for e in reversed(self.book.log):  # the log is in week order
             if e.week < self.model.week:
                 break
-            own = e.kind in ("respond", "invite") and e.actor == player.uid
+            own = e.kind in ("respond", "invite", "call") and e.actor == player.uid
             if own or (e.kind in ("pitch", "gap") and e.actor == team >= 0):
                 mine.append(e)
         mine.reverse()
@@ -564,6 +589,8 @@ class ClassSession:
                               theme=theme_text(names[e.target], lang))
             elif e.kind == "invite" and e.source != "refused":
                 what = phrase("invited", lang, id=e.target)
+            elif e.kind == "call" and e.source != "refused":
+                what = phrase("call_yes" if e.value else "call_no", lang)
             elif e.source == "refused":
                 what = phrase("refused", lang, kind=phrase(f"{e.kind}_k", lang),
                               note=note_text(e.note, lang))

@@ -56,8 +56,8 @@ ERRORS: Final[dict[str, dict[str, str]]] = {
                       "nl": "bericht: onbekend veld '{field}'"},
     "left": {"en": "you left the class: reload the page to take your role back",
              "nl": "je hebt de les verlaten: herlaad de pagina om je rol terug te nemen"},
-    "kind": {"en": "kind: one of invite, respond, pitch, gap",
-             "nl": "kind: een van invite, respond, pitch, gap"},
+    "kind": {"en": "kind: one of invite, respond, pitch, gap, call",
+             "nl": "kind: een van invite, respond, pitch, gap, call"},
     "no_pitch": {"en": "your team has no pitch due this week",
                  "nl": "je team hoeft deze week niet te pitchen"},
     "plan": {"en": "plan: one of 0 .. {n}", "nl": "plan: een van 0 .. {n}"},
@@ -73,6 +73,10 @@ ERRORS: Final[dict[str, dict[str, str]]] = {
     "invite_limit": {"en": "you can invite {n} colleague(s) a week",
                      "nl": "je kunt {n} collega('s) per week uitnodigen"},
     "accept": {"en": "accept: yes or no", "nl": "accept: ja of nee"},
+    "call": {"en": "call: yes or no", "nl": "call: ja of nee"},
+    "no_call": {"en": "you cannot make an open call now: sponsors do, in the recruitment weeks",
+                "nl": "je kunt nu geen open oproep doen: sponsors doen dat, in de "
+                      "wervingsweken"},
     "no_offer": {"en": "team: no invitation from that team reaches you this week",
                  "nl": "team: deze week bereikt je geen uitnodiging van dat team"},
     "no_pitch_from": {"en": "team: no pitch from that team this week",
@@ -129,9 +133,9 @@ PLANS: Final[dict[str, tuple[str, ...]]] = {
 
 KINDS: Final[dict[str, dict[str, str]]] = {
     "en": {"invite": "invitations", "respond": "answers", "pitch": "pitches prepared",
-           "verdict": "verdicts", "gap": "gaps coached"},
+           "verdict": "verdicts", "gap": "gaps coached", "call": "open calls"},
     "nl": {"invite": "uitnodigingen", "respond": "antwoorden", "pitch": "pitches voorbereid",
-           "verdict": "oordelen", "gap": "gekozen gaten"},
+           "verdict": "oordelen", "gap": "gekozen gaten", "call": "open oproepen"},
 }
 """The kinds of decision point, as counted in the debrief."""
 
@@ -139,6 +143,7 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
     "en": {"accepted": "accepted the invitation of {theme}",
            "declined": "declined the invitation of {theme}",
            "invited": "invited #{id}", "refused": "{kind}: {note}",
+           "call_yes": "made an open call", "call_no": "made no open call",
            "pitch": "pitch: {plan}", "gap": "coaching on {dim}",
            "joined_vs": "joined {theme}; the rule declined",
            "declined_vs": "declined {theme}; the rule joined",
@@ -149,10 +154,12 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
            "gap_vs": "coached {dim}; the rule coached {rule}",
            "management": "central management",
            "invite_k": "invite", "respond_k": "answer", "pitch_k": "pitch", "gap_k": "gap",
-           "verdict_k": "verdict"},
+           "verdict_k": "verdict", "call_k": "open call",
+           "call_vs": "made no open call; the rule makes one"},
     "nl": {"accepted": "uitnodiging van {theme} aangenomen",
            "declined": "uitnodiging van {theme} afgeslagen",
            "invited": "#{id} uitgenodigd", "refused": "{kind}: {note}",
+           "call_yes": "open oproep gedaan", "call_no": "geen open oproep gedaan",
            "pitch": "pitch: {plan}", "gap": "coaching op {dim}",
            "joined_vs": "deed mee met {theme}; de regel sloeg af",
            "declined_vs": "sloeg {theme} af; de regel deed mee",
@@ -163,7 +170,8 @@ PHRASES: Final[dict[str, dict[str, str]]] = {
            "gap_vs": "coachte op {dim}; de regel coachte op {rule}",
            "management": "centraal management",
            "invite_k": "uitnodiging", "respond_k": "antwoord", "pitch_k": "pitch",
-           "gap_k": "gat", "verdict_k": "oordeel"},
+           "gap_k": "gat", "verdict_k": "oordeel", "call_k": "open oproep",
+           "call_vs": "deed geen open oproep; de regel doet er een"},
 }
 """Lines of the student's "last week" and of the debrief's "what the class did
 differently"."""
@@ -205,6 +213,9 @@ STUDENT: Final[dict[str, dict[str, Any]]] = {
            "city": "City", "workload": "Workload", "team": "Your team",
            "offers": "Invitations this week", "accept": "Accept", "decline": "Decline",
            "invite": "Invite your contacts", "send": "Invite",
+           "call": "Open call across the organisation this week",
+           "call_help": "about {n} employees anywhere read it and decide by the same rule",
+           "yes": "Make the call", "no": "No call",
            "none": "none yet", "fit": "fit with the theme",
            "sponsor_fit": "with the sponsor", "inside": "your contacts already in",
            "left_s": "s left", "deadline_passed": "time is up: the model's rule chooses",
@@ -230,6 +241,10 @@ STUDENT: Final[dict[str, dict[str, Any]]] = {
            "city": "Stad", "workload": "Werkdruk", "team": "Je team",
            "offers": "Uitnodigingen deze week", "accept": "Ja", "decline": "Nee",
            "invite": "Nodig je contacten uit", "send": "Uitnodigen",
+           "call": "Open oproep in de hele organisatie deze week",
+           "call_help": "zo'n {n} medewerkers, waar dan ook, lezen hem en beslissen volgens "
+                        "dezelfde regel",
+           "yes": "Oproep doen", "no": "Geen oproep",
            "none": "nog geen", "fit": "past bij het thema",
            "sponsor_fit": "bij de sponsor", "inside": "je contacten al in het team",
            "left_s": "s over", "deadline_passed": "de tijd is om: de regel van het model kiest",

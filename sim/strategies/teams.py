@@ -236,8 +236,12 @@ class Teams:
             everyone = np.flatnonzero(model.active)
             reached = everyone[rng.integers(0, everyone.size,
                                             size=calling.size * spec.open_call_reach)]
+            called = np.repeat(calling, spec.open_call_reach)
+            if book is not None:  # a played sponsor may make no call (drawn all the same)
+                made = np.repeat(book.open_calls(model, calling), spec.open_call_reach)
+                reached, called = reached[made], called[made]
             invitee = np.concatenate([invitee, reached])
-            team = np.concatenate([team, np.repeat(calling, spec.open_call_reach)])
+            team = np.concatenate([team, called])
         free = (model.active[invitee] & (model.team[invitee] < 0)
                 & (self.sponsor[team] >= 0))
         invitee, team = invitee[free], team[free]
