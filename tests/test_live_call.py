@@ -15,6 +15,7 @@ def week_two(call: bool | None) -> tuple[ClassSession, list[str]]:
     room = ClassSession("classroom", seed=0, code="ABCDE")
     tokens = join_class(room, 6)
     room.start()
+    assert room.student_view(tokens[0])["open_call"]["reach"] == 12  # the guide: "a dozen"
     if call is not None:
         room.choose(tokens[0], {"week": room.open_week, "kind": "call", "call": call})
     room.advance()
