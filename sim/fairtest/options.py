@@ -28,8 +28,8 @@ def parse_sets(items: list[str]) -> dict[str, object]:
 
 
 #: The code that decides a run's numbers (relative to the ``sim`` package).
-MODEL_SOURCES = ("model.py", "metrics.py", "scenario.py", "network.py", "population.py",
-                 "agents.py", "calibration.py", "rng.py", "rules", "strategies")
+MODEL_SOURCES = ("model.py", "metrics.py", "scenario.py", "network.py", "kernels.py",
+                 "population.py", "agents.py", "calibration.py", "rng.py", "rules", "strategies")
 
 
 def model_fingerprint(scenario: object) -> str:
