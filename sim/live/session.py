@@ -10,7 +10,8 @@ nothing.
 How a week works:
 
 1. The week is *open*: students choose for it. Sponsors and supporters invite contacts into
-   their team; employees see the invitations that will reach them this week and accept or
+   their team, and a sponsor decides whether to make the week's open call (the rule makes
+   one); employees see the invitations that will reach them this week and accept or
    decline; the teacher gives verdicts on the pitches due. What will reach whom is known in
    advance by :meth:`ClassSession.preview`: the week is run on a copy of the model with the
    choices made so far (the rule's random draws are the same in the copy and in the real
@@ -19,7 +20,9 @@ How a week works:
    :mod:`sim.live.proposal`), and a team due for behaviour support chooses which of its
    discovered gaps the coaching works on.
 2. The week has a deadline (``week_seconds`` after it opened, if set) and ends when the
-   teacher advances: the choices become decisions of that week (:mod:`sim.decisions`) and the
+   teacher advances, or, with ``auto_advance`` (the teacher's setting, off by default), at
+   the deadline itself (:meth:`ClassSession.tick`, called as the pages poll): the choices
+   become decisions of that week (:mod:`sim.decisions`) and the
    model runs the week. Where a student did not choose, the model's rule did, and the log and
    the student's page say so. A choice after the deadline or for a closed week is refused
    ("too late"). The teacher can also run to the next week with a choice to make, or to the
