@@ -229,3 +229,28 @@ def cross_city_belonging(u: np.ndarray, v: np.ndarray, weight: np.ndarray, city:
         rel = share / loss[i] if loss[i] > 0 else 1.0
         out[i] = min(rel, 1.0)
     return out
+
+
+@njit("float64[:, :](float64[:, :], int64[:], float64[:], int64, int64[:])", cache=True)
+def unit_peer_means(values: np.ndarray, unit: np.ndarray, weights: np.ndarray, n_units: int,
+                    slots: np.ndarray) -> np.ndarray:
+    """For each of ``slots``, the weighted mean of its unit's other rows (its own row if it
+    has no colleague): the unit's sum rebuilt from its mean and weight, less the own row.
+
+    The unit means are :func:`group_means`'s (each unit's rows in row order), so asking
+    for a few slots gives the same numbers as asking for all.
+    """
+    means, counts = group_means(values, unit, weights, n_units)
+    dims = values.shape[1]
+    out = np.empty((slots.size, dims))
+    for k in range(slots.size):
+        r = slots[k]
+        own = counts[unit[r]]
+        others = own - weights[r]
+        for d in range(dims):
+            if others > 0:
+                out[k, d] = ((means[unit[r], d] * own - values[r, d] * weights[r])
+                             / max(others, 1e-300))
+            else:
+                out[k, d] = values[r, d]
+    return out

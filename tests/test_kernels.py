@@ -176,8 +176,34 @@ def test_belonging_is_the_bincount_formulation(ties: Ties, data) -> None:
     assert np.array_equal(got, belonging_oracle(ties.u, ties.v, ties.weight, city, loss))
 
 
+def peer_means_oracle(values, unit, weights, n_units):
+    """Unit sums from the means (NumPy), less the own row, over the other rows' weight."""
+    means, counts = group_means_oracle(values, unit, weights, n_units)
+    own = counts[unit]
+    sums = means[unit] * own[:, None] - values * weights[:, None]
+    others = own - weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        peer = sums / np.maximum(others, 1e-300)[:, None]
+    return np.where(others[:, None] > 0, peer, values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (25, 4), elements=st.floats(0, 1)),
+       arrays(np.int64, 25, elements=st.integers(0, 5)),
+       arrays(bool, 25), st.lists(st.integers(0, 24), max_size=6))
+def test_peer_means_are_the_numpy_formulation(values, unit, active, slots) -> None:
+    want = peer_means_oracle(values, unit, active.astype(float), 6)
+    rows = np.array(slots, dtype=np.int64)
+    got = kernels.unit_peer_means(values, unit, active.astype(float), 6, rows)
+    assert np.array_equal(got, want[rows])  # a few rows: the same numbers as for all
+    everyone = kernels.unit_peer_means(values, unit, active.astype(float), 6,
+                                       np.arange(25, dtype=np.int64))
+    assert np.array_equal(everyone, want)
+
+
 def test_kernels_are_compiled() -> None:
     """The speed is the point: the kernels are Numba dispatchers, not plain Python."""
     for name in ("csr_structure", "cumulative_weights", "with_ties", "weighted_neighbours",
-                 "meeting_deltas", "group_means", "row_distances", "cross_city_belonging"):
+                 "meeting_deltas", "group_means", "row_distances", "cross_city_belonging",
+                 "unit_peer_means"):
         assert hasattr(getattr(kernels, name), "signatures"), name
