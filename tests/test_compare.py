@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 
 from sim import run
 from sim.cli.compare import compare as compare_command
-from sim.compare import CompareError, compare, load_tables, redraw
-from sim.report import SECTIONS
-from sim.stats import StoppingRule
+from sim.experiments.compare import CompareError, load_tables
+from sim.experiments.stats import StoppingRule
+from sim.presentation.comparison import compare, redraw
+from sim.presentation.report import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = str(ROOT / "scenarios" / "classroom.toml")
@@ -38,7 +39,7 @@ def no_runs(*args, **kwargs):
 @pytest.fixture(scope="module")
 def done(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real 2 x 4 comparison, run without figures, then redrawn from the saved runs."""
-    import sim.compare as cmp
+    import sim.experiments.compare as cmp
 
     out = tmp_path_factory.mktemp("cmp")
     compare(CLASSROOM, PAIR, 4, out, workers=2, base_seed=10, progress=False, figures=False)
@@ -119,8 +120,8 @@ def test_redraw_rebuilt_figures_and_report_from_saved_runs(done: Path) -> None:
 
 
 def test_counterfactual_tables_are_rebuilt_byte_for_byte(done: Path) -> None:
-    from sim import counterfactual as cf
-    from sim.compare import analyse
+    from sim.experiments import counterfactual as cf
+    from sim.experiments.compare import analyse
 
     tables = load_tables(done)
     m = tables["manifest"]
@@ -157,7 +158,7 @@ def test_failed_run_is_reported_and_rest_kept(tmp_path: Path) -> None:
 def test_progress_bar_shows_runs_done_and_time_left() -> None:
     from rich.progress import MofNCompleteColumn, TimeRemainingColumn
 
-    from sim.progress import progress_bar
+    from sim.experiments.progress import progress_bar
 
     bar = progress_bar(True)
     kinds = {type(c) for c in bar.columns}
@@ -258,3 +259,4 @@ def test_cli_bad_input_exits_2(cli: typer.Typer, tmp_path: Path, args: list[str]
 def test_cli_redraw_of_missing_folder_exits_2(cli: typer.Typer, tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["compare", "--redraw", "--out", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "error: --out:" in res.output
+

@@ -6,7 +6,7 @@ malformed ``--replications``, an invalid ``--set``) prints one ``error: <option>
 line and exits with code 2, like every other command.
 
 Counterfactual outcomes (effects over ``none``, speed, durability, ICER, CE plane and
-acceptability curve; ``sim.counterfactual``) are computed whenever ``none`` is compared;
+acceptability curve; ``sim.experiments.counterfactual``) are computed whenever ``none`` is compared;
 ``--counterfactual`` (the default) adds ``none`` when it is missing and says so.
 """
 
@@ -20,12 +20,12 @@ from typing import Annotated
 import typer
 
 KEY_OUTCOME = "distance_to_target_final"
-"""Default outcome for ``--replications auto`` (kept in step with sim.compare)."""
+"""Default outcome for ``--replications auto`` (kept in step with sim.experiments.compare)."""
 
 DEFAULT_HALF_WIDTH = 0.001
 """Default target half-width of the paired difference of the default key outcome under
 ``--replications auto``: 0.001 of normalised distance = 0.1 percentage point, the smallest
-alignment gain the outcomes count (sim.outcomes.MIN_GAIN)."""
+alignment gain the outcomes count (sim.experiments.outcomes.MIN_GAIN)."""
 
 
 def _parse_strategies(text: str) -> list[str]:
@@ -50,7 +50,7 @@ def _parse_replications(text: str, precision: float, min_replications: int,
                         half_width: float | None = None) -> object:
     """An int >= 1, or a StoppingRule for "auto"."""
     from sim.cli.errors import UserInputError
-    from sim.stats import StoppingRule
+    from sim.experiments.stats import StoppingRule
 
     if text.strip().lower() == "auto":
         try:
@@ -71,8 +71,8 @@ def _parse_replications(text: str, precision: float, min_replications: int,
 
 def _known_outcomes() -> set[str]:
     """Per-run outcomes the stopping rule may watch (with the plugins')."""
-    from sim.observables import run_outcomes
-    from sim.plugins import ensure
+    from sim.experiments.observables import run_outcomes
+    from sim.experiments.plugins import ensure
 
     ensure()
     return set(run_outcomes())
@@ -100,7 +100,7 @@ def _counterfactual_settings(scenario: object, weeks: int | None, strategies: li
     kept even for a short run, whose report then says the durability is undefined.
     """
     from sim.cli.errors import UserInputError
-    from sim.counterfactual import (
+    from sim.experiments.counterfactual import (
         BASELINE,
         DEFAULT_DURABILITY_WEEKS,
         Settings,
@@ -201,7 +201,7 @@ def compare(
     )
 
     if redraw:
-        from sim.compare import redraw as redraw_dir
+        from sim.presentation.comparison import redraw as redraw_dir
 
         try:
             report = redraw_dir(out)
@@ -214,7 +214,7 @@ def compare(
         names = _parse_strategies(strategies)
         added = False
         if counterfactual:
-            from sim.counterfactual import with_baseline
+            from sim.experiments.counterfactual import with_baseline
 
             names, added = with_baseline(names)
         reps = _parse_replications(replications, precision, min_replications,
@@ -223,7 +223,7 @@ def compare(
                                    if replications.strip().lower() == "auto" else None)
         if workers is not None and workers < 1:
             raise UserInputError(f"--workers: must be >= 1, got {workers}")
-        from sim.sweep.executors import EXECUTORS
+        from sim.experiments.sweep.executors import EXECUTORS
 
         if executor not in EXECUTORS:
             raise UserInputError(f"--executor: unknown executor {executor!r}; choose "
@@ -253,9 +253,9 @@ def compare(
     if added:
         typer.echo("counterfactual: added 'none' as the baseline (the effects over doing "
                    "nothing need it; --no-counterfactual to leave it out)")
-    from sim.compare import CompareError
-    from sim.compare import compare as run_compare
-    from sim.sweep.folder import FolderError
+    from sim.experiments.compare import CompareError
+    from sim.experiments.sweep.folder import FolderError
+    from sim.presentation.comparison import compare as run_compare
 
     def report_failure(rec: object) -> None:
         first = str(getattr(rec, "error", "")).splitlines()[0] if rec else ""
@@ -298,9 +298,9 @@ def _check_folder(scenario: str, names: list[str], reps: object, seed: int,
                   mode: str) -> None:
     """Refuse, before any run, an OUT that holds another experiment (nothing is written)."""
     from sim.cli.errors import UserInputError
-    from sim.compare import CompareConfig, compare_experiment
+    from sim.experiments.compare import CompareConfig, compare_experiment
+    from sim.experiments.sweep.folder import FolderError, check_folder
     from sim.scenario import load_scenario
-    from sim.sweep.folder import FolderError, check_folder
 
     config = CompareConfig(scenario_path=scenario, strategies=names,
                            replications=reps, base_seed=seed,  # type: ignore[arg-type]
@@ -342,7 +342,7 @@ def _print_counterfactual(out: Path) -> None:
     """The counterfactual table (measures x strategies) and its notes, when computed."""
     import pandas as pd
 
-    from sim.counterfactual import display_rows, messages
+    from sim.experiments.counterfactual import display_rows, messages
 
     path = out / "counterfactual.csv"
     if not path.is_file():

@@ -148,7 +148,7 @@ def dashboard(
     typer.echo(f"merger-sim dashboard: http://{host}:{port}  (Ctrl+C stops it; at most "
                f"{policy.max_sessions} sessions, a closed tab's session freed after "
                f"{policy.cull_timeout}{'; large presets offered' if allow_large else ''})")
-    from sim.plugins import loaded_modules
+    from sim.experiments.plugins import loaded_modules
 
     start_server(server_command(host, port),
                  {**server_environment(policy), ENV_LANGUAGE: lang,

@@ -1,0 +1,77 @@
+"""The package's three layers hold: the model, experiments and analysis, presentation.
+
+``sim``'s top-level modules with ``sim.rules`` and ``sim.strategies`` are the model;
+``sim.experiments`` (with the fair test, ``sim.fairtest``) runs and analyses experiments;
+``sim.presentation`` (with the dashboard and the live class) shows them; the command line
+(``sim.cli``, ``python -m sim``) sits on top. A layer imports only the layers below it;
+the check reads every import statement (also those inside functions) with ``ast``.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parents[1] / "sim"
+
+#: Layers from the bottom up; a module belongs to the first layer whose prefix it has.
+EXPERIMENTS = ("sim.experiments", "sim.fairtest")
+PRESENTATION = ("sim.presentation", "sim.dashboard", "sim.live")
+APPLICATION = ("sim.cli", "sim.__main__")
+
+
+def layer(module: str) -> int:
+    """0 model, 1 experiments, 2 presentation, 3 the command line."""
+    for rank, prefixes in ((3, APPLICATION), (2, PRESENTATION), (1, EXPERIMENTS)):
+        if any(module == p or module.startswith(p + ".") for p in prefixes):
+            return rank
+    return 0
+
+
+def module_name(path: Path) -> str:
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def sim_imports(path: Path) -> set[str]:
+    """The ``sim`` modules a file imports (``from sim import x`` counts as ``sim.x``)."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_bytes(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(a.name for a in node.names if a.name.split(".")[0] == "sim")
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module \
+                and node.module.split(".")[0] == "sim":
+            found.update(f"{node.module}.{a.name}" if node.module == "sim" else node.module
+                         for a in node.names)
+    return found
+
+
+MODULES = sorted(PACKAGE.rglob("*.py"))
+NAMES = {module_name(p): p for p in MODULES}
+
+
+def test_the_layers_are_where_the_docs_say() -> None:
+    assert {"sim.experiments.sweep", "sim.experiments.results", "sim.presentation.plots",
+            "sim.presentation.report", "sim.model", "sim.roster"} <= set(NAMES)
+    assert layer("sim.model") == 0 and layer("sim.rules.teams") == 0
+    assert layer("sim.experiments.sweep.plan") == 1 and layer("sim.fairtest.verdict") == 1
+    assert layer("sim.presentation.plots.style") == 2 and layer("sim.dashboard.app") == 2
+    assert layer("sim.cli.compare") == 3
+
+
+@pytest.mark.parametrize("name", sorted(NAMES))
+def test_a_module_imports_only_the_layers_below_it(name: str) -> None:
+    own = layer(name)
+    above = sorted(m for m in sim_imports(NAMES[name]) if layer(m) > own)
+    assert not above, f"{name} (layer {own}) imports {above} from a layer above it"
+
+
+def test_the_check_sees_a_violation(tmp_path: Path) -> None:
+    """The check would fail: an import of the presentation inside a function counts."""
+    source = tmp_path / "bad.py"
+    source.write_text("def f():\n    from sim.presentation.plots import draw_all\n"
+                      "    from sim import teaching\n")
+    assert sim_imports(source) == {"sim.presentation.plots", "sim.teaching"}
+    assert layer("sim.presentation.plots") > layer("sim.experiments.compare")
