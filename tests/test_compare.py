@@ -260,3 +260,36 @@ def test_cli_redraw_of_missing_folder_exits_2(cli: typer.Typer, tmp_path: Path) 
     res = CliRunner().invoke(cli, ["compare", "--redraw", "--out", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "error: --out:" in res.output
 
+
+def test_cli_key_outcome_may_be_an_effect_over_none(cli: typer.Typer, tmp_path: Path) -> None:
+    """``--key-outcome`` accepts the counterfactual effects: the stopping rule watches the
+    effect of each strategy over none (none has no effect over itself), its half-width target
+    is the effect's (it is a paired difference already), and the summary prints it."""
+    out = tmp_path / "effect"
+    res = CliRunner().invoke(cli, [
+        "compare", CLASSROOM, "--strategies", "none,training", "--replications", "auto",
+        "--key-outcome", "alignment_effect_final", "--half-width", "1e-9",
+        "--min-replications", "2", "--max-replications", "4", "--batch", "2",
+        "--workers", "1", "--weeks", "30", "--out", str(out), "--no-progress",
+        "--no-figures"])
+    assert res.exit_code == 0, res.output
+    rule = json.loads((out / "manifest.json").read_text())["stopping_rule"]
+    assert rule["key_outcome"] == "alignment_effect_final"
+    trace = rule["trace"]
+    assert [t["replications"] for t in trace] == [2, 4]  # the tiny target is never met
+    assert "relative_precision[training]" in trace[0]
+    assert "relative_precision[none]" not in trace[0]
+    assert "half_width[training - none]" in trace[0]
+    from sim import load_results
+
+    effects = load_results(out).values(["alignment_effect_final"])
+    trained = effects.loc[effects["strategy"] == "training", "alignment_effect_final"]
+    assert len(trained) == 4
+    line = next(x for x in res.output.splitlines() if x.startswith("training"))
+    assert f"alignment_effect_final = {trained.mean():.4f}" in line
+    # without none to measure against, the effect is refused before any run
+    res = CliRunner().invoke(cli, [
+        "compare", CLASSROOM, "--strategies", "training", "--no-counterfactual",
+        "--key-outcome", "icer", "--out", str(tmp_path / "no_none")])
+    assert res.exit_code == 2 and "--key-outcome: icer is an effect over none" in res.output
+    assert not (tmp_path / "no_none").exists()

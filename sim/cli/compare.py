@@ -70,12 +70,32 @@ def _parse_replications(text: str, precision: float, min_replications: int,
 
 
 def _known_outcomes() -> set[str]:
-    """Per-run outcomes the stopping rule may watch (with the plugins')."""
-    from sim.experiments.observables import run_outcomes
+    """Outcomes the stopping rule may watch: the run outcomes and the effects over none
+    (with the plugins')."""
+    from sim.experiments.observables import effects, run_outcomes
     from sim.experiments.plugins import ensure
 
     ensure()
-    return set(run_outcomes())
+    return set(run_outcomes()) | set(effects())
+
+
+def _check_key_outcome(key_outcome: str, names: list[str]) -> None:
+    """The key outcome is known, and an effect over none has none to be measured against."""
+    from sim.cli.errors import UserInputError
+    from sim.experiments.observables import BASELINE, effects
+
+    known = _known_outcomes()
+    if key_outcome not in known:
+        raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}; known: "
+                             f"{', '.join(sorted(known))}")
+    if key_outcome in effects():
+        if BASELINE not in names:
+            raise UserInputError(f"--key-outcome: {key_outcome} is an effect over "
+                                 f"{BASELINE}; compare {BASELINE} too (leave out "
+                                 "--no-counterfactual, or add it to --strategies)")
+        if names == [BASELINE]:
+            raise UserInputError(f"--key-outcome: {key_outcome} is an effect over "
+                                 f"{BASELINE}; compare another strategy with it")
 
 
 def _half_width(half_width: float | None, key_outcome: str) -> float:
@@ -232,9 +252,7 @@ def compare(
             raise UserInputError("--scheduler: the dask executor needs a scheduler address")
         check_weeks(weeks)
         check_seed(seed, count=reps if isinstance(reps, int) else max_replications)
-        if key_outcome not in _known_outcomes():
-            raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}; known: "
-                                 f"{', '.join(sorted(_known_outcomes()))}")
+        _check_key_outcome(key_outcome, names)
         overrides = parse_sets(set_)
         from sim.runner import check_run
         from sim.scenario import apply_overrides, load_scenario
@@ -331,11 +349,41 @@ def _print_summary(out: Path, key_outcome: str) -> None:
     summary = pd.read_csv(out / "summary.csv")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     rows = summary[summary["outcome"] == key_outcome]
+    if rows.empty:
+        rows = _effect_summary(out, key_outcome)
     for r in rows.itertuples(index=False):
         typer.echo(f"{r.strategy:<16} {key_outcome} = {r.mean:.4f} "
                    f"[{r.low:.4f}, {r.high:.4f}] (n = {r.n})")
     if manifest.get("runs_failed"):
         typer.echo(f"{manifest['runs_failed']} run(s) failed: see {out}/failures.csv", err=True)
+
+
+def _effect_summary(out: Path, key_outcome: str):
+    """Mean and 95 % interval per strategy of an effect over none (summary.csv holds the
+    run outcomes; an effect is read through the engine's reader)."""
+    import math
+
+    import pandas as pd
+
+    from sim.experiments.observables import BASELINE, effects, ratio_of_means
+    from sim.experiments.results import load_results
+    from sim.experiments.stats import mean_interval
+
+    if key_outcome not in effects():
+        return pd.DataFrame(columns=["strategy", "mean", "low", "high", "n"])
+    values = load_results(out).values([key_outcome])
+    ratio = effects()[key_outcome].ratio
+    rows = []
+    for strategy, group in values.groupby("strategy", sort=False):
+        if strategy == BASELINE:
+            continue
+        ci = mean_interval(group[key_outcome].dropna().to_numpy())
+        if ratio:  # a ratio is the ratio of the means (no per-run interval of it)
+            ci = type(ci)(ratio_of_means(group[ratio[0]], group[ratio[1]]), math.nan,
+                          math.nan, math.nan, math.nan, ci.n, ci.level)
+        rows.append({"strategy": strategy, "mean": ci.mean, "low": ci.low, "high": ci.high,
+                     "n": ci.n})
+    return pd.DataFrame(rows, columns=["strategy", "mean", "low", "high", "n"])
 
 
 def _print_counterfactual(out: Path) -> None:

@@ -325,6 +325,53 @@ def _stored_outcomes(store: RunStore, plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=None if rows else ["strategy", "replication", "seed"])
 
 
+def _stored_effects(store: RunStore, plan: Plan, name: str) -> pd.DataFrame:
+    """One effect over ``none`` (an ``effect`` observable) of the plan's completed runs:
+    each run against the ``none`` run of its replication (the same seed)."""
+    from sim.experiments.observables import BASELINE, get
+
+    effect = get(name).function
+    done = store.done_keys()
+    base: dict[int, pd.DataFrame] = {}
+    for run in plan.runs:
+        if run.strategy == BASELINE and run.key in done:
+            base[run.replication] = store.read_run(run.key)[0].to_pandas()
+    rows = []
+    for run in plan.runs:
+        if run.strategy == BASELINE or run.key not in done or run.replication not in base:
+            continue
+        table, info = store.read_run(run.key)
+        value = effect(table.to_pandas(), base[run.replication], info.get("meta") or {})
+        rows.append({"strategy": run.strategy, "replication": run.replication,
+                     "seed": run.seed, name: value})
+    return pd.DataFrame(rows, columns=["strategy", "replication", "seed", name])
+
+
+def key_samples(store: RunStore, plan: Plan, strategies: Sequence[str], key_outcome: str,
+                differences: bool) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """What the stopping rule watches: the key outcome per strategy, and (when asked) its
+    paired differences with the baseline.
+
+    An effect over ``none`` is itself a paired difference with ``none`` (same seed), so for
+    an effect the samples are the other strategies' effects and the differences are those
+    same effects; ``none`` has no effect over itself and is not watched.
+    """
+    from sim.experiments.observables import BASELINE, effects
+
+    if key_outcome in effects():
+        table = _stored_effects(store, plan, key_outcome)
+        samples = {s: table.loc[table["strategy"] == s, key_outcome].tolist()
+                   for s in strategies if s != BASELINE}
+        diffs = {f"{s} - {BASELINE}": v for s, v in samples.items()} if differences else {}
+        return samples, diffs
+    outcomes = _stored_outcomes(store, plan)
+    samples = {s: outcomes.loc[outcomes["strategy"] == s, key_outcome].tolist()
+               if key_outcome in outcomes else [] for s in strategies}
+    diffs = key_differences(outcomes, strategies, key_outcome) \
+        if differences and key_outcome in outcomes else {}
+    return samples, diffs
+
+
 def _first_meta(store: RunStore, plan: Plan) -> dict[str, Any]:
     """The run metadata of the first completed run (scenario facts shared by all runs)."""
     done = store.done_keys()
@@ -553,12 +600,8 @@ def _run_and_write(sc: Any, config: CompareConfig, out: Path, store: RunStore,
             invocation["peak_rss_mib"] = max(invocation["peak_rss_mib"], report.peak_rss_mib)
             if rule is None:
                 break
-            outcomes = _stored_outcomes(store, plan)
-            samples = {s: outcomes.loc[outcomes["strategy"] == s, config.key_outcome].tolist()
-                       if config.key_outcome in outcomes else []
-                       for s in config.strategies}
-            diffs = key_differences(outcomes, config.strategies, config.key_outcome) \
-                if rule.half_width is not None and config.key_outcome in outcomes else {}
+            samples, diffs = key_samples(store, plan, config.strategies, config.key_outcome,
+                                         rule.half_width is not None)
             trace.append({
                 "replications": target,
                 **{f"relative_precision[{s}]": stats.relative_precision(v, rule.level)
