@@ -75,3 +75,18 @@ def test_the_check_sees_a_violation(tmp_path: Path) -> None:
                       "    from sim import teaching\n")
     assert sim_imports(source) == {"sim.presentation.plots", "sim.teaching"}
     assert layer("sim.presentation.plots") > layer("sim.experiments.compare")
+
+
+def test_the_code_fingerprint_covers_the_model_and_no_presentation() -> None:
+    """The run keys hash the code a run executes: every module of the model layer (but
+    ``sim.replay``, which reads a session file and calls ``sim.runner``) and the run
+    outcomes; no drawing code, so editing a figure never makes stored runs stale."""
+    from sim.provenance import model_files
+
+    files = {p.relative_to(PACKAGE).as_posix() for p in model_files()}
+    model = {module_name(p) for p in MODULES if layer(module_name(p)) == 0}
+    covered = {module_name(PACKAGE / f) for f in files}
+    assert model - covered == {"sim.replay"}
+    assert {"roster.py", "model.py", "strategies/teams.py", "rules/teams.py",
+            "experiments/outcomes.py", "experiments/observables.py"} <= files
+    assert not [f for f in files if f.startswith("presentation/")]
