@@ -23,7 +23,7 @@ the script says so); a folder holding a different or unfinished result is refuse
 Usage (measured: 286 + 789 + 1147 s = 37 minutes on 2 cores shared with other work):
     .venv/bin/python experiments/results_page.py [--out out/results_page] [--docs docs]
         [--scenario case] [--replications 30] [--designs 32] [--seeds 3] [--fresh-seeds 10]
-        [--n 16] [--sobol-seeds 1] [--workers 2] [--executor local|serial|dask]
+        [--n 64] [--sobol-seeds 1] [--workers 2] [--executor local|serial|dask]
         [--scheduler ADDRESS] [--set KEY=VALUE ...]
 """
 
@@ -278,7 +278,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--designs", type=int, default=32)
     parser.add_argument("--seeds", type=int, default=3)
     parser.add_argument("--fresh-seeds", type=int, default=10)
-    parser.add_argument("--n", type=int, default=16)
+    parser.add_argument("--n", type=int, default=64)
     parser.add_argument("--sobol-seeds", type=int, default=1)
     parser.add_argument("--workers", type=int, default=None)
     parser.add_argument("--executor", default="local")

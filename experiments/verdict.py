@@ -9,12 +9,12 @@ a convergence check. At every design point ``training`` and ``teams`` run on the
 (redrawn) seeds as ``none``; ``none`` reads none of the analysed parameters (tested), so it
 runs once per redrawn seed (two per base sample).
 
-Documented size (the results page): ``--n 16 --seeds 1`` = 16 x (8 + 3) = 176 design points x
-2 strategies + 32 runs of none = 384 runs of the case (timing: docs/performance.md).
+Documented size (the results page): ``--n 64 --seeds 1`` = 64 x (8 + 3) = 704 design points x
+2 strategies + 128 runs of none = 1,536 runs of the case (timing: docs/performance.md).
 Scale out with ``--executor dask --scheduler ADDRESS``.
 
 Usage:
-    .venv/bin/python experiments/verdict.py [--scenario case] [--n 16] [--seeds 1]
+    .venv/bin/python experiments/verdict.py [--scenario case] [--n 64] [--seeds 1]
         [--design-seed 0] [--workers 2] [--executor local|serial|dask]
         [--scheduler ADDRESS] [--set KEY=VALUE ...] [--out out/verdict]
 
@@ -31,7 +31,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-DEFAULTS = {"n": 16, "seeds": 1}
+DEFAULTS = {"n": 64, "seeds": 1}
 """The documented size (docs/results.md)."""
 
 

@@ -28,6 +28,7 @@ from sim import metrics
 from sim.agents import Employee
 from sim.calibration import expected_mean_relative_hazard
 from sim.decisions import DecisionBook
+from sim.kernels import unit_peer_means
 from sim.network import Ties, build_network, close_triads, sample_neighbours
 from sim.population import Role, build_workforce, draw_openness, vector
 from sim.rng import spawn_streams
@@ -40,7 +41,7 @@ from sim.rules.contract import (
     receptivity,
     relax,
 )
-from sim.rules.distance import fit, group_means, normalised_distance
+from sim.rules.distance import fit, normalised_distance
 from sim.rules.identification import (
     cross_city_belonging,
     dominance_loss,
@@ -142,6 +143,8 @@ class MergerModel(mesa.Model):
         self.tenure = wf.tenure
         n = self.city.size
         self.active = np.ones(n, dtype=bool)
+        self.all_slots = np.arange(n, dtype=np.int64)
+        self.unit_index = self.unit.astype(np.int64)  # the kernels' index type
         self.slots_by_unit = np.argsort(self.unit, kind="stable")
         self.units_sorted = self.unit[self.slots_by_unit]  # units never change
         self.vacant_since = np.full(n, -1, dtype=np.int64)
@@ -269,29 +272,12 @@ class MergerModel(mesa.Model):
     def unit_peer_means(self, slots: np.ndarray | None = None) -> np.ndarray:
         """Each employee's unit colleagues' mean values (self excluded); own values if alone.
 
-        With ``slots``, only those rows, and only their units' means are worked out: from
-        those units' rows alone, in slot order, which adds the same numbers in the same order
-        as the whole table would.
+        With ``slots``, only those rows (:func:`sim.kernels.unit_peer_means`: the same
+        numbers as for everyone).
         """
-        weights = self.active.astype(float)
-        n_units = self.unit_city.size
-        values, unit = self.values, self.unit
-        if slots is None:
-            means, counts = group_means(values, unit, weights, n_units)
-        else:
-            wanted = np.zeros(n_units, dtype=bool)
-            wanted[unit.take(slots)] = True
-            rows = np.flatnonzero(wanted.take(unit))
-            means, counts = group_means(values.take(rows, axis=0), unit.take(rows),
-                                        weights.take(rows), n_units)
-            values, unit, weights = (values.take(slots, axis=0), unit.take(slots),
-                                     weights.take(slots))
-        own_count = counts.take(unit)
-        sums = means.take(unit, axis=0) * own_count[:, None] - values * weights[:, None]
-        others = own_count - weights
-        with np.errstate(invalid="ignore", divide="ignore"):
-            peer = sums / np.maximum(others, 1e-300)[:, None]
-        return np.where(others[:, None] > 0, peer, values)
+        rows = self.all_slots if slots is None else np.asarray(slots, dtype=np.int64)
+        return unit_peer_means(self.values, self.unit_index, self.active.astype(float),
+                               self.unit_city.size, rows)
 
     def fit_scores(self, slots: np.ndarray | None = None) -> np.ndarray:
         """The weighted fit behind the psychological contract, per slot (or for ``slots``).

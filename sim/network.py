@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
+from sim.kernels import csr_structure, cumulative_weights, weighted_neighbours, with_ties
 from sim.population import Role, Workforce
 from sim.scenario import NetworkSection, Scenario
 
@@ -155,28 +156,11 @@ class Ties:
         """Symmetric CSR view with edge ids and cumulative weights, for weighted sampling.
 
         Row i lists i's ties by ascending neighbour: first the ties where i is ``v`` (their
-        ``u`` < i), then those where i is ``u`` (their ``v`` > i). The second part keeps the
-        ties' own order; the first needs the ties ordered by (v, u), which is a stable sort
-        by ``v`` alone (:func:`stable_order`, a radix sort). Linear in the number of ties.
+        ``u`` < i), then those where i is ``u`` (their ``v`` > i). Built by a compiled
+        counting sort (:func:`sim.kernels.csr_structure`), linear in the number of ties.
         """
-        n, e = self.n, self.size
-        u, v = self.u, self.v
-        low = np.bincount(v, minlength=n)  # ties where the slot is v
-        up = np.bincount(u, minlength=n)  # ties where the slot is u
-        low_end, up_end = np.cumsum(low), np.cumsum(up)
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.add(low_end, up_end, out=indptr[1:])
-        by_v = stable_order(v, n)
-        ids = np.arange(e)
-        at_low = ids + (up_end - up).take(v.take(by_v))  # the k-th tie in (v, u) order
-        at_up = ids + low_end.take(u)  # tie k, in the ties' own (u, v) order
-        indices = np.empty(2 * e, dtype=np.int64)
-        edge = np.empty(2 * e, dtype=np.int64)
-        indices[at_low] = u.take(by_v)
-        edge[at_low] = by_v
-        indices[at_up] = v
-        edge[at_up] = ids
-        return Adjacency(indptr, indices, edge, np.cumsum(self.weight.take(edge)))
+        indptr, indices, edge = csr_structure(self.n, self.u, self.v)
+        return Adjacency(indptr, indices, edge, cumulative_weights(self.weight, edge))
 
     def degree(self) -> np.ndarray:
         """Number of ties per slot."""
@@ -207,32 +191,6 @@ class Ties:
         return graph
 
 
-# ------------------------------------------------------------------------------- sorting
-
-
-#: Bits per pass of :func:`stable_order`: NumPy sorts int16 keys stably by radix sort.
-RADIX_BITS = 15
-
-
-def stable_order(keys: np.ndarray, bound: int) -> np.ndarray:
-    """``np.argsort(keys, kind="stable")`` for non-negative integer keys below ``bound``.
-
-    The same permutation in linear time: NumPy's stable sort of 16-bit integers is a radix
-    sort (of wider ones a merge sort), so the keys are sorted 15 bits at a time, least
-    significant first, each pass stable.
-    """
-    mask = (1 << RADIX_BITS) - 1
-    if bound <= mask + 1:
-        return np.argsort(keys.astype(np.int16), kind="stable")
-    order = np.argsort((keys & mask).astype(np.int16), kind="stable")
-    shift = RADIX_BITS
-    while bound > 1 << shift:
-        digit = (keys.take(order) >> shift) & mask
-        order = order.take(np.argsort(digit.astype(np.int16), kind="stable"))
-        shift += RADIX_BITS
-    return order
-
-
 # ------------------------------------------------------------------------------- sampling
 
 
@@ -240,22 +198,15 @@ def sample_neighbours(adj: Adjacency, who: np.ndarray, rng: np.random.Generator
                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """For each slot in ``who``, one neighbour drawn with probability proportional to weight.
 
-    Slots without ties are skipped.
+    Slots without ties are skipped. One uniform draw per remaining slot, in order, picks the
+    neighbour whose share of the slot's cumulative tie weight it falls in
+    (:func:`sim.kernels.weighted_neighbours`).
 
     Returns:
         (source slot, neighbour slot, edge id), aligned.
     """
-    # ``take`` rather than fancy indexing: the same gathers, several times faster
-    start, end = adj.indptr.take(who), adj.indptr.take(who + 1)
-    has = end > start
-    if not has.all():
-        keep = np.flatnonzero(has)
-        who, start, end = who.take(keep), start.take(keep), end.take(keep)
-    base = np.where(start > 0, adj.cumweight.take(np.maximum(start - 1, 0)), 0.0)
-    total = adj.cumweight.take(end - 1) - base
-    target = base + rng.random(who.size) * total
-    pos = np.searchsorted(adj.cumweight, target, side="right")
-    pos = np.minimum(np.maximum(pos, start), end - 1)  # np.clip's result, without its overhead
+    who = with_ties(adj.indptr, np.asarray(who, dtype=np.int64))
+    pos = weighted_neighbours(adj.indptr, adj.cumweight, who, rng.random(who.size))
     return who, adj.indices.take(pos), adj.edge.take(pos)
 
 

@@ -14,7 +14,8 @@ from pathlib import Path
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
-LIBRARIES = ("numpy", "scipy", "pandas", "pyarrow", "mesa", "networkx", "pydantic")
+LIBRARIES = ("numpy", "numba", "llvmlite", "scipy", "pandas", "pyarrow", "mesa", "networkx",
+             "pydantic")
 """The libraries whose version can change a run's numbers or files (constraints.txt pins them)."""
 
 

@@ -7,7 +7,7 @@ from networkx.algorithms.community import modularity
 from scipy import sparse
 
 from sim import metrics
-from sim.network import Ties, build_network, close_triads, sample_neighbours, stable_order
+from sim.network import Ties, build_network, close_triads, sample_neighbours
 from sim.population import Role, build_workforce
 from sim.scenario import Scenario
 
@@ -113,12 +113,6 @@ def test_to_networkx_round_trip():
     graph = ties.to_networkx()
     assert graph.number_of_edges() == ties.size
     assert isinstance(graph, nx.Graph)
-
-
-@pytest.mark.parametrize("bound", [1, 2, 1000, 32768, 32769, 100_000, 2**31, 2**40])
-def test_stable_order_is_numpys_stable_argsort(bound: int):
-    keys = np.random.default_rng(bound).integers(0, bound, size=3000)
-    assert np.array_equal(stable_order(keys, bound), np.argsort(keys, kind="stable"))
 
 
 @pytest.mark.parametrize("n", [6, 300, 40_000])

@@ -153,17 +153,3 @@ def test_client_value_rises_with_each_input(spec):
     assert client_value(0.5, 0.2, 0, b) > base
     assert client_value(0.5, 0.3, 3, b) > base
     assert 0 <= client_value(1.0, 0.0, 100, b) <= 1.0
-
-
-def test_group_means_one_pass_and_per_dimension_give_the_same_bits(monkeypatch):
-    from sim.rules import distance
-
-    rng = np.random.default_rng(1)
-    values, groups = rng.random((3000, 4)), rng.integers(0, 40, 3000)
-    weights = (rng.random(3000) < 0.9).astype(float)
-    monkeypatch.setattr(distance, "ONE_PASS_ROWS", 10**9)
-    one_pass = distance.group_means(values, groups, weights, 45)
-    monkeypatch.setattr(distance, "ONE_PASS_ROWS", 0)
-    per_dimension = distance.group_means(values, groups, weights, 45)
-    for a, b in zip(one_pass, per_dimension, strict=True):
-        assert np.array_equal(a, b)

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim import kernels
 from sim.scenario import MergerSection
 
 
@@ -43,18 +44,13 @@ def shocked_identification(loss: np.ndarray, spec: MergerSection) -> np.ndarray:
 def cross_city_belonging(u: np.ndarray, v: np.ndarray, weight: np.ndarray, city: np.ndarray,
                          loss: np.ndarray) -> np.ndarray:
     """Share of each slot's tie strength to other cities, relative to the share a city-blind
-    network would give (its dominance loss), capped at 1. No ties: 0; no other city: 1."""
-    n = city.size
-    cross = city.take(u) != city.take(v)
-    strength = (np.bincount(u, weights=weight, minlength=n)
-                + np.bincount(v, weights=weight, minlength=n))
-    cw = weight * cross
-    cross_strength = np.bincount(u, weights=cw, minlength=n) + np.bincount(v, weights=cw,
-                                                                           minlength=n)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        share = np.where(strength > 0, cross_strength / strength, 0.0)
-        rel = np.where(loss > 0, share / loss, 1.0)
-    return np.minimum(rel, 1.0)
+    network would give (its dominance loss), capped at 1. No ties: 0; no other city: 1.
+
+    One compiled pass over the ties (:func:`sim.kernels.cross_city_belonging`)."""
+    return kernels.cross_city_belonging(
+        np.asarray(u, dtype=np.int64), np.asarray(v, dtype=np.int64),
+        np.asarray(weight, dtype=float), np.asarray(city, dtype=np.int64),
+        np.asarray(loss, dtype=float))
 
 
 def implied_identification(loss: np.ndarray, belonging: np.ndarray,

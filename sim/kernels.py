@@ -1,0 +1,256 @@
+"""The weekly loop's three hottest kernels, compiled with Numba.
+
+Why compiled: on the case (1,000 employees, about 6,000 ties, 3,000 meetings a week) the
+week is a few hundred small NumPy calls, and three of them dominate: building the network's
+CSR view (a stable sort by neighbour), drawing each caller's contact by tie weight (a binary
+search over all ties) and summing the bounded-confidence pulls of the week's meetings (one
+``bincount`` per dimension). Each is one pass over its data in a loop, which NumPy cannot
+express without temporaries and a global search. A compiled loop does the same arithmetic
+in the same order, so every result is the same to the bit as the NumPy formulation it
+replaces (``tests/test_kernels.py`` checks them against those formulations on random
+inputs, and ``tests/test_golden_run.py`` pins whole runs).
+
+Rules for the bits to stay the same: no ``fastmath`` (no reassociation, no fused
+multiply-add); sums add their terms in the order NumPy's ``bincount`` and ``cumsum`` do
+(input order, left to right); random numbers are drawn by the caller, with NumPy's
+generator, never inside a kernel.
+
+Each kernel is compiled for one signature when this module is imported (so no run, and no
+timed call, pays for compilation mid-week) and the machine code is cached beside this file
+(``cache=True``): only the first import on a fresh installation compiles (a few seconds);
+later imports load the cache. Callers pass int64 and float64 arrays.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numba import njit
+
+
+@njit("UniTuple(int64[:], 3)(int64, int64[:], int64[:])", cache=True)
+def csr_structure(n: int, u: np.ndarray, v: np.ndarray
+                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Row pointers, neighbours and edge ids of the symmetric CSR view of ties (u_k < v_k,
+    sorted by u * n + v).
+
+    Row i lists i's ties by ascending neighbour: first the ties where i is ``v`` (in the
+    ties' order, which is by ascending ``u``), then those where i is ``u`` (by ascending
+    ``v``). A counting sort: count, prefix sums, one placing pass in tie order.
+    """
+    e = u.size
+    low = np.zeros(n, dtype=np.int64)  # ties where the slot is v
+    up = np.zeros(n, dtype=np.int64)  # ties where the slot is u
+    for k in range(e):
+        low[v[k]] += 1
+        up[u[k]] += 1
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    next_low = np.empty(n, dtype=np.int64)
+    next_up = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        next_low[i] = indptr[i]
+        next_up[i] = indptr[i] + low[i]
+        indptr[i + 1] = indptr[i] + low[i] + up[i]
+    indices = np.empty(2 * e, dtype=np.int64)
+    edge = np.empty(2 * e, dtype=np.int64)
+    for k in range(e):
+        a, b = u[k], v[k]
+        at = next_low[b]
+        indices[at] = a
+        edge[at] = k
+        next_low[b] = at + 1
+        at = next_up[a]
+        indices[at] = b
+        edge[at] = k
+        next_up[a] = at + 1
+    return indptr, indices, edge
+
+
+@njit("float64[:](float64[:], int64[:])", cache=True)
+def cumulative_weights(weight: np.ndarray, edge: np.ndarray) -> np.ndarray:
+    """Running sum of the ties' weights in CSR order (``np.cumsum(weight[edge])``)."""
+    out = np.empty(edge.size)
+    total = 0.0
+    for k in range(edge.size):
+        total += weight[edge[k]]
+        out[k] = total
+    return out
+
+
+@njit("int64[:](int64[:], int64[:])", cache=True)
+def with_ties(indptr: np.ndarray, who: np.ndarray) -> np.ndarray:
+    """The entries of ``who`` that have at least one tie, in order."""
+    keep = np.empty(who.size, dtype=np.int64)
+    m = 0
+    for k in range(who.size):
+        if indptr[who[k] + 1] > indptr[who[k]]:
+            keep[m] = who[k]
+            m += 1
+    return keep[:m]
+
+
+@njit("int64[:](int64[:], float64[:], int64[:], float64[:])", cache=True)
+def weighted_neighbours(indptr: np.ndarray, cumweight: np.ndarray, who: np.ndarray,
+                        draws: np.ndarray) -> np.ndarray:
+    """For each slot ``who[k]`` (with ties), the CSR position of its neighbour chosen by the
+    uniform draw ``draws[k]`` with probability proportional to tie weight.
+
+    The same position as a search of the target ``base + draw * total`` over *all* the
+    cumulative weights (``np.searchsorted(..., side="right")``) clipped to the slot's row:
+    the cumulative weights rise, so the first entry above the target lies in the row or
+    past it; the search here looks in the row only.
+    """
+    pos = np.empty(who.size, dtype=np.int64)
+    for k in range(who.size):
+        start, end = indptr[who[k]], indptr[who[k] + 1]
+        base = cumweight[start - 1] if start > 0 else 0.0
+        total = cumweight[end - 1] - base
+        target = base + draws[k] * total
+        lo, hi = start, end  # first index in [start, end) whose running sum exceeds target
+        while lo < hi:
+            mid = (lo + hi) >> 1
+            if cumweight[mid] <= target:
+                lo = mid + 1
+            else:
+                hi = mid
+        pos[k] = min(lo, end - 1)
+    return pos
+
+
+@njit("float64[:, :](float64[:, :], int64[:], int64[:], float64[:], float64, float64)", cache=True)
+def meeting_deltas(values: np.ndarray, first: np.ndarray, second: np.ndarray,
+                   openness: np.ndarray, rate: float, threshold: float) -> np.ndarray:
+    """The (N, D) changes of bounded-confidence meetings (``sim.rules.interaction``'s rule).
+
+    For each meeting closer than ``threshold`` (normalised distance), each side is pulled
+    toward the other by ``rate x openness``; a row's pulls are summed, and rescaled where
+    their weights add up to more than 1. Summation order as the NumPy formulation: all the
+    first sides' pulls in meeting order, then all the second sides'.
+    """
+    n, dims = values.shape
+    m = first.size
+    close = np.empty(m, dtype=np.bool_)
+    for k in range(m):
+        a, b = first[k], second[k]
+        diff = values[b, 0] - values[a, 0]
+        squared = diff * diff
+        for d in range(1, dims):
+            diff = values[b, d] - values[a, d]
+            squared += diff * diff
+        close[k] = np.sqrt(squared / dims) < threshold
+    sums = np.zeros((n, dims))
+    total_pull = np.zeros(n)
+    for k in range(m):  # the first sides
+        if close[k]:
+            a, b = first[k], second[k]
+            pull = rate * openness[a]
+            for d in range(dims):
+                sums[a, d] += (values[b, d] - values[a, d]) * pull
+            total_pull[a] += pull
+    for k in range(m):  # the second sides
+        if close[k]:
+            a, b = first[k], second[k]
+            pull = rate * openness[b]
+            for d in range(dims):
+                sums[b, d] += (values[b, d] - values[a, d]) * -pull
+            total_pull[b] += pull
+    for i in range(n):
+        scale = 1.0 / max(total_pull[i], 1.0)
+        for d in range(dims):
+            sums[i, d] *= scale
+    return sums
+
+
+@njit("Tuple((float64[:, :], float64[:]))(float64[:, :], int64[:], float64[:], int64)",
+      cache=True)
+def group_means(values: np.ndarray, groups: np.ndarray, weights: np.ndarray,
+                n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted mean row per group and the weight per group (``sim.rules.distance``).
+
+    Each cell adds ``value x weight`` of its rows in row order, as ``bincount`` does; a
+    group without weight has mean 0.
+    """
+    n, dims = values.shape
+    sums = np.zeros((n_groups, dims))
+    totals = np.zeros(n_groups)
+    for r in range(n):
+        g, w = groups[r], weights[r]
+        totals[g] += w
+        for d in range(dims):
+            sums[g, d] += values[r, d] * w
+    for g in range(n_groups):
+        if totals[g] > 0:
+            total = max(totals[g], 1e-300)
+            for d in range(dims):
+                sums[g, d] = sums[g, d] / total
+        else:
+            for d in range(dims):
+                sums[g, d] = 0.0
+    return sums, totals
+
+
+@njit("float64[:](float64[:, :], float64[:, :])", cache=True)
+def row_distances(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Normalised Euclidean distance of each row of ``a`` to the matching row of ``b`` (or
+    to ``b``'s one row): squares summed dimension by dimension, divided by D, root."""
+    n, dims = a.shape
+    step = 1 if b.shape[0] == n else 0
+    out = np.empty(n)
+    for i in range(n):
+        j = i * step
+        diff = a[i, 0] - b[j, 0]
+        squared = diff * diff
+        for d in range(1, dims):
+            diff = a[i, d] - b[j, d]
+            squared += diff * diff
+        out[i] = np.sqrt(squared / dims)
+    return out
+
+
+@njit("float64[:](int64[:], int64[:], float64[:], int64[:], float64[:])", cache=True)
+def cross_city_belonging(u: np.ndarray, v: np.ndarray, weight: np.ndarray, city: np.ndarray,
+                         loss: np.ndarray) -> np.ndarray:
+    """Each slot's share of tie strength to other cities over its dominance loss, capped at
+    1 (``sim.rules.identification``); the strengths at each end summed apart, then added,
+    as two ``bincount`` calls do."""
+    n = city.size
+    strength_u, strength_v = np.zeros(n), np.zeros(n)
+    cross_u, cross_v = np.zeros(n), np.zeros(n)
+    for k in range(u.size):
+        a, b, w = u[k], v[k], weight[k]
+        cw = w * (1.0 if city[a] != city[b] else 0.0)
+        strength_u[a] += w
+        strength_v[b] += w
+        cross_u[a] += cw
+        cross_v[b] += cw
+    out = np.empty(n)
+    for i in range(n):
+        strength = strength_u[i] + strength_v[i]
+        share = (cross_u[i] + cross_v[i]) / strength if strength > 0 else 0.0
+        rel = share / loss[i] if loss[i] > 0 else 1.0
+        out[i] = min(rel, 1.0)
+    return out
+
+
+@njit("float64[:, :](float64[:, :], int64[:], float64[:], int64, int64[:])", cache=True)
+def unit_peer_means(values: np.ndarray, unit: np.ndarray, weights: np.ndarray, n_units: int,
+                    slots: np.ndarray) -> np.ndarray:
+    """For each of ``slots``, the weighted mean of its unit's other rows (its own row if it
+    has no colleague): the unit's sum rebuilt from its mean and weight, less the own row.
+
+    The unit means are :func:`group_means`'s (each unit's rows in row order), so asking
+    for a few slots gives the same numbers as asking for all.
+    """
+    means, counts = group_means(values, unit, weights, n_units)
+    dims = values.shape[1]
+    out = np.empty((slots.size, dims))
+    for k in range(slots.size):
+        r = slots[k]
+        own = counts[unit[r]]
+        others = own - weights[r]
+        for d in range(dims):
+            if others > 0:
+                out[k, d] = ((means[unit[r], d] * own - values[r, d] * weights[r])
+                             / max(others, 1e-300))
+            else:
+                out[k, d] = values[r, d]
+    return out

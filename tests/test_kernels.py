@@ -1,0 +1,209 @@
+"""The compiled kernels give the same bits as the NumPy formulations they replaced.
+
+The oracles below are those formulations (global binary search, stable argsort, one
+``bincount`` per dimension), kept here as the independent answer: the kernels must agree to
+the bit on random inputs, or a run would no longer be the same function of its seed.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+from sim import kernels
+from sim.network import Ties, sample_neighbours
+from sim.rules.distance import group_means, normalised_distance
+from sim.rules.identification import cross_city_belonging
+from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_rows
+
+
+def csr_oracle(ties: Ties) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Row i: ties where i is v (by u), then where i is u (by v); stable sorts in NumPy."""
+    n, u, v = ties.n, ties.u, ties.v
+    src = np.concatenate([v, u])
+    dst = np.concatenate([u, v])
+    edge = np.concatenate([np.arange(u.size), np.arange(u.size)])
+    order = np.lexsort((dst, src))
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(src, minlength=n), out=indptr[1:])
+    edge = edge[order]
+    return indptr, dst[order], edge, np.cumsum(ties.weight[edge])
+
+
+def sample_oracle(adj, who: np.ndarray, draws: np.ndarray) -> np.ndarray:
+    """Positions by a search over all cumulative weights, clipped to the caller's row."""
+    start, end = adj.indptr[who], adj.indptr[who + 1]
+    base = np.where(start > 0, adj.cumweight[np.maximum(start - 1, 0)], 0.0)
+    target = base + draws * (adj.cumweight[end - 1] - base)
+    pos = np.searchsorted(adj.cumweight, target, side="right")
+    return np.clip(pos, start, end - 1)
+
+
+def deltas_oracle(values, first, second, openness, rate, threshold) -> np.ndarray:
+    """Bounded confidence with one bincount per dimension (pulls of the first sides, then
+    of the second sides), rescaled where the pulls add up to more than 1."""
+    n, dims = values.shape
+    diff = values[second] - values[first]
+    squared = diff[:, 0] * diff[:, 0]
+    for k in range(1, dims):
+        squared = squared + diff[:, k] * diff[:, k]
+    close = np.sqrt(squared / dims) < threshold
+    a, b, diff = first[close], second[close], diff[close]
+    pull_a, pull_b = rate * openness[a], rate * openness[b]
+    who = np.concatenate([a, b])
+    moves = np.concatenate([diff * pull_a[:, None], diff * -pull_b[:, None]])
+    scale = 1.0 / np.maximum(np.bincount(who, weights=np.concatenate([pull_a, pull_b]),
+                                         minlength=n), 1.0)
+    return np.stack([np.bincount(who, weights=moves[:, k], minlength=n) * scale
+                     for k in range(dims)], axis=1)
+
+
+def group_means_oracle(values, groups, weights, n_groups):
+    """One ``bincount`` per dimension, then the division where a group has weight."""
+    totals = np.bincount(groups, weights=weights, minlength=n_groups)
+    sums = np.stack([np.bincount(groups, weights=weights * values[:, d], minlength=n_groups)
+                     for d in range(values.shape[1])], axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        means = np.where(totals[:, None] > 0, sums / np.maximum(totals, 1e-300)[:, None], 0.0)
+    return means, totals
+
+
+def distance_oracle(a, b):
+    """Squares summed column by column, divided by D, root."""
+    diff = np.subtract(a, b, dtype=float)
+    squared = diff[..., 0] * diff[..., 0]
+    for k in range(1, diff.shape[-1]):
+        squared = squared + diff[..., k] * diff[..., k]
+    return np.sqrt(squared / diff.shape[-1])
+
+
+def belonging_oracle(u, v, weight, city, loss):
+    """Strengths at each end by ``bincount``, the cross-city share over the loss, capped."""
+    n = city.size
+    cross = city[u] != city[v]
+    strength = np.bincount(u, weights=weight, minlength=n) + np.bincount(v, weights=weight,
+                                                                         minlength=n)
+    cw = weight * cross
+    cross_strength = np.bincount(u, weights=cw, minlength=n) + np.bincount(v, weights=cw,
+                                                                           minlength=n)
+    with np.errstate(invalid="ignore", divide="ignore", over="ignore"):
+        share = np.where(strength > 0, cross_strength / strength, 0.0)
+        rel = np.where(loss > 0, share / loss, 1.0)
+    return np.minimum(rel, 1.0)
+
+
+@st.composite
+def networks(draw):
+    n = draw(st.integers(2, 40))
+    pairs = draw(st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)),
+                          max_size=150))
+    a = np.array([p[0] for p in pairs], dtype=np.int64)
+    b = np.array([p[1] for p in pairs], dtype=np.int64)
+    weight = draw(arrays(float, a.size, elements=st.floats(0.05, 1.0)))
+    return Ties(n, a, b, weight)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks())
+def test_csr_is_the_stable_sorted_view(ties: Ties) -> None:
+    adj = ties.csr()
+    for got, want in zip((adj.indptr, adj.indices, adj.edge, adj.cumweight),
+                         csr_oracle(ties), strict=True):
+        assert got.dtype == want.dtype
+        assert np.array_equal(got, want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.integers(0, 2**32 - 1))
+def test_sampling_picks_what_a_global_search_picks(ties: Ties, seed: int) -> None:
+    adj = ties.csr()
+    who = np.repeat(np.arange(ties.n), 3)
+    src, nbr, edge = sample_neighbours(adj, who, np.random.default_rng(seed))
+    has = who[adj.indptr[who + 1] > adj.indptr[who]]
+    assert np.array_equal(src, has)
+    pos = sample_oracle(adj, has, np.random.default_rng(seed).random(has.size))
+    assert np.array_equal(nbr, adj.indices[pos])
+    assert np.array_equal(edge, adj.edge[pos])
+
+
+@settings(max_examples=300, deadline=None)
+@given(arrays(float, (8, 4), elements=st.floats(0, 1)),
+       st.lists(st.tuples(st.integers(0, 7), st.integers(0, 7)), max_size=40),
+       arrays(float, 8, elements=st.floats(0, 1)),
+       st.floats(0, 0.5), st.floats(0, 1.5) | st.just(np.inf))
+def test_meeting_deltas_are_the_bincount_formulation(values, pairs, openness, rate,
+                                                     threshold) -> None:
+    first = np.array([p[0] for p in pairs], dtype=np.int64)
+    second = np.array([p[1] for p in pairs], dtype=np.int64)
+    got = bounded_confidence_deltas(values, first, second, openness, rate, threshold)
+    want = deltas_oracle(values, first, second, openness, rate, threshold)
+    assert np.array_equal(got, want)  # the same bits, not just close
+    rows, sparse = bounded_confidence_rows(values, first, second, openness, rate, threshold)
+    assert np.array_equal(got[rows], sparse)  # and the rows-only path agrees
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (30, 4), elements=st.floats(0, 1)),
+       arrays(np.int64, 30, elements=st.integers(0, 6)),
+       arrays(float, 30, elements=st.sampled_from([0.0, 1.0]) | st.floats(0, 1)))
+def test_group_means_are_the_bincount_formulation(values, groups, weights) -> None:
+    for got, want in zip(group_means(values, groups.astype(np.int32), weights, 8),
+                         group_means_oracle(values, groups, weights, 8), strict=True):
+        assert np.array_equal(got, want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (12, 4), elements=st.floats(0, 1)),
+       arrays(float, (12, 4), elements=st.floats(0, 1)))
+def test_distances_are_the_column_sums(a, b) -> None:
+    assert np.array_equal(normalised_distance(a, b), distance_oracle(a, b))
+    assert np.array_equal(normalised_distance(a, b[0]), distance_oracle(a, b[0]))
+    assert np.array_equal(normalised_distance(a[:1], b), distance_oracle(a[:1], b))
+    assert np.array_equal(normalised_distance(a[0], b[0]), distance_oracle(a[0], b[0]))
+    three = np.stack([a, b])  # other shapes go through NumPy: the same numbers
+    assert np.array_equal(normalised_distance(three, b[0]), distance_oracle(three, b[0]))
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data())
+def test_belonging_is_the_bincount_formulation(ties: Ties, data) -> None:
+    city = data.draw(arrays(np.int32, ties.n, elements=st.integers(0, 2)))
+    loss = data.draw(arrays(float, ties.n, elements=st.sampled_from([0.0, 0.3]) |
+                            st.floats(0, 1)))
+    got = cross_city_belonging(ties.u, ties.v, ties.weight, city, loss)
+    assert np.array_equal(got, belonging_oracle(ties.u, ties.v, ties.weight, city, loss))
+
+
+def peer_means_oracle(values, unit, weights, n_units):
+    """Unit sums from the means (NumPy), less the own row, over the other rows' weight."""
+    means, counts = group_means_oracle(values, unit, weights, n_units)
+    own = counts[unit]
+    sums = means[unit] * own[:, None] - values * weights[:, None]
+    others = own - weights
+    with np.errstate(invalid="ignore", divide="ignore"):
+        peer = sums / np.maximum(others, 1e-300)[:, None]
+    return np.where(others[:, None] > 0, peer, values)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (25, 4), elements=st.floats(0, 1)),
+       arrays(np.int64, 25, elements=st.integers(0, 5)),
+       arrays(bool, 25), st.lists(st.integers(0, 24), max_size=6))
+def test_peer_means_are_the_numpy_formulation(values, unit, active, slots) -> None:
+    want = peer_means_oracle(values, unit, active.astype(float), 6)
+    rows = np.array(slots, dtype=np.int64)
+    got = kernels.unit_peer_means(values, unit, active.astype(float), 6, rows)
+    assert np.array_equal(got, want[rows])  # a few rows: the same numbers as for all
+    everyone = kernels.unit_peer_means(values, unit, active.astype(float), 6,
+                                       np.arange(25, dtype=np.int64))
+    assert np.array_equal(everyone, want)
+
+
+def test_kernels_are_compiled() -> None:
+    """The speed is the point: the kernels are Numba dispatchers, not plain Python."""
+    for name in ("csr_structure", "cumulative_weights", "with_ties", "weighted_neighbours",
+                 "meeting_deltas", "group_means", "row_distances", "cross_city_belonging",
+                 "unit_peer_means"):
+        assert hasattr(getattr(kernels, name), "signatures"), name
