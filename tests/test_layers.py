@@ -90,3 +90,22 @@ def test_the_code_fingerprint_covers_the_model_and_no_presentation() -> None:
     assert {"roster.py", "model.py", "strategies/teams.py", "rules/teams.py",
             "experiments/outcomes.py", "experiments/observables.py"} <= files
     assert not [f for f in files if f.startswith("presentation/")]
+
+
+def test_the_experiments_layer_loads_without_matplotlib() -> None:
+    """README: the experiments run headless; importing the engine and the analyses (the
+    modules a comparison or a sweep with its analysis runs) loads no Matplotlib."""
+    import subprocess
+    import sys
+
+    names = ["sim.experiments.compare", "sim.experiments.sweep.runner",
+             "sim.experiments.sweep.executors", "sim.experiments.results",
+             "sim.experiments.sensitivity", "sim.experiments.discovery"]
+    assert all(layer(n) == 1 for n in names)
+    code = ("import importlib, sys\n"
+            f"for name in {names!r}:\n"
+            "    importlib.import_module(name)\n"
+            "print('matplotlib' in sys.modules)\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         cwd=PACKAGE.parent, check=True, timeout=120)
+    assert out.stdout.strip() == "False", out.stderr
