@@ -530,7 +530,7 @@ def compare(
         csv: also write ``results.csv`` (every run and week).
 
     Returns:
-        Path of report.html.
+        Path of report.html (written only when ``render`` is given).
 
     Raises:
         FolderError: ``out_dir`` holds another experiment; nothing was written.
