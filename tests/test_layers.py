@@ -23,7 +23,11 @@ APPLICATION = ("sim.cli", "sim.__main__")
 
 
 def layer(module: str) -> int:
-    """0 model, 1 experiments, 2 presentation, 3 the command line."""
+    """0 model, 1 experiments, 2 presentation, 3 the command line and the package's own
+    ``__init__`` (the flat Python API, ``from sim import run, load_results``, re-exports
+    from every layer lazily)."""
+    if module == "sim":
+        return 3
     for rank, prefixes in ((3, APPLICATION), (2, PRESENTATION), (1, EXPERIMENTS)):
         if any(module == p or module.startswith(p + ".") for p in prefixes):
             return rank
@@ -58,7 +62,7 @@ def test_the_layers_are_where_the_docs_say() -> None:
     assert layer("sim.model") == 0 and layer("sim.rules.teams") == 0
     assert layer("sim.experiments.sweep.plan") == 1 and layer("sim.fairtest.verdict") == 1
     assert layer("sim.presentation.plots.style") == 2 and layer("sim.dashboard.app") == 2
-    assert layer("sim.cli.compare") == 3
+    assert layer("sim.cli.compare") == 3 and layer("sim") == 3
 
 
 @pytest.mark.parametrize("name", sorted(NAMES))
