@@ -42,7 +42,7 @@ def main(argv: list[str] | None = None) -> int:
 
     import json
 
-    from sim.compare import compare
+    from sim.presentation.comparison import compare
 
     strategies = args.strategies.split(",")
     with tempfile.TemporaryDirectory() as tmp:

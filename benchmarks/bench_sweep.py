@@ -58,7 +58,7 @@ replications = {runs}
 CHILD = """
 import json, os, resource, sys, time
 from pathlib import Path
-from sim.sweep import load_sweep, run_sweep
+from sim.experiments.sweep import load_sweep, run_sweep
 
 if __name__ == "__main__":  # local workers re-import this file: only the parent sweeps
     load_before = os.getloadavg()[0]

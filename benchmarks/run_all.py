@@ -21,8 +21,10 @@ Workloads (issue "Performance and scale"):
 - W1: the case (1,000 employees, 156 weeks) under ``none``, ``training`` and ``teams``;
 - W2: ``scenarios/ten-thousand.toml`` (10,000 employees, 156 weeks) under ``teams``;
 - W3: ``scenarios/large.toml`` (100,000 employees, 52 weeks) under ``teams``;
-- W4: ``sim.compare.compare`` on the case, training vs teams, 30 replications, 2 workers;
-- W5: sweep throughput (``sim.sweep.run_sweep``, local process pool) with 1 and 2 workers;
+- W4: ``sim.experiments.compare.compare`` on the case, training vs teams, 30 replications, 2
+  workers;
+- W5: sweep throughput (``sim.experiments.sweep.run_sweep``, local process pool) with 1 and 2
+  workers;
 - R1: the everyday interaction rule, idiomatic Mesa reference vs the vectorised rule vs the
   full model, side by side in one process (``benchmarks/reference``); R2 the same at 10,000
   employees (52 weeks), to show how the ratio grows with size;
@@ -301,7 +303,7 @@ def child_reference(args: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def child_compare(args: dict[str, Any]) -> list[dict[str, Any]]:
-    from sim.compare import compare
+    from sim.presentation.comparison import compare
 
     with tempfile.TemporaryDirectory() as tmp:
         _, wall, cpu, workers_rss = timed_pool(
@@ -313,8 +315,8 @@ def child_compare(args: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def child_sweep(args: dict[str, Any]) -> list[dict[str, Any]]:
-    from sim.sweep.runner import run_sweep
-    from sim.sweep.spec import load_sweep
+    from sim.experiments.sweep.runner import run_sweep
+    from sim.experiments.sweep.spec import load_sweep
 
     weeks = args.get("weeks")
     lines = [

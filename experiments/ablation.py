@@ -84,7 +84,7 @@ def one_run(task: tuple[str, str, dict[str, object], int]) -> dict[str, object]:
 
 def ablation_table(raw: pd.DataFrame) -> pd.DataFrame:
     """Paired differences variant − full per strategy and outcome."""
-    from sim.stats import paired_difference
+    from sim.experiments.stats import paired_difference
 
     rows = []
     sources = {(s, label): src for s, label, _, src in VARIANTS}

@@ -51,8 +51,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from sim.fairtest import frontier, runs
     from sim.fairtest.options import fresh_folder, model_fingerprint, parse_sets
-    from sim.plots.frontier import plot_frontiers
-    from sim.plots.style import save_figure
+    from sim.presentation.plots.frontier import plot_frontiers
+    from sim.presentation.plots.style import save_figure
     from sim.scenario import ScenarioError, apply_overrides, load_scenario
 
     try:

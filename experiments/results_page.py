@@ -3,7 +3,8 @@
 One command, three steps, each in its own folder under ``--out``:
 
 1. ``compare``: ``none``, ``training`` and ``teams`` on the case, 30 paired replications
-   (``sim.compare.compare``, the counterfactual outcomes included), drawn as the main figure
+   (``sim.experiments.compare.compare``, the counterfactual outcomes included), drawn as the main
+   figure
    (``docs/figures/main_figure``: alignment, integration and cost over time, panels a-c,
    full axes from 0, and the cost-effectiveness plane, d);
 2. ``equal_budget``: the equal-budget frontiers (``experiments/equal_budget.py``'s sizes);
@@ -93,7 +94,7 @@ def step_settings(args: argparse.Namespace, step: str, overrides: dict[str, Any]
 
 def run_compare(args: argparse.Namespace, folder: Path, overrides: dict[str, Any]) -> Path:
     """Step 1: the comparison (or its reuse); returns the folder."""
-    from sim.compare import compare
+    from sim.presentation.comparison import compare
 
     marker, wanted = step_settings(args, "compare", overrides)
     state = step_state(folder, marker, wanted)
@@ -113,11 +114,11 @@ def main_block(folder: Path, fig_dir: Path) -> str:
     """Draw the main figure from a comparison folder; return its Markdown block."""
     import pandas as pd
 
-    from sim import counterfactual as cf
-    from sim.compare import load_tables
-    from sim.plots.main_figure import PANELS, plot_main
-    from sim.plots.style import save_figure
-    from sim.stats import weekly_intervals
+    from sim.experiments import counterfactual as cf
+    from sim.experiments.compare import load_tables
+    from sim.experiments.stats import weekly_intervals
+    from sim.presentation.plots.main_figure import PANELS, plot_main
+    from sim.presentation.plots.style import save_figure
 
     tables = load_tables(folder)
     ts = tables["timeseries"]

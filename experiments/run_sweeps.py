@@ -42,7 +42,7 @@ EXPERIMENTS = ("training_transfer", "sponsor_reach", "teams_vs_training", "morri
 
 def morris_sweep():
     """The Morris screening: the discovery sweep's ranges, 6 trajectories, 1 replication."""
-    from sim.sweep import load_sweep
+    from sim.experiments.sweep import load_sweep
 
     morris = load_sweep(SWEEPS / "teams_vs_training.toml", design_method="morris")
     return morris.model_copy(update={"spec": morris.spec.model_copy(
@@ -52,7 +52,7 @@ def morris_sweep():
 
 def run_all(out: Path, workers: int | None, only: tuple[str, ...] = EXPERIMENTS) -> None:
     """Run (or resume) the experiment sweeps named in ``only``."""
-    from sim.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep import load_sweep, run_sweep
 
     for name in only:
         if name == "morris":
@@ -137,7 +137,7 @@ def draw_heat(fig, ax, stats: pd.DataFrame, x: str, y: str, title: str, label: s
 
 def heatmap(stats: pd.DataFrame, x: str, y: str, title: str, label: str):
     """A heatmap of the mean paired advantage, annotated with mean and interval."""
-    from sim.plots.style import figure_style, new_figure
+    from sim.presentation.plots.style import figure_style, new_figure
 
     with figure_style():
         fig = new_figure(6.2, 4.4)
@@ -147,7 +147,7 @@ def heatmap(stats: pd.DataFrame, x: str, y: str, title: str, label: str):
 
 def themes_by_reach_figure(advantage: pd.DataFrame, cost: pd.DataFrame, x: str, y: str):
     """Two panels: the paired distance advantage of teams, and teams' cost over training's."""
-    from sim.plots.style import figure_style, new_figure
+    from sim.presentation.plots.style import figure_style, new_figure
 
     with figure_style():
         fig = new_figure(11.5, 4.4)
@@ -162,9 +162,11 @@ def themes_by_reach_figure(advantage: pd.DataFrame, cost: pd.DataFrame, x: str, 
 
 def draw_all(out: Path, only: tuple[str, ...] = EXPERIMENTS) -> list[Path]:
     """Draw the figures of the experiments in ``only`` from saved results into docs/figures/."""
-    from sim.discovery import Question, discover
-    from sim.plots.style import save_figure
-    from sim.sensitivity import indices_table, plot_indices
+    from sim.experiments.discovery import Question
+    from sim.experiments.sensitivity import indices_table
+    from sim.presentation.analysis import discover
+    from sim.presentation.plots.sensitivity import plot_indices
+    from sim.presentation.plots.style import save_figure
 
     written: list[Path] = []
     if "training_transfer" in only:

@@ -41,8 +41,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="where the documented figures are copied")
     args = parser.parse_args(argv)
 
-    from sim.compare import compare
-    from sim.stats import StoppingRule
+    from sim.experiments.stats import StoppingRule
+    from sim.presentation.comparison import compare
 
     reps: int | StoppingRule = (StoppingRule() if args.replications == "auto"
                                 else int(args.replications))

@@ -46,8 +46,8 @@ def main(argv: list[str] | None = None) -> int:
 
     from sim.fairtest import runs, verdict
     from sim.fairtest.options import fresh_folder, model_fingerprint, parse_sets
-    from sim.plots.style import save_figure
-    from sim.plots.verdict import plot_sobol
+    from sim.presentation.plots.style import save_figure
+    from sim.presentation.plots.verdict import plot_sobol
     from sim.scenario import ScenarioError, apply_overrides, load_scenario
 
     try:

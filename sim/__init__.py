@@ -1,7 +1,8 @@
 """merger-sim: an agent-based simulation of a merger of Dutch municipal social services.
 
-``from sim import MergerModel, load_scenario, run``. Importing builds nothing and starts
-nothing; the model (and Mesa) is imported on first use, so the command line starts fast.
+``from sim import MergerModel, load_scenario, run, load_results``. Importing builds nothing
+and starts nothing; the model (and Mesa) is imported on first use, so the command line
+starts fast.
 """
 
 from __future__ import annotations
@@ -18,11 +19,14 @@ _EXPORTS = {
     "Scenario": "sim.scenario",
     "ScenarioError": "sim.scenario",
     "load_scenario": "sim.scenario",
+    "load_results": "sim.experiments.results",
 }
 
-__all__ = ["MergerModel", "RunResult", "Scenario", "ScenarioError", "load_scenario", "run"]
+__all__ = ["MergerModel", "RunResult", "Scenario", "ScenarioError", "load_results",
+           "load_scenario", "run"]
 
 if TYPE_CHECKING:
+    from sim.experiments.results import load_results
     from sim.model import MergerModel
     from sim.runner import RunResult, run
     from sim.scenario import Scenario, ScenarioError, load_scenario

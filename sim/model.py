@@ -32,6 +32,7 @@ from sim.kernels import unit_peer_means
 from sim.network import Ties, build_network, close_triads, sample_neighbours
 from sim.population import Role, build_workforce, draw_openness, vector
 from sim.rng import spawn_streams
+from sim.roster import TeamRoster
 from sim.rules.business import client_value
 from sim.rules.contract import (
     fit_score,
@@ -111,7 +112,6 @@ class MergerModel(mesa.Model):
         self.leavers_cum = 0
         self.hires_cum = 0
         self.proposals_accepted = 0
-        self.teams_active = 0
         self.build_workforce()
         self.build_network()
         self.build_agents()
@@ -153,6 +153,7 @@ class MergerModel(mesa.Model):
     def build_network(self) -> None:
         """The informal network at the merger."""
         self.ties: Ties = build_network(self.config, self._workforce, self.streams["network"])
+        self.week_adjacency = None  # the week's CSR view (contacts), built by interact()
         del self._workforce
 
     def build_agents(self) -> None:
@@ -162,13 +163,10 @@ class MergerModel(mesa.Model):
         self.uid = np.array([a.unique_id for a in self.agent_of_slot], dtype=np.int64)
 
     def init_teams(self) -> None:
-        """Team membership state; filled by team strategies."""
+        """Team state: the roster (its one owner, :mod:`sim.roster`), filled by team
+        strategies; the model and everyone else read it."""
         n, dims = self.values.shape
-        self.team_names: list[str] = [theme.name for theme in self.config.active_themes]
-        self.team = np.full(n, -1, dtype=np.int64)
-        self.team_norm = np.zeros((0, dims))
-        # the contract's team terms count only where teams examine their values (value work)
-        self.team_terms = False
+        self.roster = TeamRoster(n, dims, [theme.name for theme in self.config.active_themes])
         # carriers of an intervention talk about it until this week (-1: not a carrier)
         self.carrier_until = np.full(n, -1, dtype=np.int64)
         # a strategy's documented addition to implied engagement (autonomy of a chosen theme)
@@ -232,6 +230,31 @@ class MergerModel(mesa.Model):
             yield contract
 
     # ------------------------------------------------------------------ queries
+
+    @property
+    def team(self) -> np.ndarray:
+        """Each slot's theme team, or -1 (read-only; the roster writes it)."""
+        return self.roster.team
+
+    @property
+    def team_names(self) -> list[str]:
+        """The theme teams' names, in team order."""
+        return self.roster.names
+
+    @property
+    def team_norm(self) -> np.ndarray:
+        """The teams' norms, one row per team (empty when no teams work)."""
+        return self.roster.norm
+
+    @property
+    def team_terms(self) -> bool:
+        """Whether the contract's team terms count (only where teams do value work)."""
+        return self.roster.terms
+
+    @property
+    def teams_active(self) -> int:
+        """Teams working this week."""
+        return self.roster.active
 
     @property
     def in_intervention(self) -> bool:
@@ -301,7 +324,7 @@ class MergerModel(mesa.Model):
         Strategies sample from it during the week; ties formed or dropped later in the week
         count from the next week on.
         """
-        if getattr(self, "week_adjacency", None) is None:
+        if self.week_adjacency is None:
             self.week_adjacency = self.ties.csr()
         return self.week_adjacency
 
@@ -429,7 +452,7 @@ class MergerModel(mesa.Model):
             return
         self.active[slots] = False
         self.vacant_since[slots] = self.week
-        self.team[slots] = -1
+        self.roster.release(slots)
         self.carrier_until[slots] = -1
         self.engagement_boost[slots] = 0.0
         self.ties.remove_slots(slots)

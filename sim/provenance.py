@@ -78,7 +78,7 @@ def git_dirty() -> bool | None:
 
 #: Modules whose code a run executes, as import roots: the run function (and through its
 #: imports the model, rules, strategies, metrics, scenario) and the per-run outcomes.
-MODEL_ROOTS = ("sim.runner", "sim.strategies", "sim.outcomes")
+MODEL_ROOTS = ("sim.runner", "sim.strategies", "sim.experiments.outcomes")
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 

@@ -29,6 +29,7 @@ from sim.scenario import (
     load_scenario,
     scenario_hash,
 )
+from sim.strategies.base import parts_of
 
 
 @dataclass
@@ -142,8 +143,7 @@ def check_run(config: Scenario, strategy: str, seed: int = 0, weeks: int | None 
 
 def _includes(strategy: type, base: type) -> bool:
     """Whether a strategy class is ``base`` (or a subclass), or a combination with one."""
-    parts = getattr(strategy, "parts", (strategy,))
-    return any(isinstance(p, type) and issubclass(p, base) for p in parts)
+    return any(isinstance(p, type) and issubclass(p, base) for p in parts_of(strategy))
 
 
 def uses_training(strategy: type) -> bool:

@@ -30,7 +30,7 @@ def short_classroom(classroom: Scenario) -> Scenario:
 def plugin_registries():
     """Restore the strategy, outcome and module registries after a test loads a plugin, so
     other tests in this process see no plugin."""
-    from sim import observables, plugins
+    from sim.experiments import observables, plugins
     from sim.strategies import STRATEGIES
 
     saved = (dict(STRATEGIES), dict(observables._PLUGIN_OUTCOMES), dict(plugins._modules))

@@ -12,9 +12,9 @@ import pyarrow.parquet as pq
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.compare import compare
-from sim.sweep import load_sweep, run_sweep
-from sim.sweep.store import META_KEY
+from sim.experiments.sweep import load_sweep, run_sweep
+from sim.experiments.sweep.store import META_KEY
+from sim.presentation.comparison import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -68,7 +68,7 @@ def sweep_file(tmp_path: Path) -> Path:
 @pytest.fixture
 def finished_sweep(tmp_path: Path) -> Path:
     """A folder with the manifest and the two tables `discover` reads through
-    `sim.results.load_results` (enough for its checks)."""
+    `sim.experiments.results.load_results` (enough for its checks)."""
     folder = tmp_path / "sweep"
     folder.mkdir()
     (folder / "manifest.json").write_text('{"kind": "sweep", "parameters": ["training.dose"]}')

@@ -13,9 +13,10 @@ from typer.testing import CliRunner
 
 from sim import run
 from sim.cli.compare import compare as compare_command
-from sim.compare import CompareError, compare, load_tables, redraw
-from sim.report import SECTIONS
-from sim.stats import StoppingRule
+from sim.experiments.compare import CompareError, load_tables
+from sim.experiments.stats import StoppingRule
+from sim.presentation.comparison import compare, redraw
+from sim.presentation.report import SECTIONS
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = str(ROOT / "scenarios" / "classroom.toml")
@@ -38,7 +39,7 @@ def no_runs(*args, **kwargs):
 @pytest.fixture(scope="module")
 def done(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A real 2 x 4 comparison, run without figures, then redrawn from the saved runs."""
-    import sim.compare as cmp
+    import sim.experiments.compare as cmp
 
     out = tmp_path_factory.mktemp("cmp")
     compare(CLASSROOM, PAIR, 4, out, workers=2, base_seed=10, progress=False, figures=False)
@@ -119,8 +120,8 @@ def test_redraw_rebuilt_figures_and_report_from_saved_runs(done: Path) -> None:
 
 
 def test_counterfactual_tables_are_rebuilt_byte_for_byte(done: Path) -> None:
-    from sim import counterfactual as cf
-    from sim.compare import analyse
+    from sim.experiments import counterfactual as cf
+    from sim.experiments.compare import analyse
 
     tables = load_tables(done)
     m = tables["manifest"]
@@ -157,7 +158,7 @@ def test_failed_run_is_reported_and_rest_kept(tmp_path: Path) -> None:
 def test_progress_bar_shows_runs_done_and_time_left() -> None:
     from rich.progress import MofNCompleteColumn, TimeRemainingColumn
 
-    from sim.progress import progress_bar
+    from sim.experiments.progress import progress_bar
 
     bar = progress_bar(True)
     kinds = {type(c) for c in bar.columns}
@@ -258,3 +259,37 @@ def test_cli_bad_input_exits_2(cli: typer.Typer, tmp_path: Path, args: list[str]
 def test_cli_redraw_of_missing_folder_exits_2(cli: typer.Typer, tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["compare", "--redraw", "--out", str(tmp_path / "nope")])
     assert res.exit_code == 2 and "error: --out:" in res.output
+
+
+def test_cli_key_outcome_may_be_an_effect_over_none(cli: typer.Typer, tmp_path: Path) -> None:
+    """``--key-outcome`` accepts the counterfactual effects: the stopping rule watches the
+    effect of each strategy over none (none has no effect over itself), its half-width target
+    is the effect's (it is a paired difference already), and the summary prints it."""
+    out = tmp_path / "effect"
+    res = CliRunner().invoke(cli, [
+        "compare", CLASSROOM, "--strategies", "none,training", "--replications", "auto",
+        "--key-outcome", "alignment_effect_final", "--half-width", "1e-9",
+        "--min-replications", "2", "--max-replications", "4", "--batch", "2",
+        "--workers", "1", "--weeks", "30", "--out", str(out), "--no-progress",
+        "--no-figures"])
+    assert res.exit_code == 0, res.output
+    rule = json.loads((out / "manifest.json").read_text())["stopping_rule"]
+    assert rule["key_outcome"] == "alignment_effect_final"
+    trace = rule["trace"]
+    assert [t["replications"] for t in trace] == [2, 4]  # the tiny target is never met
+    assert "relative_precision[training]" in trace[0]
+    assert "relative_precision[none]" not in trace[0]
+    assert "half_width[training - none]" in trace[0]
+    from sim import load_results
+
+    effects = load_results(out).values(["alignment_effect_final"])
+    trained = effects.loc[effects["strategy"] == "training", "alignment_effect_final"]
+    assert len(trained) == 4
+    line = next(x for x in res.output.splitlines() if x.startswith("training"))
+    assert f"alignment_effect_final = {trained.mean():.4f}" in line
+    # without none to measure against, the effect is refused before any run
+    res = CliRunner().invoke(cli, [
+        "compare", CLASSROOM, "--strategies", "training", "--no-counterfactual",
+        "--key-outcome", "icer", "--out", str(tmp_path / "no_none")])
+    assert res.exit_code == 2 and "--key-outcome: icer is an effect over none" in res.output
+    assert not (tmp_path / "no_none").exists()

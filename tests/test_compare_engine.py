@@ -15,8 +15,8 @@ from pathlib import Path
 import psutil
 import pytest
 
-from sim.compare import compare
-from sim.results import load_results
+from sim.experiments.results import load_results
+from sim.presentation.comparison import compare
 
 ROOT = Path(__file__).resolve().parent.parent
 CLASSROOM = str(ROOT / "scenarios" / "classroom.toml")
@@ -128,7 +128,7 @@ def test_load_results_reads_a_comparison(serial: Path) -> None:
 
 
 def test_load_results_reads_a_sweep(tmp_path: Path) -> None:
-    from sim.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep import load_sweep, run_sweep
 
     path = tmp_path / "s.toml"
     path.write_text('name = "s"\nscenario = "classroom"\nstrategies = ["none"]\n'
@@ -146,7 +146,7 @@ def test_load_results_reads_a_sweep(tmp_path: Path) -> None:
 
 
 def test_load_results_of_an_empty_folder_names_it(tmp_path: Path) -> None:
-    from sim.results import ResultsError
+    from sim.experiments.results import ResultsError
 
     with pytest.raises(ResultsError, match="no stored results"):
         load_results(tmp_path)

@@ -14,9 +14,9 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from sim import counterfactual as cf
 from sim.cli.compare import compare as compare_command
-from sim.stats import StoppingRule, fdr_bh
+from sim.experiments import counterfactual as cf
+from sim.experiments.stats import StoppingRule, fdr_bh
 
 ROOT = Path(__file__).resolve().parents[1]
 CLASSROOM = str(ROOT / "scenarios" / "classroom.toml")

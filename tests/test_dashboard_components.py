@@ -435,8 +435,8 @@ def test_chart_widget_loads_the_locally_served_scripts_and_guards_its_element():
 def test_plotted_outputs_are_registry_observables_with_its_better_direction():
     """The six plots show the model's weekly outputs as the observables registry declares
     them; "lower is better" is said exactly where the registry says lower is better."""
-    from sim import observables
     from sim.dashboard.charts import LOWER_IS_BETTER
+    from sim.experiments import observables
 
     weekly = observables.weekly()
     assert set(PANELS) <= set(weekly)
@@ -1120,7 +1120,7 @@ def test_event_log_tab_shows_the_events_newest_first():
 
 
 PLUGIN = """
-from sim.observables import Observable
+from sim.experiments.observables import Observable
 
 def _final_headcount(ts, meta):
     return float(ts["headcount"].iloc[-1])

@@ -44,7 +44,7 @@ every = 4
 @pytest.fixture(scope="module")
 def sweep_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The tiny sweep, run once (serially) for every test in this file."""
-    from sim.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep import load_sweep, run_sweep
 
     base = tmp_path_factory.mktemp("discover")
     path = base / "tiny.toml"
@@ -112,7 +112,7 @@ def test_an_effect_over_none_is_the_paired_difference_in_points(sweep_dir, tmp_p
     """Oracle: between two strategies the ``none`` run cancels, so the advantage on the
     alignment effect over none is 100 x the advantage on distance to target."""
     pytest.importorskip("ema_workbench")
-    from sim.discovery import Question, paired_cases
+    from sim.experiments.discovery import Question, paired_cases
 
     _, effect = paired_cases(sweep_dir, Question("training", "none", "alignment_effect_final"))
     _, distance = paired_cases(sweep_dir, Question("training", "none", "distance_to_target"))

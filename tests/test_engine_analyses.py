@@ -14,11 +14,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.observables import BASELINE, effects, evaluate_effects, per_point, registry
-from sim.results import run_effects_table
-from sim.sensitivity import analyse, bootstrap_seed, convergence_sizes
-from sim.sweep import SweepError, load_sweep
-from sim.sweep.plan import design_matrix, plan_sweep
+from sim.experiments.observables import BASELINE, effects, evaluate_effects, per_point, registry
+from sim.experiments.results import run_effects_table
+from sim.experiments.sensitivity import analyse, bootstrap_seed, convergence_sizes
+from sim.experiments.sweep import SweepError, load_sweep
+from sim.experiments.sweep.plan import design_matrix, plan_sweep
 
 PROBLEM = {"num_vars": 3, "names": ["x1", "x2", "x3"], "bounds": [[-np.pi, np.pi]] * 3}
 
@@ -190,7 +190,7 @@ def synthetic() -> tuple[pd.DataFrame, np.ndarray]:
 
 def test_feature_scores_rank_the_box_parameters_first() -> None:
     pytest.importorskip("ema_workbench")
-    from sim.discovery import feature_scores
+    from sim.experiments.discovery import feature_scores
 
     x, cases = synthetic()
     scores = feature_scores(x, cases, seed=7)
@@ -201,7 +201,7 @@ def test_feature_scores_rank_the_box_parameters_first() -> None:
 
 def test_cart_finds_the_box_as_its_densest_leaf() -> None:
     pytest.importorskip("ema_workbench")
-    from sim.discovery import cart_leaves
+    from sim.experiments.discovery import cart_leaves
 
     x, cases = synthetic()
     leaves = cart_leaves(x, cases, seed=7)
@@ -215,7 +215,7 @@ def test_cart_finds_the_box_as_its_densest_leaf() -> None:
 
 def test_prim_reports_its_trajectory_and_quasi_p_values() -> None:
     pytest.importorskip("ema_workbench")
-    from sim.discovery import find_boxes
+    from sim.experiments.discovery import find_boxes
 
     x, cases = synthetic()
     trajectories: list[pd.DataFrame] = []
@@ -230,7 +230,7 @@ def test_prim_reports_its_trajectory_and_quasi_p_values() -> None:
 
 
 def test_a_plugin_may_declare_an_effect() -> None:
-    from sim import observables
+    from sim.experiments import observables
 
     def gap(ts: pd.DataFrame, base: pd.DataFrame, meta: object) -> float:
         return float(base["cost_cum"].iloc[-1] - ts["cost_cum"].iloc[-1])

@@ -4,15 +4,15 @@ The exercises live in ``docs/teaching/exercises.toml``: settings, observations, 
 check per observation. These tests run every exercise's settings headless, as the dashboard
 builds them, for every seed the exercise lists, and assert every check; and they make sure
 the guides' exercise sections, the answer keys and the worksheets are generated from that
-source as it stands (``python -m sim.teaching`` rewrites them).
+source as it stands (``python -m sim.presentation.teaching`` rewrites them).
 """
 
 from __future__ import annotations
 
 import pytest
 
-from sim import teaching
 from sim.dashboard.presets import available_presets
+from sim.presentation import teaching
 from sim.strategies import STRATEGIES
 
 EXERCISES = teaching.load_exercises()
@@ -51,7 +51,7 @@ def test_a_check_can_fail():
 def test_guides_answer_keys_and_worksheets_are_generated_from_the_source():
     stale = [str(path.name) for path, content in teaching.generated_files(EXERCISES).items()
              if not path.exists() or path.read_text(encoding="utf-8") != content]
-    assert not stale, f"run `python -m sim.teaching`: out of date: {stale}"
+    assert not stale, f"run `python -m sim.presentation.teaching`: out of date: {stale}"
 
 
 def test_guides_have_one_section_per_exercise_and_no_hand_written_exercises():

@@ -20,9 +20,9 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.experiments.sweep import load_sweep, plan_sweep, run_sweep
 from sim.fileio import atomic_write_bytes
 from sim.provenance import code_fingerprint
-from sim.sweep import load_sweep, plan_sweep, run_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -240,7 +240,7 @@ def test_sweep_process_and_workers_run_the_same_code_wherever_started(tmp_path: 
 
 
 def test_a_worker_with_other_code_refuses_the_run(tmp_path: Path) -> None:
-    from sim.sweep.worker import RunTask, execute_run
+    from sim.experiments.sweep.worker import RunTask, execute_run
 
     loaded = load_sweep(sweep_file(tmp_path, "a"))
     run = plan_sweep(loaded).runs[0]

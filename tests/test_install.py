@@ -285,7 +285,7 @@ def test_run_meta_records_library_versions():
 
 
 def test_compare_provenance_records_library_versions():
-    from sim.compare import _provenance
+    from sim.experiments.compare import _provenance
 
     prov = _provenance({"scenario_name": "classroom"})
     for name in ("python", *LIBRARIES):

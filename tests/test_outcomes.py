@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim import outcomes as oc
+from sim.experiments import outcomes as oc
 
 ROOT = Path(__file__).resolve().parents[1]
 DIMS = ("clan", "adhocracy", "market", "hierarchy")

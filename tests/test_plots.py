@@ -11,8 +11,8 @@ import pandas as pd
 import pytest
 from matplotlib.figure import Figure
 
-from sim import stats
-from sim.plots import (
+from sim.experiments import stats
+from sim.presentation.plots import (
     draw_all,
     plot_cost_alignment,
     plot_network,
@@ -20,8 +20,8 @@ from sim.plots import (
     plot_timeseries,
     plot_value_space,
 )
-from sim.plots.style import OKABE_ITO, save_figure, strategy_colours
-from sim.plots.valuespace import pca_basis
+from sim.presentation.plots.style import OKABE_ITO, save_figure, strategy_colours
+from sim.presentation.plots.valuespace import pca_basis
 
 STRATEGIES = ["none", "training", "teams"]
 DIMS = ("clan", "adhocracy", "market", "hierarchy")

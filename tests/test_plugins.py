@@ -16,7 +16,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.results import load_results
+from sim.experiments.results import load_results
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "experiments" / "plugins" / "town_hall.py"
@@ -130,9 +130,9 @@ def test_unknown_outcome_names_the_known_ones_with_plugins(tmp_path: Path) -> No
 
 
 def test_registry_declares_each_observable_once() -> None:
-    from sim import observables
+    from sim.experiments import observables
+    from sim.experiments.outcomes import METRIC_INFO, OUTCOME_INFO, label
     from sim.metrics import OUTPUTS
-    from sim.outcomes import METRIC_INFO, OUTCOME_INFO, label
 
     weekly = observables.weekly()
     assert list(weekly) == list(OUTPUTS)

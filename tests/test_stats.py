@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats as sps
 
-from sim.stats import (
+from sim.experiments.stats import (
     StoppingRule,
     mean_interval,
     paired_difference,

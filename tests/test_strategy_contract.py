@@ -51,3 +51,34 @@ def test_strategy_runs_without_themes(name, short_classroom):
     for _ in range(5):
         model.step()
     assert model.teams_active == 0
+
+
+def test_team_state_has_one_owner(short_classroom):
+    """Only the roster writes team membership: a write through the model's array fails, and
+    the strategy's teams are the roster's."""
+    model = MergerModel(short_classroom, "teams", seed=3)
+    for _ in range(short_classroom.teams.recruitment_weeks + 1):
+        model.step()
+    assert model.team is model.roster.team and (model.team >= 0).any()
+    with pytest.raises(ValueError, match="read-only"):
+        model.team[0] = 0
+    sizes = model.strategy.sizes(model)
+    assert sizes.sum() == np.count_nonzero(model.team >= 0)
+    assert model.teams_active == model.roster.active > 0
+    leaver = np.flatnonzero(model.team >= 0)[:1]
+    model.vacate(leaver)
+    assert model.team[leaver[0]] == -1
+
+
+def test_a_member_of_a_combined_strategy_is_reached_by_type(short_classroom):
+    from sim.strategies import part, parts_of
+    from sim.strategies.teams import Teams, TeamsAndTraining
+    from sim.strategies.training import Training
+
+    model = MergerModel(short_classroom, "teams+training", seed=3)
+    teams, training = part(model.strategy, Teams), part(model.strategy, Training)
+    assert isinstance(teams, Teams) and isinstance(training, Training)
+    assert part(MergerModel(short_classroom, "training", seed=3).strategy, Teams) is None
+    assert parts_of(TeamsAndTraining) == (Teams, Training) and parts_of(Teams) == (Teams,)
+    # no attribute forwarding: a member's state is reached through its part, by type
+    assert not hasattr(model.strategy, "sponsor")

@@ -10,8 +10,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.discovery import Question, discover, find_boxes
-from sim.sensitivity import analyse
+from sim.experiments.discovery import Question, find_boxes
+from sim.experiments.sensitivity import analyse
+from sim.presentation.analysis import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -131,7 +132,7 @@ def test_sensitivity_command_on_a_real_sweep(tmp_path: Path) -> None:
 
 def test_discovery_on_a_real_sweep_writes_boxes_and_a_figure(tmp_path: Path) -> None:
     pytest.importorskip("ema_workbench")
-    from sim.sweep import load_sweep, run_sweep
+    from sim.experiments.sweep import load_sweep, run_sweep
 
     text = SWEEP.replace("samples = 4\n", 'method = "latin"\nsamples = 30\n')
     path = tmp_path / "d.toml"
@@ -155,7 +156,7 @@ def test_discovery_on_a_real_sweep_writes_boxes_and_a_figure(tmp_path: Path) -> 
 def test_sobol_warnings_fire_on_a_small_n_and_stay_silent_on_an_adequate_one() -> None:
     from SALib.sample import sobol
 
-    from sim.sensitivity import sobol_warnings
+    from sim.experiments.sensitivity import sobol_warnings
 
     x = sobol.sample(PROBLEM, 2048, calc_second_order=False, seed=1)
     assert sobol_warnings(analyse(PROBLEM, x, ishigami(x), "sobol", seed=1), 2048, "y") == []
@@ -180,7 +181,7 @@ def test_sobol_second_order_indices_of_ishigami() -> None:
 
 
 def test_noise_warning_asks_for_replications() -> None:
-    from sim.sensitivity import noise_warning
+    from sim.experiments.sensitivity import noise_warning
 
     rng = np.random.default_rng(0)
     signal = pd.DataFrame({"sample": np.repeat(np.arange(20), 3),

@@ -15,7 +15,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 import pytest
 
-from sim.sweep import load_sweep, run_sweep
+from sim.experiments.sweep import load_sweep, run_sweep
 
 distributed = pytest.importorskip("distributed")
 

@@ -9,8 +9,8 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
+from sim.experiments.sweep import SweepError, load_sweep
 from sim.provenance import code_fingerprint
-from sim.sweep import SweepError, load_sweep
 
 HEAD = """
 name = "x"

@@ -15,8 +15,8 @@ import psutil
 import pyarrow.parquet as pq
 import pytest
 
-from sim.sweep import load_sweep, plan_sweep, run_sweep
-from sim.sweep.store import RunStore
+from sim.experiments.sweep import load_sweep, plan_sweep, run_sweep
+from sim.experiments.sweep.store import RunStore
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -157,7 +157,7 @@ def test_record_every_k_final_and_stop_condition(tmp_path: Path) -> None:
 
 
 def test_a_second_sweep_into_the_same_folder_is_refused(tmp_path: Path) -> None:
-    from sim.sweep.store import SweepLockedError
+    from sim.experiments.sweep.store import SweepLockedError
 
     holder = RunStore(tmp_path / "o")
     holder.open()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from sim.sweep import SweepError, load_sweep, plan_sweep
+from sim.experiments.sweep import SweepError, load_sweep, plan_sweep
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -14,9 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from sim.sweep import SweepError, load_sweep, plan_sweep, run_sweep
-from sim.sweep.spec import MAX_SEED
-from sim.sweep.store import COMBINED, META_KEY, RunStore, StoreError, combine
+from sim.experiments.sweep import SweepError, load_sweep, plan_sweep, run_sweep
+from sim.experiments.sweep.spec import MAX_SEED
+from sim.experiments.sweep.store import COMBINED, META_KEY, RunStore, StoreError, combine
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -288,7 +288,7 @@ def test_damaged_files_are_never_overwritten_and_other_columns_are_caught(
 def test_an_interrupted_sweep_leaves_no_table_that_looks_current(
         tmp_path: Path, reference: tuple[Path, dict[str, bytes]],
         monkeypatch: pytest.MonkeyPatch) -> None:
-    import sim.sweep.runner as runner
+    import sim.experiments.sweep.runner as runner
 
     path, expected = reference
     loaded = load_sweep(path)

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from sim.sweep import load_sweep, run_sweep
-from sim.sweep.executors import dask_security
+from sim.experiments.sweep import load_sweep, run_sweep
+from sim.experiments.sweep.executors import dask_security
 
 distributed = pytest.importorskip("distributed")
 

@@ -29,7 +29,7 @@ from typing import Any, ClassVar
 import numpy as np
 import pandas as pd
 
-from sim.observables import Observable
+from sim.experiments.observables import Observable
 
 #: Weeks between two meetings.
 EVERY_WEEKS = 4

@@ -61,7 +61,7 @@ def _global_options(
     """Agent-based simulation of a merger of municipal social services."""
     if debug:
         os.environ[DEBUG_ENV] = "1"
-    from sim.plugins import PluginError, ensure
+    from sim.experiments.plugins import PluginError, ensure
 
     try:
         ensure([str(Path(p).resolve()) if p.endswith(".py") else p for p in plugin or []])

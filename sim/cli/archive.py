@@ -18,7 +18,7 @@ def export(
         help="the archive to write (default: FOLDER.tar.gz beside the folder)")] = None,
 ) -> None:
     """Write a reproducibility archive: experiment file, scenario, runs, manifest, versions."""
-    from sim.sweep.archive import ArchiveError, export_folder
+    from sim.experiments.sweep.archive import ArchiveError, export_folder
 
     target = out or folder.with_name(f"{folder.name}.tar.gz")
     try:
@@ -35,7 +35,7 @@ def verify(
     seed: Annotated[int, typer.Option(min=0, help="seed of the choice of runs")] = 0,
 ) -> None:
     """Rerun a sample of an archive's runs; say whether each reproduces byte for byte."""
-    from sim.sweep.archive import ArchiveError, verify_archive
+    from sim.experiments.sweep.archive import ArchiveError, verify_archive
 
     try:
         found = verify_archive(archive, sample, seed)

@@ -6,7 +6,7 @@ malformed ``--replications``, an invalid ``--set``) prints one ``error: <option>
 line and exits with code 2, like every other command.
 
 Counterfactual outcomes (effects over ``none``, speed, durability, ICER, CE plane and
-acceptability curve; ``sim.counterfactual``) are computed whenever ``none`` is compared;
+acceptability curve; ``sim.experiments.counterfactual``) are computed whenever ``none`` is compared;
 ``--counterfactual`` (the default) adds ``none`` when it is missing and says so.
 """
 
@@ -20,12 +20,12 @@ from typing import Annotated
 import typer
 
 KEY_OUTCOME = "distance_to_target_final"
-"""Default outcome for ``--replications auto`` (kept in step with sim.compare)."""
+"""Default outcome for ``--replications auto`` (kept in step with sim.experiments.compare)."""
 
 DEFAULT_HALF_WIDTH = 0.001
 """Default target half-width of the paired difference of the default key outcome under
 ``--replications auto``: 0.001 of normalised distance = 0.1 percentage point, the smallest
-alignment gain the outcomes count (sim.outcomes.MIN_GAIN)."""
+alignment gain the outcomes count (sim.experiments.outcomes.MIN_GAIN)."""
 
 
 def _parse_strategies(text: str) -> list[str]:
@@ -50,7 +50,7 @@ def _parse_replications(text: str, precision: float, min_replications: int,
                         half_width: float | None = None) -> object:
     """An int >= 1, or a StoppingRule for "auto"."""
     from sim.cli.errors import UserInputError
-    from sim.stats import StoppingRule
+    from sim.experiments.stats import StoppingRule
 
     if text.strip().lower() == "auto":
         try:
@@ -70,12 +70,32 @@ def _parse_replications(text: str, precision: float, min_replications: int,
 
 
 def _known_outcomes() -> set[str]:
-    """Per-run outcomes the stopping rule may watch (with the plugins')."""
-    from sim.observables import run_outcomes
-    from sim.plugins import ensure
+    """Outcomes the stopping rule may watch: the run outcomes and the effects over none
+    (with the plugins')."""
+    from sim.experiments.observables import effects, run_outcomes
+    from sim.experiments.plugins import ensure
 
     ensure()
-    return set(run_outcomes())
+    return set(run_outcomes()) | set(effects())
+
+
+def _check_key_outcome(key_outcome: str, names: list[str]) -> None:
+    """The key outcome is known, and an effect over none has none to be measured against."""
+    from sim.cli.errors import UserInputError
+    from sim.experiments.observables import BASELINE, effects
+
+    known = _known_outcomes()
+    if key_outcome not in known:
+        raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}; known: "
+                             f"{', '.join(sorted(known))}")
+    if key_outcome in effects():
+        if BASELINE not in names:
+            raise UserInputError(f"--key-outcome: {key_outcome} is an effect over "
+                                 f"{BASELINE}; compare {BASELINE} too (leave out "
+                                 "--no-counterfactual, or add it to --strategies)")
+        if names == [BASELINE]:
+            raise UserInputError(f"--key-outcome: {key_outcome} is an effect over "
+                                 f"{BASELINE}; compare another strategy with it")
 
 
 def _half_width(half_width: float | None, key_outcome: str) -> float:
@@ -100,7 +120,7 @@ def _counterfactual_settings(scenario: object, weeks: int | None, strategies: li
     kept even for a short run, whose report then says the durability is undefined.
     """
     from sim.cli.errors import UserInputError
-    from sim.counterfactual import (
+    from sim.experiments.counterfactual import (
         BASELINE,
         DEFAULT_DURABILITY_WEEKS,
         Settings,
@@ -201,7 +221,7 @@ def compare(
     )
 
     if redraw:
-        from sim.compare import redraw as redraw_dir
+        from sim.presentation.comparison import redraw as redraw_dir
 
         try:
             report = redraw_dir(out)
@@ -214,7 +234,7 @@ def compare(
         names = _parse_strategies(strategies)
         added = False
         if counterfactual:
-            from sim.counterfactual import with_baseline
+            from sim.experiments.counterfactual import with_baseline
 
             names, added = with_baseline(names)
         reps = _parse_replications(replications, precision, min_replications,
@@ -223,7 +243,7 @@ def compare(
                                    if replications.strip().lower() == "auto" else None)
         if workers is not None and workers < 1:
             raise UserInputError(f"--workers: must be >= 1, got {workers}")
-        from sim.sweep.executors import EXECUTORS
+        from sim.experiments.sweep.executors import EXECUTORS
 
         if executor not in EXECUTORS:
             raise UserInputError(f"--executor: unknown executor {executor!r}; choose "
@@ -232,9 +252,7 @@ def compare(
             raise UserInputError("--scheduler: the dask executor needs a scheduler address")
         check_weeks(weeks)
         check_seed(seed, count=reps if isinstance(reps, int) else max_replications)
-        if key_outcome not in _known_outcomes():
-            raise UserInputError(f"--key-outcome: unknown outcome {key_outcome!r}; known: "
-                                 f"{', '.join(sorted(_known_outcomes()))}")
+        _check_key_outcome(key_outcome, names)
         overrides = parse_sets(set_)
         from sim.runner import check_run
         from sim.scenario import apply_overrides, load_scenario
@@ -253,9 +271,9 @@ def compare(
     if added:
         typer.echo("counterfactual: added 'none' as the baseline (the effects over doing "
                    "nothing need it; --no-counterfactual to leave it out)")
-    from sim.compare import CompareError
-    from sim.compare import compare as run_compare
-    from sim.sweep.folder import FolderError
+    from sim.experiments.compare import CompareError
+    from sim.experiments.sweep.folder import FolderError
+    from sim.presentation.comparison import compare as run_compare
 
     def report_failure(rec: object) -> None:
         first = str(getattr(rec, "error", "")).splitlines()[0] if rec else ""
@@ -298,9 +316,9 @@ def _check_folder(scenario: str, names: list[str], reps: object, seed: int,
                   mode: str) -> None:
     """Refuse, before any run, an OUT that holds another experiment (nothing is written)."""
     from sim.cli.errors import UserInputError
-    from sim.compare import CompareConfig, compare_experiment
+    from sim.experiments.compare import CompareConfig, compare_experiment
+    from sim.experiments.sweep.folder import FolderError, check_folder
     from sim.scenario import load_scenario
-    from sim.sweep.folder import FolderError, check_folder
 
     config = CompareConfig(scenario_path=scenario, strategies=names,
                            replications=reps, base_seed=seed,  # type: ignore[arg-type]
@@ -331,6 +349,8 @@ def _print_summary(out: Path, key_outcome: str) -> None:
     summary = pd.read_csv(out / "summary.csv")
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     rows = summary[summary["outcome"] == key_outcome]
+    if rows.empty:
+        rows = _effect_summary(out, key_outcome)
     for r in rows.itertuples(index=False):
         typer.echo(f"{r.strategy:<16} {key_outcome} = {r.mean:.4f} "
                    f"[{r.low:.4f}, {r.high:.4f}] (n = {r.n})")
@@ -338,11 +358,39 @@ def _print_summary(out: Path, key_outcome: str) -> None:
         typer.echo(f"{manifest['runs_failed']} run(s) failed: see {out}/failures.csv", err=True)
 
 
+def _effect_summary(out: Path, key_outcome: str):
+    """Mean and 95 % interval per strategy of an effect over none (summary.csv holds the
+    run outcomes; an effect is read through the engine's reader)."""
+    import math
+
+    import pandas as pd
+
+    from sim.experiments.observables import BASELINE, effects, ratio_of_means
+    from sim.experiments.results import load_results
+    from sim.experiments.stats import mean_interval
+
+    if key_outcome not in effects():
+        return pd.DataFrame(columns=["strategy", "mean", "low", "high", "n"])
+    values = load_results(out).values([key_outcome])
+    ratio = effects()[key_outcome].ratio
+    rows = []
+    for strategy, group in values.groupby("strategy", sort=False):
+        if strategy == BASELINE:
+            continue
+        ci = mean_interval(group[key_outcome].dropna().to_numpy())
+        if ratio:  # a ratio is the ratio of the means (no per-run interval of it)
+            ci = type(ci)(ratio_of_means(group[ratio[0]], group[ratio[1]]), math.nan,
+                          math.nan, math.nan, math.nan, ci.n, ci.level)
+        rows.append({"strategy": strategy, "mean": ci.mean, "low": ci.low, "high": ci.high,
+                     "n": ci.n})
+    return pd.DataFrame(rows, columns=["strategy", "mean", "low", "high", "n"])
+
+
 def _print_counterfactual(out: Path) -> None:
     """The counterfactual table (measures x strategies) and its notes, when computed."""
     import pandas as pd
 
-    from sim.counterfactual import display_rows, messages
+    from sim.experiments.counterfactual import display_rows, messages
 
     path = out / "counterfactual.csv"
     if not path.is_file():

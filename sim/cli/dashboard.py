@@ -174,7 +174,7 @@ def dashboard(
     if class_:
         for line in class_lines(settings, host, port, PREFIX):
             typer.echo(line)
-    from sim.plugins import loaded_modules
+    from sim.experiments.plugins import loaded_modules
 
     environment = {**server_environment(policy), ENV_LANGUAGE: lang,
                    **plugin_environment(loaded_modules())}

@@ -1,8 +1,9 @@
 """The ``discover`` command of ``merger-sim``: scenario discovery on a finished sweep.
 
-It reads a sweep's output folder through the engine's reader (``sim.results``), pairs the
+It reads a sweep's output folder through the engine's reader (``sim.experiments.results``), pairs
+the
 runs of two strategies by parameter point and replication (same seed: common random
-numbers), and asks PRIM (:mod:`sim.discovery`) where the first strategy wins::
+numbers), and asks PRIM (:mod:`sim.experiments.discovery`) where the first strategy wins::
 
     merger-sim discover out/tvt --better teams --than training \\
         --outcome distance_to_target --week 156 --out out/tvt-discovery
@@ -73,15 +74,16 @@ def parse_week(text: str) -> int | str:
 
 def read_sweep_output(path: Path) -> SweepOutput:
     """Check that ``path`` holds a finished experiment and read what the question may refer
-    to, through the engine's reader (``sim.results.load_results``: the folder's manifest,
+    to, through the engine's reader (``sim.experiments.results.load_results``: the folder's
+    manifest,
     its plugins and its combined tables).
 
     Raises:
         UserInputError: no folder, no combined tables, a plugin that cannot be loaded, or no
             completed run.
     """
-    from sim.plugins import PluginError
-    from sim.results import ResultsError, load_results
+    from sim.experiments.plugins import PluginError
+    from sim.experiments.results import ResultsError, load_results
 
     where = f"SWEEP_DIR {str(path)!r}"
     if not path.is_dir():
@@ -136,13 +138,13 @@ def _week_list(weeks: list[int]) -> str:
 
 def build_question(sweep: SweepOutput, better: str, worse: str, outcome: str,
                    week: int | str, margin: float, direction: str | None) -> Any:
-    """The :class:`sim.discovery.Question`, after checking every part against the sweep.
+    """The :class:`sim.experiments.discovery.Question`, after checking every part against the sweep.
 
     Raises:
         UserInputError: naming the option that is wrong.
     """
-    from sim.discovery import Question
-    from sim.observables import BASELINE, effects, registry, weekly
+    from sim.experiments.discovery import Question
+    from sim.experiments.observables import BASELINE, effects, registry, weekly
 
     _check_strategy("--better", better, sweep)
     _check_strategy("--than", worse, sweep)
@@ -233,7 +235,7 @@ def discover(
             raise UserInputError("discover needs the EMA Workbench for PRIM: pip install "
                                  "ema-workbench (or the project's sweep extra)")
         out = check_out(out or sweep_dir / "discovery")
-    from sim.discovery import discover as run_discovery
+    from sim.presentation.analysis import discover as run_discovery
 
     try:
         found = run_discovery(sweep_dir, asked, fig_dir=out, table_dir=out,

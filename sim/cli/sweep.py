@@ -64,8 +64,8 @@ def _sweep_errors(checking: bool = True) -> Iterator[None]:
     While checking input every ValueError is bad input; while running, only the sweep's
     own errors are (anything else is a bug and keeps its traceback).
     """
-    from sim.sweep.spec import SweepError
-    from sim.sweep.store import SweepLockedError
+    from sim.experiments.sweep.spec import SweepError
+    from sim.experiments.sweep.store import SweepLockedError
 
     errors: tuple[type[BaseException], ...] = (SweepError, SweepLockedError, OSError)
     if checking:
@@ -77,8 +77,8 @@ def _sweep_errors(checking: bool = True) -> Iterator[None]:
 
 
 def _load(sweep_file: Path, executor: str, scheduler: str | None, method: str | None = None):
-    from sim.sweep.executors import EXECUTORS
-    from sim.sweep.spec import load_sweep
+    from sim.experiments.sweep.executors import EXECUTORS
+    from sim.experiments.sweep.spec import load_sweep
 
     if executor not in EXECUTORS:
         raise ValueError(f"--executor: unknown executor {executor!r}; choose "
@@ -99,10 +99,10 @@ def _check_start(loaded: Any, out: Path, mode: str = "resume",
                  method: str | None = None) -> None:
     """Before any run: every strategy can run on the scenario, OUT holds no other experiment
     (nothing is written when it does), and OUT can be written."""
+    from sim.experiments.sweep.folder import check_folder
+    from sim.experiments.sweep.plan import plan_sweep
+    from sim.experiments.sweep.runner import sweep_experiment
     from sim.runner import check_run
-    from sim.sweep.folder import check_folder
-    from sim.sweep.plan import plan_sweep
-    from sim.sweep.runner import sweep_experiment
 
     for strategy in loaded.spec.strategies:
         check_run(loaded.scenario, strategy)
@@ -112,7 +112,7 @@ def _check_start(loaded: Any, out: Path, mode: str = "resume",
 
 def _connect(executor: str, scheduler: str | None, tls: tuple[Path | None, ...] = ()):
     """Connect to the Dask scheduler up front, so a bad address is bad input (exit 2)."""
-    from sim.sweep.executors import dask_security
+    from sim.experiments.sweep.executors import dask_security
 
     security = dask_security(executor, scheduler, *(tls or (None, None, None)))
     if executor != "dask":
@@ -145,7 +145,7 @@ def _execute(loaded: Any, out: Path, executor: str, workers: int | None,
              mode: str = "resume", csv: bool = False) -> None:
     """Run the sweep's runs into ``out`` (connecting to Dask if asked) and report; exit with
     ``EXIT_RUNS_FAILED`` when runs failed. Shared by ``sweep`` and ``sensitivity``."""
-    from sim.sweep.runner import run_sweep
+    from sim.experiments.sweep.runner import run_sweep
 
     with _sweep_errors():
         client = _connect(executor, scheduler, tls)
@@ -207,7 +207,7 @@ def sensitivity(
     extend: ExtendOption = False,
 ) -> None:
     """Sample the sweep's ranges with Morris or Sobol, run them, and write the indices."""
-    from sim.sensitivity import analyse_sweep
+    from sim.presentation.analysis import analyse_sweep
 
     with _sweep_errors():
         mode = folder_mode(overwrite, extend)

@@ -27,9 +27,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from sim import observables
 from sim.dashboard.i18n import strategy_name, t
-from sim.plots.style import CYCLE, INTERVENTION_SHADE, OKABE_ITO, strategy_colours
+from sim.experiments import observables
+from sim.presentation.plots.style import CYCLE, INTERVENTION_SHADE, OKABE_ITO, strategy_colours
 
 CITY_PALETTE: Final[tuple[str, ...]] = tuple(c for c in CYCLE if c != OKABE_ITO["black"])
 """Colours of the cities in the culture profile (black is the organisation's)."""

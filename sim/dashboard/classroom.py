@@ -30,7 +30,7 @@ from sim.dashboard.presets import (  # noqa: F401  (re-exported for the page and
     load_preset,
 )
 from sim.model import MergerModel
-from sim.plots.valuespace import pca_basis
+from sim.presentation.plots.valuespace import pca_basis
 from sim.scenario import Scenario
 from sim.strategies import STRATEGIES
 

@@ -29,7 +29,7 @@ def plugin_environment(modules: Sequence[str]) -> dict[str, str]:
 def load_plugins(environ: Mapping[str, str] | None = None) -> list[str]:
     """Load the entry-point plugins and the modules the command passed on; return the ones
     that could not be loaded (each logged: the page serves without it, never a traceback)."""
-    from sim.plugins import PluginError, ensure
+    from sim.experiments.plugins import PluginError, ensure
 
     env = os.environ if environ is None else environ
     failed = []

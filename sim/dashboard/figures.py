@@ -19,7 +19,7 @@ from matplotlib.lines import Line2D
 
 from sim.dashboard.classroom import Simulation
 from sim.dashboard.i18n import t, theme_name
-from sim.plots.style import (
+from sim.presentation.plots.style import (
     OKABE_ITO,
     category_colours,
     figure_style,

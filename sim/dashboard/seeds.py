@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from sim import observables
+from sim.experiments import observables
 from sim.model import MergerModel
 
 SEED_COUNT: Final[int] = 10

@@ -26,8 +26,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import stats
-from sim.counterfactual import BASELINE
+from sim.experiments import stats
+from sim.experiments.counterfactual import BASELINE
 from sim.fairtest.runs import (
     EFFECTS,
     FairTestError,

@@ -27,30 +27,22 @@ def parse_sets(items: list[str]) -> dict[str, object]:
     return dict(parse_assignment(item) for item in items)
 
 
-#: The code that decides a run's numbers (relative to the ``sim`` package).
-MODEL_SOURCES = ("model.py", "metrics.py", "scenario.py", "network.py", "kernels.py",
-                 "population.py", "agents.py", "calibration.py", "rng.py", "rules", "strategies")
-
-
 def model_fingerprint(scenario: object) -> str:
-    """Hash of the model's source files and the scenario's content.
+    """Hash of the model code a run executes and of the scenario's content.
 
     Why: a stored experiment may be reused only if it was made by the same model on the same
     scenario; a changed rule or default must make it stale (refused), never mixed with new
-    numbers.
+    numbers. The code part is the sweep's run-key fingerprint
+    (:func:`sim.provenance.code_fingerprint`: the import closure of the run function, and the
+    numerical libraries' versions), so no hand-kept list of files can fall behind the model.
     """
     import hashlib
 
+    from sim.provenance import code_fingerprint
     from sim.scenario import scenario_hash
 
-    root = Path(__file__).resolve().parents[1]
     digest = hashlib.sha256(scenario_hash(scenario).encode())
-    for name in MODEL_SOURCES:
-        path = root / name
-        files = sorted(path.rglob("*.py")) if path.is_dir() else [path]
-        for file in files:
-            digest.update(file.relative_to(root).as_posix().encode())
-            digest.update(file.read_bytes())
+    digest.update(code_fingerprint().encode())
     return digest.hexdigest()[:16]
 
 

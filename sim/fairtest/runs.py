@@ -3,11 +3,12 @@
 Why: the equal-budget and sensitivity experiments need hundreds of runs at different
 parameter points, each paired with ``none`` on the same seed (common random numbers). The
 sweep package already knows how to carry out a run on this process, on local worker
-processes or on a Dask cluster (:func:`sim.sweep.executors.make_executor`); this module only
+processes or on a Dask cluster (:func:`sim.experiments.sweep.executors.make_executor`); this module
+only
 feeds it tasks and keeps what the fair tests read from each run: a handful of measures at
 the end of the intervention (week I) and at the end of the run (week F).
 
-Effects over ``none`` use the conventions of :mod:`sim.counterfactual`: alignment and
+Effects over ``none`` use the conventions of :mod:`sim.experiments.counterfactual`: alignment and
 integration in percentage points of distance closed (positive = better than doing nothing),
 client value in points of the 0-1 scale times 100, cost in EUR.
 """
@@ -22,8 +23,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim import stats
-from sim.counterfactual import BASELINE, MIN_EFFECT, POINTS
+from sim.experiments import stats
+from sim.experiments.counterfactual import BASELINE, MIN_EFFECT, POINTS
 
 #: Weekly metrics the fair tests read, at week I and week F of every run.
 METRICS = ("distance_to_target", "city_divergence", "client_value", "cost_cum")
@@ -91,16 +92,16 @@ def executor_measures(scenario: Any, base_overrides: Mapping[str, Any] | None = 
     Args:
         scenario: a scenario path, preset name, mapping or Scenario.
         base_overrides: overrides applied to every run (before each request's own).
-        executor: ``serial``, ``local`` or ``dask`` (see ``sim.sweep.executors``).
+        executor: ``serial``, ``local`` or ``dask`` (see ``sim.experiments.sweep.executors``).
         workers: local worker processes (default: one per core).
         scheduler: the Dask scheduler address for ``dask``.
         progress: print a line every tenth of the runs.
     """
+    from sim.experiments.sweep.executors import make_executor
+    from sim.experiments.sweep.plan import RunSpec, run_id, run_key
+    from sim.experiments.sweep.worker import RunTask
     from sim.provenance import code_fingerprint
     from sim.scenario import apply_overrides, load_scenario, scenario_hash
-    from sim.sweep.executors import make_executor
-    from sim.sweep.plan import RunSpec, run_id, run_key
-    from sim.sweep.worker import RunTask
 
     config = apply_overrides(load_scenario(scenario), dict(base_overrides or {}))
     end_week = config.horizon.intervention_weeks

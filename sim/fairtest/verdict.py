@@ -34,7 +34,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from sim.counterfactual import BASELINE, MIN_EFFECT, POINTS
+from sim.experiments.counterfactual import BASELINE, MIN_EFFECT, POINTS
 from sim.fairtest.runs import FairTestError, Request, RunMeasures
 
 PARAMETERS = (
@@ -151,7 +151,7 @@ def point_requests(prob: Mapping[str, Any], design: np.ndarray, seeds: Sequence[
     it). With the dummy a Saltelli design has two dummy values per base sample, so ``none``
     runs twice per base sample and seed.
     """
-    from sim.sweep.plan import dummy_seed
+    from sim.experiments.sweep.plan import dummy_seed
 
     names = list(prob["names"])
     has_dummy = DUMMY in names
@@ -242,7 +242,7 @@ def sobol_indices(prob: Mapping[str, Any], outputs: pd.DataFrame, n: int,
         message per output that cannot be analysed (an undefined value at some points: an
         effect below 0.1 point makes durability and ICER undefined there).
     """
-    from sim.sensitivity import analyse
+    from sim.experiments.sensitivity import analyse
 
     rows_per_n = len(outputs) // n
     frames, messages = [], []
@@ -366,7 +366,7 @@ def analyse_outputs(prob: Mapping[str, Any], design: np.ndarray, outputs: pd.Dat
     Separate from the runs so that stored outputs (``outputs.csv``) can be analysed again
     without rerunning the model; the bootstrap seed follows ``settings["design_seed"]``.
     """
-    from sim.discovery import find_boxes
+    from sim.experiments.discovery import find_boxes
 
     n = int(settings["n"])
     raw, messages = sobol_indices(prob, outputs, n,

@@ -6,7 +6,7 @@ Add a strategy by writing a class with ``name``, ``summary``, ``setup(model)`` a
 
 from __future__ import annotations
 
-from sim.strategies.base import Combined, Strategy
+from sim.strategies.base import Combined, Strategy, part, parts_of
 from sim.strategies.none import NoStrategy
 from sim.strategies.teams import AssignedTeams, Teams, TeamsAndTraining
 from sim.strategies.training import Training
@@ -33,4 +33,5 @@ def make_strategy(name: str) -> Strategy:
         raise KeyError(f"unknown strategy {name!r}; known: {', '.join(STRATEGIES)}") from None
 
 
-__all__ = ["STRATEGIES", "Combined", "Strategy", "make_strategy", "strategy_names"]
+__all__ = ["STRATEGIES", "Combined", "Strategy", "make_strategy", "part", "parts_of",
+           "strategy_names"]

@@ -3,11 +3,16 @@
 A strategy is set up once, after the organisation is built, and is asked to act every week.
 It decides whether it acts (most act only while ``model.in_intervention``; the fading of a
 training effect goes on afterwards) and books its costs in the model's ledger.
+
+Every hook the model calls is declared here (``setup``, ``week``, ``vacate``); the model
+never probes a strategy for optional methods. A strategy's own state is reached by type:
+:func:`part` finds the part of a (possibly combined) strategy that is of a given class, so a
+view asks ``part(model.strategy, Teams)`` instead of relying on attribute forwarding.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar, Protocol
+from typing import TYPE_CHECKING, Any, ClassVar, Protocol
 
 if TYPE_CHECKING:
     import numpy as np
@@ -39,7 +44,7 @@ class Combined:
     parts: ClassVar[tuple[type, ...]] = ()
 
     def __init__(self) -> None:
-        self.members = [part() for part in self.parts]
+        self.members: list[Strategy] = [cls() for cls in self.parts]
 
     def setup(self, model: MergerModel) -> None:
         for member in self.members:
@@ -53,9 +58,26 @@ class Combined:
         for member in self.members:
             member.vacate(model, slots)
 
-    def __getattr__(self, item: str):
-        # expose a member's public state (e.g. ``strategy.teams``) for views and tests
-        for member in self.__dict__.get("members", []):
-            if hasattr(member, item):
-                return getattr(member, item)
-        raise AttributeError(item)
+    def member[T](self, kind: type[T]) -> T | None:
+        """The first member that is a ``kind`` (e.g. ``member(Teams)``), or None."""
+        for member in self.members:
+            if isinstance(member, kind):
+                return member
+        return None
+
+
+def part[T](strategy: Any, kind: type[T]) -> T | None:
+    """The part of ``strategy`` that is a ``kind``: the strategy itself, the member of a
+    :class:`Combined` strategy, or None when it has no such part."""
+    if isinstance(strategy, kind):
+        return strategy
+    if isinstance(strategy, Combined):
+        return strategy.member(kind)
+    return None
+
+
+def parts_of(cls: type) -> tuple[type, ...]:
+    """The strategy classes a strategy class is made of: its parts if combined, else itself."""
+    if isinstance(cls, type) and issubclass(cls, Combined):
+        return cls.parts
+    return (cls,)

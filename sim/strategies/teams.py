@@ -115,7 +115,8 @@ class Teams:
         self.peak_teams = 0
 
     def vacate(self, model: MergerModel, slots: np.ndarray) -> None:
-        """A leaver's coached learning leaves with them (membership is cleared by the model).
+        """A leaver's coached learning leaves with them (the model's roster releases them
+        from their team).
 
         A sponsor who leaves is succeeded by the team's most central remaining member; a team
         left empty keeps no sponsor.
@@ -163,21 +164,21 @@ class Teams:
                 self.support(model)
             self.update_norms(model)
         live = self.live_teams()
-        model.teams_active = int(live.size)
+        model.roster.set_active(live.size)
         self.peak_teams = max(self.peak_teams, model.teams_active)
     # ------------------------------------------------------------------ queries
 
     def sizes(self, model: MergerModel) -> np.ndarray:
         """Members per team."""
-        members = model.team[model.team >= 0]
-        return np.bincount(members, minlength=self.n_teams)
+        return model.roster.sizes(self.n_teams)
 
     def live_teams(self) -> np.ndarray:
         """Teams not dissolved: forming ones count once they are working."""
         return np.flatnonzero(self.status == Status.ACTIVE)
 
     def members(self, model: MergerModel, team: int) -> np.ndarray:
-        return np.flatnonzero(model.team == team)
+        """Slots of the team's members."""
+        return model.roster.members(team)
 
     # ------------------------------------------------------------------ formation
 
@@ -194,7 +195,7 @@ class Teams:
         rank = np.lexsort((-key, -model.role[candidates]))
         chosen = candidates[rank[:self.n_teams]]
         self.sponsor[:chosen.size] = chosen
-        model.team[chosen] = np.arange(chosen.size)
+        model.roster.join(chosen, np.arange(chosen.size))
 
     def assign_members(self, model: MergerModel) -> None:
         """Management assigns members at random: each team filled to ``assigned_size`` (by
@@ -206,7 +207,7 @@ class Teams:
         free = np.flatnonzero(model.active & (model.team < 0))
         chosen = model.streams["teams"].permutation(free)[:size * self.n_teams - self.n_teams]
         teams = np.repeat(np.arange(self.n_teams), size - 1)[:chosen.size]
-        model.team[chosen] = teams
+        model.roster.join(chosen, teams)
         model.contract[chosen] = np.clip(model.contract[chosen] - spec.assigned_breach, 0.0, 1.0)
 
     def recruit(self, model: MergerModel) -> None:
@@ -262,7 +263,7 @@ class Teams:
             accept = book.responses(model, invitee, team, accept)
         joined = self.admit(invitee[accept], team[accept], prob[accept],
                             spec.max_size - sizes, rng)
-        model.team[joined[0]] = joined[1]
+        model.roster.join(joined[0], joined[1])
         self.chose[joined[0]] = True
         joined_mask = np.isin(pair_key, joined[0] * self.n_teams + joined[1])
         self.invitations.append(np.column_stack([
@@ -305,31 +306,28 @@ class Teams:
         alive = self.status != Status.DISSOLVED
         small = alive & (sizes < model.config.teams.min_size)
         if small.any():
-            model.team[np.isin(model.team, np.flatnonzero(small))] = -1
+            model.roster.dissolve(np.flatnonzero(small))
             self.status[small] = Status.DISSOLVED
         self.status[alive & ~small] = Status.ACTIVE
 
     def disband(self, model: MergerModel) -> None:
         """The intervention ends: teams stop meeting; their ties remain and may decay."""
-        model.team[:] = -1
+        model.roster.disband()
         self.chose[:] = False
         self.status[self.status == Status.ACTIVE] = Status.DISSOLVED
-        model.team_norm = np.zeros((0, model.values.shape[1]))
-        model.team_terms = False
         model.engagement_boost[:] = 0.0
-        model.teams_active = 0
 
     def update_norms(self, model: MergerModel) -> None:
         """Team norm = members' mean values (the contract's team values)."""
         members = np.flatnonzero(model.team >= 0)
         if members.size == 0:
-            model.team_norm = np.zeros((self.n_teams, model.values.shape[1]))
+            model.roster.set_norms(np.zeros((self.n_teams, model.values.shape[1])))
             return
         # the members' rows alone, in slot order: the same sums as over everyone with
         # weight 0 for non-members
         norms, _ = group_means(model.values.take(members, axis=0), model.team.take(members),
                                np.ones(members.size), self.n_teams)
-        model.team_norm = norms
+        model.roster.set_norms(norms)
 
     # ------------------------------------------------------------------ team life
 
@@ -379,7 +377,7 @@ class Teams:
         members = self.live_members(model)
         if members.size == 0 or spec.value_work_hours == 0:
             return  # no hours, no value work: the three fits stay invisible
-        model.team_terms = True
+        model.roster.count_team_terms()
         agreed = agreed_norm(model.team_norm.take(model.team[members], axis=0), model.target,
                              spec.value_work_target_weight)
         rate = np.minimum(1.0, spec.value_work_rate * spec.value_work_hours
