@@ -44,7 +44,7 @@ LOWER_IS_BETTER: Final[frozenset[str]] = frozenset(
     name for name, output in observables.weekly().items()
     if name in PANELS and output.better == "lower")
 """Panels where a lower line is the better outcome (said in the plot's subtitle), as the
-observables registry declares it (:mod:`sim.observables`)."""
+observables registry declares it (:mod:`sim.experiments.observables`)."""
 
 SCALE: Final[dict[str, float]] = {"cost_cum": 1.0 / 1_000.0, "cross_city_ties": 100.0}
 """Plotted value = column value times this: cost in thousands of euros, ties in percent."""

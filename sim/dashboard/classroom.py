@@ -127,7 +127,7 @@ class Simulation:
         if model.teams_active > 0:
             ids, counts = np.unique(model.team[model.team >= 0], return_counts=True)
             working = {int(i): int(n) for i, n in zip(ids, counts, strict=True)}
-        names = list(getattr(model, "team_names", []))
+        names = list(model.team_names)
         for team, size in working.items():
             if team not in self._working:
                 members = np.flatnonzero(model.team == team)

@@ -1,12 +1,11 @@
 """Matplotlib figures for the dashboard: the network and the value space.
 
-Why separate from ``sim.plots``: those draw finished runs for reports; these redraw a running
-model every week, in the session's language, sized for the dashboard's grid cells, with axes
-that stay fixed so that a change on screen is a change in the model. (The time-series plots
-are Vega-Lite charts drawn by the browser: :mod:`sim.dashboard.charts`.) Figures are
-``matplotlib.figure.Figure`` objects built without pyplot: no global state, safe in the
-server's threads. Colours come from the project's shared Okabe-Ito style.
-"""
+Why separate from ``sim.presentation.plots``: those draw finished runs for reports; these
+redraw a running model every week, in the session's language, sized for the dashboard's grid
+cells, with axes that stay fixed so that a change on screen is a change in the model. (The
+time-series plots are Vega-Lite charts drawn by the browser: :mod:`sim.dashboard.charts`.)
+Figures are ``matplotlib.figure.Figure`` objects built without pyplot: no global state, safe
+in the server's threads. Colours come from the project's shared Okabe-Ito style. """
 
 from __future__ import annotations
 
@@ -79,7 +78,7 @@ def _node_colours(model, shown: np.ndarray, colour_by: str,
         ids = sorted(int(x) for x in np.unique(teams) if x >= 0)
         palette = category_colours(ids)
         colours = [palette[int(x)] if x >= 0 else NO_TEAM_COLOUR for x in teams]
-        names = getattr(model, "team_names", [])
+        names = model.team_names
         labels = [(theme_name(names[i], lang) if i < len(names) else t("team_n", lang, n=i + 1),
                    palette[i])
                   for i in ids]

@@ -17,8 +17,8 @@ estimators in SALib, bootstrap 95 % intervals). Three guards make the ranking re
 * **paired seeds**: at every design point ``none``, ``training`` and ``teams`` run on the
   same (redrawn) seeds (common random numbers) and the difference is taken per seed first.
 
-PRIM (Friedman & Fisher 1999, EMA Workbench, via ``sim.discovery.find_boxes``) then finds
-the boxes of assumptions in which "teams align at least as much as training at the end of
+PRIM (Friedman & Fisher 1999, EMA Workbench, via ``sim.experiments.discovery.find_boxes``)
+then finds the boxes of assumptions in which "teams align at least as much as training at the end of
 the run, at equal or lower total cost" holds. Definitions: docs/outcomes.md.
 """
 
@@ -140,7 +140,8 @@ def point_requests(prob: Mapping[str, Any], design: np.ndarray, seeds: Sequence[
     """Runs of every design point under each strategy on each seed.
 
     The dummy column, when the problem has one, is read by no run's parameters but redraws
-    the point's seeds (``sim.sweep.plan.dummy_seed``, as a sweep's ``[design] dummy`` does):
+    the point's seeds (``sim.experiments.sweep.plan.dummy_seed``, as a sweep's
+    ``[design] dummy`` does):
     every strategy at a point runs on the same redrawn seed, so the pairing holds, and a step
     in the dummy alone changes only the seed. Why: with one seed shared by every point the
     runs are a deterministic function of the parameters and the dummy's indices are exactly
