@@ -1111,7 +1111,8 @@ def format_validation_error(err: ValidationError) -> str:
         loc = ".".join(str(p) if len(str(p)) <= 60 else str(p)[:57] + "..."
                        for p in item["loc"])
         msg = _problem(item)
-        lines.append(f"{loc}: {msg}" if loc and not msg.startswith(loc) else msg)
+        named = bool(loc) and msg.startswith(loc) and msg[len(loc):len(loc) + 1] in (":", ".")
+        lines.append(f"{loc}: {msg}" if loc and not named else msg)
     more = err.error_count() - MAX_LISTED_PROBLEMS
     if more > 0:
         lines.append(f"and {more} more")

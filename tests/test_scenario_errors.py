@@ -152,3 +152,14 @@ def test_describe_parameter_reports_bounds():
     assert info.default == Scenario().interaction.confidence_threshold
     with pytest.raises(ScenarioError, match="nope"):
         describe_parameter("interaction.nope")
+
+
+def test_an_unknown_key_is_named_even_when_the_reason_starts_with_its_letters() -> None:
+    """A key ``u`` (the first letter of "unknown field") is still named (found by the fuzz
+    test: the message used to read as if it had named it)."""
+    from sim.scenario import ScenarioError, validate_scenario
+
+    for key in ("u", "un", "unknown"):
+        with pytest.raises(ScenarioError) as err:
+            validate_scenario({key: 1})
+        assert str(err.value).startswith(f"{key}: unknown field"), str(err.value)
