@@ -11,8 +11,8 @@ levels by re-running each strategy's best affordable design on fresh paired seed
 
 Documented size (the results page): ``--designs 32 --seeds 3 --fresh-seeds 10`` = 32 + 1
 designs x 2 strategies x 3 seeds + 3 runs of none, then up to 24 chosen designs x 10 fresh
-seeds + 10 runs of none: at most 449 runs of the case (291 in the documented run: 789 s on 2
-cores shared with other work)
+seeds + 10 runs of none: at most 449 runs of the case (291 in the documented run: 83 s on 2
+quiet cores; docs/performance.md)
 Scale out with ``--executor dask --scheduler ADDRESS``.
 
 Usage:

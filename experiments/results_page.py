@@ -20,7 +20,7 @@ A step whose folder already holds a finished result with the same settings is re
 the script says so); a folder holding a different or unfinished result is refused (exit code
 2, one line naming --out): results are never overwritten or mixed.
 
-Usage (measured: 286 + 789 + 1147 s = 37 minutes on 2 cores shared with other work):
+Usage (measured on 2 quiet cores: about 1 + 1.5 + 7 minutes; docs/performance.md):
     .venv/bin/python experiments/results_page.py [--out out/results_page] [--docs docs]
         [--scenario case] [--replications 30] [--designs 32] [--seeds 3] [--fresh-seeds 10]
         [--n 64] [--sobol-seeds 1] [--workers 2] [--executor local|serial|dask]
