@@ -27,7 +27,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from sim.dashboard.i18n import strategy_name, t
+from sim.dashboard.i18n import DIMENSION_NAMES_NL, strategy_name, t
 from sim.experiments import observables
 from sim.presentation.plots.style import CYCLE, INTERVENTION_SHADE, OKABE_ITO, strategy_colours
 
@@ -186,12 +186,6 @@ def embed_options(lang: str) -> dict[str, Any]:
 
 PROFILE_HEIGHT_PX: Final[int] = 220
 """Height of one culture-profile chart."""
-
-DIMENSION_NAMES_NL: Final[dict[str, str]] = {
-    "clan": "clan", "adhocracy": "adhocratie", "market": "markt", "hierarchy": "hiërarchie",
-}
-"""Dutch names of the Competing Values Framework's dimensions (others shown as named)."""
-
 
 def profile_spec(values: np.ndarray, active: np.ndarray, city: np.ndarray,
                  city_names: Sequence[str], target: np.ndarray, dimensions: Sequence[str],

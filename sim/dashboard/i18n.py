@@ -632,3 +632,10 @@ def info_sections(lang: str) -> list[tuple[str, str]]:
     """The Info panel as (title, Markdown body) pairs in NetLogo's order."""
     lang = lang if lang in LANGUAGES else DEFAULT_LANGUAGE
     return [(INFO_TITLES[s][lang], INFO_TEXT[s][lang]) for s in INFO_SECTIONS]
+
+
+DIMENSION_NAMES_NL: Final[dict[str, str]] = {
+    "clan": "clan", "adhocracy": "adhocratie", "market": "markt", "hierarchy": "hiërarchie",
+}
+"""Dutch names of the Competing Values Framework's dimensions (others shown as named). Here,
+with the other translations, so that the class's texts need no chart code."""

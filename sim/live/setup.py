@@ -12,10 +12,13 @@ from __future__ import annotations
 import json
 import secrets
 from dataclasses import asdict, dataclass
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
-from sim.live.session import ClassSession, SessionError, new_code
 from sim.scenario import MAX_SEED, Scenario, load_scenario
+
+if TYPE_CHECKING:  # the session (and with it the model) is imported when a class is made,
+    # not when the command line starts: ``merger-sim --help`` stays light
+    from sim.live.session import ClassSession
 
 AWAY_SECONDS: Final[float] = 30.0
 """A student's page polls every 2 s; silent for this long, the rule plays their role."""
@@ -62,6 +65,7 @@ def check_settings(scenario: str, seed: int, week_seconds: float,
                    ) -> tuple[ClassSettings, Scenario]:
     """The settings of a class from the command line, checked, with a fresh room code and
     teacher key; raises SettingsError (one line naming the option) or ScenarioError."""
+    from sim.live.session import new_code
     from sim.runner import check_run
 
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
@@ -79,6 +83,7 @@ def check_settings(scenario: str, seed: int, week_seconds: float,
 def new_session(settings: ClassSettings, config: Scenario | None = None) -> ClassSession:
     """The class session the settings describe."""
     from sim.dashboard.presets import shipped_presets
+    from sim.live.session import ClassSession
 
     config = config if config is not None else load_scenario(settings.scenario)
     # a file's scenario goes by its own name on the pages (a path is shown to no one)
@@ -104,6 +109,7 @@ def offered_presets() -> list[str]:
 def reconfigure(session: ClassSession, scenario: Any, seed: Any) -> None:
     """The teacher's lobby choice of scenario and seed (untrusted), checked and applied."""
     from sim.dashboard.presets import load_shipped
+    from sim.live.session import SessionError
 
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise SessionError("seed")

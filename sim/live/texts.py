@@ -15,8 +15,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.dashboard.charts import DIMENSION_NAMES_NL
-from sim.dashboard.i18n import theme_name
+from sim.dashboard.i18n import DIMENSION_NAMES_NL, theme_name
 
 LANGS: Final[tuple[str, ...]] = ("en", "nl")
 
