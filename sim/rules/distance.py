@@ -5,7 +5,6 @@ from __future__ import annotations
 import numpy as np
 
 from sim import kernels
-from sim.kernels import row_distances
 
 
 def normalised_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -21,7 +20,7 @@ def normalised_distance(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     if a.ndim == 2 and b.ndim in (1, 2) and a.shape[0] > 0:
         rows = b.reshape(1, -1) if b.ndim == 1 else b
         if rows.shape[1] == a.shape[1] and rows.shape[0] in (1, a.shape[0]):
-            return row_distances(a, rows)
+            return kernels.row_distances(a, rows)
     diff = np.subtract(a, b, dtype=float)
     dims = diff.shape[-1]
     return np.sqrt(np.sum(diff * diff, axis=-1) / dims)
