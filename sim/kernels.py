@@ -160,6 +160,42 @@ def meeting_deltas(values: np.ndarray, first: np.ndarray, second: np.ndarray,
     return sums
 
 
+@njit(inline="always")
+def _unit_interval(x: float) -> float:
+    """``np.clip(x, 0.0, 1.0)`` for one number (NaN stays NaN, as there)."""
+    if x < 0.0:
+        return 0.0
+    if x > 1.0:
+        return 1.0
+    return x
+
+
+@njit("float64[:, :](float64[:, :], int64[:], int64[:], float64[:], float64, float64)", cache=True)
+def met_values(values: np.ndarray, first: np.ndarray, second: np.ndarray,
+               openness: np.ndarray, rate: float, threshold: float) -> np.ndarray:
+    """The values after the meetings: ``np.clip(values + meeting_deltas(...), 0, 1)`` in a
+    new array (the deltas' array is reused for the result; ``values`` is not changed)."""
+    out = meeting_deltas(values, first, second, openness, rate, threshold)
+    n, dims = values.shape
+    for i in range(n):
+        for d in range(dims):
+            out[i, d] = _unit_interval(values[i, d] + out[i, d])
+    return out
+
+
+@njit("float64[:, :](float64[:, :], boolean[:], float64[:, :])", cache=True)
+def drifted_values(values: np.ndarray, active: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """``np.clip(values + noise, 0, 1)`` in a new array, with the noise of inactive rows taken
+    as 0 (their values are only clipped)."""
+    n, dims = values.shape
+    out = np.empty((n, dims))
+    for i in range(n):
+        for d in range(dims):
+            step = noise[i, d] if active[i] else 0.0
+            out[i, d] = _unit_interval(values[i, d] + step)
+    return out
+
+
 @njit("Tuple((float64[:, :], float64[:]))(float64[:, :], int64[:], float64[:], int64)",
       cache=True)
 def group_means(values: np.ndarray, groups: np.ndarray, weights: np.ndarray,
@@ -253,4 +289,68 @@ def unit_peer_means(values: np.ndarray, unit: np.ndarray, weights: np.ndarray, n
                              / max(others, 1e-300))
             else:
                 out[k, d] = values[r, d]
+    return out
+
+
+@njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "
+      "float64[:], int64[:], int64[:], int64[:], int64[:], float64[:])", cache=True)
+def merged_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
+                pos: np.ndarray, new_key: np.ndarray, new_u: np.ndarray, new_v: np.ndarray,
+                new_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The tie arrays with new ties inserted before the positions ``pos`` (ascending): what
+    ``np.insert(array, pos, new)`` gives for each of the four arrays, in one pass."""
+    old, new = key.size, pos.size
+    size = old + new
+    out_key = np.empty(size, dtype=np.int64)
+    out_u = np.empty(size, dtype=np.int64)
+    out_v = np.empty(size, dtype=np.int64)
+    out_weight = np.empty(size)
+    j = 0
+    at = 0
+    for i in range(old + 1):
+        while j < new and pos[j] == i:  # the new ties that go before old tie i
+            out_key[at], out_u[at], out_v[at] = new_key[j], new_u[j], new_v[j]
+            out_weight[at] = new_weight[j]
+            at += 1
+            j += 1
+        if i < old:
+            out_key[at], out_u[at], out_v[at], out_weight[at] = key[i], u[i], v[i], weight[i]
+            at += 1
+    return out_key, out_u, out_v, out_weight
+
+
+@njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "
+      "float64[:], int64[:], float64, float64, float64)", cache=True)
+def reweighted_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
+                    used: np.ndarray, reinforcement: float, decay: float, min_weight: float
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One week of tie weights (``sim.network.Ties.update_weights``): the ties with an id in
+    ``used`` grow toward 1 by ``reinforcement``, the others shrink by ``decay``; ties left
+    below ``min_weight`` are dropped, the rest keep their order."""
+    size = key.size
+    was_used = np.zeros(size, dtype=np.bool_)
+    for k in range(used.size):
+        was_used[used[k]] = True
+    out_key = np.empty(size, dtype=np.int64)
+    out_u = np.empty(size, dtype=np.int64)
+    out_v = np.empty(size, dtype=np.int64)
+    out_weight = np.empty(size)
+    kept = 0
+    for k in range(size):
+        w = weight[k]
+        w = w + reinforcement * (1.0 - w) if was_used[k] else w * (1.0 - decay)
+        if w >= min_weight:
+            out_key[kept], out_u[kept], out_v[kept], out_weight[kept] = key[k], u[k], v[k], w
+            kept += 1
+    return out_key[:kept], out_u[:kept], out_v[:kept], out_weight[:kept]
+
+
+@njit("float64[:, :](int64[:], int64[:], float64[:], int64[:], int64)", cache=True)
+def city_pair_weights(u: np.ndarray, v: np.ndarray, weight: np.ndarray, city: np.ndarray,
+                      n_cities: int) -> np.ndarray:
+    """(n_cities, n_cities) summed tie weight by (u's city, v's city), each cell adding its
+    ties in tie order (as ``bincount`` over the pair index does)."""
+    out = np.zeros((n_cities, n_cities))
+    for k in range(u.size):
+        out[city[u[k]], city[v[k]]] += weight[k]
     return out

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules.bounds import clip
 from sim.scenario import ContractSection, EngagementSection
 
 
@@ -41,7 +42,7 @@ def implied_contract(fit_score: np.ndarray, spec: ContractSection,
     """
     goal = (spec.neutral_level + spec.fit_sensitivity * (fit_score - spec.reference_fit)
             - spec.identification_weight * np.asarray(identification_loss))
-    return np.clip(goal, 0.0, 1.0)
+    return clip(goal, 0.0, 1.0)
 
 
 def fit_score(person_org: np.ndarray, person_unit: np.ndarray, person_team: np.ndarray,
@@ -66,7 +67,7 @@ def fit_score(person_org: np.ndarray, person_unit: np.ndarray, person_team: np.n
 
 def relax(current: np.ndarray, goal: np.ndarray, rate: float) -> np.ndarray:
     """Move part of the way toward the goal, staying in [0, 1]."""
-    return np.clip(current + rate * (goal - current), 0.0, 1.0)
+    return clip(current + rate * (goal - current), 0.0, 1.0)
 
 
 def implied_engagement(contract: np.ndarray, boost: np.ndarray | float,
@@ -76,7 +77,7 @@ def implied_engagement(contract: np.ndarray, boost: np.ndarray | float,
     strategy's documented ``boost``. ``neutral`` is the neutral contract level."""
     goal = (spec.base + spec.contract_weight * (contract - neutral)
             - spec.identification_weight * np.asarray(identification_loss) + boost)
-    return np.clip(goal, 0.0, 1.0)
+    return clip(goal, 0.0, 1.0)
 
 
 def receptivity(contract: np.ndarray, spec: ContractSection) -> np.ndarray:
@@ -86,5 +87,5 @@ def receptivity(contract: np.ndarray, spec: ContractSection) -> np.ndarray:
     ``1 + receptivity_slope * (contract - neutral_level)``: with slope 0 the contract changes
     nothing about how people change (the switch that removes this mechanism).
     """
-    return np.clip(1.0 + spec.receptivity_slope * (contract - spec.neutral_level),
+    return clip(1.0 + spec.receptivity_slope * (contract - spec.neutral_level),
                    0.0, spec.receptivity_max)

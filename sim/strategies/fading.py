@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.rules.bounds import clip
 from sim.rules.training import fade_curve
 
 if TYPE_CHECKING:
@@ -31,7 +32,7 @@ class FadingShifts:
 
     def learn(self, model: MergerModel, slots: np.ndarray, shift: np.ndarray) -> None:
         """Apply ``shift`` to the slots' values now; keep its fading part."""
-        model.values[slots] = np.clip(model.values[slots] + shift, 0.0, 1.0)
+        model.values[slots] = clip(model.values[slots] + shift, 0.0, 1.0)
         self.fading[slots] += shift * (1.0 - self.asymptote)
 
     def fade(self, model: MergerModel) -> None:
@@ -40,7 +41,7 @@ class FadingShifts:
             return
         loss = self.fading * (1.0 - self.factor)
         self.fading -= loss
-        model.values = np.clip(model.values - loss, 0.0, 1.0)
+        model.values = clip(model.values - loss, 0.0, 1.0)
 
     def forget(self, slots: np.ndarray) -> None:
         """A leaver's learning leaves with them."""

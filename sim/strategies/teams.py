@@ -124,7 +124,9 @@ class Teams:
         self.learned.forget(slots)
         self.chose[slots] = False
         strength = None
-        for team in np.flatnonzero(np.isin(self.sponsor, slots)):  # rare: sponsors leaving
+        gone = np.zeros(model.active.size + 1, dtype=bool)  # index -1 (no sponsor): the spare
+        gone[slots] = True
+        for team in np.flatnonzero(gone.take(self.sponsor)):  # rare: sponsors leaving
             members = self.members(model, team)
             if strength is None:
                 strength = model.ties.strength()
