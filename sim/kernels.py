@@ -354,3 +354,19 @@ def city_pair_weights(u: np.ndarray, v: np.ndarray, weight: np.ndarray, city: np
     for k in range(u.size):
         out[city[u[k]], city[v[k]]] += weight[k]
     return out
+
+
+@njit("float64[:, :](float64[:, :], float64[:, :], float64)", cache=True)
+def faded_values(values: np.ndarray, fading: np.ndarray, keep: float) -> np.ndarray:
+    """One week of forgetting (``sim.strategies.fading.FadingShifts.fade``): each fading
+    shift loses ``fading x (1 - keep)``, taken off ``fading`` in place and off the values,
+    which come back clipped to [0, 1] in a new array."""
+    n, dims = values.shape
+    out = np.empty((n, dims))
+    lost = 1.0 - keep
+    for i in range(n):
+        for d in range(dims):
+            loss = fading[i, d] * lost
+            fading[i, d] -= loss
+            out[i, d] = _unit_interval(values[i, d] - loss)
+    return out

@@ -260,10 +260,22 @@ def test_city_pair_weights_are_the_bincount_formulation(ties: Ties, data) -> Non
                           want)
 
 
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (7, 3), elements=st.floats(0, 1)),
+       arrays(float, (7, 3), elements=st.floats(-0.5, 0.5)), st.floats(0, 1))
+def test_fading_is_the_numpy_formulation(values, fading, factor) -> None:
+    """loss = fading x (1 - factor); fading -= loss; values = clip(values - loss)."""
+    loss = fading * (1.0 - factor)
+    want_fading = fading - loss
+    want = np.clip(values - loss, 0.0, 1.0)
+    got = kernels.faded_values(values, fading, factor)  # fading changes in place
+    assert np.array_equal(got, want) and np.array_equal(fading, want_fading)
+
+
 def test_kernels_are_compiled() -> None:
     """The speed is the point: the kernels are Numba dispatchers, not plain Python."""
     for name in ("csr_structure", "cumulative_weights", "with_ties", "weighted_neighbours",
                  "meeting_deltas", "group_means", "row_distances", "cross_city_belonging",
                  "unit_peer_means", "met_values", "drifted_values", "merged_ties",
-                 "reweighted_ties", "city_pair_weights"):
+                 "reweighted_ties", "city_pair_weights", "faded_values"):
         assert hasattr(getattr(kernels, name), "signatures"), name

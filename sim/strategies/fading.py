@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.kernels import faded_values
 from sim.rules.bounds import clip
 from sim.rules.training import fade_curve
 
@@ -39,9 +40,9 @@ class FadingShifts:
         """One week of forgetting."""
         if self.factor >= 1.0:
             return
-        loss = self.fading * (1.0 - self.factor)
-        self.fading -= loss
-        model.values = clip(model.values - loss, 0.0, 1.0)
+        # the loss ``fading x (1 - factor)`` leaves both the fading part and the values, in
+        # one compiled pass (:func:`sim.kernels.faded_values`)
+        model.values = faded_values(model.values, self.fading, float(self.factor))
 
     def forget(self, slots: np.ndarray) -> None:
         """A leaver's learning leaves with them."""
