@@ -133,7 +133,8 @@ class Ties:
         if lo.size == 0:
             return
         pos, found = self.find(lo * self.n + hi)
-        used = np.unique(pos[found])
+        used = np.zeros(self.size, dtype=bool)  # each tie once, however often it was used
+        used[pos[found]] = True
         self.weight[used] += spec.reinforcement * (1.0 - self.weight[used])
         self.add(lo[~found], hi[~found], spec.new_tie_weight)
 

@@ -366,7 +366,7 @@ class Teams:
         openness = model.effective_openness() * model.receptivity()
         model.meet(first, second, spec.session_convergence_rate, openness=openness)
         model.ties.strengthen(first, second, model.config.network)
-        self.session_hours_done[np.unique(team)] += spec.session_hours
+        self.session_hours_done[np.flatnonzero(sizes)] += spec.session_hours  # teams that met
         model.mark_carriers(members)
         model.engagement_boost[members[self.chose[members]]] = spec.autonomy_engagement
         model.book_time("team_sessions", members.size * spec.session_hours,
