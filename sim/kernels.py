@@ -370,3 +370,23 @@ def faded_values(values: np.ndarray, fading: np.ndarray, keep: float) -> np.ndar
             fading[i, d] -= loss
             out[i, d] = _unit_interval(values[i, d] - loss)
     return out
+
+
+@njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "
+      "float64[:], boolean[:])", cache=True)
+def ties_without(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
+                 gone: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ties with neither end in a slot marked ``gone``, in their order
+    (``sim.network.Ties.remove_slots``)."""
+    size = key.size
+    out_key = np.empty(size, dtype=np.int64)
+    out_u = np.empty(size, dtype=np.int64)
+    out_v = np.empty(size, dtype=np.int64)
+    out_weight = np.empty(size)
+    kept = 0
+    for k in range(size):
+        if not (gone[u[k]] or gone[v[k]]):
+            out_key[kept], out_u[kept], out_v[kept] = key[k], u[k], v[k]
+            out_weight[kept] = weight[k]
+            kept += 1
+    return out_key[:kept], out_u[:kept], out_v[:kept], out_weight[:kept]

@@ -21,6 +21,7 @@ from sim.kernels import (
     cumulative_weights,
     merged_ties,
     reweighted_ties,
+    ties_without,
     weighted_neighbours,
     with_ties,
 )
@@ -138,20 +139,13 @@ class Ties:
         self.weight[used] += spec.reinforcement * (1.0 - self.weight[used])
         self.add(lo[~found], hi[~found], spec.new_tie_weight)
 
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep only the ties where ``mask`` is true (order, and so the invariant, holds)."""
-        if mask.all():
-            return
-        kept = np.flatnonzero(mask)  # one scan of the mask, then a gather per array
-        self.u, self.v = self.u.take(kept), self.v.take(kept)
-        self.key, self.weight = self.key.take(kept), self.weight.take(kept)
-
     def remove_slots(self, slots: np.ndarray) -> None:
         """Drop every tie of the given slots (leavers take their ties with them)."""
         if slots.size:
             gone = np.zeros(self.n, dtype=bool)
             gone[slots] = True
-            self.keep(~(gone.take(self.u) | gone.take(self.v)))
+            self.key, self.u, self.v, self.weight = ties_without(self.key, self.u, self.v,
+                                                                 self.weight, gone)
 
     def csr(self) -> Adjacency:
         """Symmetric CSR view with edge ids and cumulative weights, for weighted sampling.

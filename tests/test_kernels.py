@@ -272,10 +272,22 @@ def test_fading_is_the_numpy_formulation(values, fading, factor) -> None:
     assert np.array_equal(got, want) and np.array_equal(fading, want_fading)
 
 
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data())
+def test_removing_slots_is_the_mask_formulation(ties: Ties, data) -> None:
+    gone = data.draw(arrays(bool, ties.n))
+    keep = ~(gone[ties.u] | gone[ties.v])
+    got = kernels.ties_without(ties.key, ties.u, ties.v, ties.weight, gone)
+    for kept, want in zip(got, (ties.key[keep], ties.u[keep], ties.v[keep], ties.weight[keep]),
+                          strict=True):
+        assert np.array_equal(kept, want)
+
+
 def test_kernels_are_compiled() -> None:
     """The speed is the point: the kernels are Numba dispatchers, not plain Python."""
     for name in ("csr_structure", "cumulative_weights", "with_ties", "weighted_neighbours",
                  "meeting_deltas", "group_means", "row_distances", "cross_city_belonging",
                  "unit_peer_means", "met_values", "drifted_values", "merged_ties",
-                 "reweighted_ties", "city_pair_weights", "faded_values"):
+                 "reweighted_ties", "city_pair_weights", "faded_values",
+                 "ties_without"):
         assert hasattr(getattr(kernels, name), "signatures"), name
