@@ -55,13 +55,12 @@ def fit_score(person_org: np.ndarray, person_unit: np.ndarray, person_team: np.n
     base_w = spec.weight_person_org + spec.weight_person_unit
     team_w = spec.weight_person_team + spec.weight_team_org
     num = spec.weight_person_org * person_org + spec.weight_person_unit * person_unit
-    with np.errstate(invalid="ignore", divide="ignore"):
-        plain = num / base_w if base_w > 0 else np.full_like(person_org, spec.reference_fit)
+    # each division is by a positive weight sum (the conditions guard it): nothing to warn of
+    plain = num / base_w if base_w > 0 else np.full_like(person_org, spec.reference_fit)
     if not np.any(in_team):
         return plain  # no team terms anywhere (most weeks, every strategy but teams)
     num_team = num + spec.weight_person_team * person_team + spec.weight_team_org * team_org
-    with np.errstate(invalid="ignore", divide="ignore"):
-        teamed = num_team / (base_w + team_w) if base_w + team_w > 0 else plain
+    teamed = num_team / (base_w + team_w) if base_w + team_w > 0 else plain
     return np.where(in_team, teamed, plain)
 
 
