@@ -1,14 +1,16 @@
-"""The weekly loop's three hottest kernels, compiled with Numba.
+"""The weekly loop's hottest passes, compiled with Numba.
 
-Why compiled: on the case (1,000 employees, about 6,000 ties, 3,000 meetings a week) the
-week is a few hundred small NumPy calls, and three of them dominate: building the network's
-CSR view (a stable sort by neighbour), drawing each caller's contact by tie weight (a binary
-search over all ties) and summing the bounded-confidence pulls of the week's meetings (one
-``bincount`` per dimension). Each is one pass over its data in a loop, which NumPy cannot
-express without temporaries and a global search. A compiled loop does the same arithmetic
-in the same order, so every result is the same to the bit as the NumPy formulation it
-replaces (``tests/test_kernels.py`` checks them against those formulations on random
-inputs, and ``tests/test_golden_run.py`` pins whole runs).
+Why compiled: on the case (1,000 employees, about 7,000 ties, 3,000 meetings a week) the
+week is a few hundred small NumPy calls, each paying more for its argument handling and
+temporaries than for its arithmetic. The passes here are the ones that cost most: building
+the network's CSR view, drawing each caller's contact by tie weight, the bounded-confidence
+meetings and drift, the tie arrays' merges, reweighting and removals, group means, row
+distances, the city-by-city tie weights, the identification's cross-city belonging, the
+contract's unit colleagues' means and the fading of learned shifts. Each is one pass over
+its data in a loop, doing the same arithmetic in the same order as the NumPy formulation it
+replaces, so every result is the same to the bit (``tests/test_kernels.py`` checks each
+against that formulation on random inputs, and ``tests/test_golden_run.py`` pins whole
+runs).
 
 Rules for the bits to stay the same: no ``fastmath`` (no reassociation, no fused
 multiply-add); sums add their terms in the order NumPy's ``bincount`` and ``cumsum`` do
@@ -292,6 +294,27 @@ def unit_peer_means(values: np.ndarray, unit: np.ndarray, weights: np.ndarray, n
     return out
 
 
+@njit(inline="always")
+def _tie_arrays(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Empty key, u, v and weight arrays for ``size`` ties."""
+    return (np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
+            np.empty(size, dtype=np.int64), np.empty(size))
+
+
+@njit(inline="always")
+def _compacted(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
+               keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ties where ``keep`` is true, in their order."""
+    out_key, out_u, out_v, out_weight = _tie_arrays(key.size)
+    kept = 0
+    for k in range(key.size):
+        if keep[k]:
+            out_key[kept], out_u[kept], out_v[kept] = key[k], u[k], v[k]
+            out_weight[kept] = weight[k]
+            kept += 1
+    return out_key[:kept], out_u[:kept], out_v[:kept], out_weight[:kept]
+
+
 @njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "
       "float64[:], int64[:], int64[:], int64[:], int64[:], float64[:])", cache=True)
 def merged_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
@@ -300,11 +323,7 @@ def merged_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarra
     """The tie arrays with new ties inserted before the positions ``pos`` (ascending): what
     ``np.insert(array, pos, new)`` gives for each of the four arrays, in one pass."""
     old, new = key.size, pos.size
-    size = old + new
-    out_key = np.empty(size, dtype=np.int64)
-    out_u = np.empty(size, dtype=np.int64)
-    out_v = np.empty(size, dtype=np.int64)
-    out_weight = np.empty(size)
+    out_key, out_u, out_v, out_weight = _tie_arrays(old + new)
     j = 0
     at = 0
     for i in range(old + 1):
@@ -327,22 +346,14 @@ def reweighted_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.nd
     """One week of tie weights (``sim.network.Ties.update_weights``): the ties with an id in
     ``used`` grow toward 1 by ``reinforcement``, the others shrink by ``decay``; ties left
     below ``min_weight`` are dropped, the rest keep their order."""
-    size = key.size
-    was_used = np.zeros(size, dtype=np.bool_)
+    was_used = np.zeros(key.size, dtype=np.bool_)
     for k in range(used.size):
         was_used[used[k]] = True
-    out_key = np.empty(size, dtype=np.int64)
-    out_u = np.empty(size, dtype=np.int64)
-    out_v = np.empty(size, dtype=np.int64)
-    out_weight = np.empty(size)
-    kept = 0
-    for k in range(size):
+    new_weight = np.empty(key.size)
+    for k in range(key.size):
         w = weight[k]
-        w = w + reinforcement * (1.0 - w) if was_used[k] else w * (1.0 - decay)
-        if w >= min_weight:
-            out_key[kept], out_u[kept], out_v[kept], out_weight[kept] = key[k], u[k], v[k], w
-            kept += 1
-    return out_key[:kept], out_u[:kept], out_v[:kept], out_weight[:kept]
+        new_weight[k] = w + reinforcement * (1.0 - w) if was_used[k] else w * (1.0 - decay)
+    return _compacted(key, u, v, new_weight, new_weight >= min_weight)
 
 
 @njit("float64[:, :](int64[:], int64[:], float64[:], int64[:], int64)", cache=True)
@@ -378,15 +389,7 @@ def ties_without(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarr
                  gone: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The ties with neither end in a slot marked ``gone``, in their order
     (``sim.network.Ties.remove_slots``)."""
-    size = key.size
-    out_key = np.empty(size, dtype=np.int64)
-    out_u = np.empty(size, dtype=np.int64)
-    out_v = np.empty(size, dtype=np.int64)
-    out_weight = np.empty(size)
-    kept = 0
-    for k in range(size):
-        if not (gone[u[k]] or gone[v[k]]):
-            out_key[kept], out_u[kept], out_v[kept] = key[k], u[k], v[k]
-            out_weight[kept] = weight[k]
-            kept += 1
-    return out_key[:kept], out_u[:kept], out_v[:kept], out_weight[:kept]
+    keep = np.empty(key.size, dtype=np.bool_)
+    for k in range(key.size):
+        keep[k] = not (gone[u[k]] or gone[v[k]])
+    return _compacted(key, u, v, weight, keep)
