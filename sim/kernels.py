@@ -315,27 +315,63 @@ def _compacted(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray
     return out_key[:kept], out_u[:kept], out_v[:kept], out_weight[:kept]
 
 
-@njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "
-      "float64[:], int64[:], int64[:], int64[:], int64[:], float64[:])", cache=True)
-def merged_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
-                pos: np.ndarray, new_key: np.ndarray, new_u: np.ndarray, new_v: np.ndarray,
-                new_weight: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-    """The tie arrays with new ties inserted before the positions ``pos`` (ascending): what
-    ``np.insert(array, pos, new)`` gives for each of the four arrays, in one pass."""
-    old, new = key.size, pos.size
-    out_key, out_u, out_v, out_weight = _tie_arrays(old + new)
+@njit(inline="always")
+def _first_at_least(key: np.ndarray, target: int) -> int:
+    """The first position in the sorted ``key`` whose entry is not below ``target``
+    (``np.searchsorted(key, target)``)."""
+    lo, hi = 0, key.size
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if key[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit("Tuple((int64[:], int64[:], int64[:], float64[:], int64))(int64[:], int64[:], int64[:], "
+      "float64[:], int64, int64[:], int64[:], float64[:])", cache=True)
+def added_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray, n: int,
+               lo: np.ndarray, hi: np.ndarray, new_weight: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """The tie arrays with the pairs (lo_k, hi_k), lo_k < hi_k, added
+    (``sim.network.Ties.add``), and how many were added.
+
+    A pair given more than once is added once, with the weight of its first occurrence (a
+    stable sort by key keeps the first of equal keys in front); a pair already tied is left
+    alone; the new ties are merged into their key order, as ``np.insert`` would place them.
+    """
+    keys = lo * n + hi
+    order = np.argsort(keys, kind="mergesort")  # stable
+    pos = np.empty(keys.size, dtype=np.int64)  # where each fresh pair goes
+    source = np.empty(keys.size, dtype=np.int64)  # and which pair it is
+    fresh = 0
+    for r in range(keys.size):
+        j = order[r]
+        if r > 0 and keys[order[r - 1]] == keys[j]:
+            continue  # a later occurrence of a pair
+        at = _first_at_least(key, keys[j])
+        if at < key.size and key[at] == keys[j]:
+            continue  # tied already
+        pos[fresh], source[fresh] = at, j
+        fresh += 1
+    if fresh == 0:
+        return key, u, v, weight, 0
+    old = key.size
+    out_key, out_u, out_v, out_weight = _tie_arrays(old + fresh)
     j = 0
     at = 0
     for i in range(old + 1):
-        while j < new and pos[j] == i:  # the new ties that go before old tie i
-            out_key[at], out_u[at], out_v[at] = new_key[j], new_u[j], new_v[j]
-            out_weight[at] = new_weight[j]
+        while j < fresh and pos[j] == i:  # the new ties that go before old tie i
+            s = source[j]
+            out_key[at], out_u[at], out_v[at] = keys[s], lo[s], hi[s]
+            out_weight[at] = new_weight[s]
             at += 1
             j += 1
         if i < old:
             out_key[at], out_u[at], out_v[at], out_weight[at] = key[i], u[i], v[i], weight[i]
             at += 1
-    return out_key, out_u, out_v, out_weight
+    return out_key, out_u, out_v, out_weight, fresh
 
 
 @njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "

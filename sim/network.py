@@ -17,9 +17,9 @@ import networkx as nx
 import numpy as np
 
 from sim.kernels import (
+    added_ties,
     csr_structure,
     cumulative_weights,
-    merged_ties,
     reweighted_ties,
     ties_without,
     weighted_neighbours,
@@ -87,7 +87,8 @@ class Ties:
     def add(self, a: np.ndarray, b: np.ndarray, weight: np.ndarray | float) -> int:
         """Add ties (a_k, b_k); self-ties and ties that already exist are ignored.
 
-        A pair given twice is added once, with the weight of its first occurrence.
+        A pair given twice is added once, with the weight of its first occurrence. The new
+        ties are merged into key order in one compiled pass (:func:`sim.kernels.added_ties`).
 
         Returns:
             The number of ties actually added.
@@ -95,37 +96,14 @@ class Ties:
         lo, hi, keep = self._pairs(a, b)
         if lo.size == 0:
             return 0
-        keys = lo * self.n + hi
-        # the first occurrence of every distinct key, in key order (a stable sort keeps
-        # the first of equal keys in front)
-        order = np.argsort(keys, kind="stable")
-        keys = keys.take(order)
-        first = np.ones(keys.size, dtype=bool)
-        np.not_equal(keys[1:], keys[:-1], out=first[1:])
-        order, keys = order[first], keys[first]
-        pos, found = self.find(keys)
-        fresh = np.flatnonzero(~found)
-        if fresh.size == 0:
-            return 0
-        pos, first = pos.take(fresh), order.take(fresh)
         if np.ndim(weight) == 0:
-            w = np.full(first.size, float(weight))
+            w = np.full(lo.size, float(weight))
         else:
-            w = np.broadcast_to(np.asarray(weight, dtype=float), keep.shape)[keep].take(first)
-        self.merge(pos, keys.take(fresh), lo.take(first), hi.take(first), w)
-        return int(pos.size)
-
-    def merge(self, pos: np.ndarray, key: np.ndarray, u: np.ndarray, v: np.ndarray,
-              weight: np.ndarray) -> None:
-        """Insert new ties before the positions ``pos`` (ascending, from :meth:`find`).
-
-        The same result as ``np.insert`` on each array, in one compiled pass
-        (:func:`sim.kernels.merged_ties`).
-        """
-        self.key, self.u, self.v, self.weight = merged_ties(
-            self.key, self.u, self.v, self.weight, np.asarray(pos, dtype=np.int64),
-            np.asarray(key, dtype=np.int64), np.asarray(u, dtype=np.int64),
-            np.asarray(v, dtype=np.int64), np.asarray(weight, dtype=float))
+            w = np.ascontiguousarray(np.broadcast_to(np.asarray(weight, dtype=float),
+                                                     keep.shape)[keep])
+        self.key, self.u, self.v, self.weight, added = added_ties(
+            self.key, self.u, self.v, self.weight, self.n, lo, hi, w)
+        return int(added)
 
     def strengthen(self, a: np.ndarray, b: np.ndarray, spec: NetworkSection) -> None:
         """Joint work between pairs (a_k, b_k): existing ties grow as if used, missing ones

@@ -213,22 +213,39 @@ def test_peer_means_are_the_numpy_formulation(values, unit, active, slots) -> No
     assert np.array_equal(everyone, want)
 
 
-@settings(max_examples=200, deadline=None)
+def add_oracle(ties: Ties, lo: np.ndarray, hi: np.ndarray, weight: np.ndarray):
+    """First occurrences by a stable argsort, existing ties by ``searchsorted``, the fresh
+    ones placed by ``np.insert``."""
+    keys = lo * ties.n + hi
+    order = np.argsort(keys, kind="stable")
+    first = np.r_[True, keys[order][1:] != keys[order][:-1]] if keys.size else keys > 0
+    order = order[first]
+    pos = np.searchsorted(ties.key, keys[order])
+    tied = (pos < ties.size) & (ties.key[np.minimum(pos, max(ties.size - 1, 0))]
+                                == keys[order]) if ties.size else np.zeros(order.size, bool)
+    pos, order = pos[~tied], order[~tied]
+    return ([np.insert(array, pos, new[order]) for array, new in
+             ((ties.key, keys), (ties.u, lo), (ties.v, hi), (ties.weight, weight))],
+            int(pos.size))
+
+
+@settings(max_examples=300, deadline=None)
 @given(networks(), st.data())
-def test_merging_ties_is_np_insert(ties: Ties, data) -> None:
-    """New ties land where ``np.insert`` puts them, in all four arrays."""
-    k = data.draw(st.integers(0, 12))
-    pos = np.sort(np.array(data.draw(st.lists(st.integers(0, ties.size), min_size=k,
-                                              max_size=k)), dtype=np.int64))
-    new_key = np.arange(k, dtype=np.int64) + 10**6
-    new_u, new_v = np.arange(k, dtype=np.int64), np.arange(k, dtype=np.int64) + 1
-    new_weight = np.linspace(0.1, 0.9, k)
-    got = kernels.merged_ties(ties.key, ties.u, ties.v, ties.weight, pos, new_key, new_u,
-                              new_v, new_weight)
-    for array, new, merged in zip((ties.key, ties.u, ties.v, ties.weight),
-                                  (new_key, new_u, new_v, new_weight), got, strict=True):
-        want = np.insert(array, pos, new)
-        assert merged.dtype == want.dtype and np.array_equal(merged, want)
+def test_adding_ties_is_the_sort_search_insert_formulation(ties: Ties, data) -> None:
+    """Repeated pairs once (the first occurrence's weight), tied pairs left alone, the new
+    ones in key order: the same four arrays as the NumPy formulation."""
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, ties.n - 1),
+                                         st.integers(0, ties.n - 1)), max_size=30))
+    pairs = [(min(p), max(p)) for p in pairs if p[0] != p[1]]
+    lo = np.array([p[0] for p in pairs], dtype=np.int64)
+    hi = np.array([p[1] for p in pairs], dtype=np.int64)
+    weight = np.linspace(0.1, 0.9, lo.size)
+    want, count = add_oracle(ties, lo, hi, weight)
+    *got, added = kernels.added_ties(ties.key, ties.u, ties.v, ties.weight, ties.n, lo, hi,
+                                     weight)
+    assert added == count
+    for array, expected in zip(got, want, strict=True):
+        assert array.dtype == expected.dtype and np.array_equal(array, expected)
 
 
 @settings(max_examples=200, deadline=None)
@@ -287,7 +304,7 @@ def test_kernels_are_compiled() -> None:
     """The speed is the point: the kernels are Numba dispatchers, not plain Python."""
     for name in ("csr_structure", "cumulative_weights", "with_ties", "weighted_neighbours",
                  "meeting_deltas", "group_means", "row_distances", "cross_city_belonging",
-                 "unit_peer_means", "met_values", "drifted_values", "merged_ties",
+                 "unit_peer_means", "met_values", "drifted_values", "added_ties",
                  "reweighted_ties", "city_pair_weights", "faded_values",
                  "ties_without"):
         assert hasattr(getattr(kernels, name), "signatures"), name
