@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.fairtest import frontier, runs
+from sim.experiments.fairtest import frontier, runs
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]

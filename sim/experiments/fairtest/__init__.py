@@ -6,7 +6,7 @@ defaults, which is what ``compare`` does. They run through the sweep executors (
 local processes, or a Dask cluster) unchanged, and every number they print is a pure
 function of the scenario, the design and the seeds.
 
-Modules: :mod:`sim.fairtest.runs` (run requests, per-run measures, paired effects over
-``none``), :mod:`sim.fairtest.frontier` (equal-budget comparison, pymoo's non-dominated
-sorting), :mod:`sim.fairtest.verdict` (Sobol indices of paired differences, PRIM boxes).
+Modules: :mod:`sim.experiments.fairtest.runs` (run requests, per-run measures, paired effects over
+``none``), :mod:`sim.experiments.fairtest.frontier` (equal-budget comparison, pymoo's non-dominated
+sorting), :mod:`sim.experiments.fairtest.verdict` (Sobol indices of paired differences, PRIM boxes).
 """

@@ -28,7 +28,7 @@ import pandas as pd
 
 from sim.experiments import stats
 from sim.experiments.counterfactual import BASELINE
-from sim.fairtest.runs import (
+from sim.experiments.fairtest.runs import (
     EFFECTS,
     FairTestError,
     Request,

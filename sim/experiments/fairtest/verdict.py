@@ -35,7 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sim.experiments.counterfactual import BASELINE, MIN_EFFECT, POINTS
-from sim.fairtest.runs import FairTestError, Request, RunMeasures
+from sim.experiments.fairtest.runs import FairTestError, Request, RunMeasures
 
 PARAMETERS = (
     "training.dose",

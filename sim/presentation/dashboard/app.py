@@ -1,21 +1,22 @@
 """The teaching dashboard: a Mesa SolaraViz app, served by ``merger-sim dashboard`` (through
-:mod:`sim.dashboard.server`, which closes solara's ways out to the network).
+:mod:`sim.presentation.dashboard.server`, which closes solara's ways out to the network).
 
 SolaraViz supplies the controls (Reset, Step, Play, the parameters), the stepping and the
 grid of views; this page supplies the model, the views and two things SolaraViz lacks: a
 language toggle (English or Dutch for every label, SolaraViz's own included, see
-:mod:`sim.dashboard.chrome`) and side by side, which lives in the model: a
-:class:`~sim.dashboard.classroom.Classroom` steps one or two merger models in lockstep.
+:mod:`sim.presentation.dashboard.chrome`) and side by side, which lives in the model: a
+:class:`~sim.presentation.dashboard.classroom.Classroom` steps one or two merger models in lockstep.
 
 Every browser session gets its own model: it is created inside :func:`Page` with
 ``solara.use_memo`` / ``solara.use_reactive``, never at module level, so thirty students
 stepping at once do not step one shared model.
 
 The page serves only what it offers: the Classroom checks every value a Reset passes
-(:mod:`sim.dashboard.checks`) and the page shows what it refused; a server-wide cap on live
-sessions (:mod:`sim.dashboard.sessions`) and the large presets behind ``--allow-large``
-(:mod:`sim.dashboard.policy`) bound the memory; an error anywhere below the page is logged on
-the server and shown as one line in the session's language, never as a traceback.
+(:mod:`sim.presentation.dashboard.checks`) and the page shows what it refused; a server-wide cap on
+live sessions (:mod:`sim.presentation.dashboard.sessions`) and the large presets behind
+``--allow-large`` (:mod:`sim.presentation.dashboard.policy`) bound the memory; an error anywhere
+below the page is logged on the server and shown as one line in the session's language, never as a
+traceback.
 """
 
 from __future__ import annotations
@@ -27,31 +28,35 @@ from typing import Any, cast
 import solara
 from mesa.visualization import SolaraViz
 
-from sim.dashboard import chrome
-from sim.dashboard.checks import rejection_message
-from sim.dashboard.classroom import SIDE_BY_SIDE_OFF, available_presets, session_classroom
-from sim.dashboard.components import (
+from sim.presentation.dashboard import chrome
+from sim.presentation.dashboard.checks import rejection_message
+from sim.presentation.dashboard.classroom import (
+    SIDE_BY_SIDE_OFF,
+    available_presets,
+    session_classroom,
+)
+from sim.presentation.dashboard.components import (
     CSS,
     HIDE_ADVANCED_CSS,
     PAGE_NAMES,
     PROJECTOR_CSS,
     view_components,
 )
-from sim.dashboard.extensions import load_plugins
-from sim.dashboard.i18n import (
+from sim.presentation.dashboard.extensions import load_plugins
+from sim.presentation.dashboard.i18n import (
     LANGUAGE_NAMES,
     LANGUAGES,
     scenario_name,
     strategy_name,
     t,
 )
-from sim.dashboard.link import settings_from_query, start_language
-from sim.dashboard.params import model_params
-from sim.dashboard.policy import current_policy
-from sim.dashboard.server import keep_tracebacks_on_server
-from sim.dashboard.sessions import SESSIONS
-from sim.live.mount import PREFIX, mount_on_solara
-from sim.live.texts import TEACHER
+from sim.presentation.dashboard.link import settings_from_query, start_language
+from sim.presentation.dashboard.params import model_params
+from sim.presentation.dashboard.policy import current_policy
+from sim.presentation.dashboard.server import keep_tracebacks_on_server
+from sim.presentation.dashboard.sessions import SESSIONS
+from sim.presentation.live.mount import PREFIX, mount_on_solara
+from sim.presentation.live.texts import TEACHER
 from sim.strategies import STRATEGIES
 
 logger = logging.getLogger(__name__)

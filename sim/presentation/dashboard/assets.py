@@ -6,7 +6,8 @@ the server answers from a folder of unpacked npm packages (solara's ``assets.pro
 ``solara-assets`` package fills that folder when it is installed; pyproject.toml pins it together
 with the solara release whose page asks for exactly these versions. Without them the page stays
 white with no error on the server, so the dashboard command checks them first and
-``python -m sim.dashboard.assets`` (run by scripts/setup.sh) checks them at install time.
+``python -m sim.presentation.dashboard.assets`` (run by scripts/setup.sh) checks them at install
+time.
 
 This module imports neither solara nor mesa: the check must work, and be quick, before either
 is loaded.

@@ -27,8 +27,8 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from sim.dashboard.i18n import DIMENSION_NAMES_NL, strategy_name, t
 from sim.experiments import observables
+from sim.presentation.dashboard.i18n import DIMENSION_NAMES_NL, strategy_name, t
 from sim.presentation.plots.style import CYCLE, INTERVENTION_SHADE, OKABE_ITO, strategy_colours
 
 CITY_PALETTE: Final[tuple[str, ...]] = tuple(c for c in CYCLE if c != OKABE_ITO["black"])

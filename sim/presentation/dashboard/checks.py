@@ -16,10 +16,15 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, Final
 
-from sim.dashboard.i18n import t
-from sim.dashboard.params import SEED_MAX, SIDE_BY_SIDE_OFF, Control, classroom_controls
-from sim.dashboard.policy import Policy, current_policy
-from sim.dashboard.presets import available_presets, default_preset, load_preset
+from sim.presentation.dashboard.i18n import t
+from sim.presentation.dashboard.params import (
+    SEED_MAX,
+    SIDE_BY_SIDE_OFF,
+    Control,
+    classroom_controls,
+)
+from sim.presentation.dashboard.policy import Policy, current_policy
+from sim.presentation.dashboard.presets import available_presets, default_preset, load_preset
 from sim.strategies import STRATEGIES
 
 IGNORED: Final[frozenset[str]] = frozenset({"scenario"})

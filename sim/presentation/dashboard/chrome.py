@@ -12,7 +12,7 @@ What keeps this contained:
 - It changes what ``mesa.visualization.solara_viz`` sees, nothing else: our own code and the
   rest of Mesa use solara itself. :func:`install` is idempotent and happens when a dashboard
   page renders, not on import.
-- The language is per session: each :func:`~sim.dashboard.app.Page` registers its
+- The language is per session: each :func:`~sim.presentation.dashboard.app.Page` registers its
   :class:`Chrome` in a module-level ``solara.reactive``, which solara's server keeps per
   browser session (a solara context would not do: SolaraViz's sidebar renders through a
   portal outside the page's component tree). Where no dashboard page registered one, every
@@ -43,8 +43,8 @@ from typing import Any, Final
 import solara
 from mesa.visualization import solara_viz
 
-from sim.dashboard.i18n import DEFAULT_LANGUAGE, t
-from sim.dashboard.numbers import format_setting
+from sim.presentation.dashboard.i18n import DEFAULT_LANGUAGE, t
+from sim.presentation.dashboard.numbers import format_setting
 
 logger = logging.getLogger(__name__)
 
@@ -323,7 +323,7 @@ def LocalSlider(label: str, value: Any, on_value: Callable[[Any], None] | None, 
     Why our own: SolaraViz shows a slider's value only while it is dragged, and a class reads
     the value off the screen; Vuetify's thumb label prints the browser's number ("0.3"),
     which a Dutch reader takes for English ("0,3"). The thumb shows the text the server
-    formats instead (:func:`~sim.dashboard.numbers.format_setting`).
+    formats instead (:func:`~sim.presentation.dashboard.numbers.format_setting`).
     """
     kind = int if whole else float
     current = solara.use_reactive(value, on_value)

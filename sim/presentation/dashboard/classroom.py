@@ -20,16 +20,16 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
-from sim.dashboard.checks import Rejection, check_settings
-from sim.dashboard.params import SIDE_BY_SIDE_OFF
-from sim.dashboard.policy import Policy, current_policy
-from sim.dashboard.presets import (  # noqa: F401  (re-exported for the page and the tests)
+from sim.model import MergerModel
+from sim.presentation.dashboard.checks import Rejection, check_settings
+from sim.presentation.dashboard.params import SIDE_BY_SIDE_OFF
+from sim.presentation.dashboard.policy import Policy, current_policy
+from sim.presentation.dashboard.presets import (  # noqa: F401  (re-exported for the page and the tests)
     BUILTIN_CASE,
     available_presets,
     default_preset,
     load_preset,
 )
-from sim.model import MergerModel
 from sim.presentation.plots.valuespace import pca_basis
 from sim.scenario import Scenario
 from sim.strategies import STRATEGIES
@@ -226,8 +226,8 @@ class Classroom(mesa.Model):
             ``**{"teams.sponsor_invitations": 4}``.
 
     Every value is checked against what the page offers
-    (:func:`~sim.dashboard.checks.check_settings`): a value a browser forged (a path for the
-    preset, a number beyond its slider, an unknown strategy) is not used; its control takes
+    (:func:`~sim.presentation.dashboard.checks.check_settings`): a value a browser forged (a path
+    for the preset, a number beyond its slider, an unknown strategy) is not used; its control takes
     its default and :attr:`rejections` says what was refused, for the page to show.
     """
 

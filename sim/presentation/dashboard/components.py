@@ -1,9 +1,9 @@
-"""The dashboard's views: functions of the :class:`~sim.dashboard.classroom.Classroom` that
-SolaraViz lays out in its grid.
+"""The dashboard's views: functions of the :class:`~sim.presentation.dashboard.classroom.Classroom`
+that SolaraViz lays out in its grid.
 
 Each view is a plain function ``view(model)``: SolaraViz wraps it in a component that redraws
 after every Step, Play tick or Reset. Views read the session's language (and the network's
-colouring) from the page's :class:`~sim.dashboard.chrome.Chrome`, so switching language
+colouring) from the page's :class:`~sim.presentation.dashboard.chrome.Chrome`, so switching language
 redraws them; figures are rebuilt only when the week, the language or a view option changes
 (``solara.use_memo``), not on unrelated redraws.
 """
@@ -18,21 +18,21 @@ import solara
 from matplotlib.figure import Figure
 from solara import v
 
-from sim.dashboard.charts import PANELS, metric_spec, profile_spec
-from sim.dashboard.chrome import (
+from sim.presentation.dashboard.charts import PANELS, metric_spec, profile_spec
+from sim.presentation.dashboard.chrome import (
     cell_height_px,
     current_chrome,
     current_language,
     projector_mode,
 )
-from sim.dashboard.classroom import Classroom, Event
-from sim.dashboard.figures import (
+from sim.presentation.dashboard.classroom import Classroom, Event
+from sim.presentation.dashboard.figures import (
     HALF_FIGSIZE,
     WIDE_FIGSIZE,
     network_figure,
     value_space_figure,
 )
-from sim.dashboard.i18n import (
+from sim.presentation.dashboard.i18n import (
     info_sections,
     scenario_name,
     strategy_name,
@@ -40,11 +40,11 @@ from sim.dashboard.i18n import (
     theme_name,
     unit_text,
 )
-from sim.dashboard.link import settings_query
-from sim.dashboard.numbers import format_euros, format_number, format_setting
-from sim.dashboard.params import classroom_controls, current_value
-from sim.dashboard.seeds import OUTCOMES, plugin_outcomes, run_seeds, seed_range, wins
-from sim.dashboard.vega import Chart
+from sim.presentation.dashboard.link import settings_query
+from sim.presentation.dashboard.numbers import format_euros, format_number, format_setting
+from sim.presentation.dashboard.params import classroom_controls, current_value
+from sim.presentation.dashboard.seeds import OUTCOMES, plugin_outcomes, run_seeds, seed_range, wins
+from sim.presentation.dashboard.vega import Chart
 
 View = Callable[[Classroom], Any]
 """What SolaraViz accepts as a component: a function of the model."""
@@ -218,8 +218,9 @@ def running_line(model: Classroom, lang: str) -> str:
 
 
 def metric_view(name: str) -> View:
-    """The live plot of one output (a column of :data:`~sim.dashboard.charts.PANELS`), every
-    strategy a line on one axis, drawn by the browser (see :mod:`sim.dashboard.charts`)."""
+    """The live plot of one output (a column of
+    :data:`~sim.presentation.dashboard.charts.PANELS`), every strategy a line on one axis, drawn
+    by the browser (see :mod:`sim.presentation.dashboard.charts`)."""
     def view(model: Classroom) -> None:
         lang = current_language()
 
@@ -329,7 +330,7 @@ def EventLog(model: Classroom) -> None:
 
 def TenSeeds(model: Classroom) -> None:
     """Run the settings on screen for ten seeds and show the spread (see
-    :mod:`sim.dashboard.seeds`); the table belongs to the settings it was run with."""
+    :mod:`sim.presentation.dashboard.seeds`); the table belongs to the settings it was run with."""
     lang = current_language()
     result = solara.use_reactive(cast(tuple[Any, pd.DataFrame] | None, None))
 

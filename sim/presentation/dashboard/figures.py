@@ -3,9 +3,10 @@
 Why separate from ``sim.presentation.plots``: those draw finished runs for reports; these
 redraw a running model every week, in the session's language, sized for the dashboard's grid
 cells, with axes that stay fixed so that a change on screen is a change in the model. (The
-time-series plots are Vega-Lite charts drawn by the browser: :mod:`sim.dashboard.charts`.)
-Figures are ``matplotlib.figure.Figure`` objects built without pyplot: no global state, safe
-in the server's threads. Colours come from the project's shared Okabe-Ito style. """
+time-series plots are Vega-Lite charts drawn by the browser:
+:mod:`sim.presentation.dashboard.charts`.) Figures are ``matplotlib.figure.Figure`` objects built
+without pyplot: no global state, safe in the server's threads. Colours come from the project's
+shared Okabe-Ito style. """
 
 from __future__ import annotations
 
@@ -16,8 +17,8 @@ from matplotlib.collections import LineCollection
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 
-from sim.dashboard.classroom import Simulation
-from sim.dashboard.i18n import t, theme_name
+from sim.presentation.dashboard.classroom import Simulation
+from sim.presentation.dashboard.i18n import t, theme_name
 from sim.presentation.plots.style import (
     OKABE_ITO,
     category_colours,

@@ -9,8 +9,8 @@ sliders under their dotted paths), written by :func:`settings_query` under the m
 
 An address is untrusted input: an unknown language is ignored; the settings are only parsed
 into plain values here and then go through the same check as every Reset
-(:func:`~sim.dashboard.checks.check_settings`), so a forged value is refused and said so.
-"""
+(:func:`~sim.presentation.dashboard.checks.check_settings`), so a forged value is refused and said
+so. """
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 from urllib.parse import parse_qs, urlencode
 
-from sim.dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from sim.presentation.dashboard.i18n import DEFAULT_LANGUAGE, LANGUAGES
 
 ENV_LANGUAGE: Final[str] = "MERGER_SIM_DASHBOARD_LANG"
 """The language the server's pages start in (set by ``merger-sim dashboard --lang``)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.dashboard.i18n import t
+from sim.presentation.dashboard.i18n import t
 
 MILLION: Final[float] = 1_000_000.0
 

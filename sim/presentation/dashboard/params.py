@@ -5,9 +5,9 @@ Which parameters those are is a teaching choice (listed here); what each one *is
 unit, default, meaning) is read from the scenario schema through
 :func:`sim.scenario.describe_parameter`, so there is no second copy to drift out of date.
 :func:`model_params` turns them, with the preset and strategy choosers and the seed, into
-SolaraViz's ``model_params``: the keys are :class:`~sim.dashboard.classroom.Classroom`'s
-keyword arguments, so Reset passes them straight to the model.
-"""
+SolaraViz's ``model_params``: the keys are
+:class:`~sim.presentation.dashboard.classroom.Classroom`'s keyword arguments, so Reset passes them
+straight to the model. """
 
 from __future__ import annotations
 
@@ -15,13 +15,13 @@ import math
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Final
 
-from sim.dashboard.i18n import PARAMETER_TEXT, t, unit_text
-from sim.dashboard.presets import available_presets
+from sim.presentation.dashboard.i18n import PARAMETER_TEXT, t, unit_text
+from sim.presentation.dashboard.presets import available_presets
 from sim.scenario import Scenario, ScenarioError, describe_parameter
 from sim.strategies import STRATEGIES
 
 if TYPE_CHECKING:
-    from sim.dashboard.classroom import Classroom
+    from sim.presentation.dashboard.classroom import Classroom
 
 SIDE_BY_SIDE_OFF: Final[str] = "off"
 """Value of the second-strategy chooser that means "one strategy" (``none`` is a strategy)."""

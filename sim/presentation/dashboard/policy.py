@@ -4,8 +4,8 @@ Why a policy object: the teacher decides these when starting the server
 (``merger-sim dashboard --max-sessions 40 --allow-large``), but the page that enforces them
 runs inside solara's server process. The command passes them on as environment variables
 (:func:`policy_environment`), which the page reads back with :func:`current_policy`; the
-defaults below are the documented ones, so a bare ``solara run sim.dashboard.app`` gets the
-same limits.
+defaults below are the documented ones, so a bare ``solara run sim.presentation.dashboard.app`` gets
+the same limits.
 """
 
 from __future__ import annotations

@@ -3,8 +3,8 @@
 Why a module of its own: a preset name arrives from the browser, and the scenario loader
 accepts any path as well as a name. Here a name is looked up in the list of files shipped in
 ``scenarios/`` and only that file is read, so no value a browser sends can make the server
-open another file; presets of :data:`~sim.dashboard.policy.LARGE_HEADCOUNT` employees or more
-are offered only when the server allows them (their models take 100 MiB and more a session).
+open another file; presets of :data:`~sim.presentation.dashboard.policy.LARGE_HEADCOUNT` employees
+or more are offered only when the server allows them (their models take 100 MiB and more a session).
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Final
 
-from sim.dashboard.policy import Policy, current_policy
+from sim.presentation.dashboard.policy import Policy, current_policy
 from sim.scenario import SCENARIO_DIR, Scenario, list_presets, load_scenario
 
 BUILTIN_CASE: Final[str] = "case"

@@ -49,7 +49,7 @@ def run_seeds(settings: Any, config: Any,
     """Every seed of :func:`seed_range` for every strategy of ``settings``, to the horizon.
 
     Args:
-        settings: the Classroom's :class:`~sim.dashboard.classroom.Settings`.
+        settings: the Classroom's :class:`~sim.presentation.dashboard.classroom.Settings`.
         config: the preset's scenario (the Classroom's ``config``).
         progress: called with the share done (0-100) after each run.
 

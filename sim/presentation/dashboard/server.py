@@ -14,14 +14,14 @@ command line in this process after two changes, made before the server accepts a
 
 And one change for what leaves the server: solara sends the traceback of an exception that
 no component handled to the browser, which shows it over the page (server paths included,
-in production mode too). The page handles its own errors (:mod:`sim.dashboard.app`); for
-anything that still escapes, :func:`keep_tracebacks_on_server` (called when solara's server
+in production mode too). The page handles its own errors (:mod:`sim.presentation.dashboard.app`);
+for anything that still escapes, :func:`keep_tracebacks_on_server` (called when solara's server
 imports the page) makes solara log it only.
 
 Telemetry is switched off by the environment that ``merger-sim dashboard`` passes
-(:func:`sim.cli.dashboard.server_environment`). Run it as ``python -m sim.dashboard.server
---host 127.0.0.1 --port 8765``; ``merger-sim dashboard`` does that, with its limits.
-"""
+(:func:`sim.cli.dashboard.server_environment`). Run it as ``python -m
+sim.presentation.dashboard.server --host 127.0.0.1 --port 8765``; ``merger-sim dashboard`` does
+that, with its limits. """
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ import logging
 import sys
 from typing import Final
 
-APP_MODULE: Final[str] = "sim.dashboard.app"
+APP_MODULE: Final[str] = "sim.presentation.dashboard.app"
 
 logger = logging.getLogger(__name__)
 
@@ -67,7 +67,7 @@ def log_only(shell: object) -> None:
 def keep_tracebacks_on_server() -> None:
     """Make solara log uncaught session exceptions instead of showing them in the browser.
 
-    Called by :mod:`sim.dashboard.app` when solara's server imports it (solara's server
+    Called by :mod:`sim.presentation.dashboard.app` when solara's server imports it (solara's server
     modules must be imported in solara's own order, after ``solara run`` configured them).
     """
     from solara.server import patch
@@ -83,7 +83,7 @@ def solara_arguments(host: str, port: int) -> list[str]:
 
 def main(argv: list[str] | None = None) -> None:
     """Serve the dashboard on ``--host`` and ``--port`` until SIGTERM or Ctrl+C."""
-    parser = argparse.ArgumentParser(prog="python -m sim.dashboard.server",
+    parser = argparse.ArgumentParser(prog="python -m sim.presentation.dashboard.server",
                                      description=__doc__.splitlines()[0])
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8765)

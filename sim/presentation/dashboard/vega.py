@@ -11,7 +11,7 @@ the page busy drawing); it does nothing once it is destroyed, and it releases th
 view (and the resize observer) before drawing again and when it goes.
 
 The scripts (vega, vega-lite, vega-embed) load through require.js from the same locally
-served asset folders as before (:data:`sim.dashboard.assets.CHART_ASSETS`); nothing is
+served asset folders as before (:data:`sim.presentation.dashboard.assets.CHART_ASSETS`); nothing is
 fetched from elsewhere.
 """
 
@@ -22,7 +22,7 @@ from typing import Any, Final
 import ipyvuetify as v
 import traitlets
 
-from sim.dashboard.assets import CHART_ASSETS
+from sim.presentation.dashboard.assets import CHART_ASSETS
 
 _FILES: Final[dict[str, str]] = {
     name: f"{folder}/{path.removesuffix('.js')}"

@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from sim.live.session import ClassSession, SessionError
+    from sim.presentation.live.session import ClassSession, SessionError
 
 __all__ = ["ClassSession", "SessionError"]
 
 
 def __getattr__(name: str) -> Any:
     if name in __all__:
-        from sim.live import session
+        from sim.presentation.live import session
 
         return getattr(session, name)
-    raise AttributeError(f"module 'sim.live' has no attribute {name!r}")
+    raise AttributeError(f"module 'sim.presentation.live' has no attribute {name!r}")

@@ -7,12 +7,12 @@ runs of the same scenario and seed over the same weeks:
 - the same seed with every choice made by the model's rules (``teams`` without people);
 - ``training`` on the same seed (the organisation-led alternative).
 
-on the dashboard's main monitors (its labels and number formats, :mod:`sim.dashboard.i18n`
-and :mod:`sim.dashboard.numbers`), two plots over the weeks, and what the class did
-differently: the choices that went against what the rule chose at the same point (who
-joined or declined against the rule, pitches judged against the threshold, other gaps
-coached, pitches prepared otherwise) and the teams' composition by city at the end of
-recruitment, the class's against the rules'.
+on the dashboard's main monitors (its labels and number formats,
+:mod:`sim.presentation.dashboard.i18n` and :mod:`sim.presentation.dashboard.numbers`), two plots
+over the weeks, and what the class did differently: the choices that went against what the rule
+chose at the same point (who joined or declined against the rule, pitches judged against the
+threshold, other gaps coached, pitches prepared otherwise) and the teams' composition by city at the
+end of recruitment, the class's against the rules'.
 """
 
 from __future__ import annotations
@@ -22,14 +22,22 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
-from sim.dashboard.i18n import t
-from sim.dashboard.numbers import format_euros, format_number
-from sim.live.texts import KINDS, PLANS, dimension_text, number_text, phrase, theme_text
 from sim.model import MergerModel
+from sim.presentation.dashboard.i18n import t
+from sim.presentation.dashboard.numbers import format_euros, format_number
+from sim.presentation.live.teams import team_strategy
+from sim.presentation.live.texts import (
+    KINDS,
+    PLANS,
+    dimension_text,
+    number_text,
+    phrase,
+    theme_text,
+)
 from sim.runner import run
 
 if TYPE_CHECKING:
-    from sim.live.session import ClassSession
+    from sim.presentation.live.session import ClassSession
 
 MONITORS: tuple[tuple[str, str], ...] = (
     ("distance_to_target", "monitor_distance_to_target"),
@@ -64,9 +72,9 @@ def monitor_text(row: pd.Series, lang: str) -> dict[str, str]:
 def rules_run(session: ClassSession) -> tuple[pd.DataFrame, np.ndarray | None]:
     """The same seed over the same weeks with every choice by the rules, and its teams'
     composition by city at the end of recruitment."""
-    from sim.live.session import members_per_city
+    from sim.presentation.live.session import members_per_city
 
-    model = MergerModel(session.config, "teams", seed=session.seed)
+    model = MergerModel(session.config, session.strategy, seed=session.seed)
     recruited = min(session.config.teams.recruitment_weeks, session.config.horizon.total_weeks)
     counts = None
     while model.week < session.model.week:
@@ -79,7 +87,7 @@ def rules_run(session: ClassSession) -> tuple[pd.DataFrame, np.ndarray | None]:
 def _against_rule(session: ClassSession, lang: str = "en") -> list[dict[str, Any]]:
     """The people's choices that differ from what the rule chose at the same point."""
     model = session.model
-    names = [theme_text(n, lang) for n in model.strategy.theme_names]
+    names = [theme_text(n, lang) for n in team_strategy(model).theme_names]
     who = {p.uid: p.nickname for p in session.players.values() if p.role}
     out = []
     for e in session.book.log:
@@ -110,7 +118,7 @@ def _against_rule(session: ClassSession, lang: str = "en") -> list[dict[str, Any
 
 def _composition(counts: np.ndarray | None, model: MergerModel,
                  lang: str = "en") -> dict[str, dict[str, int]]:
-    names = model.strategy.theme_names
+    names = team_strategy(model).theme_names
     if counts is None:
         return {}
     return {theme_text(names[team], lang): dict(zip(model.city_names, counts[team].tolist(),

@@ -1,11 +1,11 @@
 """The class next to the dashboard: ``merger-sim dashboard --class`` serves both on one port.
 
-The dashboard's server is solara's (a process of its own, :mod:`sim.dashboard.server`). When
-``merger-sim dashboard --class`` started it, the class's settings arrive in the environment
-(:data:`~sim.live.setup.ENV_CLASS`); when solara imports the dashboard's page, the class's
-application (:func:`sim.live.web.create_app`, the very one ``merger-sim class`` serves) is
-mounted at :data:`PREFIX` in front of solara's routes. Only ``/class/...`` reaches it, and it
-reaches nothing of the dashboard: the join page and its API see the one class session.
+The dashboard's server is solara's (a process of its own, :mod:`sim.presentation.dashboard.server`).
+When ``merger-sim dashboard --class`` started it, the class's settings arrive in the environment
+(:data:`~sim.presentation.live.setup.ENV_CLASS`); when solara imports the dashboard's page, the
+class's application (:func:`sim.presentation.live.web.create_app`, the very one ``merger-sim class``
+serves) is mounted at :data:`PREFIX` in front of solara's routes. Only ``/class/...`` reaches it,
+and it reaches nothing of the dashboard: the join page and its API see the one class session.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import logging
 import os
 from typing import Any, Final
 
-from sim.live.setup import ENV_CLASS, ClassSettings, new_session
+from sim.presentation.live.setup import ENV_CLASS, ClassSettings, new_session
 
 PREFIX: Final[str] = "/class"
 """Where the class lives on the dashboard's server: /class/join, /class/teacher."""
@@ -33,7 +33,7 @@ def mount_class(app: Any) -> bool:
     catch-all routes; idempotent. Returns whether a class is served."""
     from starlette.routing import Mount
 
-    from sim.live.web import create_app
+    from sim.presentation.live.web import create_app
 
     settings = class_settings()
     if settings is None:

@@ -12,7 +12,8 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 import numpy as np
 
-from sim.live.texts import theme_text
+from sim.presentation.live.teams import team_strategy
+from sim.presentation.live.texts import theme_text
 
 if TYPE_CHECKING:
     from sim.model import MergerModel
@@ -40,7 +41,7 @@ def network_view(model: MergerModel, pos: np.ndarray, lang: str = "en") -> dict[
     u, v = u[keep], v[keep]
     both = (index[u] >= 0) & (index[v] >= 0)
     return {"cities": list(model.city_names),
-            "teams": [theme_text(name, lang) for name in model.strategy.theme_names],
+            "teams": [theme_text(name, lang) for name in team_strategy(model).theme_names],
             "nodes": [[round(float(pos[s, 0]), 3), round(float(pos[s, 1]), 3),
                        int(model.city[s]), int(model.team[s])] for s in slots],
             "edges": np.column_stack([index[u[both]], index[v[both]]]).tolist()}

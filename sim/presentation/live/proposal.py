@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from sim.decisions import PITCH_AS_IS, PITCH_HOLD, PITCH_INTERVIEWS, PITCH_PLANS
+from sim.presentation.live.teams import team_strategy
 from sim.rules.distance import fit
 from sim.rules.teams import city_diversity, cohesion, largest_gap, pitch_quality, work_done
 
@@ -34,7 +35,7 @@ def pitch_menu(model: MergerModel, team: int) -> dict[str, Any]:
       proposal's alignment is judged on. With the work complete (a rework after a rejection),
       this is the option that still moves the quality.
     """
-    strategy, spec, costs = model.strategy, model.config.teams, model.config.costs
+    strategy, spec, costs = team_strategy(model), model.config.teams, model.config.costs
     members = strategy.members(model, team)
     this_week = spec.session_hours if spec.sessions else 0.0  # sessions come before a pitch
     hours = float(strategy.session_hours_done[team]) + this_week
@@ -78,7 +79,7 @@ def pitch_menu(model: MergerModel, team: int) -> dict[str, Any]:
 def gap_menu(model: MergerModel, team: int) -> dict[str, Any]:
     """The team's discovered gaps (what its theme needs minus its norm), largest first, and
     the one the rule would coach."""
-    strategy = model.strategy
+    strategy = team_strategy(model)
     gaps = strategy.profile[team] - model.team_norm[team]
     rule, _ = largest_gap(model.team_norm[team], strategy.profile[team])
     order = np.argsort(-np.abs(gaps), kind="stable")

@@ -17,7 +17,7 @@ How a week works:
    choices made so far (the rule's random draws are the same in the copy and in the real
    week, because choices never change how many numbers a component draws).
    Once the teams work, a team due to pitch chooses how to prepare its proposal (the menu of
-   :mod:`sim.live.proposal`), and a team due for behaviour support chooses which of its
+   :mod:`sim.presentation.live.proposal`), and a team due for behaviour support chooses which of its
    discovered gaps the coaching works on.
 2. The week has a deadline (``week_seconds`` after it opened, if set) and ends when the
    teacher advances, or, with ``auto_advance`` (the teacher's setting, off by default), at
@@ -47,8 +47,10 @@ from typing import Any, Literal
 import numpy as np
 
 from sim.decisions import PITCH_PLANS, Decision, DecisionBook, LogEntry
-from sim.live.proposal import gap_menu, pitch_menu
-from sim.live.texts import (
+from sim.model import MergerModel
+from sim.presentation.live.proposal import gap_menu, pitch_menu
+from sim.presentation.live.teams import team_strategy
+from sim.presentation.live.texts import (
     ERRORS,
     PLANS,
     dimension_text,
@@ -57,7 +59,6 @@ from sim.live.texts import (
     phrase,
     theme_text,
 )
-from sim.model import MergerModel
 from sim.replay import Session, session_from_run
 from sim.rules.distance import fit
 from sim.scenario import Scenario, load_scenario
@@ -76,8 +77,8 @@ Role = Literal["sponsor", "employee"]
 class SessionError(ValueError):
     """A refused request: one line for the student's or teacher's page, in its language.
 
-    ``key`` names the text in :data:`sim.live.texts.ERRORS`; ``fields`` fill it in. ``str()``
-    is the English line; :meth:`text` gives it in a page's language."""
+    ``key`` names the text in :data:`sim.presentation.live.texts.ERRORS`; ``fields`` fill it in.
+    ``str()`` is the English line; :meth:`text` gives it in a page's language."""
 
     def __init__(self, key: str, **fields: Any) -> None:
         self.key, self.fields = key, fields
@@ -132,7 +133,7 @@ def clean_nickname(raw: Any) -> str:
 
 def members_per_city(model: MergerModel) -> np.ndarray:
     """Members of each team per city (teams by rows, cities by columns)."""
-    strategy = model.strategy
+    strategy = team_strategy(model)
     counts = np.zeros((strategy.n_teams, len(model.city_names)), dtype=int)
     members = np.flatnonzero(model.active & (model.team >= 0))
     np.add.at(counts, (model.team[members], model.city[members]), 1)
@@ -146,15 +147,20 @@ def _whole(value: Any, field_name: str) -> int:
 
 
 class ClassSession:
-    """One class's run of the case's team strategy with students in some of the roles."""
+    """One class's run of the case's team strategy with students in some of the roles.
+
+    ``strategy`` is ``teams`` (the case) or any strategy with a team part, such as
+    ``teams+training``: the class plays the team part, the other parts run by their rules.
+    """
 
     def __init__(self, scenario: Scenario | str = "classroom", seed: int = 0,
                  code: str | None = None, max_players: int = MAX_PLAYERS,
                  week_seconds: float | None = None, away_seconds: float | None = None,
                  clock: Callable[[], float] = time.monotonic, auto_advance: bool = False,
-                 scenario_name: str = "") -> None:
+                 scenario_name: str = "", strategy: str = "teams") -> None:
         self.code = code or new_code()
         self.max_players = max_players
+        self.strategy = strategy
         self._set_run(scenario, seed, scenario_name)
         self.players: dict[str, Player] = {}
         self.phase: Literal["lobby", "running", "ended"] = "lobby"
@@ -174,7 +180,9 @@ class ClassSession:
                                       else self.config.name)
         self.seed = int(seed)
         self.book = DecisionBook()
-        self.model = MergerModel(self.config, "teams", seed=self.seed, decisions=self.book)
+        self.model = MergerModel(self.config, self.strategy, seed=self.seed,
+                                 decisions=self.book)
+        team_strategy(self.model)  # refuses a strategy without theme teams to play
 
     def configure(self, scenario: Scenario, seed: int, name: str = "") -> None:
         """The teacher picks another scenario or seed before the class starts (the caller
@@ -240,7 +248,7 @@ class ClassSession:
         self._assign(list(self.players.values()))
 
     def _assign(self, players: list[Player]) -> None:
-        strategy = self.model.strategy
+        strategy = team_strategy(self.model)
         taken = {p.uid for p in self.players.values() if p.role}
         rng = np.random.default_rng([self.seed, len(taken)])
         for player in players:
@@ -522,7 +530,7 @@ class ClassSession:
         slot = self.model.slot_of(player.uid) if player.role else -1
         if slot < 0:
             return view
-        model, strategy = self.model, self.model.strategy
+        model, strategy = self.model, team_strategy(self.model)
         team = int(model.team[slot])
         view.update({
             "city": model.city_names[int(model.city[slot])],
@@ -559,7 +567,7 @@ class ClassSession:
     def _offer(self, player: Player, slot: int, team: int, lang: str) -> dict[str, Any]:
         """An invitation as its invitee sees it: what the rule's join probability weighs
         (fit with the theme and with the sponsor, contacts already in, workload)."""
-        model, strategy = self.model, self.model.strategy
+        model, strategy = self.model, team_strategy(self.model)
         sponsor = int(strategy.sponsor[team])
         contacts = [model.slot_of(int(u)) for u in self._contacts(player.uid)]
         inside = [c for c in contacts if c >= 0 and model.team[c] == team]
@@ -584,7 +592,7 @@ class ClassSession:
             if own or (e.kind in ("pitch", "gap") and e.actor == team >= 0):
                 mine.append(e)
         mine.reverse()
-        names = self.model.strategy.theme_names
+        names = team_strategy(self.model).theme_names
         out = []
         for e in mine:
             if e.kind == "respond" and e.source != "refused":
@@ -607,7 +615,7 @@ class ClassSession:
 
     def teacher_view(self, lang: str = "en") -> dict[str, Any]:
         """The teacher's screen: teams and members per city, pitches waiting, the class."""
-        model, strategy = self.model, self.model.strategy
+        model, strategy = self.model, team_strategy(self.model)
         lang = lang_of(lang)
         per_city = members_per_city(model)
         running = self.phase == "running" and not self.at_horizon()
@@ -636,5 +644,5 @@ class ClassSession:
 
     def session(self, note: str = "") -> Session:
         """The class's session file: replays the run so far byte for byte."""
-        return session_from_run(self.config, "teams", self.seed, self.book, note=note,
+        return session_from_run(self.config, self.strategy, self.seed, self.book, note=note,
                                 weeks=self.model.week)

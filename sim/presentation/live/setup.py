@@ -18,7 +18,7 @@ from sim.scenario import MAX_SEED, Scenario, load_scenario
 
 if TYPE_CHECKING:  # the session (and with it the model) is imported when a class is made,
     # not when the command line starts: ``merger-sim --help`` stays light
-    from sim.live.session import ClassSession
+    from sim.presentation.live.session import ClassSession
 
 AWAY_SECONDS: Final[float] = 30.0
 """A student's page polls every 2 s; silent for this long, the rule plays their role."""
@@ -65,7 +65,7 @@ def check_settings(scenario: str, seed: int, week_seconds: float,
                    ) -> tuple[ClassSettings, Scenario]:
     """The settings of a class from the command line, checked, with a fresh room code and
     teacher key; raises SettingsError (one line naming the option) or ScenarioError."""
-    from sim.live.session import new_code
+    from sim.presentation.live.session import new_code
     from sim.runner import check_run
 
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
@@ -82,8 +82,8 @@ def check_settings(scenario: str, seed: int, week_seconds: float,
 
 def new_session(settings: ClassSettings, config: Scenario | None = None) -> ClassSession:
     """The class session the settings describe."""
-    from sim.dashboard.presets import shipped_presets
-    from sim.live.session import ClassSession
+    from sim.presentation.dashboard.presets import shipped_presets
+    from sim.presentation.live.session import ClassSession
 
     config = config if config is not None else load_scenario(settings.scenario)
     # a file's scenario goes by its own name on the pages (a path is shown to no one)
@@ -96,7 +96,7 @@ def new_session(settings: ClassSettings, config: Scenario | None = None) -> Clas
 def offered_presets() -> list[str]:
     """Shipped presets a teacher may pick in the lobby (up to :data:`MAX_CLASS_HEADCOUNT`
     employees, with the themes the team strategy needs)."""
-    from sim.dashboard.presets import load_shipped, shipped_presets
+    from sim.presentation.dashboard.presets import load_shipped, shipped_presets
 
     offered = []
     for name in shipped_presets():
@@ -108,8 +108,8 @@ def offered_presets() -> list[str]:
 
 def reconfigure(session: ClassSession, scenario: Any, seed: Any) -> None:
     """The teacher's lobby choice of scenario and seed (untrusted), checked and applied."""
-    from sim.dashboard.presets import load_shipped
-    from sim.live.session import SessionError
+    from sim.presentation.dashboard.presets import load_shipped
+    from sim.presentation.live.session import SessionError
 
     if isinstance(seed, bool) or not isinstance(seed, int) or not 0 <= seed <= MAX_SEED:
         raise SessionError("seed")

@@ -5,17 +5,17 @@ each choose), and a Dutch page that shows an English refusal, a "last week" line
 line is a page half in English. Keeping the texts here, keyed, lets a test check both
 languages for every key (tests/test_live_dutch.py) instead of grepping templates.
 
-The session (:mod:`sim.live.session`) raises :class:`~sim.live.session.SessionError` with a
-key of :data:`ERRORS` and its fields; the web layer writes it in the page's language.
-Names from the scenario go through the dashboard's translations (themes, the Competing
-Values Framework's dimensions); cities are proper names and stay as they are.
-"""
+The session (:mod:`sim.presentation.live.session`) raises
+:class:`~sim.presentation.live.session.SessionError` with a key of :data:`ERRORS` and its fields;
+the web layer writes it in the page's language. Names from the scenario go through the dashboard's
+translations (themes, the Competing Values Framework's dimensions); cities are proper names and stay
+as they are. """
 
 from __future__ import annotations
 
 from typing import Any, Final
 
-from sim.dashboard.i18n import DIMENSION_NAMES_NL, theme_name
+from sim.presentation.dashboard.i18n import DIMENSION_NAMES_NL, theme_name
 
 LANGS: Final[tuple[str, ...]] = ("en", "nl")
 

@@ -1,7 +1,7 @@
 """The participatory class over HTTP: a join page for phones and a teacher's screen.
 
-A small Starlette application around one :class:`~sim.live.session.ClassSession`. Students
-open ``/join`` (no key), enter the room code and a nickname and get a token that their page
+A small Starlette application around one :class:`~sim.presentation.live.session.ClassSession`.
+Students open ``/join`` (no key), enter the room code and a nickname and get a token that their page
 keeps; every later request carries it. The teacher's pages and actions need the teacher key
 printed when the server starts. Nothing else of the server is reachable: unknown paths are
 404, bodies are limited in size, every request body is checked by the session, and an error
@@ -28,12 +28,12 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from sim.dashboard.i18n import scenario_name
-from sim.live.debrief import debrief
-from sim.live.network import layout, network_view
-from sim.live.session import ClassSession, SessionError
-from sim.live.setup import offered_presets, reconfigure
-from sim.live.texts import STUDENT, TEACHER, lang_of
+from sim.presentation.dashboard.i18n import scenario_name
+from sim.presentation.live.debrief import debrief
+from sim.presentation.live.network import layout, network_view
+from sim.presentation.live.session import ClassSession, SessionError
+from sim.presentation.live.setup import offered_presets, reconfigure
+from sim.presentation.live.texts import STUDENT, TEACHER, lang_of
 
 MAX_BODY = 4096
 """Largest request body accepted (a choice is a few dozen bytes)."""
@@ -44,8 +44,8 @@ STATUS = {"teacher_key": 403, "not_found": 404}
 
 
 def _static(name: str) -> str:
-    """A page template shipped in ``sim/live/static``."""
-    return files("sim.live").joinpath("static", name).read_text(encoding="utf-8")
+    """A page template shipped in ``sim/presentation/live/static``."""
+    return files("sim.presentation.live").joinpath("static", name).read_text(encoding="utf-8")
 
 
 def _error(message: str, status: int = 400) -> JSONResponse:
