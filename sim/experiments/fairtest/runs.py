@@ -3,10 +3,11 @@
 Why: the equal-budget and sensitivity experiments need hundreds of runs at different
 parameter points, each paired with ``none`` on the same seed (common random numbers). The
 sweep package already knows how to carry out a run on this process, on local worker
-processes or on a Dask cluster (:func:`sim.experiments.sweep.executors.make_executor`); this module
-only
-feeds it tasks and keeps what the fair tests read from each run: a handful of measures at
-the end of the intervention (week I) and at the end of the run (week F).
+processes or on a Dask cluster (:func:`sim.experiments.sweep.executors.make_executor`), and
+its run loop (:func:`sim.experiments.sweep.runner.drive`) retries lost runs and checks the
+workers' code; this module only feeds it tasks and keeps what the fair tests read from each
+run: a handful of measures at the end of the intervention (week I) and at the end of the
+run (week F).
 
 Effects over ``none`` use the conventions of :mod:`sim.experiments.counterfactual`: alignment and
 integration in percentage points of distance closed (positive = better than doing nothing),
@@ -39,10 +40,6 @@ EFFECTS = {
     "incremental_cost": "incremental cost over none at the end of the run (EUR)",
     "total_cost": "total cost at the end of the run (EUR)",
 }
-
-#: How many times a run lost to the machine (a dead worker, memory) is tried again.
-MAX_ATTEMPTS = 3
-
 
 class FairTestError(RuntimeError):
     """A fair-test experiment cannot go on (a run failed, or the input is unusable)."""
@@ -99,7 +96,8 @@ def executor_measures(scenario: Any, base_overrides: Mapping[str, Any] | None = 
     """
     from sim.experiments.sweep.executors import make_executor
     from sim.experiments.sweep.plan import RunSpec, run_id, run_key
-    from sim.experiments.sweep.worker import RunTask
+    from sim.experiments.sweep.runner import DEFAULT_RETRIES, drive
+    from sim.experiments.sweep.worker import RunOutcome, RunTask
     from sim.provenance import code_fingerprint
     from sim.scenario import apply_overrides, load_scenario, scenario_hash
 
@@ -119,31 +117,19 @@ def executor_measures(scenario: Any, base_overrides: Mapping[str, Any] | None = 
             tasks.append(RunTask(spec=spec, scenario=config, record=1, weeks=None, when=None,
                                  code=code))
         rows: dict[int, dict[str, Any]] = {}
+
+        def finished(task: RunTask, outcome: RunOutcome) -> None:
+            req = requests[task.spec.index]
+            if not outcome.ok:  # a run is a pure function: it would fail again
+                raise FairTestError(f"run {req.label} ({req.strategy}, seed {req.seed}) "
+                                    f"failed: {outcome.error}")
+            rows[task.spec.index] = measures_row(req, outcome.table, end_week)
+            if progress and len(rows) % max(1, len(tasks) // 10) == 0:
+                print(f"  {len(rows)}/{len(tasks)} runs", flush=True)
+
         pool = make_executor(executor, workers, scheduler)
-        queue = list(reversed(tasks))
-        running = 0
-        try:
-            while queue or running:
-                while queue and running < pool.capacity:
-                    pool.submit(queue.pop())
-                    running += 1
-                task, outcome = pool.next_done()
-                running -= 1
-                if isinstance(outcome, BaseException) or (not outcome.ok and outcome.retryable):
-                    if task.attempt + 1 >= MAX_ATTEMPTS:
-                        raise FairTestError(f"run {task.spec.strategy} seed {task.spec.seed} "
-                                            f"lost {MAX_ATTEMPTS} times: {outcome}")
-                    queue.append(RunTask(task.spec, task.scenario, task.record, task.weeks,
-                                         task.when, task.attempt + 1))
-                    continue
-                if not outcome.ok:
-                    req = requests[task.spec.index]
-                    raise FairTestError(f"run {req.label} ({req.strategy}, seed {req.seed}) "
-                                        f"failed: {outcome.error}")
-                rows[task.spec.index] = measures_row(requests[task.spec.index], outcome.table,
-                                                     end_week)
-                if progress and len(rows) % max(1, len(tasks) // 10) == 0:
-                    print(f"  {len(rows)}/{len(tasks)} runs", flush=True)
+        try:  # the sweep's run loop: the same window, retries and code check
+            drive(pool, tasks, DEFAULT_RETRIES, finished)
         finally:
             pool.close()
         return pd.DataFrame([rows[i] for i in range(len(tasks))])
