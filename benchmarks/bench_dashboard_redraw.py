@@ -3,8 +3,8 @@
 Target (issue 15): redrawing after a step under 200 ms for the case (1,000 employees) with two
 strategies side by side. What the server does after each Step is: build the monitors' numbers
 and the six plots' Vega-Lite specifications from the weekly outputs so far
-(:func:`sim.dashboard.charts.metric_spec`), and encode them as JSON for the page. The browser
-then draws six small charts (measured separately in ``docs/performance.md``). This script
+(:func:`sim.presentation.dashboard.charts.metric_spec`), and encode them as JSON for the page. The
+browser then draws six small charts (measured separately in ``docs/performance.md``). This script
 steps a side-by-side Classroom (training | teams) through the whole horizon and times, every
 week, the model step and the redraw (outputs table + six specs + JSON), and prints the median,
 95th percentile and worst.
@@ -30,8 +30,8 @@ TARGET_MS = 200.0
 
 def plot_specs_ms(classroom, lang: str = "en") -> float:
     """Milliseconds to build the six plots' specs and their JSON, once."""
-    from sim.dashboard.charts import PANELS, metric_spec
-    from sim.dashboard.components import monitor_values
+    from sim.presentation.dashboard.charts import PANELS, metric_spec
+    from sim.presentation.dashboard.components import monitor_values
 
     start = time.perf_counter()
     classroom._frames = None  # the outputs table is rebuilt once per week in the page too
@@ -53,7 +53,7 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.dashboard.classroom import Classroom
+    from sim.presentation.dashboard.classroom import Classroom
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--preset", default="case")

@@ -2,7 +2,7 @@
 
 Target (issue "Teaching dashboard"): under 200 ms of model time per Step of the case
 (1,000 employees). Steps the model that the dashboard's SolaraViz steps, a
-:class:`~sim.dashboard.classroom.Classroom`, week by week through the whole horizon
+:class:`~sim.presentation.dashboard.classroom.Classroom`, week by week through the whole horizon
 (intervention and follow-up, where the cost differs) and prints the median, 95th percentile
 and worst Step, for one strategy and for side by side. Drawing is timed apart ("redraw"): it
 is what the browser waits for after the model, and it does not grow with the model's work per
@@ -46,7 +46,7 @@ def redraw_ms(classroom, lang: str = "en") -> dict[str, float]:
     browser), the network and value-space pictures (matplotlib, PNG)."""
     from bench_dashboard_redraw import plot_specs_ms
 
-    from sim.dashboard.figures import network_figure, value_space_figure
+    from sim.presentation.dashboard.figures import network_figure, value_space_figure
 
     sim = classroom.simulations[0]
     builders = {
@@ -67,7 +67,7 @@ def redraw_ms(classroom, lang: str = "en") -> dict[str, float]:
 
 def main(argv: list[str] | None = None) -> int:
     """Run the benchmark; exit 1 if the 95th-percentile Step misses the target."""
-    from sim.dashboard.classroom import Classroom
+    from sim.presentation.dashboard.classroom import Classroom
     from sim.strategies import STRATEGIES
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])

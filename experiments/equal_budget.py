@@ -3,8 +3,8 @@
 
 Each strategy's design levers (training: cohort size, days per trainee, refreshers; teams:
 number of themes, sponsor reach, open-call reach, team size cap, session hours, coaching
-hours; ranges in ``sim.fairtest.frontier.LEVERS``) are sampled on a Latin hypercube; every
-design and ``none`` run on the same paired seeds. The script draws each strategy's
+hours; ranges in ``sim.experiments.fairtest.frontier.LEVERS``) are sampled on a Latin hypercube;
+every design and ``none`` run on the same paired seeds. The script draws each strategy's
 cost-effectiveness frontier (alignment, lasting alignment, integration, client value against
 total cost, pymoo's non-dominated sorting) and compares the two frontiers at three budget
 levels by re-running each strategy's best affordable design on fresh paired seeds.
@@ -40,7 +40,7 @@ DEFAULTS = {"designs": 32, "seeds": 3, "fresh_seeds": 10}
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.fairtest.options import add_run_options
+    from sim.experiments.fairtest.options import add_run_options
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--designs", type=int, default=DEFAULTS["designs"])
@@ -49,8 +49,8 @@ def main(argv: list[str] | None = None) -> int:
     add_run_options(parser, ROOT / "out" / "equal_budget")
     args = parser.parse_args(argv)
 
-    from sim.fairtest import frontier, runs
-    from sim.fairtest.options import fresh_folder, model_fingerprint, parse_sets
+    from sim.experiments.fairtest import frontier, runs
+    from sim.experiments.fairtest.options import fresh_folder, model_fingerprint, parse_sets
     from sim.presentation.plots.frontier import plot_frontiers
     from sim.presentation.plots.style import save_figure
     from sim.scenario import ScenarioError, apply_overrides, load_scenario

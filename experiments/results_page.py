@@ -289,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quiet", action="store_true")
     args = parser.parse_args(argv)
 
-    from sim.fairtest.options import model_fingerprint, parse_sets
+    from sim.experiments.fairtest.options import model_fingerprint, parse_sets
     from sim.scenario import ScenarioError, apply_overrides, load_scenario
 
     started = time.perf_counter()

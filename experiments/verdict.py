@@ -3,8 +3,8 @@
 (docs/results.md, "What the verdict depends on").
 
 The analysed assumptions and their ranges (default x [0.5, 1.5]) are in
-``sim.fairtest.verdict.PARAMETERS``; a dummy parameter that no run reads but that redraws
-each point's seed gives the noise floor, and the indices are recomputed at N/4, N/2 and N as
+``sim.experiments.fairtest.verdict.PARAMETERS``; a dummy parameter that no run reads but that
+redraws each point's seed gives the noise floor, and the indices are recomputed at N/4, N/2 and N as
 a convergence check. At every design point ``training`` and ``teams`` run on the same
 (redrawn) seeds as ``none``; ``none`` reads none of the analysed parameters (tested), so it
 runs once per redrawn seed (two per base sample).
@@ -36,7 +36,7 @@ DEFAULTS = {"n": 64, "seeds": 1}
 
 
 def main(argv: list[str] | None = None) -> int:
-    from sim.fairtest.options import add_run_options
+    from sim.experiments.fairtest.options import add_run_options
 
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=DEFAULTS["n"])
@@ -44,8 +44,8 @@ def main(argv: list[str] | None = None) -> int:
     add_run_options(parser, ROOT / "out" / "verdict")
     args = parser.parse_args(argv)
 
-    from sim.fairtest import runs, verdict
-    from sim.fairtest.options import fresh_folder, model_fingerprint, parse_sets
+    from sim.experiments.fairtest import runs, verdict
+    from sim.experiments.fairtest.options import fresh_folder, model_fingerprint, parse_sets
     from sim.presentation.plots.style import save_figure
     from sim.presentation.plots.verdict import plot_sobol
     from sim.scenario import ScenarioError, apply_overrides, load_scenario

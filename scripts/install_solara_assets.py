@@ -34,7 +34,7 @@ REPO = Path(__file__).resolve().parent.parent
 LOCK = REPO / "scripts" / "solara_assets.lock"
 sys.path.insert(0, str(REPO))
 
-from sim.dashboard.assets import asset_dir  # noqa: E402
+from sim.presentation.dashboard.assets import asset_dir  # noqa: E402
 
 
 def read_lock(path: Path = LOCK) -> list[tuple[str, str]]:

@@ -32,7 +32,7 @@ constraints=(-c constraints.txt)
 .venv/bin/python -m pip install --quiet --upgrade pip "${constraints[@]}"
 .venv/bin/python -m pip install --quiet -e ".[all]" "${constraints[@]}"
 # The dashboard's page stays white without its web assets: say so now, not in the browser.
-.venv/bin/python -m sim.dashboard.assets
+.venv/bin/python -m sim.presentation.dashboard.assets
 # Assets solara-assets lacks (katex for Markdown math), integrity-checked; skipped without npm.
 .venv/bin/python scripts/install_solara_assets.py
 

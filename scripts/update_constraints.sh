@@ -27,7 +27,7 @@ py="$work/venv/bin/python"
 mkdir "$work/src"
 cp -r pyproject.toml README.md LICENSE sim "$work/src/"
 "$py" -m pip install --quiet "$work/src[all]"
-"$py" -m sim.dashboard.assets
+"$py" -m sim.presentation.dashboard.assets
 # The tests' import check: every test module (and what it imports) loads in this environment.
 (cd "$repo" && "$py" -m pytest --collect-only -q -p no:cacheprovider >"$work/collect.txt") || {
   tail -n 20 "$work/collect.txt" >&2

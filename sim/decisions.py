@@ -183,7 +183,12 @@ class DecisionBook:
     def open_calls(self, model: MergerModel, teams: np.ndarray) -> np.ndarray:
         """Which of the calling ``teams`` make their open call this week: their sponsor's
         choice where one was made, the rule's (yes) elsewhere."""
-        sponsors = model.strategy.sponsor
+        from sim.strategies.base import part  # here: the strategies import this module
+        from sim.strategies.teams import Teams
+
+        teams_part = part(model.strategy, Teams)  # teams alone or in a combined strategy
+        assert teams_part is not None, "open calls come from a team strategy"
+        sponsors = teams_part.sponsor
         chosen = {d.actor: bool(d.value) for d in self._of(model.week, "call")}
         keep = np.ones(teams.size, dtype=bool)
         for i, team in enumerate(teams.tolist()):

@@ -10,8 +10,8 @@ from contextlib import contextmanager
 
 import uvicorn
 
-from sim.live import ClassSession
-from sim.live.web import create_app
+from sim.presentation.live import ClassSession
+from sim.presentation.live.web import create_app
 
 
 def free_port() -> int:

@@ -24,27 +24,27 @@ from mesa.visualization import solara_viz
 from typer.testing import CliRunner
 
 from sim.cli.dashboard import dashboard, missing_assets, server_command, server_environment
-from sim.dashboard import chrome, i18n
-from sim.dashboard.app import Page
-from sim.dashboard.charts import PANELS, metric_spec, y_domain
-from sim.dashboard.classroom import (
+from sim.presentation.dashboard import chrome, i18n
+from sim.presentation.dashboard.app import Page
+from sim.presentation.dashboard.charts import PANELS, metric_spec, y_domain
+from sim.presentation.dashboard.classroom import (
     SIDE_BY_SIDE_OFF,
     Classroom,
     available_presets,
     default_preset,
     load_preset,
 )
-from sim.dashboard.components import view_components
-from sim.dashboard.figures import network_figure, value_space_figure
-from sim.dashboard.numbers import format_euros, format_number, format_setting
-from sim.dashboard.params import (
+from sim.presentation.dashboard.components import view_components
+from sim.presentation.dashboard.figures import network_figure, value_space_figure
+from sim.presentation.dashboard.numbers import format_euros, format_number, format_setting
+from sim.presentation.dashboard.params import (
     CLASSROOM_PARAMETERS,
     classroom_controls,
     make_control,
     model_params,
 )
-from sim.dashboard.server import solara_arguments
-from sim.dashboard.vega import TEMPLATE, VegaChart
+from sim.presentation.dashboard.server import solara_arguments
+from sim.presentation.dashboard.vega import TEMPLATE, VegaChart
 from sim.scenario import describe_parameter
 from sim.strategies import STRATEGIES
 
@@ -418,7 +418,7 @@ def test_every_registered_strategy_and_preset_has_a_name_in_both_languages():
 def test_chart_widget_loads_the_locally_served_scripts_and_guards_its_element():
     """Our chart widget (not solara's, whose delayed draw read a removed element): its
     scripts are the asset folders the server serves, and it never draws once destroyed."""
-    from sim.dashboard.assets import CHART_ASSETS, asset_dir
+    from sim.presentation.dashboard.assets import CHART_ASSETS, asset_dir
 
     chart = VegaChart(spec={"mark": "point"})
     assert set(chart.files) == {"vega", "vega-lite", "vega-embed"}
@@ -435,8 +435,8 @@ def test_chart_widget_loads_the_locally_served_scripts_and_guards_its_element():
 def test_plotted_outputs_are_registry_observables_with_its_better_direction():
     """The six plots show the model's weekly outputs as the observables registry declares
     them; "lower is better" is said exactly where the registry says lower is better."""
-    from sim.dashboard.charts import LOWER_IS_BETTER
     from sim.experiments import observables
+    from sim.presentation.dashboard.charts import LOWER_IS_BETTER
 
     weekly = observables.weekly()
     assert set(PANELS) <= set(weekly)
@@ -486,7 +486,7 @@ def test_every_shipped_theme_has_a_name_in_both_languages():
 
 
 def test_event_log_names_teams_in_the_language():
-    from sim.dashboard.components import event_text
+    from sim.presentation.dashboard.components import event_text
 
     room = Classroom(strategy="teams")
     while room.running and not any(e.key == "event_team_formed"
@@ -765,11 +765,12 @@ def test_side_by_side_off_is_not_a_strategy():
 
 def test_server_command_is_local_production_and_quiet():
     cmd = server_command("127.0.0.1", 9999)
-    assert cmd[1:3] == ["-m", "sim.dashboard.server"]  # solara's server, network closed
+    # solara's server, network closed
+    assert cmd[1:3] == ["-m", "sim.presentation.dashboard.server"]
     assert cmd[cmd.index("--host") + 1] == "127.0.0.1"
     assert cmd[cmd.index("--port") + 1] == "9999"
     args = solara_arguments("127.0.0.1", 9999)
-    assert args[:2] == ["run", "sim.dashboard.app"]  # the SolaraViz page
+    assert args[:2] == ["run", "sim.presentation.dashboard.app"]  # the SolaraViz page
     assert "--production" in args and "--no-open" in args and "--no-check-version" in args
     assert server_environment()["SOLARA_TELEMETRY_MIXPANEL_ENABLE"] == "false"
 
@@ -870,7 +871,7 @@ def test_reset_twice_keeps_every_setting(change):
 
 
 def test_session_class_fills_what_a_reset_does_not_pass():
-    from sim.dashboard.classroom import session_classroom
+    from sim.presentation.dashboard.classroom import session_classroom
 
     cls = session_classroom()
     room = cls(preset="case", strategy="training", strategy_b="teams", seed=4,
@@ -935,7 +936,7 @@ def test_dutch_plots_have_no_english():
 
 
 def test_start_language_from_address_then_server():
-    from sim.dashboard.link import ENV_LANGUAGE, start_language
+    from sim.presentation.dashboard.link import ENV_LANGUAGE, start_language
 
     assert start_language("lang=nl", {}) == "nl"
     assert start_language("?lang=nl&x=1", {}) == "nl"
@@ -948,7 +949,7 @@ def test_start_language_from_address_then_server():
 
 def test_dashboard_lang_option_reaches_the_server(monkeypatch):
     from sim.cli import dashboard as dashboard_cli
-    from sim.dashboard.link import ENV_LANGUAGE
+    from sim.presentation.dashboard.link import ENV_LANGUAGE
 
     started = {}
     monkeypatch.setattr(dashboard_cli, "start_server",
@@ -967,7 +968,7 @@ def test_dashboard_lang_option_reaches_the_server(monkeypatch):
 
 @in_event_loop
 def test_page_starts_in_the_servers_language(monkeypatch):
-    from sim.dashboard.link import ENV_LANGUAGE
+    from sim.presentation.dashboard.link import ENV_LANGUAGE
 
     monkeypatch.setenv(ENV_LANGUAGE, "nl")
     rc = render_page()
@@ -988,7 +989,7 @@ def test_running_line_says_switches_in_words_and_numbers_in_dutch():
 
 
 def test_settings_query_round_trips_through_the_check():
-    from sim.dashboard.link import settings_from_query, settings_query
+    from sim.presentation.dashboard.link import settings_from_query, settings_query
 
     room = Classroom(preset="case", strategy="training", strategy_b="teams", seed=9,
                      **{"interaction.confidence_threshold": 0.25, "teams.value_work": False,
@@ -1002,7 +1003,7 @@ def test_settings_query_round_trips_through_the_check():
 
 
 def test_weekly_csv_holds_every_strategy_and_week():
-    from sim.dashboard.components import csv_name, weekly_csv
+    from sim.presentation.dashboard.components import csv_name, weekly_csv
 
     room = Classroom(strategy="none", strategy_b="training", seed=3)
     for _ in range(4):
@@ -1017,7 +1018,7 @@ def test_weekly_csv_holds_every_strategy_and_week():
 
 
 def test_ten_seeds_are_the_runs_reset_would_build():
-    from sim.dashboard.seeds import run_seeds, seed_range, wins
+    from sim.presentation.dashboard.seeds import run_seeds, seed_range, wins
 
     room = Classroom(strategy="training", strategy_b="teams", seed=5,
                      **{"interaction.confidence_threshold": 0.25})
@@ -1049,7 +1050,7 @@ async def test_ten_seeds_tab_runs_and_shows_the_spread():
 
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_culture_profile_shows_every_city_the_organisation_and_the_target(lang):
-    from sim.dashboard.charts import profile_spec
+    from sim.presentation.dashboard.charts import profile_spec
 
     room = Classroom(preset="case", strategy="teams")
     room.step()
@@ -1136,9 +1137,9 @@ def test_plugin_outcome_reaches_the_server_and_the_ten_seeds_table(tmp_path, mon
     it, and the ten-seeds table shows the plugin's outcome under the registry's label."""
     from sim.cli import app
     from sim.cli import dashboard as dashboard_cli
-    from sim.dashboard.components import seeds_markdown
-    from sim.dashboard.extensions import ENV_PLUGINS, load_plugins
-    from sim.dashboard.seeds import run_seeds
+    from sim.presentation.dashboard.components import seeds_markdown
+    from sim.presentation.dashboard.extensions import ENV_PLUGINS, load_plugins
+    from sim.presentation.dashboard.seeds import run_seeds
 
     module = tmp_path / "mine.py"
     module.write_text(PLUGIN)

@@ -29,12 +29,12 @@ from test_dashboard_components import (  # noqa: F401  (close_pages: autouse fix
 from typer.testing import CliRunner
 
 import sim.cli.dashboard as dashboard_cli
-from sim.dashboard import chrome
-from sim.dashboard.checks import check_settings, check_value, rejection_message
-from sim.dashboard.classroom import Classroom
-from sim.dashboard.i18n import t
-from sim.dashboard.params import SEED_MAX, SIDE_BY_SIDE_OFF, classroom_controls
-from sim.dashboard.policy import (
+from sim.presentation.dashboard import chrome
+from sim.presentation.dashboard.checks import check_settings, check_value, rejection_message
+from sim.presentation.dashboard.classroom import Classroom
+from sim.presentation.dashboard.i18n import t
+from sim.presentation.dashboard.params import SEED_MAX, SIDE_BY_SIDE_OFF, classroom_controls
+from sim.presentation.dashboard.policy import (
     DEFAULT_CULL_TIMEOUT,
     DEFAULT_MAX_SESSIONS,
     ENV_ALLOW_LARGE,
@@ -44,7 +44,7 @@ from sim.dashboard.policy import (
     current_policy,
     policy_environment,
 )
-from sim.dashboard.presets import (
+from sim.presentation.dashboard.presets import (
     PresetRefused,
     available_presets,
     load_preset,
@@ -52,7 +52,7 @@ from sim.dashboard.presets import (
     preset_headcount,
     shipped_presets,
 )
-from sim.dashboard.sessions import SESSIONS, SessionCounter
+from sim.presentation.dashboard.sessions import SESSIONS, SessionCounter
 from sim.scenario import SCENARIO_DIR
 from sim.strategies import STRATEGIES
 
@@ -259,9 +259,9 @@ def test_an_error_in_a_session_shows_a_short_message_and_logs_the_details(where,
     """A SolaraViz button that raises (Reset building a model) and a view that raises while
     drawing (after Step) both end in one line for the user; Start again gives a new model."""
     rc = render_page()
-    with caplog.at_level(logging.ERROR, logger="sim.dashboard.app"):
+    with caplog.at_level(logging.ERROR, logger="sim.presentation.dashboard.app"):
         if where == "button":
-            monkeypatch.setattr("sim.dashboard.classroom.Simulation.__init__", fail)
+            monkeypatch.setattr("sim.presentation.dashboard.classroom.Simulation.__init__", fail)
             button(rc, "Reset").click()
         else:
             monkeypatch.setattr(Classroom, "frames", fail)
@@ -279,7 +279,7 @@ def test_solaraviz_play_errors_are_replaced_by_a_short_message(caplog):
     chrome.use_chrome(chrome.Chrome(language=language))
     chrome.install()
     stand_in = chrome.solara_viz.solara
-    with caplog.at_level(logging.ERROR, logger="sim.dashboard.chrome"):
+    with caplog.at_level(logging.ERROR, logger="sim.presentation.dashboard.chrome"):
         element = stand_in.Error(label="error in step: [Errno 2] /srv/x/secret.toml")
     assert element.kwargs.get("label", element.args[0] if element.args else None) == \
         t("step_error", "nl")
@@ -345,7 +345,7 @@ def test_command_passes_limits_telemetry_off_and_no_check(monkeypatch):
                               "--allow-large"], monkeypatch)
     assert result.exit_code == 0, result.output
     command, env = started[0]
-    assert command[1:3] == ["-m", "sim.dashboard.server"]
+    assert command[1:3] == ["-m", "sim.presentation.dashboard.server"]
     assert command[command.index("--host") + 1] == "127.0.0.1"
     assert current_policy(env) == Policy(allow_large=True, max_sessions=7, cull_timeout="2m")
     assert env["SOLARA_KERNEL_CULL_TIMEOUT"] == "2m"
@@ -394,7 +394,7 @@ import logging, sys
 logging.basicConfig(stream=sys.stdout, level=logging.ERROR, format="LOG %(name)s %(message)s")
 import solara.server.app  # noqa: F401  (solara's server, imported in its own order)
 from solara.server import patch
-import sim.dashboard.app  # noqa: F401  (the page, as solara's server imports it)
+import sim.presentation.dashboard.app  # noqa: F401  (the page, as solara's server imports it)
 sent = []
 class Socket:
     def send_json(self, msg):
@@ -421,7 +421,7 @@ def test_uncaught_session_exceptions_are_logged_not_sent_to_the_browser():
                             text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     assert "SENT 0" in result.stdout
-    assert "LOG sim.dashboard.server uncaught exception" in result.stdout
+    assert "LOG sim.presentation.dashboard.server uncaught exception" in result.stdout
     assert SECRET_PATH in result.stdout  # the details are in the server's log
 
 

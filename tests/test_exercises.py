@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pytest
 
-from sim.dashboard.presets import available_presets
 from sim.presentation import teaching
+from sim.presentation.dashboard.presets import available_presets
 from sim.strategies import STRATEGIES
 
 EXERCISES = teaching.load_exercises()

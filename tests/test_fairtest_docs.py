@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sim.fairtest import frontier, verdict
+from sim.experiments.fairtest import frontier, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 SECTION = (ROOT / "docs" / "outcomes.md").read_text(encoding="utf-8").split(

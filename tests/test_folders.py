@@ -177,10 +177,7 @@ def _checkout(tmp_path: Path) -> Path:
     """A copy of the package (and its scenarios) in a folder of its own."""
     copy = tmp_path / "checkout"
     copy.mkdir()
-    shutil.copytree(ROOT / "sim", copy / "sim",
-                    ignore=shutil.ignore_patterns("__pycache__", "dashboard"))
-    shutil.copytree(ROOT / "sim" / "dashboard", copy / "sim" / "dashboard",
-                    ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(ROOT / "sim", copy / "sim", ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copytree(ROOT / "scenarios", copy / "scenarios")
     return copy
 

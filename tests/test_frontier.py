@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sim.fairtest import frontier, runs
+from sim.experiments.fairtest import frontier, runs
 from sim.scenario import load_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -188,3 +188,55 @@ def test_the_fair_test_runs_scale_out_on_dask_unchanged() -> None:
         dask = runs.executor_measures("classroom", TINY, executor="dask",
                                       scheduler=cluster.scheduler_address)(requests)
     pd.testing.assert_frame_equal(serial, dask)
+
+
+def test_the_fair_test_runs_go_through_the_sweep_run_loop(monkeypatch) -> None:
+    """One run loop (issue 13): the fair test's runs go through the sweep's
+    :func:`~sim.experiments.sweep.runner.drive`. A run whose worker is lost goes again with
+    the same code fingerprint (the workers' code check holds on a retry too) and gives the
+    same measures; a run lost on every attempt stops the experiment, naming it."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    from sim.experiments.sweep import executors, runner
+
+    requests = [runs.Request("none", "none", 3),
+                runs.Request("t", "teams", 3, {"teams.theme_count": 2})]
+    plain = runs.executor_measures("classroom", TINY, executor="serial")(requests)
+
+    class Flaky(executors.SerialExecutor):
+        """Loses the first ``losses`` attempts of the teams run (a worker that died)."""
+
+        def __init__(self, losses: int) -> None:
+            super().__init__()
+            self.losses, self.seen = losses, []
+
+        def next_done(self):
+            task = self._queue[0]
+            self.seen.append(task)
+            if task.spec.strategy == "teams" and task.attempt < self.losses:
+                self._queue.popleft()
+                return task, BrokenProcessPool("a worker died")
+            return super().next_done()
+
+    pools: list[Flaky] = []
+
+    def flaky(losses: int):
+        def make(*args, **kwargs) -> Flaky:
+            pools.append(Flaky(losses))
+            return pools[-1]
+        return make
+
+    loops: list[int] = []
+    drive = runner.drive
+    monkeypatch.setattr(runner, "drive", lambda *a, **k: loops.append(1) or drive(*a, **k))
+    monkeypatch.setattr(executors, "make_executor", flaky(1))
+    again = runs.executor_measures("classroom", TINY, executor="serial")(requests)
+    pd.testing.assert_frame_equal(plain, again)
+    assert loops == [1]
+    tries = [t for t in pools[-1].seen if t.spec.strategy == "teams"]
+    assert [t.attempt for t in tries] == [0, 1]
+    assert tries[0].code and tries[1].code == tries[0].code
+    monkeypatch.setattr(executors, "make_executor", flaky(99))
+    with pytest.raises(runs.FairTestError, match=r"run t \(teams, seed 3\) failed: lost"):
+        runs.executor_measures("classroom", TINY, executor="serial")(requests)
+    assert len([t for t in pools[-1].seen if t.spec.strategy == "teams"]) == 1 + 2

@@ -22,7 +22,11 @@ from packaging.utils import canonicalize_name
 from typer.testing import CliRunner
 
 from sim.cli.dashboard import dashboard
-from sim.dashboard.assets import REQUIRED_ASSETS, missing_assets, missing_assets_message
+from sim.presentation.dashboard.assets import (
+    REQUIRED_ASSETS,
+    missing_assets,
+    missing_assets_message,
+)
 from sim.provenance import LIBRARIES, library_versions
 
 REPO = Path(__file__).resolve().parent.parent
@@ -181,13 +185,13 @@ def test_dashboard_refuses_to_start_without_assets(tmp_path, monkeypatch):
 
 def test_asset_check_command_exit_codes(tmp_path):
     env = {"SOLARA_ASSETS_PROXY_CACHE_DIR": str(tmp_path), "PYTHONPATH": str(REPO)}
-    bad = subprocess.run([sys.executable, "-m", "sim.dashboard.assets"], env=env,
+    bad = subprocess.run([sys.executable, "-m", "sim.presentation.dashboard.assets"], env=env,
                          capture_output=True, text=True, timeout=60)
     assert bad.returncode == 2 and "run: bash scripts/setup.sh" in bad.stderr
     for spec in REQUIRED_ASSETS:
         (tmp_path / spec).mkdir(parents=True)
         (tmp_path / spec / "package.json").write_text("{}")
-    good = subprocess.run([sys.executable, "-m", "sim.dashboard.assets"], env=env,
+    good = subprocess.run([sys.executable, "-m", "sim.presentation.dashboard.assets"], env=env,
                           capture_output=True, text=True, timeout=60)
     assert good.returncode == 0, good.stderr
 

@@ -1,10 +1,11 @@
 """The package's three layers hold: the model, experiments and analysis, presentation.
 
 ``sim``'s top-level modules with ``sim.rules`` and ``sim.strategies`` are the model;
-``sim.experiments`` (with the fair test, ``sim.fairtest``) runs and analyses experiments;
-``sim.presentation`` (with the dashboard and the live class) shows them; the command line
-(``sim.cli``, ``python -m sim``) sits on top. A layer imports only the layers below it;
-the check reads every import statement (also those inside functions) with ``ast``.
+``sim.experiments`` (with the fair test, ``sim.experiments.fairtest``) runs and analyses
+experiments; ``sim.presentation`` (with the dashboard and the live class) shows them; the
+command line (``sim.cli``, ``python -m sim``) sits on top. A layer imports only the layers
+below it; the check reads every import statement (also those inside functions) with ``ast``.
+The top of ``sim/`` holds no other package, so the tree shows the layers at a glance.
 """
 
 from __future__ import annotations
@@ -17,8 +18,8 @@ import pytest
 PACKAGE = Path(__file__).resolve().parents[1] / "sim"
 
 #: Layers from the bottom up; a module belongs to the first layer whose prefix it has.
-EXPERIMENTS = ("sim.experiments", "sim.fairtest")
-PRESENTATION = ("sim.presentation", "sim.dashboard", "sim.live")
+EXPERIMENTS = ("sim.experiments",)
+PRESENTATION = ("sim.presentation",)
 APPLICATION = ("sim.cli", "sim.__main__")
 
 
@@ -60,9 +61,43 @@ def test_the_layers_are_where_the_docs_say() -> None:
     assert {"sim.experiments.sweep", "sim.experiments.results", "sim.presentation.plots",
             "sim.presentation.report", "sim.model", "sim.roster"} <= set(NAMES)
     assert layer("sim.model") == 0 and layer("sim.rules.teams") == 0
-    assert layer("sim.experiments.sweep.plan") == 1 and layer("sim.fairtest.verdict") == 1
-    assert layer("sim.presentation.plots.style") == 2 and layer("sim.dashboard.app") == 2
+    assert layer("sim.experiments.sweep.plan") == 1
+    assert layer("sim.experiments.fairtest.verdict") == 1
+    assert layer("sim.presentation.plots.style") == 2
+    assert layer("sim.presentation.dashboard.app") == 2 and layer("sim.presentation.live.web") == 2
     assert layer("sim.cli.compare") == 3 and layer("sim") == 3
+
+
+#: The packages at the top of ``sim/``: the model's own and the three layers above it.
+TOP_PACKAGES = {"rules", "strategies", "experiments", "presentation", "cli"}
+
+
+def top_packages(package: Path) -> set[str]:
+    """The folders directly in ``package`` that hold Python code (a package, or a namespace
+    package a stray ``.py`` file would make importable)."""
+    return {d.name for d in package.iterdir()
+            if d.is_dir() and d.name != "__pycache__" and any(d.rglob("*.py"))}
+
+
+def test_the_top_of_sim_holds_only_the_model_and_the_layers() -> None:
+    """README, Layout: the dashboard, the live class and the fair test live inside their
+    layers (``presentation/``, ``experiments/``), not beside them."""
+    found = top_packages(PACKAGE)
+    assert found == TOP_PACKAGES, (f"unexpected packages at the top of sim/: "
+                                   f"{sorted(found - TOP_PACKAGES)}; missing: "
+                                   f"{sorted(TOP_PACKAGES - found)}")
+
+
+def test_the_top_check_sees_a_stray_package(tmp_path: Path) -> None:
+    """The check would fail: a package beside the layers counts, a folder without code and
+    a ``__pycache__`` do not."""
+    for name in (*TOP_PACKAGES, "dashboard"):
+        (tmp_path / name).mkdir()
+        (tmp_path / name / "__init__.py").write_text("")
+    (tmp_path / "__pycache__").mkdir()
+    (tmp_path / "__pycache__" / "x.py").write_text("")
+    (tmp_path / "notes").mkdir()
+    assert top_packages(tmp_path) == TOP_PACKAGES | {"dashboard"}
 
 
 @pytest.mark.parametrize("name", sorted(NAMES))

@@ -83,7 +83,7 @@ def test_a_class_end_to_end_and_its_file_replays_the_teachers_monitors(browser, 
     """A teacher and 6 students: join, invite, accept and decline, a pitch prepared, one
     accepted and one rejected, a leaver, a reload, bad input, run to the end, the debrief,
     and the session file's replay against the teacher's final monitors."""
-    from sim.live.debrief import monitor_text
+    from sim.presentation.live.debrief import monitor_text
     from sim.replay import replay
 
     with class_server() as (base, session):

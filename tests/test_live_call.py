@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from test_live_session import join_class
 
-from sim.live import ClassSession, SessionError
+from sim.presentation.live import ClassSession, SessionError
 from sim.replay import replay, write_session
 
 

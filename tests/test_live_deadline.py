@@ -10,8 +10,8 @@ from live_support import class_server
 from test_live_session import join_class, sponsor_and_contact
 from test_live_web import call
 
-from sim.live import ClassSession, SessionError
-from sim.live.setup import check_settings, new_session
+from sim.presentation.live import ClassSession, SessionError
+from sim.presentation.live.setup import check_settings, new_session
 
 
 def clocked(auto: bool, seconds: float = 60.0) -> tuple[ClassSession, list[float]]:

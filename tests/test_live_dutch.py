@@ -12,10 +12,10 @@ from live_support import class_server
 from test_live_session import join_class, sponsor_and_contact, team_member, until
 from test_live_web import call
 
-from sim.dashboard.i18n import THEME_NAMES
-from sim.live import ClassSession, SessionError
-from sim.live.debrief import debrief
-from sim.live.texts import ERRORS, KINDS, PHRASES, PLANS, STUDENT, TEACHER
+from sim.presentation.dashboard.i18n import THEME_NAMES
+from sim.presentation.live import ClassSession, SessionError
+from sim.presentation.live.debrief import debrief
+from sim.presentation.live.texts import ERRORS, KINDS, PHRASES, PLANS, STUDENT, TEACHER
 
 ENGLISH = ("accepted", "declined", "invited", "invitation", "coaching on", "coached",
            "as it is", "interviews", "one more week", "the rule", "joined", "central management",

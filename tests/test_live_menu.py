@@ -7,7 +7,7 @@ import pytest
 from test_live_session import join_class, team_member, until
 
 from sim.decisions import PITCH_AS_IS, PITCH_HOLD, PITCH_INTERVIEWS
-from sim.live import ClassSession
+from sim.presentation.live import ClassSession
 
 
 @pytest.fixture()

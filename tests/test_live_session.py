@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from sim.live import ClassSession, SessionError
+from sim.presentation.live import ClassSession, SessionError
 from sim.replay import replay, write_session
 
 
@@ -303,7 +303,7 @@ def test_a_choice_after_the_weeks_deadline_is_refused_and_the_rule_chooses():
 
 
 def test_a_silent_page_counts_as_left_and_the_rule_plays_until_it_asks_again():
-    from sim.live.setup import AWAY_SECONDS
+    from sim.presentation.live.setup import AWAY_SECONDS
 
     assert AWAY_SECONDS == 30  # the guide: "silent for half a minute"
     now = [0.0]
@@ -342,7 +342,7 @@ def test_the_weeks_the_teaching_guide_names(room):
 
 def test_the_debrief_compares_the_class_with_the_rules_and_training(room):
     from sim import run
-    from sim.live.debrief import debrief, monitor_text
+    from sim.presentation.live.debrief import debrief, monitor_text
 
     tokens = join_class(room, 6)
     room.start()

@@ -11,8 +11,8 @@ import pytest
 from live_support import class_server, serving
 from test_live_web import call
 
-from sim.live import ClassSession, SessionError
-from sim.live.setup import (
+from sim.presentation.live import ClassSession, SessionError
+from sim.presentation.live.setup import (
     ENV_CLASS,
     MAX_CLASS_HEADCOUNT,
     check_settings,
@@ -68,7 +68,7 @@ def test_the_class_mounted_next_to_another_application(monkeypatch):
     from starlette.responses import PlainTextResponse
     from starlette.routing import Route
 
-    from sim.live.mount import mount_class
+    from sim.presentation.live.mount import mount_class
 
     other = Starlette(routes=[Route("/{path:path}", lambda r: PlainTextResponse("dashboard"))])
     monkeypatch.delenv(ENV_CLASS, raising=False)

@@ -81,7 +81,8 @@ def test_refusals_are_one_line_of_json(server, path, body, raw, token, code, wor
 
 def test_nothing_else_is_reachable(server):
     base, _ = server
-    for path in ("/", "/api", "/static/join.html", "/../sim/live/web.py", "/api/teacher"):
+    for path in ("/", "/api", "/static/join.html", "/../sim/presentation/live/web.py",
+                 "/api/teacher"):
         assert call(f"{base}{path}")[0] == 404, path
 
 

@@ -91,7 +91,7 @@ def test_markers_are_filled_and_missing_ones_reported(tmp_path: Path) -> None:
 
 
 def test_a_changed_model_or_scenario_changes_the_fingerprint(tmp_path: Path, capsys) -> None:
-    from sim.fairtest.options import model_fingerprint
+    from sim.experiments.fairtest.options import model_fingerprint
     from sim.scenario import apply_overrides, load_scenario
 
     case = load_scenario("case")

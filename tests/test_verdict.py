@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from sim.fairtest import runs, verdict
+from sim.experiments.fairtest import runs, verdict
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = {"horizon.intervention_weeks": 20, "horizon.followup_weeks": 10}

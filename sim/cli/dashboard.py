@@ -1,15 +1,15 @@
 """``merger-sim dashboard``: serve the teaching dashboard on this machine.
 
 Why the command replaces itself with the server (``exec``): solara's server
-(:mod:`sim.dashboard.server`) is then the very process that was started, so SIGTERM or
+(:mod:`sim.presentation.dashboard.server`) is then the very process that was started, so SIGTERM or
 Ctrl+C to ``merger-sim dashboard`` stops the server itself (uvicorn shuts down on either),
 and no child is left serving. We only choose safe defaults: it listens on 127.0.0.1 unless
 told otherwise (a classroom laptop should not expose a server to the network by accident,
 and another address prints a warning saying what it exposes), sends no telemetry, makes no
 outgoing connection, serves its JavaScript and CSS from the local cache filled by
-the solara-assets package (:mod:`sim.dashboard.assets`), and applies the server's limits
-(:class:`~sim.dashboard.policy.Policy`): a cap on sessions, a cull timeout, the large presets
-only with ``--allow-large``.
+the solara-assets package (:mod:`sim.presentation.dashboard.assets`), and applies the server's
+limits (:class:`~sim.presentation.dashboard.policy.Policy`): a cap on sessions, a cull timeout, the
+large presets only with ``--allow-large``.
 """
 
 from __future__ import annotations
@@ -24,28 +24,29 @@ from pathlib import Path
 import typer
 
 from sim.cli.live import AUTO_HELP, WEEK_SECONDS_HELP, class_lines, class_settings_or_exit
-from sim.dashboard.assets import (  # noqa: F401
+from sim.presentation.dashboard.assets import (  # noqa: F401
     asset_dir,
     missing_assets,
     missing_assets_message,
     provide_chart_assets,
 )
-from sim.dashboard.extensions import plugin_environment
-from sim.dashboard.i18n import LANGUAGES
-from sim.dashboard.link import ENV_LANGUAGE
-from sim.dashboard.policy import (
+from sim.presentation.dashboard.extensions import plugin_environment
+from sim.presentation.dashboard.i18n import LANGUAGES
+from sim.presentation.dashboard.link import ENV_LANGUAGE
+from sim.presentation.dashboard.policy import (
     DEFAULT_CULL_TIMEOUT,
     DEFAULT_MAX_SESSIONS,
     Policy,
     policy_environment,
 )
-from sim.live.mount import PREFIX
-from sim.live.setup import ENV_CLASS, WEEK_SECONDS
+from sim.presentation.live.mount import PREFIX
+from sim.presentation.live.setup import ENV_CLASS, WEEK_SECONDS
 
 
 def server_command(host: str, port: int) -> list[str]:
     """The command line of the dashboard's server process."""
-    return [sys.executable, "-m", "sim.dashboard.server", "--host", host, "--port", str(port)]
+    return [sys.executable, "-m", "sim.presentation.dashboard.server", "--host", host,
+            "--port", str(port)]
 
 
 def server_environment(policy: Policy | None = None) -> dict[str, str]:

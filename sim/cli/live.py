@@ -1,4 +1,4 @@
-"""The ``class`` command: serve a participatory class (sim/live) on this machine.
+"""The ``class`` command: serve a participatory class (sim/presentation/live) on this machine.
 
 The options, their checks and the lines the teacher reads are shared with
 ``merger-sim dashboard --class`` (:func:`class_settings_or_exit`, :func:`class_lines`), which
@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from sim.cli.errors import UserInputError, user_errors
-from sim.live.setup import WEEK_SECONDS, ClassSettings
+from sim.presentation.live.setup import WEEK_SECONDS, ClassSettings
 
 WEEK_SECONDS_HELP = "seconds students have to choose each week (then the rule chooses), 10 .. 3600"
 AUTO_HELP = ("close each week by itself at its deadline, on to the next week with a choice "
@@ -23,7 +23,7 @@ def class_settings_or_exit(scenario: str, seed: int, week_seconds: float,
                            auto_advance: bool, seed_option: str = "--seed"
                            ) -> tuple[ClassSettings, object]:
     """The class's settings checked, or one ``error: ...`` line and exit code 2."""
-    from sim.live.setup import SettingsError, check_settings
+    from sim.presentation.live.setup import SettingsError, check_settings
 
     with user_errors():
         try:
@@ -55,8 +55,8 @@ def class_session(
     and judges the pitches, and saves the session file for `merger-sim replay`."""
     import uvicorn
 
-    from sim.live.setup import new_session
-    from sim.live.web import create_app
+    from sim.presentation.live.setup import new_session
+    from sim.presentation.live.web import create_app
 
     if not 1024 <= port <= 65535:
         with user_errors():

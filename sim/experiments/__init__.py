@@ -4,8 +4,8 @@ One engine plans, runs, stores and resumes experiments (``sweep``: sweeps and, t
 ``compare``, strategy comparisons); ``results`` is the one reader of what it stored;
 ``observables`` declares every output once (``outcomes`` and ``counterfactual`` derive the
 run outcomes and effects); ``stats``, ``sensitivity`` and ``discovery`` analyse; ``plugins``
-add strategies and outcomes. The fair test's experiments (``sim.fairtest``) belong to this
-layer too.
+add strategies and outcomes. The fair test's experiments (``sim.experiments.fairtest``) belong to
+this layer too.
 
 Layer rule (tests/test_layers.py): this package imports the model (``sim``'s top-level
 modules, ``sim.rules``, ``sim.strategies``), never ``sim.presentation``, the dashboard, the

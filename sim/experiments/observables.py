@@ -242,7 +242,7 @@ _ALIGN_F = _effect_at("distance_to_target", True, 1.0)
 #: The counterfactual outcomes: what a run adds over the ``none`` run on the same point and
 #: seed (definitions: docs/outcomes.md, "Effects over doing nothing"; the conventions of
 #: ``sim.experiments.counterfactual`` and of the fair-test experiments,
-#: ``sim.fairtest.runs.EFFECTS``).
+#: ``sim.experiments.fairtest.runs.EFFECTS``).
 EFFECTS: tuple[Observable, ...] = (
     Observable("alignment_effect_end_intervention",
                "Alignment over none at end of intervention", "percentage points", "higher",

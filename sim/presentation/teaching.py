@@ -6,7 +6,8 @@ that are not there. ``docs/teaching/exercises.toml`` holds every exercise once: 
 a check per observation. From it this module
 
 - runs an exercise's settings headless, exactly as the dashboard would build them
-  (:class:`~sim.dashboard.classroom.Classroom`, so every setting is one the page offers);
+  (:class:`~sim.presentation.dashboard.classroom.Classroom`, so every setting is one the page
+  offers);
 - checks every claim for every listed seed (``tests/test_exercises.py`` does that for all);
 - writes the exercise sections of ``docs/teaching/en.md`` and ``nl.md`` (between the
   ``<!-- exercises:start -->`` and ``<!-- exercises:end -->`` markers), the teacher's answer
@@ -30,8 +31,8 @@ from typing import Any, Final
 
 import pandas as pd
 
-from sim.dashboard.i18n import LANGUAGES, scenario_name, strategy_name, t
-from sim.dashboard.numbers import format_euros, format_number, format_setting
+from sim.presentation.dashboard.i18n import LANGUAGES, scenario_name, strategy_name, t
+from sim.presentation.dashboard.numbers import format_euros, format_number, format_setting
 
 REPO: Final[Path] = Path(__file__).resolve().parents[2]
 TEACHING: Final[Path] = REPO / "docs" / "teaching"
@@ -154,7 +155,7 @@ def load_exercises(path: Path = SOURCE) -> list[Exercise]:
 @functools.lru_cache(maxsize=256)
 def _run(preset: str, strategy: str, seed: int, settings: tuple[tuple[str, Any], ...],
          weeks: int) -> pd.DataFrame:
-    from sim.dashboard.classroom import Classroom
+    from sim.presentation.dashboard.classroom import Classroom
 
     room = Classroom(preset=preset, strategy=strategy, seed=seed, **dict(settings))
     if room.rejections:
@@ -239,8 +240,8 @@ def format_metric(metric: str, amount: float, lang: str) -> str:
 def run_label(exercise: Exercise, run: Run, lang: str) -> str:
     """What to set, in Markdown: "*Culture training*" or "*No intervention*,
     **Tolerantiegrens** 0,1" (control names in bold, as the guide names controls)."""
-    from sim.dashboard.params import classroom_controls
-    from sim.dashboard.presets import load_preset
+    from sim.presentation.dashboard.params import classroom_controls
+    from sim.presentation.dashboard.presets import load_preset
 
     names = {c.path: c.name(lang) for c in classroom_controls(load_preset(exercise.preset))}
     parts = [f"*{strategy_name(run.strategy, lang)}*"]

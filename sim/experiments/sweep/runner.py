@@ -13,7 +13,7 @@ import platform
 import sys
 import time
 from collections import deque
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -320,42 +320,67 @@ def execute_plan(loaded: LoadedSweep, plan: Plan, store: RunStore, how: Executio
     if not todo:
         return report
     when = spec.stop.when.model_dump() if spec.stop.when else None
-    pending: deque[RunTask] = deque(
+    tasks = (
         RunTask(run, loaded.scenario, spec.record.every, spec.stop.weeks, when, code=plan.code,
                 extras=how.extras_for(run) if how.extras_for else (), run_fn=how.run_fn,
                 plugins=loaded.plugins)
         for run in todo
     )
     bar = _Progress(how.progress, total=report.unique, done=report.skipped, label=how.label)
-    in_flight = 0
+
+    def finished(task: RunTask, outcome: RunOutcome) -> None:
+        store.write_outcome(task.spec, outcome, task.attempt + 1)
+        if outcome.ok:
+            report.cpu_seconds += outcome.cpu_seconds
+            report.peak_rss_mib = max(report.peak_rss_mib, outcome.peak_rss_mib)
+        else:
+            report.failed.append(task.spec.key)
+            if how.on_failure is not None:
+                how.on_failure(task.spec, outcome.error or "")
+        report.computed += 1
+        bar.advance(len(report.failed))
+
+    def retried(task: RunTask) -> None:
+        report.retried += 1
+
     try:
-        while pending or in_flight:
-            while pending and in_flight < pool.capacity:
-                pool.submit(pending.popleft())
-                in_flight += 1
-            task, result = pool.next_done()
-            in_flight -= 1
-            result = _checked(result, task)
-            lost = not isinstance(result, RunOutcome)
-            if not lost and result.ok:
-                store.write_outcome(task.spec, result, task.attempt + 1)
-                report.cpu_seconds += result.cpu_seconds
-                report.peak_rss_mib = max(report.peak_rss_mib, result.peak_rss_mib)
-            elif (lost or result.retryable) and task.attempt < how.retries:
-                report.retried += 1
-                pending.appendleft(task.retry())
-                continue
-            else:
-                outcome = result if isinstance(result, RunOutcome) else _lost(task, result)
-                store.write_outcome(task.spec, outcome, task.attempt + 1)
-                report.failed.append(task.spec.key)
-                if how.on_failure is not None:
-                    how.on_failure(task.spec, outcome.error or "")
-            report.computed += 1
-            bar.advance(len(report.failed))
+        drive(pool, tasks, how.retries, finished, retried)
     finally:
         bar.stop()
     return report
+
+
+def drive(pool: Executor, tasks: Iterable[RunTask], retries: int,
+          finished: Callable[[RunTask, RunOutcome], None],
+          retried: Callable[[RunTask], None] | None = None) -> None:
+    """Carry out ``tasks`` on ``pool``: the one run loop of every experiment (sweeps,
+    comparisons, sensitivity and the fair test's runs).
+
+    Tasks go to the pool through a window of ``pool.capacity`` tasks (pending work is not
+    handed to the pool all at once, so neither side piles it up in memory). A run whose
+    worker was lost, or that hit an error of the machine (``retryable``), goes again, ahead
+    of the waiting tasks, up to ``retries`` extra attempts (``retried`` is told each time).
+    Every task then ends in exactly one call of ``finished`` with its outcome, failures
+    included: a run lost on every attempt as a failed outcome ``lost: ...``, and a success
+    from a worker that ran other model code as a ``CodeMismatch`` failure. The pool stays
+    open; its owner closes it (also when ``finished`` raises to stop the loop).
+    """
+    pending: deque[RunTask] = deque(tasks)
+    in_flight = 0
+    while pending or in_flight:
+        while pending and in_flight < pool.capacity:
+            pool.submit(pending.popleft())
+            in_flight += 1
+        task, result = pool.next_done()
+        in_flight -= 1
+        result = _checked(result, task)
+        lost = not isinstance(result, RunOutcome)  # the worker died, or other code answered
+        if (lost or (not result.ok and result.retryable)) and task.attempt < retries:
+            if retried is not None:
+                retried(task)
+            pending.appendleft(task.retry())
+            continue
+        finished(task, _lost(task, result) if lost else result)
 
 
 def _checked(result: Any, task: RunTask) -> Any:

@@ -29,7 +29,7 @@ def plot_frontiers(summary: pd.DataFrame, outcomes: dict[str, str],
     """Draw the frontiers.
 
     Args:
-        summary: per design (``sim.fairtest.frontier.frontiers``): label, strategy,
+        summary: per design (``sim.experiments.fairtest.frontier.frontiers``): label, strategy,
             total_cost with interval, each outcome with interval, ``on_front_<outcome>``.
         outcomes: outcome column -> panel title.
         budgets: total costs (EUR) of the compared budget levels.

@@ -24,7 +24,8 @@ def plot_sobol(indices: pd.DataFrame, outputs: Sequence[str], dummy: str = "dumm
     """Draw the indices of ``outputs`` (those with indices) and the convergence panel.
 
     Args:
-        indices: from ``sim.fairtest.verdict.noise_floor`` (output, parameter, N, S1, S1_conf,
+        indices: from ``sim.experiments.fairtest.verdict.noise_floor`` (output, parameter, N, S1,
+        S1_conf,
             ST, ST_conf, floor).
         outputs: the outputs to draw, in panel order; the first also gets the convergence
             panel.
