@@ -512,7 +512,7 @@ def outcome_cells(board: Dashboard, name: str) -> list[str]:
 def test_a_13_week_step_stops_at_the_horizon(dash):
     """... and the outcomes under the plots: said "not yet" at week 0, the registry's
     numbers for this run at the end."""
-    assert outcome_cells(dash, "durability") == ["at the end of the run (week 156)"]
+    assert outcome_cells(dash, "durability") == ["at the end (week 156)"]
     assert outcome_cells(dash, "weeks_to_integration") == ["not yet reached"]
     assert dash.page.locator(".view-outcomes .effects-need-none").count() == 1
     dash.slide_to(WEEKS_PER_STEP, 13)

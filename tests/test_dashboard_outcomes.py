@@ -199,10 +199,10 @@ def test_mid_run_effects_wait_for_their_week(short_runs):
         "pending", week=INTERVENTION)
     assert rows["icer"].cells[0] == derived.Cell("pending", week=TOTAL)
     assert cell_text(rows["icer"], rows["icer"].cells[0], "en") == \
-        "at the end of the run (week 12)"
+        "at the end (week 12)"
     assert cell_text(rows["alignment_effect_end_intervention"],
                      rows["alignment_effect_end_intervention"].cells[0], "nl") == \
-        "aan het einde van de interventie (week 8)"
+        "einde interventie (week 8)"
 
 
 # ----------------------------------------------------------------------------- texts

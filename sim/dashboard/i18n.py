@@ -183,10 +183,9 @@ LABELS: Final[dict[str, dict[str, str]]] = {
                           "nl": "Kies {none} als een van twee strategieën naast elkaar om te "
                                 "zien wat een strategie toevoegt boven niets doen, met dezelfde "
                                 "seed."},
-    "known_at_end": {"en": "at the end of the run (week {week})",
-                     "nl": "aan het einde van de simulatie (week {week})"},
-    "known_at_intervention_end": {"en": "at the end of the intervention (week {week})",
-                                  "nl": "aan het einde van de interventie (week {week})"},
+    "known_at_end": {"en": "at the end (week {week})", "nl": "aan het einde (week {week})"},
+    "known_at_intervention_end": {"en": "end of intervention (week {week})",
+                                  "nl": "einde interventie (week {week})"},
     "not_yet_reached": {"en": "not yet reached", "nl": "nog niet bereikt"},
     "not_reached": {"en": "not reached by week {week}",
                     "nl": "niet bereikt tot en met week {week}"},
