@@ -79,8 +79,12 @@ def test_a_plugin_outcome_with_an_unknown_moment_is_refused(plugin_registries):
 
 
 def test_shown_are_the_registrys_derived_outcomes_and_effects():
-    assert [o.name for o in derived.shown_outcomes()] == [o.name for o in observables.DERIVED]
-    assert [o.name for o in derived.shown_effects()] == [o.name for o in observables.EFFECTS]
+    shown = [o.name for o in derived.shown_outcomes()]
+    assert shown[:len(observables.DERIVED)] == [o.name for o in observables.DERIVED]
+    assert not [n for n in shown if n.endswith(("_final", "_end_intervention"))
+                and n not in {o.name for o in observables.DERIVED}]  # no snapshots
+    effects = [o.name for o in derived.shown_effects()]
+    assert effects[:len(observables.EFFECTS)] == [o.name for o in observables.EFFECTS]
 
 
 # ----------------------------------------------------------------------------- timing
@@ -216,13 +220,14 @@ def _texts(element) -> list[str]:
     return out
 
 
-def test_every_shown_outcome_and_effect_reads_in_dutch(short_runs):
-    for obs in derived.shown_outcomes() + derived.shown_effects():
+def test_every_built_in_outcome_and_effect_reads_in_dutch():
+    builtin = observables.DERIVED + observables.EFFECTS
+    for obs in builtin:
         label, unit = i18n.outcome_text(obs.name, obs.label, obs.unit, "nl")
         assert (label, unit) != (obs.label, obs.unit), obs.name
         assert not english_in(f"{label} {unit}"), obs.name
-    assert set(i18n.OUTCOME_TEXT_NL) == {o.name for o in derived.shown_outcomes()
-                                         + derived.shown_effects()}
+        assert i18n.outcome_text(obs.name, obs.label, obs.unit, "en") == (obs.label, obs.unit)
+    assert set(i18n.OUTCOME_TEXT_NL) == {o.name for o in builtin}  # none stale, none missing
 
 
 def test_the_table_in_dutch_has_no_english_and_dutch_numbers(short_runs):
@@ -297,3 +302,39 @@ def test_a_negative_effect_gets_room_below_zero():
     rules = [layer for layer in spec["layer"] if layer.get("data", {}).get("values") == [
         {"y": 0}]]
     assert len(rules) == 1  # the zero line
+
+
+# ----------------------------------------------------------------------------- plugins
+
+
+def test_the_example_plugins_strategy_and_outcome_in_the_outcomes_table(plugin_registries):
+    """``merger-sim --plugin experiments/plugins/town_hall.py dashboard``: its strategy is
+    offered (side by side with none), its outcome is a row of the table under the plugin's
+    own label, computed by the plugin's function from the run on screen, and the strategy's
+    effects over none are rows too."""
+    from pathlib import Path
+
+    from sim.dashboard.classroom import Classroom
+    from sim.dashboard.components import outcome_tables
+    from sim.experiments.plugins import ensure
+
+    ensure([str(Path(__file__).resolve().parent.parent / "experiments" / "plugins"
+                 / "town_hall.py")])
+    room = Classroom(strategy="town_hall", strategy_b="none")
+    assert not room.rejections
+    for _ in range(5):
+        room.step()
+    outcomes, effects = outcome_tables(room)
+    mine = rows_by_name(outcomes)["peak_alignment_gain"]
+    assert [r.observable.name for r in outcomes][-1] == "peak_alignment_gain"
+    assert mine.cells[0] == derived.Cell("pending", week=room.config.horizon.total_weeks)
+    assert rows_by_name(effects)["alignment_effect_final"].cells[1] == derived.Cell(
+        "reference")
+    label = [s for row in outcome_table_rows(outcomes, effects, ["a", "b"], "nl")
+             for s in _texts(row) if "Peak" in s]
+    assert label == ["Peak alignment gain (percentage points)"]  # the plugin's own text
+    frame = room.frames()[0]
+    meta = {"intervention_weeks": 5}
+    assert derived.cell(mine.observable, lambda: mine.observable.function(  # type: ignore[misc]
+        frame, meta), 5, 5, 5) == derived.Cell("value", float(
+            100 * (frame["distance_to_target"].iloc[0] - frame["distance_to_target"].min())))
