@@ -559,7 +559,11 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "target, the divergence between cities, the cross-city ties, the psychological "
             "contract, the headcount, the teams formed and active, the proposals accepted and "
             "the cost so far. *The sliders and switches*, next to this text, says what each "
-            "parameter means."
+            "parameter means.\n"
+            "- Under the plots, *Outcomes of this run* gives each strategy's time to "
+            "integration, alignment gained, durability and cost per point as soon as the run "
+            "has them; with *No intervention* side by side it also shows what the other "
+            "strategy adds over doing nothing, in a table and a plot."
         ),
         "nl": (
             "- Kies onder **Modelparameters** een **scenario** (begin met *Klas*: klein en "
@@ -579,7 +583,11 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "het verschil tussen de steden, de banden tussen steden, het psychologisch contract, "
             "het aantal medewerkers, de gevormde en actieve teams, de geaccepteerde voorstellen "
             "en de kosten tot nu toe. Onder *De schuifregelaars en schakelaars*, naast deze "
-            "tekst, staat wat iedere parameter betekent."
+            "tekst, staat wat iedere parameter betekent.\n"
+            "- Onder de grafieken geeft *Uitkomsten van deze simulatie* per strategie de tijd "
+            "tot integratie, de winst in afstemming, de duurzaamheid en de kosten per punt, "
+            "zodra de simulatie zover is; met *Geen interventie* ernaast laat ze ook zien wat "
+            "de andere strategie toevoegt boven niets doen, in een tabel en een grafiek."
         ),
     },
     "things_to_notice": {
