@@ -101,6 +101,8 @@ PROJECTOR_CSS: Final[str] = """
 .running-now, .run-finished { font-size: 1.05rem; }
 .view-text { font-size: 1.25rem; }
 .v-navigation-drawer { font-size: 1.1rem; }
+.outcome-table { font-size: 1.1rem; }
+.outcome-table .outcome-better { font-size: 0.9rem; }
 """
 """Projector mode: large type for the back of a lecture room (the plots get large type and
 thick lines from their spec, the grid taller cells, so nothing is clipped)."""
