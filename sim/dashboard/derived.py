@@ -105,6 +105,15 @@ def run_meta(strategy: str, seed: int, intervention_weeks: int) -> dict[str, obj
     return {"intervention_weeks": intervention_weeks, "strategy": strategy, "seed": seed}
 
 
+def by_week(frame: pd.DataFrame) -> pd.DataFrame:
+    """The weekly table sorted by week with a fresh index, as the registry's functions
+    expect it (a model's table already is: then it is used as it is, no copy per redraw)."""
+    if frame["week"].is_monotonic_increasing and isinstance(frame.index, pd.RangeIndex) \
+            and frame.index.start == 0 and frame.index.step == 1:
+        return frame
+    return frame.sort_values("week").reset_index(drop=True)
+
+
 def _week(frames: Sequence[pd.DataFrame]) -> int:
     return int(frames[0]["week"].max()) if len(frames) and len(frames[0]) else 0
 
@@ -120,7 +129,7 @@ def outcome_rows(frames: Sequence[pd.DataFrame], strategies: Sequence[str], seed
         intervention_weeks, total_weeks: the horizon.
     """
     week = _week(frames)
-    runs = [(frame.sort_values("week").reset_index(drop=True),
+    runs = [(by_week(frame),
              run_meta(strategy, seed, intervention_weeks))
             for frame, strategy in zip(frames, strategies, strict=True)]
     rows = []
@@ -147,9 +156,9 @@ def effect_rows(frames: Sequence[pd.DataFrame], strategies: Sequence[str], seed:
     if not has_effects(strategies):
         return []
     week = _week(frames)
-    base = frames[list(strategies).index(BASELINE)].sort_values("week").reset_index(drop=True)
+    base = by_week(frames[list(strategies).index(BASELINE)])
     runs = [None if strategy == BASELINE else
-            (frame.sort_values("week").reset_index(drop=True),
+            (by_week(frame),
              run_meta(strategy, seed, intervention_weeks))
             for frame, strategy in zip(frames, strategies, strict=True)]
     rows = []
