@@ -16,7 +16,15 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from sim.kernels import csr_structure, cumulative_weights, weighted_neighbours, with_ties
+from sim.kernels import (
+    csr_structure,
+    cumulative_weights,
+    merged_ties,
+    reweighted_ties,
+    ties_without,
+    weighted_neighbours,
+    with_ties,
+)
 from sim.population import Role, Workforce
 from sim.scenario import NetworkSection, Scenario
 
@@ -111,20 +119,13 @@ class Ties:
               weight: np.ndarray) -> None:
         """Insert new ties before the positions ``pos`` (ascending, from :meth:`find`).
 
-        The same result as ``np.insert`` on each array, with the merge order computed once
-        and one gather per array.
+        The same result as ``np.insert`` on each array, in one compiled pass
+        (:func:`sim.kernels.merged_ties`).
         """
-        old, new = self.size, pos.size
-        at = pos + np.arange(new)  # where the new ties land in the merged arrays
-        source = np.empty(old + new, dtype=np.int64)
-        is_old = np.ones(old + new, dtype=bool)
-        is_old[at] = False
-        source[is_old] = np.arange(old)
-        source[at] = np.arange(old, old + new)
-        self.key = np.concatenate([self.key, key]).take(source)
-        self.u = np.concatenate([self.u, u]).take(source)
-        self.v = np.concatenate([self.v, v]).take(source)
-        self.weight = np.concatenate([self.weight, weight]).take(source)
+        self.key, self.u, self.v, self.weight = merged_ties(
+            self.key, self.u, self.v, self.weight, np.asarray(pos, dtype=np.int64),
+            np.asarray(key, dtype=np.int64), np.asarray(u, dtype=np.int64),
+            np.asarray(v, dtype=np.int64), np.asarray(weight, dtype=float))
 
     def strengthen(self, a: np.ndarray, b: np.ndarray, spec: NetworkSection) -> None:
         """Joint work between pairs (a_k, b_k): existing ties grow as if used, missing ones
@@ -133,24 +134,18 @@ class Ties:
         if lo.size == 0:
             return
         pos, found = self.find(lo * self.n + hi)
-        used = np.unique(pos[found])
+        used = np.zeros(self.size, dtype=bool)  # each tie once, however often it was used
+        used[pos[found]] = True
         self.weight[used] += spec.reinforcement * (1.0 - self.weight[used])
         self.add(lo[~found], hi[~found], spec.new_tie_weight)
-
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep only the ties where ``mask`` is true (order, and so the invariant, holds)."""
-        if mask.all():
-            return
-        kept = np.flatnonzero(mask)  # one scan of the mask, then a gather per array
-        self.u, self.v = self.u.take(kept), self.v.take(kept)
-        self.key, self.weight = self.key.take(kept), self.weight.take(kept)
 
     def remove_slots(self, slots: np.ndarray) -> None:
         """Drop every tie of the given slots (leavers take their ties with them)."""
         if slots.size:
             gone = np.zeros(self.n, dtype=bool)
             gone[slots] = True
-            self.keep(~(gone.take(self.u) | gone.take(self.v)))
+            self.key, self.u, self.v, self.weight = ties_without(self.key, self.u, self.v,
+                                                                 self.weight, gone)
 
     def csr(self) -> Adjacency:
         """Symmetric CSR view with edge ids and cumulative weights, for weighted sampling.
@@ -174,12 +169,11 @@ class Ties:
     # -- weekly dynamics --------------------------------------------------------------------
 
     def update_weights(self, used_edges: np.ndarray, spec: NetworkSection) -> None:
-        """Ties used this week grow toward 1, unused ones decay; too weak ones are dropped."""
-        used = np.zeros(self.size, dtype=bool)
-        used[used_edges] = True
-        self.weight = np.where(used, self.weight + spec.reinforcement * (1.0 - self.weight),
-                               self.weight * (1.0 - spec.decay))
-        self.keep(self.weight >= spec.min_weight)
+        """Ties used this week grow toward 1, unused ones decay; too weak ones are dropped
+        (one compiled pass, :func:`sim.kernels.reweighted_ties`)."""
+        self.key, self.u, self.v, self.weight = reweighted_ties(
+            self.key, self.u, self.v, self.weight, np.asarray(used_edges, dtype=np.int64),
+            float(spec.reinforcement), float(spec.decay), float(spec.min_weight))
 
     def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
         """A networkx graph of the ties (for analysis and drawing, not for the weekly loop)."""

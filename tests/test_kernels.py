@@ -16,7 +16,7 @@ from sim import kernels
 from sim.network import Ties, sample_neighbours
 from sim.rules.distance import group_means, normalised_distance
 from sim.rules.identification import cross_city_belonging
-from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_rows
+from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_step, drift
 
 
 def csr_oracle(ties: Ties) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -140,8 +140,20 @@ def test_meeting_deltas_are_the_bincount_formulation(values, pairs, openness, ra
     got = bounded_confidence_deltas(values, first, second, openness, rate, threshold)
     want = deltas_oracle(values, first, second, openness, rate, threshold)
     assert np.array_equal(got, want)  # the same bits, not just close
-    rows, sparse = bounded_confidence_rows(values, first, second, openness, rate, threshold)
-    assert np.array_equal(got[rows], sparse)  # and the rows-only path agrees
+    stepped = bounded_confidence_step(values, first, second, openness, rate, threshold)
+    assert np.array_equal(stepped, np.clip(values + want, 0.0, 1.0))  # the fused update too
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (9, 3), elements=st.floats(0, 1)),
+       arrays(bool, 9), st.floats(0.001, 0.5), st.integers(0, 2**32 - 1))
+def test_drift_is_masked_noise_then_clip(values, active, sd, seed) -> None:
+    """The fused drift adds the same draws to the active rows and clips, as the NumPy
+    formulation (noise of inactive rows set to 0, add, clip) does, to the bit."""
+    noise = np.random.default_rng(seed).normal(0.0, sd, size=values.shape)
+    noise[~active] = 0.0
+    got = drift(values, active, sd, np.random.default_rng(seed))
+    assert np.array_equal(got, np.clip(values + noise, 0.0, 1.0))
 
 
 @settings(max_examples=200, deadline=None)
@@ -201,9 +213,81 @@ def test_peer_means_are_the_numpy_formulation(values, unit, active, slots) -> No
     assert np.array_equal(everyone, want)
 
 
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data())
+def test_merging_ties_is_np_insert(ties: Ties, data) -> None:
+    """New ties land where ``np.insert`` puts them, in all four arrays."""
+    k = data.draw(st.integers(0, 12))
+    pos = np.sort(np.array(data.draw(st.lists(st.integers(0, ties.size), min_size=k,
+                                              max_size=k)), dtype=np.int64))
+    new_key = np.arange(k, dtype=np.int64) + 10**6
+    new_u, new_v = np.arange(k, dtype=np.int64), np.arange(k, dtype=np.int64) + 1
+    new_weight = np.linspace(0.1, 0.9, k)
+    got = kernels.merged_ties(ties.key, ties.u, ties.v, ties.weight, pos, new_key, new_u,
+                              new_v, new_weight)
+    for array, new, merged in zip((ties.key, ties.u, ties.v, ties.weight),
+                                  (new_key, new_u, new_v, new_weight), got, strict=True):
+        want = np.insert(array, pos, new)
+        assert merged.dtype == want.dtype and np.array_equal(merged, want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data(), st.floats(0, 1), st.floats(0, 1), st.floats(0, 0.5))
+def test_reweighting_is_the_where_then_mask_formulation(ties: Ties, data, reinforcement,
+                                                        decay, min_weight) -> None:
+    """Used ties grow, the others decay (``np.where``), weak ones are dropped (a mask)."""
+    used = np.array(data.draw(st.lists(st.integers(0, max(ties.size - 1, 0)),
+                                       max_size=ties.size)), dtype=np.int64)
+    was_used = np.zeros(ties.size, dtype=bool)
+    was_used[used] = True
+    weight = np.where(was_used, ties.weight + reinforcement * (1.0 - ties.weight),
+                      ties.weight * (1.0 - decay))
+    keep = weight >= min_weight
+    got = kernels.reweighted_ties(ties.key, ties.u, ties.v, ties.weight, used, reinforcement,
+                                  decay, min_weight)
+    for merged, want in zip(got, (ties.key[keep], ties.u[keep], ties.v[keep], weight[keep]),
+                            strict=True):
+        assert np.array_equal(merged, want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data())
+def test_city_pair_weights_are_the_bincount_formulation(ties: Ties, data) -> None:
+    city = data.draw(arrays(np.int64, ties.n, elements=st.integers(0, 3)))
+    pair = city[ties.u] * 4 + city[ties.v]
+    want = np.bincount(pair, weights=ties.weight, minlength=16).reshape(4, 4)
+    assert np.array_equal(kernels.city_pair_weights(ties.u, ties.v, ties.weight, city, 4),
+                          want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (7, 3), elements=st.floats(0, 1)),
+       arrays(float, (7, 3), elements=st.floats(-0.5, 0.5)), st.floats(0, 1))
+def test_fading_is_the_numpy_formulation(values, fading, factor) -> None:
+    """loss = fading x (1 - factor); fading -= loss; values = clip(values - loss)."""
+    loss = fading * (1.0 - factor)
+    want_fading = fading - loss
+    want = np.clip(values - loss, 0.0, 1.0)
+    got = kernels.faded_values(values, fading, factor)  # fading changes in place
+    assert np.array_equal(got, want) and np.array_equal(fading, want_fading)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data())
+def test_removing_slots_is_the_mask_formulation(ties: Ties, data) -> None:
+    gone = data.draw(arrays(bool, ties.n))
+    keep = ~(gone[ties.u] | gone[ties.v])
+    got = kernels.ties_without(ties.key, ties.u, ties.v, ties.weight, gone)
+    for kept, want in zip(got, (ties.key[keep], ties.u[keep], ties.v[keep], ties.weight[keep]),
+                          strict=True):
+        assert np.array_equal(kept, want)
+
+
 def test_kernels_are_compiled() -> None:
     """The speed is the point: the kernels are Numba dispatchers, not plain Python."""
     for name in ("csr_structure", "cumulative_weights", "with_ties", "weighted_neighbours",
                  "meeting_deltas", "group_means", "row_distances", "cross_city_belonging",
-                 "unit_peer_means"):
+                 "unit_peer_means", "met_values", "drifted_values", "merged_ties",
+                 "reweighted_ties", "city_pair_weights", "faded_values",
+                 "ties_without"):
         assert hasattr(getattr(kernels, name), "signatures"), name
