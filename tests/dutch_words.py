@@ -14,11 +14,13 @@ ENGLISH_WORDS = (
     "follow-up", "redraw", "Language", "Advanced", "Projector", "Colour", "Save",
     "work-first", "income-support", "care-and-participation", "employer-services",
     "client-journey", "debt-assistance", "digital-services", "quality-and-compliance",
-    "regional-labour-market",
+    "regional-labour-market", "Outcome", "Outcomes", "reached", "undefined", "reference",
+    "higher is better", "doing nothing", "percentage points", "weeks", "Durability",
+    "over none", "share of runs", "Alignment", "Integration", "Total cost", "at the end",
 )
 """English that showed (or could show) in Dutch mode: SolaraViz's chrome, Python values,
-raw preset ids, the scenarios' theme ids (theme teams' names), our own labels. Whole words,
-case-sensitive."""
+raw preset ids, the scenarios' theme ids (theme teams' names), our own labels (the outcomes
+table's and the effect plot's among them). Whole words, case-sensitive."""
 
 DUTCH_OK = ("Competing Values Framework", "Mixing beliefs among interacting agents",
             "Keeping the faith", "Diagnosing and changing organizational culture",

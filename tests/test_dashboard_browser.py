@@ -466,23 +466,79 @@ def test_monitors_fit_at_1280x720_with_two_strategies(browser, server):
         board.close()
 
 
+def expected_outcomes(strategies: list[str], lang: str, **overrides) -> dict[str, list[str]]:
+    """The outcomes table's cells at the end of the default run (classroom, seed 0) of
+    ``strategies`` side by side, computed here from the registry: the run outcomes of each
+    strategy, and the effects over none of the others."""
+    import math
+
+    from sim.experiments import observables
+    from sim.model import MergerModel
+    from sim.presentation.dashboard.classroom import default_preset, load_preset
+    from sim.presentation.dashboard.i18n import t
+    from sim.presentation.dashboard.numbers import format_outcome
+
+    config = load_preset(default_preset())
+    meta = {"intervention_weeks": config.horizon.intervention_weeks}
+    last = config.horizon.total_weeks
+    frames = {}
+    for strategy in strategies:
+        model = MergerModel(config, strategy=strategy, seed=0, overrides=overrides)
+        while model.running:
+            model.step()
+        frames[strategy] = model.timeseries()
+
+    def text(obs, value: float) -> str:
+        if math.isfinite(value):
+            return format_outcome(value, obs.unit, lang)
+        return t("not_reached" if obs.known_from == "reached" else "undefined", lang,
+                 week=last)
+
+    cells = {obs.name: [text(obs, observables.evaluate(frames[s], meta)[obs.name])
+                        for s in strategies] for obs in observables.DERIVED}
+    if "none" in strategies and set(strategies) != {"none"}:
+        for obs in observables.EFFECTS:
+            cells[obs.name] = [t("reference", lang) if s == "none" else text(
+                obs, observables.evaluate_effects(frames[s], frames["none"], meta)[obs.name])
+                for s in strategies]
+    return cells
+
+
+def outcome_cells(board: Dashboard, name: str) -> list[str]:
+    return [x.strip() for x in
+            board.page.locator(f".outcome-table .outcome-cell-{name}").all_inner_texts()]
+
+
 def test_a_13_week_step_stops_at_the_horizon(dash):
+    """... and the outcomes under the plots: said "not yet" at week 0, the registry's
+    numbers for this run at the end."""
+    assert outcome_cells(dash, "durability") == ["at the end (week 156)"]
+    assert outcome_cells(dash, "weeks_to_integration") == ["not yet reached"]
+    assert dash.page.locator(".view-outcomes .effects-need-none").count() == 1
     dash.slide_to(WEEKS_PER_STEP, 13)
     dash.button("▶").click()
     dash.wait_until("the run to finish", lambda: dash.page.locator(".run-finished").count() == 1)
     assert dash.monitors("week") == ["156"]
     dash.page.get_by_text("Week 156", exact=True).wait_for(timeout=UI_TIMEOUT_MS)
+    expected = expected_outcomes(["none"], "en")
+    dash.wait_until("the final outcomes", lambda: outcome_cells(dash, "durability")
+                    == expected["durability"])
+    for name, cells in expected.items():
+        assert outcome_cells(dash, name) == cells, name
+    dash.shot("14b-finished-outcomes")
 
 
 # ----------------------------------------------------------------------------- Dutch, lang
 
 def test_dutch_mode_shows_no_english(browser, server):
     """Every tab, the sidebar, two strategies and a finished run, opened with ?lang=nl: no
-    English word of the known list, no number with a decimal point (sliders included)."""
+    English word of the known list, no number with a decimal point (sliders included); the
+    outcomes table shows the run outcomes and the effects over none, in Dutch, with the
+    registry's numbers for this run."""
     board = Dashboard(browser, server + "?lang=nl", wait_for="Stap")
     try:
         board.choose("Strategie", "Cultuurtraining")
-        board.choose("Naast elkaar: tweede strategie", "Aangewezen teams (alleen zakelijk)")
+        board.choose("Naast elkaar: tweede strategie", "Geen interventie")
         board.page.get_by_label("Scenario", exact=True).click(force=True)
         options = board.page.locator(".menuable__content__active").get_by_role(
             "option").all_inner_texts()
@@ -496,6 +552,13 @@ def test_dutch_mode_shows_no_english(browser, server):
         board.button("▶").click()
         board.wait_until("the run to finish",
                          lambda: board.page.locator(".run-finished").count() == 1)
+        expected = expected_outcomes(["training", "none"], "nl",
+                                     **{"teams.value_work": False})
+        board.wait_until("the final outcomes", lambda: outcome_cells(
+            board, "alignment_effect_final") == expected["alignment_effect_final"])
+        for name, cells in expected.items():  # outcomes and effects over none, in Dutch
+            assert outcome_cells(board, name) == cells, name
+        board.page.locator(".view-effects canvas.marks").wait_for(timeout=UI_TIMEOUT_MS)
         texts = [board.page.inner_text("body")]
         thumbs = board.page.locator(".slider-value").all_inner_texts()
         assert any("," in x for x in thumbs), thumbs  # a fraction, written 0,3

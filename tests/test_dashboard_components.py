@@ -273,13 +273,19 @@ def test_side_by_side_shows_both_strategies_stepping_in_lockstep():
     select_with_label(rc, "Side by side: second strategy").v_model = "training"
     button(rc, "Reset").click()
     assert len(monitor(rc, "week")) == 2
-    specs = [w.spec for w in charts(rc)]
+    effect_title = "Alignment over doing nothing"
+    specs = [w.spec for w in charts(rc) if w.spec["title"]["text"] != effect_title]
     assert len(specs) == 6  # each plot holds both strategies, as two lines on one axis
     assert all({row["s"] for row in spec["data"]["values"]}
                == {"No intervention", "Culture training"} for spec in specs)
     button(rc, "Step").click()
     button(rc, "Step").click()
     assert monitor(rc, "week") == ["2", "2"]
+    # with none side by side, a seventh plot: training's alignment over none, week by week
+    effect = [w.spec for w in charts(rc) if w.spec["title"]["text"] == effect_title]
+    assert len(effect) == 1
+    rows = effect[0]["data"]["values"]
+    assert {row["s"] for row in rows} == {"Culture training"} and len(rows) == 3
     costs = monitor(rc, "cost_so_far")
     assert costs[0] != costs[1]  # none vs training: the comparison shows a difference
     select_tab(rc, 1)

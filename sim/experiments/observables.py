@@ -36,6 +36,7 @@ Better = Literal["lower", "higher"]
 OutcomeFunction = Callable[[pd.DataFrame, Mapping[str, Any]], float]
 EffectFunction = Callable[[pd.DataFrame, pd.DataFrame, Mapping[str, Any]], float]
 Kind = Literal["weekly", "run", "effect"]
+KnownFrom = Literal["end", "end_intervention", "reached"]
 
 #: The counterfactual strategy of the effect outcomes (``sim.experiments.counterfactual.BASELINE``).
 BASELINE = "none"
@@ -57,6 +58,11 @@ class Observable:
         source: "merger-sim" or the plugin that declared it.
         ratio: for an effect that is a ratio, the names of its numerator and denominator
             effects: a mean over replications is then the ratio of their means.
+        known_from: the earliest moment of a run from which its value is final, for a view
+            of a run in progress (the dashboard): "end" of the run (the default, and the
+            safe choice for a plugin), "end_intervention", or "reached": final as soon as it
+            is finite and non-zero (a time to a sustained threshold and its 0/1 indicator,
+            which later weeks cannot change); a run that ends without it did not reach it.
     """
 
     name: str
@@ -67,6 +73,7 @@ class Observable:
     function: OutcomeFunction | EffectFunction | None = None
     source: str = "merger-sim"
     ratio: tuple[str, str] | None = None
+    known_from: KnownFrom = "end"
 
     def axis_label(self) -> str:
         """"Label (unit)"."""
@@ -100,8 +107,9 @@ SNAPSHOTS = (("_end_intervention", " at end of intervention"), ("_final", " at e
 
 
 def _value_at(ts: pd.DataFrame, column: str, week: int) -> float:
-    sub = ts[ts["week"] <= week]
-    return float(sub[column].iloc[-1]) if len(sub) else math.nan
+    """``column`` at ``week`` (or the last week before it) of a table sorted by week."""
+    values = ts[column].to_numpy()[ts["week"].to_numpy() <= week]
+    return float(values[-1]) if values.size else math.nan
 
 
 def _weeks(ts: pd.DataFrame, meta: Mapping[str, Any]) -> tuple[int, int]:
@@ -180,15 +188,16 @@ def _outflow_per_year(ts: pd.DataFrame, meta: Mapping[str, Any]) -> float:
 #: The case's derived outcomes (definitions: docs/outcomes.md), in table order.
 DERIVED: tuple[Observable, ...] = (
     Observable("weeks_to_integration", "Time to integration", "weeks", "lower",
-               function=_weeks_to("city_divergence")),
+               function=_weeks_to("city_divergence"), known_from="reached"),
     Observable("integration_reached", "Integration reached", "share of runs", "higher",
-               function=_reached("city_divergence")),
+               function=_reached("city_divergence"), known_from="reached"),
     Observable("weeks_to_alignment", "Time to alignment", "weeks", "lower",
-               function=_weeks_to("distance_to_target")),
+               function=_weeks_to("distance_to_target"), known_from="reached"),
     Observable("alignment_reached", "Alignment reached", "share of runs", "higher",
-               function=_reached("distance_to_target")),
+               function=_reached("distance_to_target"), known_from="reached"),
     Observable("alignment_gain_intervention", "Alignment gained in intervention",
-               "percentage points", "higher", function=_gain_intervention),
+               "percentage points", "higher", function=_gain_intervention,
+               known_from="end_intervention"),
     Observable("alignment_gain_final", "Alignment gained at end", "percentage points",
                "higher", function=_gain_final),
     Observable("durability", "Durability of alignment", "ratio", "higher",
@@ -246,19 +255,21 @@ _ALIGN_F = _effect_at("distance_to_target", True, 1.0)
 EFFECTS: tuple[Observable, ...] = (
     Observable("alignment_effect_end_intervention",
                "Alignment over none at end of intervention", "percentage points", "higher",
-               kind="effect", function=_ALIGN_I),
+               kind="effect", function=_ALIGN_I, known_from="end_intervention"),
     Observable("alignment_effect_final", "Alignment over none at end", "percentage points",
                "higher", kind="effect", function=_ALIGN_F),
     Observable("integration_effect_end_intervention",
                "Integration over none at end of intervention",
                "percentage points of divergence", "higher", kind="effect",
-               function=_effect_at("city_divergence", False, 1.0)),
+               function=_effect_at("city_divergence", False, 1.0),
+               known_from="end_intervention"),
     Observable("integration_effect_final", "Integration over none at end",
                "percentage points of divergence", "higher", kind="effect",
                function=_effect_at("city_divergence", True, 1.0)),
     Observable("client_value_effect_end_intervention",
                "Client value over none at end of intervention", "points (x 100)", "higher",
-               kind="effect", function=_effect_at("client_value", False, -1.0)),
+               kind="effect", function=_effect_at("client_value", False, -1.0),
+               known_from="end_intervention"),
     Observable("incremental_cost", "Incremental cost over none", "EUR", "lower",
                kind="effect", function=_incremental_cost),
     Observable("effect_durability", "Durability of the alignment over none", "ratio",
@@ -295,7 +306,8 @@ def run_outcomes(present: set[str] | None = None) -> dict[str, Observable]:
         for suffix, when in SNAPSHOTS:
             out[f"{metric.name}{suffix}"] = Observable(
                 f"{metric.name}{suffix}", f"{metric.label}{when}", metric.unit, metric.better,
-                function=_snapshot(metric.name, suffix == "_final"))
+                function=_snapshot(metric.name, suffix == "_final"),
+                known_from="end" if suffix == "_final" else "end_intervention")
     out |= {o.name: o for o in DERIVED}
     out |= {n: o for n, o in _PLUGIN_OUTCOMES.items() if o.kind == "run"}
     return out
@@ -343,6 +355,9 @@ def register(observable: Observable) -> Observable:
         raise ValueError(f"outcome {observable.name!r}: ratio names two declared effects")
     if observable.better not in ("lower", "higher"):
         raise ValueError(f"outcome {observable.name!r}: better must be 'lower' or 'higher'")
+    if observable.known_from not in ("end", "end_intervention", "reached"):
+        raise ValueError(f"outcome {observable.name!r}: known_from must be 'end', "
+                         "'end_intervention' or 'reached'")
     _PLUGIN_OUTCOMES[observable.name] = observable
     return observable
 

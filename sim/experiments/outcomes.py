@@ -132,7 +132,8 @@ def time_to_reduction(
     sustain: int = SUSTAIN_WEEKS,
 ) -> float:
     """Weeks until ``column`` is at most (1 - reduction) of its week-0 value, sustained."""
-    ts = ts.sort_values("week")
+    if not ts["week"].is_monotonic_increasing:
+        ts = ts.sort_values("week")
     start = float(ts[column].iloc[0])
     if not math.isfinite(start) or start <= 0:
         return math.nan

@@ -51,7 +51,8 @@ SCALE: Final[dict[str, float]] = {"cost_cum": 1.0 / 1_000.0, "cross_city_ties": 
 
 DECIMALS: Final[dict[str, int]] = {"distance_to_target": 3, "city_divergence": 3,
                                     "cross_city_ties": 1, "contract_strength": 3,
-                                    "cost_cum": 1, "teams_active": 0}
+                                    "cost_cum": 1, "teams_active": 0,
+                                    "alignment_effect": 2}
 """Decimals of a value in the hover text."""
 
 MIN_TOP: Final[dict[str, float]] = {"cost_cum": 1.0, "teams_active": 2.0,
@@ -94,14 +95,17 @@ def plotted(frame: pd.DataFrame, name: str) -> np.ndarray:
 
 
 def y_domain(frames: Sequence[pd.DataFrame], name: str) -> list[float]:
-    """A fixed y-range from 0 covering every strategy, so the axis does not jump."""
+    """A fixed y-range from 0 covering every strategy, so the axis does not jump (below 0
+    too when a value is negative: an effect over doing nothing can be)."""
     top = max((float(np.nanmax(plotted(f, name))) for f in frames if len(f)), default=0.0)
-    return [0.0, max(top * HEADROOM, MIN_TOP.get(name, 0.05))]
+    low = min((float(np.nanmin(plotted(f, name))) for f in frames if len(f)), default=0.0)
+    return [min(0.0, low * HEADROOM), max(top * HEADROOM, MIN_TOP.get(name, 0.05))]
 
 
 def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name: str,
                 lang: str, intervention_weeks: int, total_weeks: int,
-                large: bool = False) -> dict[str, Any]:
+                large: bool = False, title: str | None = None, unit: str | None = None,
+                subtitle: str | None = None) -> dict[str, Any]:
     """One output over the whole horizon, every strategy a line, as a Vega-Lite spec.
 
     Args:
@@ -111,6 +115,9 @@ def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name:
         lang: "en" or "nl".
         intervention_weeks, total_weeks: the horizon (labelled band, fixed x-axis).
         large: projector mode: large type and thick lines.
+        title, unit, subtitle: the plot's title, y-axis title and subtitle, for a column
+            that is not one of :data:`PANELS` (default: the panel's translated texts, and
+            "lower is better" where the registry says so).
     """
     size = PROJECTOR_SIZES if large else NORMAL_SIZES
     names = series_names(strategies, lang)
@@ -121,8 +128,8 @@ def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name:
         weeks = frame["week"].to_numpy(dtype=int).tolist()
         ys = np.round(plotted(frame, name), decimals + 1).tolist()
         values += [{"w": w, "y": y, "s": label} for w, y in zip(weeks, ys, strict=True)]
-    week_title, value_title, strategy_title = (t("x_week", lang), t(f"unit_{name}", lang),
-                                               t("strategy", lang))
+    week_title, strategy_title = t("x_week", lang), t("strategy", lang)
+    value_title = unit if unit is not None else t(f"unit_{name}", lang)
     colour = {"field": "s", "type": "nominal", "title": None,
               "scale": {"domain": names, "range": [colours[s] for s in strategies]},
               "legend": {"orient": "bottom", "direction": "horizontal", "labelLimit": 260}}
@@ -157,23 +164,47 @@ def metric_spec(frames: Sequence[pd.DataFrame], strategies: Sequence[str], name:
                          {"filter": "datum.w == datum.last"}],
            "mark": {"type": "point", "filled": True, "size": 30},
            "encoding": {"x": x, "y": y, "color": colour, "tooltip": tooltip}}
-    title: dict[str, Any] = {"text": t(f"plot_{name}", lang), "fontSize": size["title"],
-                             "subtitleFontSize": size["axis"], "anchor": "start"}
-    if name in LOWER_IS_BETTER:
-        title["subtitle"] = t("lower_is_better", lang)
+    heading: dict[str, Any] = {"text": title if title is not None else t(f"plot_{name}", lang),
+                               "fontSize": size["title"], "subtitleFontSize": size["axis"],
+                               "anchor": "start"}
+    if subtitle is not None:
+        heading["subtitle"] = subtitle
+    elif name in LOWER_IS_BETTER:
+        heading["subtitle"] = t("lower_is_better", lang)
+    layers = [band, labels, end, lines, hover, now]
+    if y["scale"]["domain"][0] < 0:  # values on both sides of 0: draw the zero line
+        layers.insert(3, {"data": {"values": [{"y": 0}]},
+                          "mark": {"type": "rule", "color": "#888"},
+                          "encoding": {"y": {"field": "y", "type": "quantitative"}}})
     return {
         "$schema": VEGA_LITE_SCHEMA,
         "width": "container",
         "height": size["height"],
-        "title": title,
+        "title": heading,
         "data": {"values": values},
-        "layer": [band, labels, end, lines, hover, now],
+        "layer": layers,
         "config": {"locale": {"number": NUMBER_LOCALE.get(lang, NUMBER_LOCALE["en"])},
                    "axis": {"labelFontSize": size["axis"], "titleFontSize": size["axis"]},
                    "legend": {"labelFontSize": size["legend"], "symbolStrokeWidth": size["line"]},
                    "view": {"stroke": None}},
         "usermeta": {"embedOptions": embed_options(lang)},
     }
+
+
+def effect_spec(curves: Sequence[tuple[str, pd.DataFrame]], unit: str, lang: str,
+                intervention_weeks: int, total_weeks: int,
+                large: bool = False) -> dict[str, Any]:
+    """The alignment effect over ``none`` per week
+    (:func:`sim.presentation.dashboard.derived.effect_curves`),
+    a line per strategy, drawn as the weekly plots are (band, end of intervention, legend),
+    with a zero line when it goes below 0. ``unit``: the y-axis title (the registry's unit of
+    the alignment effect, in the language)."""
+    from sim.experiments.counterfactual import ALIGNMENT_EFFECT, BASELINE
+
+    return metric_spec([frame for _, frame in curves], [s for s, _ in curves], ALIGNMENT_EFFECT,
+                       lang, intervention_weeks, total_weeks, large=large,
+                       title=t("plot_alignment_effect", lang), unit=unit,
+                       subtitle=t("effect_subtitle", lang, none=strategy_name(BASELINE, lang)))
 
 
 def embed_options(lang: str) -> dict[str, Any]:

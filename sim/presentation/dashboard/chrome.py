@@ -86,21 +86,38 @@ MONITOR_ROWS: Final[int] = 6
 PROJECTOR_MONITOR_ROWS: Final[int] = 13
 """The same in projector mode (large type, a row per measure)."""
 
+OUTCOME_ROWS: Final[int] = 14
+"""Grid rows of the outcomes table (and, side by side, the effect plot) under the plots; the
+table scrolls inside."""
+
+
+def _plots_page(monitor_rows: int, plot_rows: int, effect: bool
+                ) -> list[tuple[int, int, int, int]]:
+    """The plots page: the monitors, six plots in two columns, then the outcomes table (full
+    width, or beside the effect plot when two strategies run side by side)."""
+    below = monitor_rows + 3 * plot_rows
+    cells = [(0, 0, 12, monitor_rows)]
+    cells += [(6 * (i % 2), monitor_rows + plot_rows * (i // 2), 6, plot_rows) for i in range(6)]
+    if effect:
+        return [*cells, (0, below, 6, OUTCOME_ROWS), (6, below, 6, OUTCOME_ROWS)]
+    return [*cells, (0, below, 12, OUTCOME_ROWS)]
+
+
 GRID_LAYOUTS: Final[dict[int, list[tuple[int, int, int, int]]]] = {
     1: [(0, 0, 12, 16)],
     2: [(0, 0, 6, 16), (6, 0, 6, 16)],
-    7: [(0, 0, 12, MONITOR_ROWS)]
-    + [(6 * (i % 2), MONITOR_ROWS + 9 * (i // 2), 6, 9) for i in range(6)],
+    8: _plots_page(MONITOR_ROWS, 9, effect=False),
+    9: _plots_page(MONITOR_ROWS, 9, effect=True),
 }
-
-PROJECTOR_LAYOUTS: Final[dict[int, list[tuple[int, int, int, int]]]] = {
-    7: [(0, 0, 12, PROJECTOR_MONITOR_ROWS)]
-    + [(6 * (i % 2), PROJECTOR_MONITOR_ROWS + 11 * (i // 2), 6, 11) for i in range(6)],
-}
-"""Projector mode: taller monitors and plots (large type); other pages as usual."""
 """Default layout per number of views on a page, as (x, y, w, h) in grid cells of 12 columns:
 one view fills the width; two stand side by side; the plots page has the monitor table
-(one row per strategy) above six plots in two columns."""
+(one row per strategy) above six plots in two columns, and the outcomes under them."""
+
+PROJECTOR_LAYOUTS: Final[dict[int, list[tuple[int, int, int, int]]]] = {
+    8: _plots_page(PROJECTOR_MONITOR_ROWS, 11, effect=False),
+    9: _plots_page(PROJECTOR_MONITOR_ROWS, 11, effect=True),
+}
+"""Projector mode: taller monitors and plots (large type); other pages as usual."""
 
 
 @dataclass

@@ -18,8 +18,12 @@ import solara
 from matplotlib.figure import Figure
 from solara import v
 
-from sim.presentation.dashboard.charts import PANELS, metric_spec, profile_spec
+from sim.experiments import observables
+from sim.experiments.observables import BASELINE
+from sim.presentation.dashboard import derived
+from sim.presentation.dashboard.charts import PANELS, effect_spec, metric_spec, profile_spec
 from sim.presentation.dashboard.chrome import (
+    OUTCOME_ROWS,
     cell_height_px,
     current_chrome,
     current_language,
@@ -34,6 +38,7 @@ from sim.presentation.dashboard.figures import (
 )
 from sim.presentation.dashboard.i18n import (
     info_sections,
+    outcome_text,
     scenario_name,
     strategy_name,
     t,
@@ -41,7 +46,12 @@ from sim.presentation.dashboard.i18n import (
     unit_text,
 )
 from sim.presentation.dashboard.link import settings_query
-from sim.presentation.dashboard.numbers import format_euros, format_number, format_setting
+from sim.presentation.dashboard.numbers import (
+    format_euros,
+    format_number,
+    format_outcome,
+    format_setting,
+)
 from sim.presentation.dashboard.params import classroom_controls, current_value
 from sim.presentation.dashboard.seeds import OUTCOMES, plugin_outcomes, run_seeds, seed_range, wins
 from sim.presentation.dashboard.vega import Chart
@@ -71,6 +81,14 @@ CSS: Final[str] = """
     white-space: normal; height: auto; margin-bottom: 2px; }
 .v-navigation-drawer .v-input__slider .v-slider { margin-top: 30px; }
 .vue-grid-item { overflow: hidden; }
+.outcome-table { border-collapse: collapse; width: 100%; font-size: 0.8rem; }
+.outcome-table th, .outcome-table td { padding: 1px 4px; text-align: right;
+    border-bottom: 1px solid #e4e4e4; }
+.outcome-table .outcome-label { text-align: left; font-weight: normal; }
+.outcome-table .outcome-better { color: #555; font-size: 0.7rem; white-space: nowrap; }
+.outcome-table .outcome-section { text-align: left; font-weight: 600; padding-top: 6px; }
+.outcome-table td.outcome-value { font-weight: 600; }
+.outcome-table td.outcome-waiting { font-weight: normal; color: #666; font-style: italic; }
 """
 """Page styles: pictures scale down to their grid cell; slider labels sit above their track
 (long, translated labels in a narrow sidebar); text cells scroll instead of overflowing."""
@@ -88,6 +106,8 @@ PROJECTOR_CSS: Final[str] = """
 .running-now, .run-finished { font-size: 1.05rem; }
 .view-text { font-size: 1.25rem; }
 .v-navigation-drawer { font-size: 1.1rem; }
+.outcome-table { font-size: 1.1rem; }
+.outcome-table .outcome-better { font-size: 0.9rem; }
 """
 """Projector mode: large type for the back of a lecture room (the plots get large type and
 thick lines from their spec, the grid taller cells, so nothing is clipped)."""
@@ -238,6 +258,106 @@ def metric_view(name: str) -> View:
 
     view.__name__ = view.__qualname__ = f"Plot_{name}"
     return view
+
+
+def cell_text(row: derived.Row, cell: derived.Cell, lang: str) -> str:
+    """One cell of the outcomes table: the value in the row's unit, or when it will be
+    known (the end of the run or of the intervention, or once reached)."""
+    if cell.state == "value":
+        return format_outcome(cell.value, row.observable.unit, lang)
+    if cell.state == "pending":
+        if cell.week is None:
+            return t("not_yet_reached", lang)
+        key = "known_at_intervention_end" if row.observable.known_from == "end_intervention" \
+            else "known_at_end"
+        return t(key, lang, week=cell.week)
+    if cell.state == "never":
+        return t("not_reached", lang, week=cell.week)
+    if cell.state == "reference":
+        return t("reference", lang)
+    return t("undefined", lang)
+
+
+def outcome_tables(model: Classroom) -> tuple[list[derived.Row], list[derived.Row]]:
+    """The run outcomes and the effects over ``none`` of the runs on screen."""
+    horizon = model.config.horizon
+    args = (model.frames(), [s.strategy for s in model.simulations], model.settings.seed,
+            horizon.intervention_weeks, horizon.total_weeks)
+    return derived.outcome_rows(*args), derived.effect_rows(*args)
+
+
+def outcome_table_rows(outcomes: list[derived.Row], effects: list[derived.Row],
+                       names: list[str], lang: str) -> list[Any]:
+    """The outcomes table's rows (header, a row per outcome, then the effects' heading and a
+    row per effect), labelled as the registry labels them (Dutch: the translations)."""
+    def head(text: str, cls: str) -> Any:
+        return v.Html(tag="th", class_=cls, children=[text])
+
+    def row(item: derived.Row) -> Any:
+        obs = item.observable
+        label, unit = outcome_text(obs.name, obs.label, obs.unit, lang)
+        better = t("lower_is_better" if obs.better == "lower" else "higher_is_better", lang)
+        cells = [v.Html(tag="td", class_=f"{'outcome-value' if c.state == 'value' else
+                                            'outcome-waiting'} outcome-cell-{obs.name}",
+                        children=[cell_text(item, c, lang)]) for c in item.cells]
+        return v.Html(tag="tr", children=[
+            head(f"{label} ({unit})" if unit else label, "outcome-label"),
+            v.Html(tag="td", class_="outcome-better", children=[better]), *cells])
+
+    rows = [v.Html(tag="tr", children=[head(t("outcome", lang), "outcome-label"),
+                                       head(t("better", lang), "outcome-better")]
+                   + [head(name, "outcome-strategy") for name in names])]
+    rows += [row(item) for item in outcomes]
+    if effects:
+        rows.append(v.Html(tag="tr", children=[v.Html(
+            tag="th", class_="outcome-section", attributes={"colspan": str(2 + len(names))},
+            children=[t("effects_heading", lang)])]))
+        rows += [row(item) for item in effects]
+    return rows
+
+
+def Outcomes(model: Classroom) -> None:
+    """The run's derived outcomes per strategy (time to integration, durability, cost per
+    point, ...) and, with ``none`` side by side, each strategy's effect over it: every value
+    computed on the server from the models' weekly outputs with the observables registry's
+    functions (:mod:`sim.presentation.dashboard.derived`); a value not known yet says when it
+    will be."""
+    lang = current_language()
+    tables = solara.use_memo(lambda: outcome_tables(model), [model, model.week])
+    names = [strategy_name(sim.strategy, lang) for sim in model.simulations]
+    with solara.Column(classes=["view-text", "view-outcomes"], gap="4px",
+                       style={"height": f"{cell_height_px(OUTCOME_ROWS)}px"}):
+        solara.Markdown(f"## {t('outcomes_title', lang)}\n\n{t('outcomes_help', lang)}")
+        v.Html(tag="table", class_="outcome-table",
+               children=outcome_table_rows(*tables, names, lang))
+        if not tables[1]:
+            solara.Text(t("effects_need_none", lang, none=strategy_name(BASELINE, lang)),
+                        classes=["effects-need-none"])
+
+
+def EffectPlot(model: Classroom) -> None:
+    """Side by side with ``none``: the other strategy's alignment over doing nothing, week by
+    week (:func:`sim.presentation.dashboard.derived.effect_curves`); otherwise how to get it."""
+    lang = current_language()
+    large = projector_mode()
+
+    def build() -> dict[str, Any] | None:
+        curves = derived.effect_curves(model.frames(), [s.strategy for s in model.simulations])
+        if not curves:
+            return None
+        final = observables.get("alignment_effect_final")
+        unit = outcome_text(final.name, final.label, final.unit, lang)[1]
+        horizon = model.config.horizon
+        return effect_spec(curves, unit, lang, horizon.intervention_weeks,
+                           horizon.total_weeks, large=large)
+
+    spec = solara.use_memo(build, [model, model.week, lang, large])
+    with solara.Column(classes=["merger-view", "view-effects"], gap="0px"):
+        if spec is None:
+            solara.Text(t("effects_need_none", lang, none=strategy_name(BASELINE, lang)),
+                        classes=["effects-need-none"])
+        else:
+            Chart(spec)
 
 
 def network_view(index: int) -> View:
@@ -440,13 +560,16 @@ PAGE_NAMES: Final[list[str]] = ["tab_plots", "tab_network", "tab_values", "tab_p
 def view_components(side_by_side: bool) -> list[tuple[View, int]]:
     """SolaraViz's ``components``: (view, page) pairs for one strategy or two side by side.
 
-    Page 0 holds the monitors and the six live plots; pages 1 and 2 the network and the value
-    space (one picture per strategy; monitors too); page 3 the Info panel and the parameter
-    guide.
+    Page 0 holds the monitors, the six live plots and the run's outcomes (side by side also
+    the effect over ``none``); pages 1 and 2 the network and the value space (one picture
+    per strategy); page 3 the culture profile, 4 the events, 5 the ten seeds, 6 the Info
+    panel and the parameter guide.
     """
     indices = [0, 1] if side_by_side else [0]
     views: list[tuple[View, int]] = [(Monitors, 0)]
     views += [(metric_view(name), 0) for name in PANELS]
+    views += [(EffectPlot, 0)] if side_by_side else []
+    views += [(Outcomes, 0)]
     views += [(network_view(i), 1) for i in indices]
     views += [(value_space_view(i), 2) for i in indices]
     views += [(CultureProfile, 3), (EventLog, 4), (TenSeeds, 5)]

@@ -162,6 +162,36 @@ LABELS: Final[dict[str, dict[str, str]]] = {
     "band_followup": {"en": "dashes: end; follow-up", "nl": "streep: einde; nameting"},
     "band_end": {"en": "end of the intervention (week {week})",
                  "nl": "einde van de interventie (week {week})"},
+    "plot_alignment_effect": {"en": "Alignment over doing nothing",
+                              "nl": "Afstemming boven niets doen"},
+    "effect_subtitle": {"en": "above 0: closer to the target culture than {none}, same seed",
+                        "nl": "boven 0: dichter bij de doelcultuur dan {none}, zelfde seed"},
+    "outcomes_title": {"en": "Outcomes of this run", "nl": "Uitkomsten van deze simulatie"},
+    "outcomes_help": {"en": "Computed from the run on screen as `merger-sim compare` computes "
+                            "them for many runs. A value appears once the run is far enough to "
+                            "have it.",
+                      "nl": "Berekend uit de simulatie op het scherm, zoals `merger-sim compare` "
+                            "ze voor veel simulaties berekent. Een waarde verschijnt zodra de "
+                            "simulatie ver genoeg is."},
+    "outcome": {"en": "Outcome", "nl": "Uitkomst"},
+    "better": {"en": "Better", "nl": "Beter"},
+    "higher_is_better": {"en": "higher is better", "nl": "hoger is beter"},
+    "effects_heading": {"en": "What it adds over doing nothing (same seed)",
+                        "nl": "Wat het toevoegt boven niets doen (zelfde seed)"},
+    "effects_need_none": {"en": "Choose {none} as one of two strategies side by side to see "
+                                "what a strategy adds over doing nothing, on the same seed.",
+                          "nl": "Kies {none} als een van twee strategieën naast elkaar om te "
+                                "zien wat een strategie toevoegt boven niets doen, met dezelfde "
+                                "seed."},
+    "known_at_end": {"en": "at the end (week {week})", "nl": "aan het einde (week {week})"},
+    "known_at_intervention_end": {"en": "end of intervention (week {week})",
+                                  "nl": "einde interventie (week {week})"},
+    "not_yet_reached": {"en": "not yet reached", "nl": "nog niet bereikt"},
+    "not_reached": {"en": "not reached by week {week}",
+                    "nl": "niet bereikt tot en met week {week}"},
+    "undefined": {"en": "undefined (too small to divide by)",
+                  "nl": "niet gedefinieerd (te klein om door te delen)"},
+    "reference": {"en": "reference", "nl": "referentie"},
     "save_png": {"en": "Save as PNG", "nl": "Opslaan als PNG"},
     "save_svg": {"en": "Save as SVG", "nl": "Opslaan als SVG"},
     "plots_heading": {"en": "Strategy: {strategy}", "nl": "Strategie: {strategy}"},
@@ -332,6 +362,49 @@ UNITS_NL: Final[dict[str, str]] = {
 """Dutch for the schema's unit strings; an unknown unit is shown as the schema has it."""
 
 
+OUTCOME_TEXT_NL: Final[dict[str, tuple[str, str]]] = {
+    "weeks_to_integration": ("Tijd tot integratie", "weken"),
+    "integration_reached": ("Integratie bereikt", "aandeel van de simulaties"),
+    "weeks_to_alignment": ("Tijd tot afstemming op het doel", "weken"),
+    "alignment_reached": ("Afstemming bereikt", "aandeel van de simulaties"),
+    "alignment_gain_intervention": ("Winst in afstemming tijdens de interventie",
+                                    "procentpunten"),
+    "alignment_gain_final": ("Winst in afstemming aan het einde", "procentpunten"),
+    "durability": ("Duurzaamheid van de afstemming", "verhouding"),
+    "outflow_per_year": ("Uitstroom van personeel", "% van het personeel per jaar"),
+    "cost_total": ("Totale kosten", "euro"),
+    "cost_per_alignment_point": ("Kosten per punt afstemming", "euro per procentpunt"),
+    "alignment_effect_end_intervention": (
+        "Afstemming boven geen interventie aan het einde van de interventie", "procentpunten"),
+    "alignment_effect_final": ("Afstemming boven geen interventie aan het einde",
+                               "procentpunten"),
+    "integration_effect_end_intervention": (
+        "Integratie boven geen interventie aan het einde van de interventie",
+        "procentpunten verschil tussen de steden"),
+    "integration_effect_final": ("Integratie boven geen interventie aan het einde",
+                                 "procentpunten verschil tussen de steden"),
+    "client_value_effect_end_intervention": (
+        "Klantwaarde boven geen interventie aan het einde van de interventie",
+        "punten (x 100)"),
+    "incremental_cost": ("Extra kosten boven geen interventie", "euro"),
+    "effect_durability": ("Duurzaamheid van de afstemming boven geen interventie",
+                          "verhouding"),
+    "icer": ("Extra kosten per punt afstemming boven geen interventie",
+             "euro per procentpunt"),
+}
+"""Dutch label and unit of the observables registry's derived outcomes and effects
+(:mod:`sim.experiments.observables` declares them, in English, once); a plugin's outcome
+shows the plugin's own text."""
+
+
+def outcome_text(name: str, label: str, unit: str, lang: str) -> tuple[str, str]:
+    """(label, unit) of a registry observable in ``lang``: the registry's English text, or
+    its Dutch translation when there is one."""
+    if lang == "nl" and name in OUTCOME_TEXT_NL:
+        return OUTCOME_TEXT_NL[name]
+    return label, unit
+
+
 def t(key: str, lang: str, **fields: object) -> str:
     """The text for ``key`` in ``lang``, with ``fields`` filled in.
 
@@ -486,7 +559,11 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "target, the divergence between cities, the cross-city ties, the psychological "
             "contract, the headcount, the teams formed and active, the proposals accepted and "
             "the cost so far. *The sliders and switches*, next to this text, says what each "
-            "parameter means."
+            "parameter means.\n"
+            "- Under the plots, *Outcomes of this run* gives each strategy's time to "
+            "integration, alignment gained, durability and cost per point as soon as the run "
+            "has them; with *No intervention* side by side it also shows what the other "
+            "strategy adds over doing nothing, in a table and a plot."
         ),
         "nl": (
             "- Kies onder **Modelparameters** een **scenario** (begin met *Klas*: klein en "
@@ -506,7 +583,11 @@ INFO_TEXT: Final[dict[str, dict[str, str]]] = {
             "het verschil tussen de steden, de banden tussen steden, het psychologisch contract, "
             "het aantal medewerkers, de gevormde en actieve teams, de geaccepteerde voorstellen "
             "en de kosten tot nu toe. Onder *De schuifregelaars en schakelaars*, naast deze "
-            "tekst, staat wat iedere parameter betekent."
+            "tekst, staat wat iedere parameter betekent.\n"
+            "- Onder de grafieken geeft *Uitkomsten van deze simulatie* per strategie de tijd "
+            "tot integratie, de winst in afstemming, de duurzaamheid en de kosten per punt, "
+            "zodra de simulatie zover is; met *Geen interventie* ernaast laat ze ook zien wat "
+            "de andere strategie toevoegt boven niets doen, in een tabel en een grafiek."
         ),
     },
     "things_to_notice": {

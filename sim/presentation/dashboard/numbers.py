@@ -49,3 +49,16 @@ def format_setting(value: Any, lang: str) -> str:
         text = f"{value:g}"
         return text.replace(".", ",") if lang == "nl" else text
     return str(value)
+
+
+def format_outcome(value: float, unit: str, lang: str) -> str:
+    """A derived outcome's value as text: euros as :func:`format_euros` (its unit names
+    EUR), whole numbers (weeks, a 0/1 indicator) without decimals, others to about three
+    significant digits."""
+    if "EUR" in unit:
+        return format_euros(value, lang)
+    if float(value).is_integer():
+        return format_number(value, lang, 0)
+    size = abs(value)
+    decimals = 3 if size < 1 else 2 if size < 10 else 1 if size < 100 else 0
+    return format_number(value, lang, decimals)
