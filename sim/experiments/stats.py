@@ -109,7 +109,8 @@ def t_quantile(level: float, n: int) -> float:
     """Two-sided Student-t critical value for ``n`` observations (df = n - 1).
 
     Cached: the weekly intervals ask for the same few (level, n) thousands of times, and
-    scipy's ppf costs about 0.2 ms a call (1.8 s of 12 s in a profiled classroom comparison before the cache)."""
+    scipy's ppf costs about 0.2 ms a call (1.8 of 12 s in a profiled classroom comparison
+    before the cache)."""
     if not 0.0 < level < 1.0:
         raise ValueError(f"level: must lie in (0, 1), got {level}")
     return float(sps.t.ppf(0.5 + level / 2.0, df=n - 1))
