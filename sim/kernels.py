@@ -1,14 +1,16 @@
-"""The weekly loop's three hottest kernels, compiled with Numba.
+"""The weekly loop's hottest passes, compiled with Numba.
 
-Why compiled: on the case (1,000 employees, about 6,000 ties, 3,000 meetings a week) the
-week is a few hundred small NumPy calls, and three of them dominate: building the network's
-CSR view (a stable sort by neighbour), drawing each caller's contact by tie weight (a binary
-search over all ties) and summing the bounded-confidence pulls of the week's meetings (one
-``bincount`` per dimension). Each is one pass over its data in a loop, which NumPy cannot
-express without temporaries and a global search. A compiled loop does the same arithmetic
-in the same order, so every result is the same to the bit as the NumPy formulation it
-replaces (``tests/test_kernels.py`` checks them against those formulations on random
-inputs, and ``tests/test_golden_run.py`` pins whole runs).
+Why compiled: on the case (1,000 employees, about 7,000 ties, 3,000 meetings a week) the
+week is a few hundred small NumPy calls, each paying more for its argument handling and
+temporaries than for its arithmetic. The passes here are the ones that cost most: building
+the network's CSR view, drawing each caller's contact by tie weight, the bounded-confidence
+meetings and drift, the tie arrays' merges, reweighting and removals, group means, row
+distances, the city-by-city tie weights, the identification's cross-city belonging, the
+contract's unit colleagues' means and the fading of learned shifts. Each is one pass over
+its data in a loop, doing the same arithmetic in the same order as the NumPy formulation it
+replaces, so every result is the same to the bit (``tests/test_kernels.py`` checks each
+against that formulation on random inputs, and ``tests/test_golden_run.py`` pins whole
+runs).
 
 Rules for the bits to stay the same: no ``fastmath`` (no reassociation, no fused
 multiply-add); sums add their terms in the order NumPy's ``bincount`` and ``cumsum`` do
@@ -160,6 +162,42 @@ def meeting_deltas(values: np.ndarray, first: np.ndarray, second: np.ndarray,
     return sums
 
 
+@njit(inline="always")
+def _unit_interval(x: float) -> float:
+    """``np.clip(x, 0.0, 1.0)`` for one number (NaN stays NaN, as there)."""
+    if x < 0.0:
+        return 0.0
+    if x > 1.0:
+        return 1.0
+    return x
+
+
+@njit("float64[:, :](float64[:, :], int64[:], int64[:], float64[:], float64, float64)", cache=True)
+def met_values(values: np.ndarray, first: np.ndarray, second: np.ndarray,
+               openness: np.ndarray, rate: float, threshold: float) -> np.ndarray:
+    """The values after the meetings: ``np.clip(values + meeting_deltas(...), 0, 1)`` in a
+    new array (the deltas' array is reused for the result; ``values`` is not changed)."""
+    out = meeting_deltas(values, first, second, openness, rate, threshold)
+    n, dims = values.shape
+    for i in range(n):
+        for d in range(dims):
+            out[i, d] = _unit_interval(values[i, d] + out[i, d])
+    return out
+
+
+@njit("float64[:, :](float64[:, :], boolean[:], float64[:, :])", cache=True)
+def drifted_values(values: np.ndarray, active: np.ndarray, noise: np.ndarray) -> np.ndarray:
+    """``np.clip(values + noise, 0, 1)`` in a new array, with the noise of inactive rows taken
+    as 0 (their values are only clipped)."""
+    n, dims = values.shape
+    out = np.empty((n, dims))
+    for i in range(n):
+        for d in range(dims):
+            step = noise[i, d] if active[i] else 0.0
+            out[i, d] = _unit_interval(values[i, d] + step)
+    return out
+
+
 @njit("Tuple((float64[:, :], float64[:]))(float64[:, :], int64[:], float64[:], int64)",
       cache=True)
 def group_means(values: np.ndarray, groups: np.ndarray, weights: np.ndarray,
@@ -254,3 +292,140 @@ def unit_peer_means(values: np.ndarray, unit: np.ndarray, weights: np.ndarray, n
             else:
                 out[k, d] = values[r, d]
     return out
+
+
+@njit(inline="always")
+def _tie_arrays(size: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Empty key, u, v and weight arrays for ``size`` ties."""
+    return (np.empty(size, dtype=np.int64), np.empty(size, dtype=np.int64),
+            np.empty(size, dtype=np.int64), np.empty(size))
+
+
+@njit(inline="always")
+def _compacted(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
+               keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ties where ``keep`` is true, in their order."""
+    out_key, out_u, out_v, out_weight = _tie_arrays(key.size)
+    kept = 0
+    for k in range(key.size):
+        if keep[k]:
+            out_key[kept], out_u[kept], out_v[kept] = key[k], u[k], v[k]
+            out_weight[kept] = weight[k]
+            kept += 1
+    return out_key[:kept], out_u[:kept], out_v[:kept], out_weight[:kept]
+
+
+@njit(inline="always")
+def _first_at_least(key: np.ndarray, target: int) -> int:
+    """The first position in the sorted ``key`` whose entry is not below ``target``
+    (``np.searchsorted(key, target)``)."""
+    lo, hi = 0, key.size
+    while lo < hi:
+        mid = (lo + hi) >> 1
+        if key[mid] < target:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
+
+
+@njit("Tuple((int64[:], int64[:], int64[:], float64[:], int64))(int64[:], int64[:], int64[:], "
+      "float64[:], int64, int64[:], int64[:], float64[:])", cache=True)
+def added_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray, n: int,
+               lo: np.ndarray, hi: np.ndarray, new_weight: np.ndarray
+               ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """The tie arrays with the pairs (lo_k, hi_k), lo_k < hi_k, added
+    (``sim.network.Ties.add``), and how many were added.
+
+    A pair given more than once is added once, with the weight of its first occurrence (a
+    stable sort by key keeps the first of equal keys in front); a pair already tied is left
+    alone; the new ties are merged into their key order, as ``np.insert`` would place them.
+    """
+    keys = lo * n + hi
+    order = np.argsort(keys, kind="mergesort")  # stable
+    pos = np.empty(keys.size, dtype=np.int64)  # where each fresh pair goes
+    source = np.empty(keys.size, dtype=np.int64)  # and which pair it is
+    fresh = 0
+    for r in range(keys.size):
+        j = order[r]
+        if r > 0 and keys[order[r - 1]] == keys[j]:
+            continue  # a later occurrence of a pair
+        at = _first_at_least(key, keys[j])
+        if at < key.size and key[at] == keys[j]:
+            continue  # tied already
+        pos[fresh], source[fresh] = at, j
+        fresh += 1
+    if fresh == 0:
+        return key, u, v, weight, 0
+    old = key.size
+    out_key, out_u, out_v, out_weight = _tie_arrays(old + fresh)
+    j = 0
+    at = 0
+    for i in range(old + 1):
+        while j < fresh and pos[j] == i:  # the new ties that go before old tie i
+            s = source[j]
+            out_key[at], out_u[at], out_v[at] = keys[s], lo[s], hi[s]
+            out_weight[at] = new_weight[s]
+            at += 1
+            j += 1
+        if i < old:
+            out_key[at], out_u[at], out_v[at], out_weight[at] = key[i], u[i], v[i], weight[i]
+            at += 1
+    return out_key, out_u, out_v, out_weight, fresh
+
+
+@njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "
+      "float64[:], int64[:], float64, float64, float64)", cache=True)
+def reweighted_ties(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
+                    used: np.ndarray, reinforcement: float, decay: float, min_weight: float
+                    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """One week of tie weights (``sim.network.Ties.update_weights``): the ties with an id in
+    ``used`` grow toward 1 by ``reinforcement``, the others shrink by ``decay``; ties left
+    below ``min_weight`` are dropped, the rest keep their order."""
+    was_used = np.zeros(key.size, dtype=np.bool_)
+    for k in range(used.size):
+        was_used[used[k]] = True
+    new_weight = np.empty(key.size)
+    for k in range(key.size):
+        w = weight[k]
+        new_weight[k] = w + reinforcement * (1.0 - w) if was_used[k] else w * (1.0 - decay)
+    return _compacted(key, u, v, new_weight, new_weight >= min_weight)
+
+
+@njit("float64[:, :](int64[:], int64[:], float64[:], int64[:], int64)", cache=True)
+def city_pair_weights(u: np.ndarray, v: np.ndarray, weight: np.ndarray, city: np.ndarray,
+                      n_cities: int) -> np.ndarray:
+    """(n_cities, n_cities) summed tie weight by (u's city, v's city), each cell adding its
+    ties in tie order (as ``bincount`` over the pair index does)."""
+    out = np.zeros((n_cities, n_cities))
+    for k in range(u.size):
+        out[city[u[k]], city[v[k]]] += weight[k]
+    return out
+
+
+@njit("float64[:, :](float64[:, :], float64[:, :], float64)", cache=True)
+def faded_values(values: np.ndarray, fading: np.ndarray, keep: float) -> np.ndarray:
+    """One week of forgetting (``sim.strategies.fading.FadingShifts.fade``): each fading
+    shift loses ``fading x (1 - keep)``, taken off ``fading`` in place and off the values,
+    which come back clipped to [0, 1] in a new array."""
+    n, dims = values.shape
+    out = np.empty((n, dims))
+    lost = 1.0 - keep
+    for i in range(n):
+        for d in range(dims):
+            loss = fading[i, d] * lost
+            fading[i, d] -= loss
+            out[i, d] = _unit_interval(values[i, d] - loss)
+    return out
+
+
+@njit("Tuple((int64[:], int64[:], int64[:], float64[:]))(int64[:], int64[:], int64[:], "
+      "float64[:], boolean[:])", cache=True)
+def ties_without(key: np.ndarray, u: np.ndarray, v: np.ndarray, weight: np.ndarray,
+                 gone: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The ties with neither end in a slot marked ``gone``, in their order
+    (``sim.network.Ties.remove_slots``)."""
+    keep = np.empty(key.size, dtype=np.bool_)
+    for k in range(key.size):
+        keep[k] = not (gone[u[k]] or gone[v[k]])
+    return _compacted(key, u, v, weight, keep)

@@ -11,6 +11,7 @@ import functools
 
 import numpy as np
 
+from sim import kernels
 from sim.network import Ties
 from sim.rules.distance import group_means, normalised_distance
 
@@ -105,12 +106,11 @@ def pairs_of(k: int) -> tuple[np.ndarray, np.ndarray]:
 def city_tie_weights(ties: Ties, city: np.ndarray, n_cities: int) -> np.ndarray:
     """(n_cities, n_cities) matrix of tie weight between cities (u's city, v's city).
 
-    One gather per tie end and one bincount: the tie arrays are read once, however many
-    cities there are.
+    One compiled pass over the ties (:func:`sim.kernels.city_pair_weights`): the tie arrays
+    are read once, however many cities there are.
     """
-    pair = city.take(ties.u).astype(np.int64) * n_cities + city.take(ties.v)
-    return np.bincount(pair, weights=ties.weight,
-                       minlength=n_cities * n_cities).reshape(n_cities, n_cities)
+    return kernels.city_pair_weights(ties.u, ties.v, ties.weight,
+                                     np.asarray(city, dtype=np.int64), int(n_cities))
 
 
 def cross_city_ties(ties: Ties, city: np.ndarray, n_cities: int | None = None,

@@ -48,7 +48,7 @@ from sim.rules.identification import (
     implied_identification,
     shocked_identification,
 )
-from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_rows, drift
+from sim.rules.interaction import bounded_confidence_step, drift
 from sim.rules.turnover import (
     base_hazard_for,
     select_hires,
@@ -58,10 +58,6 @@ from sim.rules.turnover import (
 from sim.scenario import Scenario, apply_overrides, load_scenario
 from sim.strategies import make_strategy
 from sim.strategies.diffusion import carriers_talk
-
-#: Meetings count as few when fewer than one per this many employees: then
-#: :meth:`MergerModel.meet` updates only the rows that met (the same numbers, less work).
-SPARSE_MEETINGS = 4
 
 
 def read_observable(name: str, model: MergerModel) -> float:
@@ -376,17 +372,8 @@ class MergerModel(mesa.Model):
             threshold = self.config.interaction.confidence_threshold
         if openness is None:
             openness = self.effective_openness()
-        n = self.values.shape[0]
-        if first.size * SPARSE_MEETINGS < n:  # a few meetings: work on the rows that met
-            rows, deltas = bounded_confidence_rows(self.values, first, second, openness,
-                                                   rate, threshold)
-            values = self.values.copy()
-            values[rows] = np.clip(self.values.take(rows, axis=0) + deltas, 0.0, 1.0)
-            self.values = values
-            return
-        deltas = bounded_confidence_deltas(self.values, first, second, openness, rate,
-                                           threshold)
-        self.values = np.clip(self.values + deltas, 0.0, 1.0)
+        self.values = bounded_confidence_step(self.values, first, second, openness, rate,
+                                              threshold)
 
     def intervene(self) -> None:
         """The strategy's interventions of this week; carriers talk; improvements land."""

@@ -16,7 +16,15 @@ from dataclasses import dataclass
 import networkx as nx
 import numpy as np
 
-from sim.kernels import csr_structure, cumulative_weights, weighted_neighbours, with_ties
+from sim.kernels import (
+    added_ties,
+    csr_structure,
+    cumulative_weights,
+    reweighted_ties,
+    ties_without,
+    weighted_neighbours,
+    with_ties,
+)
 from sim.population import Role, Workforce
 from sim.scenario import NetworkSection, Scenario
 
@@ -79,7 +87,8 @@ class Ties:
     def add(self, a: np.ndarray, b: np.ndarray, weight: np.ndarray | float) -> int:
         """Add ties (a_k, b_k); self-ties and ties that already exist are ignored.
 
-        A pair given twice is added once, with the weight of its first occurrence.
+        A pair given twice is added once, with the weight of its first occurrence. The new
+        ties are merged into key order in one compiled pass (:func:`sim.kernels.added_ties`).
 
         Returns:
             The number of ties actually added.
@@ -87,44 +96,14 @@ class Ties:
         lo, hi, keep = self._pairs(a, b)
         if lo.size == 0:
             return 0
-        keys = lo * self.n + hi
-        # the first occurrence of every distinct key, in key order (a stable sort keeps
-        # the first of equal keys in front)
-        order = np.argsort(keys, kind="stable")
-        keys = keys.take(order)
-        first = np.ones(keys.size, dtype=bool)
-        np.not_equal(keys[1:], keys[:-1], out=first[1:])
-        order, keys = order[first], keys[first]
-        pos, found = self.find(keys)
-        fresh = np.flatnonzero(~found)
-        if fresh.size == 0:
-            return 0
-        pos, first = pos.take(fresh), order.take(fresh)
         if np.ndim(weight) == 0:
-            w = np.full(first.size, float(weight))
+            w = np.full(lo.size, float(weight))
         else:
-            w = np.broadcast_to(np.asarray(weight, dtype=float), keep.shape)[keep].take(first)
-        self.merge(pos, keys.take(fresh), lo.take(first), hi.take(first), w)
-        return int(pos.size)
-
-    def merge(self, pos: np.ndarray, key: np.ndarray, u: np.ndarray, v: np.ndarray,
-              weight: np.ndarray) -> None:
-        """Insert new ties before the positions ``pos`` (ascending, from :meth:`find`).
-
-        The same result as ``np.insert`` on each array, with the merge order computed once
-        and one gather per array.
-        """
-        old, new = self.size, pos.size
-        at = pos + np.arange(new)  # where the new ties land in the merged arrays
-        source = np.empty(old + new, dtype=np.int64)
-        is_old = np.ones(old + new, dtype=bool)
-        is_old[at] = False
-        source[is_old] = np.arange(old)
-        source[at] = np.arange(old, old + new)
-        self.key = np.concatenate([self.key, key]).take(source)
-        self.u = np.concatenate([self.u, u]).take(source)
-        self.v = np.concatenate([self.v, v]).take(source)
-        self.weight = np.concatenate([self.weight, weight]).take(source)
+            w = np.ascontiguousarray(np.broadcast_to(np.asarray(weight, dtype=float),
+                                                     keep.shape)[keep])
+        self.key, self.u, self.v, self.weight, added = added_ties(
+            self.key, self.u, self.v, self.weight, self.n, lo, hi, w)
+        return int(added)
 
     def strengthen(self, a: np.ndarray, b: np.ndarray, spec: NetworkSection) -> None:
         """Joint work between pairs (a_k, b_k): existing ties grow as if used, missing ones
@@ -133,24 +112,18 @@ class Ties:
         if lo.size == 0:
             return
         pos, found = self.find(lo * self.n + hi)
-        used = np.unique(pos[found])
+        used = np.zeros(self.size, dtype=bool)  # each tie once, however often it was used
+        used[pos[found]] = True
         self.weight[used] += spec.reinforcement * (1.0 - self.weight[used])
         self.add(lo[~found], hi[~found], spec.new_tie_weight)
-
-    def keep(self, mask: np.ndarray) -> None:
-        """Keep only the ties where ``mask`` is true (order, and so the invariant, holds)."""
-        if mask.all():
-            return
-        kept = np.flatnonzero(mask)  # one scan of the mask, then a gather per array
-        self.u, self.v = self.u.take(kept), self.v.take(kept)
-        self.key, self.weight = self.key.take(kept), self.weight.take(kept)
 
     def remove_slots(self, slots: np.ndarray) -> None:
         """Drop every tie of the given slots (leavers take their ties with them)."""
         if slots.size:
             gone = np.zeros(self.n, dtype=bool)
             gone[slots] = True
-            self.keep(~(gone.take(self.u) | gone.take(self.v)))
+            self.key, self.u, self.v, self.weight = ties_without(self.key, self.u, self.v,
+                                                                 self.weight, gone)
 
     def csr(self) -> Adjacency:
         """Symmetric CSR view with edge ids and cumulative weights, for weighted sampling.
@@ -174,12 +147,11 @@ class Ties:
     # -- weekly dynamics --------------------------------------------------------------------
 
     def update_weights(self, used_edges: np.ndarray, spec: NetworkSection) -> None:
-        """Ties used this week grow toward 1, unused ones decay; too weak ones are dropped."""
-        used = np.zeros(self.size, dtype=bool)
-        used[used_edges] = True
-        self.weight = np.where(used, self.weight + spec.reinforcement * (1.0 - self.weight),
-                               self.weight * (1.0 - spec.decay))
-        self.keep(self.weight >= spec.min_weight)
+        """Ties used this week grow toward 1, unused ones decay; too weak ones are dropped
+        (one compiled pass, :func:`sim.kernels.reweighted_ties`)."""
+        self.key, self.u, self.v, self.weight = reweighted_ties(
+            self.key, self.u, self.v, self.weight, np.asarray(used_edges, dtype=np.int64),
+            float(spec.reinforcement), float(spec.decay), float(spec.min_weight))
 
     def to_networkx(self, nodes: np.ndarray | None = None) -> nx.Graph:
         """A networkx graph of the ties (for analysis and drawing, not for the weekly loop)."""

@@ -16,7 +16,7 @@ from sim import kernels
 from sim.network import Ties, sample_neighbours
 from sim.rules.distance import group_means, normalised_distance
 from sim.rules.identification import cross_city_belonging
-from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_rows
+from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_step, drift
 
 
 def csr_oracle(ties: Ties) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
@@ -140,8 +140,20 @@ def test_meeting_deltas_are_the_bincount_formulation(values, pairs, openness, ra
     got = bounded_confidence_deltas(values, first, second, openness, rate, threshold)
     want = deltas_oracle(values, first, second, openness, rate, threshold)
     assert np.array_equal(got, want)  # the same bits, not just close
-    rows, sparse = bounded_confidence_rows(values, first, second, openness, rate, threshold)
-    assert np.array_equal(got[rows], sparse)  # and the rows-only path agrees
+    stepped = bounded_confidence_step(values, first, second, openness, rate, threshold)
+    assert np.array_equal(stepped, np.clip(values + want, 0.0, 1.0))  # the fused update too
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (9, 3), elements=st.floats(0, 1)),
+       arrays(bool, 9), st.floats(0.001, 0.5), st.integers(0, 2**32 - 1))
+def test_drift_is_masked_noise_then_clip(values, active, sd, seed) -> None:
+    """The fused drift adds the same draws to the active rows and clips, as the NumPy
+    formulation (noise of inactive rows set to 0, add, clip) does, to the bit."""
+    noise = np.random.default_rng(seed).normal(0.0, sd, size=values.shape)
+    noise[~active] = 0.0
+    got = drift(values, active, sd, np.random.default_rng(seed))
+    assert np.array_equal(got, np.clip(values + noise, 0.0, 1.0))
 
 
 @settings(max_examples=200, deadline=None)
@@ -201,9 +213,98 @@ def test_peer_means_are_the_numpy_formulation(values, unit, active, slots) -> No
     assert np.array_equal(everyone, want)
 
 
+def add_oracle(ties: Ties, lo: np.ndarray, hi: np.ndarray, weight: np.ndarray):
+    """First occurrences by a stable argsort, existing ties by ``searchsorted``, the fresh
+    ones placed by ``np.insert``."""
+    keys = lo * ties.n + hi
+    order = np.argsort(keys, kind="stable")
+    first = np.r_[True, keys[order][1:] != keys[order][:-1]] if keys.size else keys > 0
+    order = order[first]
+    pos = np.searchsorted(ties.key, keys[order])
+    tied = (pos < ties.size) & (ties.key[np.minimum(pos, max(ties.size - 1, 0))]
+                                == keys[order]) if ties.size else np.zeros(order.size, bool)
+    pos, order = pos[~tied], order[~tied]
+    return ([np.insert(array, pos, new[order]) for array, new in
+             ((ties.key, keys), (ties.u, lo), (ties.v, hi), (ties.weight, weight))],
+            int(pos.size))
+
+
+@settings(max_examples=300, deadline=None)
+@given(networks(), st.data())
+def test_adding_ties_is_the_sort_search_insert_formulation(ties: Ties, data) -> None:
+    """Repeated pairs once (the first occurrence's weight), tied pairs left alone, the new
+    ones in key order: the same four arrays as the NumPy formulation."""
+    pairs = data.draw(st.lists(st.tuples(st.integers(0, ties.n - 1),
+                                         st.integers(0, ties.n - 1)), max_size=30))
+    pairs = [(min(p), max(p)) for p in pairs if p[0] != p[1]]
+    lo = np.array([p[0] for p in pairs], dtype=np.int64)
+    hi = np.array([p[1] for p in pairs], dtype=np.int64)
+    weight = np.linspace(0.1, 0.9, lo.size)
+    want, count = add_oracle(ties, lo, hi, weight)
+    *got, added = kernels.added_ties(ties.key, ties.u, ties.v, ties.weight, ties.n, lo, hi,
+                                     weight)
+    assert added == count
+    for array, expected in zip(got, want, strict=True):
+        assert array.dtype == expected.dtype and np.array_equal(array, expected)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data(), st.floats(0, 1), st.floats(0, 1), st.floats(0, 0.5))
+def test_reweighting_is_the_where_then_mask_formulation(ties: Ties, data, reinforcement,
+                                                        decay, min_weight) -> None:
+    """Used ties grow, the others decay (``np.where``), weak ones are dropped (a mask)."""
+    used = np.array(data.draw(st.lists(st.integers(0, max(ties.size - 1, 0)),
+                                       max_size=ties.size)), dtype=np.int64)
+    was_used = np.zeros(ties.size, dtype=bool)
+    was_used[used] = True
+    weight = np.where(was_used, ties.weight + reinforcement * (1.0 - ties.weight),
+                      ties.weight * (1.0 - decay))
+    keep = weight >= min_weight
+    got = kernels.reweighted_ties(ties.key, ties.u, ties.v, ties.weight, used, reinforcement,
+                                  decay, min_weight)
+    for merged, want in zip(got, (ties.key[keep], ties.u[keep], ties.v[keep], weight[keep]),
+                            strict=True):
+        assert np.array_equal(merged, want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data())
+def test_city_pair_weights_are_the_bincount_formulation(ties: Ties, data) -> None:
+    city = data.draw(arrays(np.int64, ties.n, elements=st.integers(0, 3)))
+    pair = city[ties.u] * 4 + city[ties.v]
+    want = np.bincount(pair, weights=ties.weight, minlength=16).reshape(4, 4)
+    assert np.array_equal(kernels.city_pair_weights(ties.u, ties.v, ties.weight, city, 4),
+                          want)
+
+
+@settings(max_examples=200, deadline=None)
+@given(arrays(float, (7, 3), elements=st.floats(0, 1)),
+       arrays(float, (7, 3), elements=st.floats(-0.5, 0.5)), st.floats(0, 1))
+def test_fading_is_the_numpy_formulation(values, fading, factor) -> None:
+    """loss = fading x (1 - factor); fading -= loss; values = clip(values - loss)."""
+    loss = fading * (1.0 - factor)
+    want_fading = fading - loss
+    want = np.clip(values - loss, 0.0, 1.0)
+    got = kernels.faded_values(values, fading, factor)  # fading changes in place
+    assert np.array_equal(got, want) and np.array_equal(fading, want_fading)
+
+
+@settings(max_examples=200, deadline=None)
+@given(networks(), st.data())
+def test_removing_slots_is_the_mask_formulation(ties: Ties, data) -> None:
+    gone = data.draw(arrays(bool, ties.n))
+    keep = ~(gone[ties.u] | gone[ties.v])
+    got = kernels.ties_without(ties.key, ties.u, ties.v, ties.weight, gone)
+    for kept, want in zip(got, (ties.key[keep], ties.u[keep], ties.v[keep], ties.weight[keep]),
+                          strict=True):
+        assert np.array_equal(kept, want)
+
+
 def test_kernels_are_compiled() -> None:
     """The speed is the point: the kernels are Numba dispatchers, not plain Python."""
     for name in ("csr_structure", "cumulative_weights", "with_ties", "weighted_neighbours",
                  "meeting_deltas", "group_means", "row_distances", "cross_city_belonging",
-                 "unit_peer_means"):
+                 "unit_peer_means", "met_values", "drifted_values", "added_ties",
+                 "reweighted_ties", "city_pair_weights", "faded_values",
+                 "ties_without"):
         assert hasattr(getattr(kernels, name), "signatures"), name

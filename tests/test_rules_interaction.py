@@ -6,7 +6,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_rows, drift
+from sim.rules.interaction import bounded_confidence_deltas, bounded_confidence_step, drift
 
 
 def test_close_pair_moves_toward_each_other_by_rate_times_openness():
@@ -87,16 +87,19 @@ def test_no_noise_is_identity(sd):
     assert drift(values, np.ones(4, bool), sd, np.random.default_rng(1)) is values
 
 
-def test_rows_variant_gives_the_same_bits_as_the_full_table():
-    """A few meetings among many (sessions, carriers): only the rows that met are worked on,
-    with the same numbers as the full (N, D) table."""
+def test_a_step_is_the_deltas_applied_and_clipped_and_leaves_the_input_alone():
+    """A few meetings among many (sessions, carriers): rows that met move by their deltas,
+    every other row keeps its bits, the result stays in [0, 1], the input is not changed."""
     rng = np.random.default_rng(3)
     values = rng.random((500, 4))
+    before = values.copy()
     first, second = rng.integers(0, 500, 40), rng.integers(0, 500, 40)
     openness = rng.random(500)
     full = bounded_confidence_deltas(values, first, second, openness, 0.3, 0.6)
-    rows, deltas = bounded_confidence_rows(values, first, second, openness, 0.3, 0.6)
-    assert rows.size and np.array_equal(rows, np.flatnonzero(np.any(full != 0, axis=1)))
-    assert np.array_equal(deltas, full[rows])
-    assert np.array_equal(np.clip(values[rows] + deltas, 0, 1),
-                          np.clip(values + full, 0, 1)[rows])
+    stepped = bounded_confidence_step(values, first, second, openness, 0.3, 0.6)
+    moved = np.any(full != 0, axis=1)
+    assert moved.any() and np.array_equal(values, before)
+    assert np.array_equal(stepped[~moved], values[~moved])
+    assert np.array_equal(stepped, np.clip(values + full, 0, 1))
+    assert stepped.min() >= 0.0 and stepped.max() <= 1.0
+

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from sim.rules.bounds import clip
 from sim.scenario import ContractSection, EngagementSection
 
 
@@ -41,7 +42,7 @@ def implied_contract(fit_score: np.ndarray, spec: ContractSection,
     """
     goal = (spec.neutral_level + spec.fit_sensitivity * (fit_score - spec.reference_fit)
             - spec.identification_weight * np.asarray(identification_loss))
-    return np.clip(goal, 0.0, 1.0)
+    return clip(goal, 0.0, 1.0)
 
 
 def fit_score(person_org: np.ndarray, person_unit: np.ndarray, person_team: np.ndarray,
@@ -54,19 +55,18 @@ def fit_score(person_org: np.ndarray, person_unit: np.ndarray, person_team: np.n
     base_w = spec.weight_person_org + spec.weight_person_unit
     team_w = spec.weight_person_team + spec.weight_team_org
     num = spec.weight_person_org * person_org + spec.weight_person_unit * person_unit
-    with np.errstate(invalid="ignore", divide="ignore"):
-        plain = num / base_w if base_w > 0 else np.full_like(person_org, spec.reference_fit)
+    # each division is by a positive weight sum (the conditions guard it): nothing to warn of
+    plain = num / base_w if base_w > 0 else np.full_like(person_org, spec.reference_fit)
     if not np.any(in_team):
         return plain  # no team terms anywhere (most weeks, every strategy but teams)
     num_team = num + spec.weight_person_team * person_team + spec.weight_team_org * team_org
-    with np.errstate(invalid="ignore", divide="ignore"):
-        teamed = num_team / (base_w + team_w) if base_w + team_w > 0 else plain
+    teamed = num_team / (base_w + team_w) if base_w + team_w > 0 else plain
     return np.where(in_team, teamed, plain)
 
 
 def relax(current: np.ndarray, goal: np.ndarray, rate: float) -> np.ndarray:
     """Move part of the way toward the goal, staying in [0, 1]."""
-    return np.clip(current + rate * (goal - current), 0.0, 1.0)
+    return clip(current + rate * (goal - current), 0.0, 1.0)
 
 
 def implied_engagement(contract: np.ndarray, boost: np.ndarray | float,
@@ -76,7 +76,7 @@ def implied_engagement(contract: np.ndarray, boost: np.ndarray | float,
     strategy's documented ``boost``. ``neutral`` is the neutral contract level."""
     goal = (spec.base + spec.contract_weight * (contract - neutral)
             - spec.identification_weight * np.asarray(identification_loss) + boost)
-    return np.clip(goal, 0.0, 1.0)
+    return clip(goal, 0.0, 1.0)
 
 
 def receptivity(contract: np.ndarray, spec: ContractSection) -> np.ndarray:
@@ -86,5 +86,5 @@ def receptivity(contract: np.ndarray, spec: ContractSection) -> np.ndarray:
     ``1 + receptivity_slope * (contract - neutral_level)``: with slope 0 the contract changes
     nothing about how people change (the switch that removes this mechanism).
     """
-    return np.clip(1.0 + spec.receptivity_slope * (contract - spec.neutral_level),
+    return clip(1.0 + spec.receptivity_slope * (contract - spec.neutral_level),
                    0.0, spec.receptivity_max)

@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from sim.kernels import faded_values
+from sim.rules.bounds import clip
 from sim.rules.training import fade_curve
 
 if TYPE_CHECKING:
@@ -31,16 +33,16 @@ class FadingShifts:
 
     def learn(self, model: MergerModel, slots: np.ndarray, shift: np.ndarray) -> None:
         """Apply ``shift`` to the slots' values now; keep its fading part."""
-        model.values[slots] = np.clip(model.values[slots] + shift, 0.0, 1.0)
+        model.values[slots] = clip(model.values[slots] + shift, 0.0, 1.0)
         self.fading[slots] += shift * (1.0 - self.asymptote)
 
     def fade(self, model: MergerModel) -> None:
         """One week of forgetting."""
         if self.factor >= 1.0:
             return
-        loss = self.fading * (1.0 - self.factor)
-        self.fading -= loss
-        model.values = np.clip(model.values - loss, 0.0, 1.0)
+        # the loss ``fading x (1 - factor)`` leaves both the fading part and the values, in
+        # one compiled pass (:func:`sim.kernels.faded_values`)
+        model.values = faded_values(model.values, self.fading, float(self.factor))
 
     def forget(self, slots: np.ndarray) -> None:
         """A leaver's learning leaves with them."""

@@ -124,7 +124,9 @@ class Teams:
         self.learned.forget(slots)
         self.chose[slots] = False
         strength = None
-        for team in np.flatnonzero(np.isin(self.sponsor, slots)):  # rare: sponsors leaving
+        gone = np.zeros(model.active.size + 1, dtype=bool)  # index -1 (no sponsor): the spare
+        gone[slots] = True
+        for team in np.flatnonzero(gone.take(self.sponsor)):  # rare: sponsors leaving
             members = self.members(model, team)
             if strength is None:
                 strength = model.ties.strength()
@@ -364,7 +366,7 @@ class Teams:
         openness = model.effective_openness() * model.receptivity()
         model.meet(first, second, spec.session_convergence_rate, openness=openness)
         model.ties.strengthen(first, second, model.config.network)
-        self.session_hours_done[np.unique(team)] += spec.session_hours
+        self.session_hours_done[np.flatnonzero(sizes)] += spec.session_hours  # teams that met
         model.mark_carriers(members)
         model.engagement_boost[members[self.chose[members]]] = spec.autonomy_engagement
         model.book_time("team_sessions", members.size * spec.session_hours,
