@@ -41,3 +41,23 @@ def plugin_registries():
     observables._PLUGIN_OUTCOMES.update(saved[1])
     plugins._modules.clear()
     plugins._modules.update(saved[2])
+
+
+#: Modules whose tests take the longest (the slowest 30 of a CI run, 10-80 s each), longest
+#: first. They are collected before all others so that pytest-xdist hands them out at the
+#: start: a 20-80 s test that starts last keeps one core busy while the other has nothing
+#: left to do. Tests within a module keep their order (module fixtures are set up once).
+LONG_MODULES = (
+    "test_dashboard_browser.py", "test_benchmarks_smoke.py", "test_compare_engine.py",
+    "test_fuzz_inputs.py", "test_results_page.py", "test_compare.py", "test_folders.py",
+    "test_dashboard_capacity.py", "test_live_dashboard_browser.py", "test_sweep_run.py",
+    "test_discover_cli.py", "test_dashboard_security_browser.py", "test_live_browser.py",
+    "test_sweep_analysis.py", "test_sweep_tls.py", "test_plugins.py", "test_sweep_dask.py",
+    "test_dashboard_server.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long modules first (in the order above), then the rest in their usual order."""
+    rank = {name: i for i, name in enumerate(LONG_MODULES)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(LONG_MODULES)))

@@ -2,21 +2,31 @@
 
 from __future__ import annotations
 
+import contextlib
+import io
 import json
 import subprocess
-import sys
-from pathlib import Path
 
 import pandas as pd
 
+from sim.cli import main
 from sim.metrics import OUTPUTS
-
-ROOT = Path(__file__).resolve().parent.parent
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "sim", *args], capture_output=True, text=True,
-                          cwd=ROOT, timeout=300)
+    """``merger-sim ARGS`` called in this process through the console entry (:func:`sim.cli.main`):
+    the same command, options and files, without a fresh interpreter's imports (2-4 s of CPU)
+    per call. The ``python -m sim`` process itself is run by test_scenario_errors.py and the
+    sweep tests."""
+    out, err = io.StringIO(), io.StringIO()
+    code: object = 0
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main(list(args))
+        except SystemExit as exc:
+            code = exc.code
+    returncode = code if isinstance(code, int) else (0 if code is None else 1)
+    return subprocess.CompletedProcess(list(args), returncode, out.getvalue(), err.getvalue())
 
 
 def test_run_writes_parquet_and_meta(tmp_path):

@@ -724,6 +724,9 @@ def test_ten_seeds_in_the_browser(dash):
 # ----------------------------------------------------------------------------- one server
 
 CLASS_TABS = 10
+CULL_SECONDS = 2
+"""The server's cull timeout here: a closed tab's session is freed this long after it closed
+(as in test_dashboard_capacity.py; only closed tabs are culled, open ones are connected)."""
 MEMORY_PER_SESSION_MIB = 15
 """Stated bound: a classroom session costs the server at most this much resident memory
 (measured about 4-5 MiB, benchmarks/bench_dashboard_capacity.py)."""
@@ -741,11 +744,11 @@ def test_ten_tabs_stepping_at_once_have_their_own_models_and_memory_is_bounded(b
     an eleventh tab is told the server is full; the server's memory grows by less than the
     stated bound per session and, after the tabs close and the cull timeout passes, stays
     below it and admits a new tab."""
-    with serve("--max-sessions", str(CLASS_TABS), "--cull-timeout", "5s",
+    with serve("--max-sessions", str(CLASS_TABS), "--cull-timeout", f"{CULL_SECONDS}s",
                log_name="server-class.log") as (url, pid):
         first = Dashboard(browser, url)
         first.close()
-        time.sleep(8)  # culled: the baseline includes one model's code and caches
+        time.sleep(CULL_SECONDS + 3)  # culled: the baseline includes one model's code and caches
         baseline = rss_mib(pid)
         boards = [Dashboard(browser, url) for _ in range(CLASS_TABS)]
         try:
@@ -766,7 +769,7 @@ def test_ten_tabs_stepping_at_once_have_their_own_models_and_memory_is_bounded(b
         finally:
             for board in boards:
                 board.close()
-        time.sleep(12)  # past the cull timeout
+        time.sleep(CULL_SECONDS + 7)  # past the cull timeout
         after = rss_mib(pid)
         assert after - baseline < CLASS_TABS * MEMORY_PER_SESSION_MIB, (baseline, after)
         again = Dashboard(browser, url)  # the closed sessions were given back

@@ -223,7 +223,7 @@ def _encode(text: str, how: str, where: int) -> bytes:
     return text.encode(how, errors="replace")
 
 
-FUZZ = settings(max_examples=400, deadline=None,
+FUZZ = settings(max_examples=200, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -290,7 +290,7 @@ SET_KEYS = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(first=VALID_SETS | st.tuples(SET_KEYS, SET_VALUES).map("=".join),
        second=st.none() | VALID_SETS | st.tuples(SET_KEYS, SET_VALUES).map("=".join))
 def test_fuzzed_set_values_apply_or_fail_cleanly(first, second):

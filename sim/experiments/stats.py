@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -103,8 +104,13 @@ def _clean(values: Sequence[float] | np.ndarray) -> np.ndarray:
     return arr[np.isfinite(arr)]
 
 
+@lru_cache(maxsize=1024)
 def t_quantile(level: float, n: int) -> float:
-    """Two-sided Student-t critical value for ``n`` observations (df = n - 1)."""
+    """Two-sided Student-t critical value for ``n`` observations (df = n - 1).
+
+    Cached: the weekly intervals ask for the same few (level, n) thousands of times, and
+    scipy's ppf costs about 0.2 ms a call (1.8 of 12 s in a profiled classroom comparison
+    before the cache)."""
     if not 0.0 < level < 1.0:
         raise ValueError(f"level: must lie in (0, 1), got {level}")
     return float(sps.t.ppf(0.5 + level / 2.0, df=n - 1))
