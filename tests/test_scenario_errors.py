@@ -99,6 +99,7 @@ BAD_SETS = [
     (["--set", "merger.recovery_rate=2"], "merger.recovery_rate"),
     (["--set", "contract.neutral_level=-0.1"], "contract.neutral_level"),
     (["--set", "turnover.calibration_weeks=-1"], "turnover.calibration_weeks"),
+    (["--set", "name="], "name: String should have at least 1 character"),  # found by fuzzing
     (["--strategy", "magic"], "--strategy"),
     (["--format", "xlsx"], "--format"),
 ]
