@@ -895,7 +895,7 @@ class OutputSection(Section):
 class Scenario(Section):
     """A complete scenario: the organisation, its culture, and every rule's parameters."""
 
-    name: str = Field("case", min_length=1, description="scenario name (names its runs and reports)")
+    name: str = Field("case", min_length=1, description="scenario name")
     description: str = Field("", description="what the scenario represents")
     culture: CultureSection = Field(default_factory=CultureSection)
     cities: list[CitySpec] = Field(default_factory=_default_cities, min_length=1)

@@ -90,6 +90,35 @@ def test_markers_are_filled_and_missing_ones_reported(tmp_path: Path) -> None:
     assert "<!-- results_page:main -->\nnew\n<!-- /results_page:main -->" in text
 
 
+def test_an_edited_analysis_changes_the_fingerprint(tmp_path: Path, monkeypatch) -> None:
+    """A stored result read by other analysis code is stale: the fingerprint covers the
+    verdict's, the frontier's and their imports' source, so editing one byte changes it."""
+    from sim.experiments.fairtest import options
+    from sim.scenario import load_scenario
+
+    names = {p.name for p in options.analysis_files()}
+    assert {"verdict.py", "frontier.py", "runs.py", "sensitivity.py", "discovery.py",
+            "counterfactual.py", "comparison.py"} <= names
+    case = load_scenario("case")
+    before = options.model_fingerprint(case)
+    def copies(edit: bool) -> list[Path]:  # the same names and bytes, one file edited or not
+        out = []
+        for i, path in enumerate(options.analysis_files()):
+            copy = tmp_path / str(edit) / str(i) / path.name
+            copy.parent.mkdir(parents=True)
+            text = path.read_bytes()
+            copy.write_bytes(text + b"# edited\n" if edit and path.name == "verdict.py"
+                             else text)
+            out.append(copy)
+        return out
+
+    same, edited = copies(False), copies(True)
+    monkeypatch.setattr(options, "analysis_files", lambda: same)
+    assert options.model_fingerprint(case) == before  # copies of the same code: the same
+    monkeypatch.setattr(options, "analysis_files", lambda: edited)
+    assert options.model_fingerprint(case) != before
+
+
 def test_a_changed_model_or_scenario_changes_the_fingerprint(tmp_path: Path, capsys) -> None:
     from sim.experiments.fairtest.options import model_fingerprint
     from sim.scenario import apply_overrides, load_scenario

@@ -27,14 +27,31 @@ def parse_sets(items: list[str]) -> dict[str, object]:
     return dict(parse_assignment(item) for item in items)
 
 
+#: The fair test's own analyses, as import roots: the verdict (Sobol indices, PRIM), the
+#: frontier and the run measures, and through their imports the sweep, sensitivity,
+#: discovery, counterfactual and statistics code and the results page's comparison.
+ANALYSIS_ROOTS = ("sim.experiments.fairtest.verdict", "sim.experiments.fairtest.frontier",
+                  "sim.experiments.fairtest.runs", "sim.presentation.comparison")
+
+
+def analysis_files() -> list[Path]:
+    """Source files of the analyses a stored fair-test result was made by."""
+    from sim.provenance import model_files
+
+    return model_files(ANALYSIS_ROOTS)
+
+
 def model_fingerprint(scenario: object) -> str:
-    """Hash of the model code a run executes and of the scenario's content.
+    """Hash of the model code a run executes, of the analysis code that turns runs into the
+    stored result, and of the scenario's content.
 
     Why: a stored experiment may be reused only if it was made by the same model on the same
-    scenario; a changed rule or default must make it stale (refused), never mixed with new
-    numbers. The code part is the sweep's run-key fingerprint
-    (:func:`sim.provenance.code_fingerprint`: the import closure of the run function, and the
-    numerical libraries' versions), so no hand-kept list of files can fall behind the model.
+    scenario and read by the same analyses; a changed rule, default or analysis (an index, a
+    box, a table) must make it stale (refused), never mixed with new numbers. The model part
+    is the sweep's run-key fingerprint (:func:`sim.provenance.code_fingerprint`: the import
+    closure of the run function, and the numerical libraries' versions); the analysis part
+    is the import closure of :data:`ANALYSIS_ROOTS`. No hand-kept list of files can fall
+    behind either.
     """
     import hashlib
 
@@ -43,6 +60,8 @@ def model_fingerprint(scenario: object) -> str:
 
     digest = hashlib.sha256(scenario_hash(scenario).encode())
     digest.update(code_fingerprint().encode())
+    for path in analysis_files():
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     return digest.hexdigest()[:16]
 
 
