@@ -2,31 +2,14 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
-import subprocess
 
 import pandas as pd
+from inprocess_cli import cli_in_process
 
-from sim.cli import main
 from sim.metrics import OUTPUTS
 
-
-def cli(*args: str) -> subprocess.CompletedProcess:
-    """``merger-sim ARGS`` called in this process through the console entry (:func:`sim.cli.main`):
-    the same command, options and files, without a fresh interpreter's imports (2-4 s of CPU)
-    per call. The ``python -m sim`` process itself is run by test_scenario_errors.py and the
-    sweep tests."""
-    out, err = io.StringIO(), io.StringIO()
-    code: object = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    returncode = code if isinstance(code, int) else (0 if code is None else 1)
-    return subprocess.CompletedProcess(list(args), returncode, out.getvalue(), err.getvalue())
+cli = cli_in_process  # the five calls: the same command in this process
 
 
 def test_run_writes_parquet_and_meta(tmp_path):

@@ -12,8 +12,6 @@ message>``; an optional second line ``# command: <arguments>`` replaces the defa
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import math
 import re
@@ -24,8 +22,8 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from inprocess_cli import cli_in_process
 
-from sim.cli import main
 from sim.scenario import iter_parameters, list_presets
 from sim.scenario_toml import MAX_FILE_BYTES
 
@@ -41,15 +39,8 @@ FILE_PROBLEMS = ("not valid TOML", "not UTF-8 text", "nested too deeply", "large
 
 def invoke(*args: str) -> tuple[int, str, str]:
     """Run ``merger-sim ARGS`` in this process; (exit code, stdout, stderr)."""
-    out, err = io.StringIO(), io.StringIO()
-    code: Any = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    return (code if isinstance(code, int) else (0 if code is None else 1)), out.getvalue(), \
-        err.getvalue()
+    res = cli_in_process(*args)
+    return res.returncode, res.stdout, res.stderr
 
 
 def assert_one_clear_line(code: int, err: str, file: Path | None = None) -> None:

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
+from inprocess_cli import cli_in_process
 
-from sim.cli import main
 from sim.scenario import (
     Scenario,
     ScenarioError,
@@ -30,21 +28,7 @@ def cli(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess:
                           cwd=cwd, timeout=120)
 
 
-def cli_here(*args: str) -> subprocess.CompletedProcess:
-    """``merger-sim ARGS`` in this process through the console entry (:func:`sim.cli.main`,
-    with its last-resort error handler): the same exit code and stderr as :func:`cli` without
-    a fresh interpreter's imports (2-4 s of CPU) per call. :func:`cli` keeps the real process
-    for the file errors below."""
-    out, err = io.StringIO(), io.StringIO()
-    code: object = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main(list(args))
-        except SystemExit as exc:
-            code = exc.code
-    returncode = code if isinstance(code, int) else (0 if code is None else 1)
-    return subprocess.CompletedProcess(list(args), returncode, out.getvalue(), err.getvalue())
-
+cli_here = cli_in_process  # :func:`cli` keeps the real process for the file errors below
 
 # (name, file text, the field the message must name)
 BAD_FILES = [

@@ -3,8 +3,6 @@ a failed combine leaves no table that looks current; names and seeds stay in bou
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import os
 import subprocess
@@ -15,8 +13,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from inprocess_cli import cli_in_process
 
-from sim.cli import main
 from sim.experiments.sweep import SweepError, load_sweep, plan_sweep, run_sweep
 from sim.experiments.sweep.spec import MAX_SEED
 from sim.experiments.sweep.store import COMBINED, META_KEY, RunStore, StoreError, combine
@@ -58,19 +56,7 @@ def cli(*args: str | Path, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]
                           text=True, cwd=cwd, env=env, timeout=300)
 
 
-def cli_here(*args: str | Path) -> subprocess.CompletedProcess[str]:
-    """``merger-sim ARGS`` in this process through the console entry (:func:`sim.cli.main`):
-    the same exit code, stdout and stderr as :func:`cli` without a fresh interpreter's imports
-    (2-4 s of CPU) per call. :func:`cli` keeps the real process for the refusals below."""
-    out, err = io.StringIO(), io.StringIO()
-    code: object = 0
-    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        try:
-            main([str(a) for a in args])
-        except SystemExit as exc:
-            code = exc.code
-    returncode = code if isinstance(code, int) else (0 if code is None else 1)
-    return subprocess.CompletedProcess(list(args), returncode, out.getvalue(), err.getvalue())
+cli_here = cli_in_process  # :func:`cli` keeps the real process for the refusals below
 
 
 def table_bytes(out: Path) -> dict[str, bytes]:
