@@ -46,3 +46,16 @@ passes."""
 def english_decimals(text: str) -> list[str]:
     """The numbers in ``text`` written with a decimal point (see :data:`ENGLISH_DECIMAL`)."""
     return ENGLISH_DECIMAL.findall(text)
+
+
+def spec_texts(node: object) -> list[str]:
+    """The texts of a Vega-Lite chart spec (titles and labels, drawn on a canvas where the page
+    text cannot see them); field names, types and the schema are not text for the reader."""
+    if isinstance(node, str):
+        return [node]
+    if isinstance(node, dict):
+        return [s for key, value in node.items() if key not in ("$schema", "field", "type")
+                for s in spec_texts(value)]
+    if isinstance(node, list):
+        return [s for value in node for s in spec_texts(value)]
+    return []

@@ -912,20 +912,9 @@ def test_a_step_of_13_weeks_stops_exactly_at_the_horizon():
 # ----------------------------------------------------------------------------- Dutch, lang
 
 
-def _strings(node) -> list[str]:
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for key, value in node.items() if key not in ("$schema", "field", "type")
-                for s in _strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in _strings(value)]
-    return []
-
-
 def test_dutch_plots_have_no_english():
     """The plots' text is drawn on a canvas (not in the page's text): checked in the specs."""
-    from dutch_words import english_in
+    from dutch_words import english_in, spec_texts
 
     room = Classroom(strategy="none", strategy_b="assigned-teams")
     room.step()
@@ -934,11 +923,11 @@ def test_dutch_plots_have_no_english():
         for large in (False, True):
             spec = metric_spec(room.frames(), ["none", "assigned-teams"], name, "nl",
                                horizon.intervention_weeks, horizon.total_weeks, large=large)
-            found = english_in(" ".join(_strings(spec)))
+            found = english_in(" ".join(spec_texts(spec)))
             assert not found, (name, found)
             english = metric_spec(room.frames(), ["none", "assigned-teams"], name, "en",
                                   horizon.intervention_weeks, horizon.total_weeks)
-            assert english_in(" ".join(_strings(english)))  # the check can fail
+            assert english_in(" ".join(spec_texts(english)))  # the check can fail
 
 
 def test_start_language_from_address_then_server():

@@ -13,7 +13,7 @@ import math
 import numpy as np
 import pandas as pd
 import pytest
-from dutch_words import english_decimals, english_in
+from dutch_words import english_decimals, english_in, spec_texts
 
 from sim.experiments import counterfactual, observables
 from sim.model import MergerModel
@@ -264,18 +264,6 @@ def test_values_are_written_the_languages_way():
 # ----------------------------------------------------------------------------- the plot
 
 
-def _strings(node) -> list[str]:
-    """The texts of a chart spec (its titles and labels, drawn on a canvas)."""
-    if isinstance(node, str):
-        return [node]
-    if isinstance(node, dict):
-        return [s for key, value in node.items() if key not in ("$schema", "field", "type")
-                for s in _strings(value)]
-    if isinstance(node, list):
-        return [s for value in node for s in _strings(value)]
-    return []
-
-
 @pytest.mark.parametrize("lang", ["en", "nl"])
 def test_effect_plot_is_the_counterfactual_curve_labelled_from_the_registry(short_runs, lang):
     frames, strategies, _ = short_runs
@@ -292,7 +280,7 @@ def test_effect_plot_is_the_counterfactual_curve_labelled_from_the_registry(shor
     assert lines[0]["encoding"]["y"]["scale"]["domain"][1] > 0
     assert unit in str(spec)
     if lang == "nl":
-        assert not english_in(" ".join(_strings(spec))), english_in(" ".join(_strings(spec)))
+        assert not english_in(" ".join(spec_texts(spec))), english_in(" ".join(spec_texts(spec)))
 
 
 def test_a_negative_effect_gets_room_below_zero():
